@@ -1,0 +1,45 @@
+# Yiqi — the two commands in the README: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_INSTRUMENTS ?= 3000
+DEMO_SEED ?= 2026
+DEV := DJANGO_ENV=development
+# The test suite runs on SQLite; set DATABASE_URL=postgres://... to run it on PostgreSQL as well.
+TEST_ARGS ?=
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py demo_data --if-empty --instruments $(DEMO_INSTRUMENTS) --seed $(DEMO_SEED)
+	@echo "Yiqi: http://127.0.0.1:8000/  — admin login: admin / yiqi-demo-2026 (every demo user has this password)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(DEV) $(BIN)/python manage.py run_huey --quiet & \
+	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed lint
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL DJANGO_ENV=test $(BIN)/pytest -n 2 $(TEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($${DATABASE_URL%%\?*})"; \
+	  DJANGO_ENV=test $(BIN)/pytest -n 2 $(TEST_ARGS); \
+	fi
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var

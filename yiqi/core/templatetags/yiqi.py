@@ -1,0 +1,34 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value) -> str:
+    """12345.6 → '12,345.60' (Decimal arithmetic, never float)."""
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(value).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+@register.filter
+def wan_yuan(value) -> str:
+    """Yuan expressed in 万元 with two decimals, as the national platform reports values."""
+    if value in (None, ""):
+        return "0.00"
+    return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True)

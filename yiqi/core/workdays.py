@@ -1,0 +1,50 @@
+"""Working days on the Chinese statutory calendar (weekends off, public holidays off, make-up days on).
+
+``chinesecalendar`` knows the years the State Council has published. For later dates we fall back to
+Monday–Friday and report that the result is an estimate.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import chinese_calendar
+
+
+@dataclass(frozen=True)
+class WorkdayResult:
+    date: dt.date
+    estimated: bool  # True when part of the count fell outside the published calendar
+
+
+def is_workday(day: dt.date) -> tuple[bool, bool]:
+    """(is it a working day, was the published calendar used)."""
+    try:
+        return chinese_calendar.is_workday(day), True
+    except NotImplementedError:
+        return day.weekday() < 5, False
+
+
+def add_working_days(start: dt.date, days: int) -> WorkdayResult:
+    """The date ``days`` working days after ``start`` (the start day itself is not counted)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day, remaining, estimated = start, days, False
+    while remaining:
+        day += dt.timedelta(days=1)
+        working, known = is_workday(day)
+        estimated = estimated or not known
+        if working:
+            remaining -= 1
+    return WorkdayResult(day, estimated)
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` is before ``start``."""
+    if end < start:
+        return -working_days_between(end, start)
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_workday(day)[0]:
+            count += 1
+    return count

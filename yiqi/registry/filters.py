@@ -1,0 +1,95 @@
+"""The one filter definition for instrument lists: web pages, exports and the API share it."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yiqi.core.forms import BootstrapFormMixin
+from yiqi.organizations.models import Department, Organization, Region
+
+from . import deadlines
+from .models import Instrument, RegistrationStatus
+
+
+def category_prefix(code: str) -> str:
+    """``010000`` → ``01``, ``010100`` → ``0101``, ``010102`` → ``010102``."""
+    code = code.strip()
+    if code.endswith("0000"):
+        return code[:2]
+    return code[:4] if code.endswith("00") else code
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    pass
+
+
+class InstrumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword", max_length=100)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("管理单位"), queryset=Organization.objects.management_units(), field_name="unit"
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("主管部门"), queryset=Department.objects.all(), field_name="unit__supervising_department"
+    )
+    region = django_filters.CharFilter(label=_("行政区划代码"), method="filter_region", max_length=6)
+    category = django_filters.CharFilter(label=_("分类代码"), method="filter_category", max_length=6)
+    kind = django_filters.ChoiceFilter(label=_("资源类型"), choices=Instrument.Kind.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("入网状态"), choices=RegistrationStatus.choices, field_name="registration_status"
+    )
+    sharing_mode = django_filters.ChoiceFilter(label=_("共享方式"), choices=Instrument.SharingMode.choices)
+    operating_status = django_filters.ChoiceFilter(label=_("运行状态"), choices=Instrument.OperatingStatus.choices)
+    value_min = django_filters.NumberFilter(label=_("原值不低于（元）"), field_name="original_value", lookup_expr="gte")
+    value_max = django_filters.NumberFilter(label=_("原值不高于（元）"), field_name="original_value", lookup_expr="lte")
+    mandatory = django_filters.BooleanFilter(label=_("强制入网"), method="filter_mandatory")
+    deadline = django_filters.ChoiceFilter(
+        label=_("入网期限"),
+        choices=[("overdue", _("已逾期")), ("due_soon", _("10个工作日内到期"))],
+        method="filter_deadline",
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(
+            ("updated_at", "updated"),
+            ("original_value", "value"),
+            ("acceptance_date", "accepted"),
+            ("registration_due", "due"),
+            ("name", "name"),
+        ),
+    )
+
+    class Meta:
+        model = Instrument
+        fields = []
+        form = FilterForm
+
+    def filter_keyword(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(model_spec__icontains=value)
+            | Q(manufacturer__icontains=value)
+            | Q(asset_number=value)
+        )
+
+    def filter_region(self, queryset, name, value):
+        region = Region.objects.filter(code=value).first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region.descendant_codes_q("unit__region"))
+
+    def filter_category(self, queryset, name, value):
+        if not value.isdigit() or len(value) != 6:
+            return queryset.none()
+        return queryset.filter(category_id__startswith=category_prefix(value))
+
+    def filter_mandatory(self, queryset, name, value):
+        q = deadlines.mandatory_q()
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_deadline(self, queryset, name, value):
+        return deadlines.overdue(queryset) if value == "overdue" else deadlines.due_soon(queryset)

@@ -1,0 +1,45 @@
+"""Which instrument records a user may see and change. Every registry view and endpoint goes through here."""
+
+from django.db.models import Q, QuerySet
+
+from yiqi.accounts.access import Access
+
+from .models import EDITABLE_STATES, Instrument, RegistrationStatus
+
+
+def visible_instruments(access: Access, queryset: QuerySet[Instrument] | None = None) -> QuerySet[Instrument]:
+    """Published records for everyone; a unit's own records for its staff; supervised units' for departments."""
+    queryset = Instrument.objects.all() if queryset is None else queryset
+    if access.is_platform_admin or access.is_evaluator:
+        return queryset
+    scope = Q(registration_status=RegistrationStatus.PUBLISHED)
+    if access.staff_unit_ids:
+        scope |= Q(unit_id__in=access.staff_unit_ids)
+    if access.department_ids:
+        scope |= Q(unit__supervising_department_id__in=access.department_ids)
+    return queryset.filter(scope)
+
+
+def can_create_in(access: Access, unit_id: int) -> bool:
+    return unit_id in access.editor_unit_ids
+
+
+def can_edit(access: Access, instrument: Instrument) -> bool:
+    """Unit admins and information officers edit their unit's records; a manager edits the ones they manage."""
+    if instrument.registration_status not in EDITABLE_STATES:
+        return False
+    if instrument.unit_id in access.editor_unit_ids:
+        return True
+    return (
+        access.user_id is not None
+        and instrument.manager_id == access.user_id
+        and instrument.unit_id in access.staff_unit_ids
+    )
+
+
+def can_see_history(access: Access, instrument: Instrument) -> bool:
+    return (
+        access.is_platform_admin
+        or instrument.unit_id in access.staff_unit_ids
+        or instrument.unit.supervising_department_id in access.department_ids
+    )
