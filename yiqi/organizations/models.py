@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.core import codes
+
 from .validators import normalize_credit_code, validate_credit_code, validate_region_code
 
 
@@ -33,17 +35,9 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
-    @staticmethod
-    def level_of(code: str) -> "Region.Level":
-        if code.endswith("0000"):
-            return Region.Level.PROVINCE
-        if code.endswith("00"):
-            return Region.Level.CITY
-        return Region.Level.COUNTY
-
     @property
     def level(self) -> "Region.Level":
-        return self.level_of(self.code)
+        return Region.Level(codes.level_of(self.code))
 
     @property
     def province_code(self) -> str:
@@ -67,8 +61,7 @@ class Region(models.Model):
 
     def descendant_codes_q(self, field: str = "region") -> Q:
         """Q matching objects whose region is this region or lies inside it."""
-        prefix = {self.Level.PROVINCE: 2, self.Level.CITY: 4, self.Level.COUNTY: 6}[self.level]
-        return Q(**{f"{field}__code__startswith": self.code[:prefix]})
+        return codes.within_q(self.code, f"{field}__code")
 
 
 class Deployment(models.Model):

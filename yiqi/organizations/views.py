@@ -5,6 +5,7 @@ from yiqi.accounts.access import access_for
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.scoping import visible_instruments
 
+from .filters import OrganizationFilter
 from .models import Organization
 from .scoping import can_see_private_details, visible_organizations
 
@@ -14,12 +15,8 @@ class UnitListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        qs = visible_organizations(access_for(self.request.user), Organization.objects.management_units())
-        if q := self.request.GET.get("q", "").strip()[:100]:
-            qs = qs.filter(name__icontains=q)
-        if kind := self.request.GET.get("kind"):
-            qs = qs.filter(kind=kind)
-        return qs.select_related("region", "supervising_department").annotate(
+        units = visible_organizations(access_for(self.request.user), Organization.objects.management_units())
+        return OrganizationFilter(self.request.GET, queryset=units).qs.select_related("region", "supervising_department").annotate(
             published=Count("instruments", filter=Q(instruments__registration_status=RegistrationStatus.PUBLISHED))
         )
 

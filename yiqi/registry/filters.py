@@ -5,19 +5,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.core import codes
 from yiqi.core.forms import BootstrapFormMixin
-from yiqi.organizations.models import Department, Organization, Region
+from yiqi.organizations.filters import RegionCodeFilter
+from yiqi.organizations.models import Department, Organization
 
 from . import deadlines
 from .models import Instrument, RegistrationStatus
-
-
-def category_prefix(code: str) -> str:
-    """``010000`` → ``01``, ``010100`` → ``0101``, ``010102`` → ``010102``."""
-    code = code.strip()
-    if code.endswith("0000"):
-        return code[:2]
-    return code[:4] if code.endswith("00") else code
 
 
 class FilterForm(BootstrapFormMixin, forms.Form):
@@ -32,7 +26,7 @@ class InstrumentFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label=_("主管部门"), queryset=Department.objects.all(), field_name="unit__supervising_department"
     )
-    region = django_filters.CharFilter(label=_("行政区划代码"), method="filter_region", max_length=6)
+    region = RegionCodeFilter(field_name="unit__region")
     category = django_filters.CharFilter(label=_("分类代码"), method="filter_category", max_length=6)
     kind = django_filters.ChoiceFilter(label=_("资源类型"), choices=Instrument.Kind.choices)
     status = django_filters.ChoiceFilter(
@@ -76,16 +70,11 @@ class InstrumentFilter(django_filters.FilterSet):
             | Q(asset_number=value)
         )
 
-    def filter_region(self, queryset, name, value):
-        region = Region.objects.filter(code=value).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(region.descendant_codes_q("unit__region"))
-
     def filter_category(self, queryset, name, value):
         if not value.isdigit() or len(value) != 6:
             return queryset.none()
-        return queryset.filter(category_id__startswith=category_prefix(value))
+        # A class or middle class includes everything below it.
+        return queryset.filter(codes.within_q(value, "category__code"))
 
     def filter_mandatory(self, queryset, name, value):
         q = deadlines.mandatory_q()

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from yiqi.core import codes
+
 MAX_ORIGINAL_VALUE = Decimal("50000000000.00")  # 500亿: above any real facility; catches unit/typo errors
 
 
@@ -35,9 +37,7 @@ class InstrumentCategory(models.Model):
 
     @property
     def level(self) -> int:
-        if self.code.endswith("0000"):
-            return 1
-        return 2 if self.code.endswith("00") else 3
+        return codes.level_of(self.code)
 
     @property
     def path_name(self) -> str:
@@ -245,8 +245,28 @@ class Instrument(models.Model):
                 errors["parent"] = _("只能隶属于大型科研设施、仪器中心或服务单元。")
         if self.start_of_use_date and self.acceptance_date and self.start_of_use_date < self.acceptance_date:
             errors["start_of_use_date"] = _("启用日期不能早于安装验收日期。")
+        if self.manager_id and self.unit_id and not self._manager_works_in_unit():
+            errors["manager"] = _("机组负责人须为本单位人员。")
         if errors:
             raise ValidationError(errors)
+
+    def _manager_works_in_unit(self) -> bool:
+        from yiqi.accounts.models import UNIT_STAFF_ROLES, RoleAssignment
+
+        return RoleAssignment.objects.filter(
+            user_id=self.manager_id, organization_id=self.unit_id, role__in=UNIT_STAFF_ROLES
+        ).exists()
+
+    def validate_constraints(self, exclude=None):
+        # A clash of asset numbers is reported on the field, where the user can correct it.
+        exclude = set(exclude or ())
+        if not exclude & {"unit", "asset_number"} and self.unit_id and self.asset_number:
+            clash = Instrument.objects.filter(unit_id=self.unit_id, asset_number=self.asset_number).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {"asset_number": _("本单位已有内部编号为“%(number)s”的仪器。") % {"number": self.asset_number}}
+                )
+        super().validate_constraints(exclude=exclude | {"asset_number"})
 
     @property
     def location(self) -> str:
@@ -282,6 +302,9 @@ class RegistrationEvent(models.Model):
         verbose_name_plural = _("入网审核记录")
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 class InstrumentAttachment(models.Model):
     class Kind(models.TextChoices):
@@ -300,6 +323,9 @@ class InstrumentAttachment(models.Model):
         verbose_name_plural = _("附件")
         ordering = ["kind", "id"]
 
+    def __str__(self):
+        return self.title or self.file.name
+
 
 class RegistrationReminder(models.Model):
     """A deadline reminder already sent, so the daily job never sends the same one twice."""
@@ -315,6 +341,9 @@ class RegistrationReminder(models.Model):
                 fields=["instrument", "due_date", "working_days_before"], name="registration_reminder_once"
             )
         ]
+
+    def __str__(self):
+        return f"{self.instrument_id} {self.due_date} -{self.working_days_before}"
 
 
 class ImportJob(models.Model):
@@ -343,6 +372,9 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
 
     @property
     def progress_percent(self) -> int:

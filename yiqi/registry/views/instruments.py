@@ -11,6 +11,7 @@ from .. import scoping, services
 from ..deadlines import is_mandatory
 from ..filters import InstrumentFilter
 from ..forms import AttachmentForm, InstrumentForm, TransitionForm
+from ..history import history_entries
 from ..models import Instrument, InstrumentAttachment
 
 
@@ -49,14 +50,7 @@ class InstrumentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
         instrument = self.object
-        history = []
         insider = scoping.can_see_history(access, instrument)
-        if insider:
-            records = list(instrument.history.select_related("history_user").order_by("-history_date", "-history_id")[:51])
-            for newer, older in zip(records, records[1:] + [None], strict=False):
-                changes = newer.diff_against(older).changes if older is not None else []
-                history.append({"record": newer, "changes": changes})
-            history = history[:50]
         return super().get_context_data(
             access_can_edit=scoping.can_edit(access, instrument),
             actions=services.available_actions(access, instrument),
@@ -64,7 +58,7 @@ class InstrumentDetailView(DetailView):
             attachment_form=AttachmentForm(),
             attachments=instrument.attachments.all(),
             events=instrument.registration_events.select_related("actor") if insider else [],
-            history=history,
+            history=history_entries(instrument, limit=50) if insider else [],
             is_mandatory=is_mandatory(instrument),
             **kwargs,
         )

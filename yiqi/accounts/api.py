@@ -1,0 +1,73 @@
+"""API authentication: units' own systems exchange a username and password for a token."""
+
+from axes.helpers import get_cool_off
+from django.contrib.auth import authenticate, user_logged_in
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+
+class LockedOut(exceptions.Throttled):
+    default_detail = _("登录失败次数过多，账户已临时锁定，请稍后再试。")
+    default_code = "locked_out"
+
+
+class CredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("用户名"), max_length=150, write_only=True)
+    password = serializers.CharField(
+        label=_("密码"),
+        max_length=128,
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+    )
+
+    def validate(self, attrs):
+        # The DRF request (not the Django one) goes to authenticate(): django-axes counts the failure and marks
+        # this object when the account gets locked, and we answer in JSON instead of the HTML lockout page.
+        request = self.context["request"]
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
+        if user is None:
+            if getattr(request, "axes_locked_out", False):
+                cool_off = get_cool_off(request)
+                raise LockedOut(wait=cool_off.total_seconds() if cool_off else None)
+            raise serializers.ValidationError(_("用户名或密码不正确。"), code="authorization")
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True, help_text=_("请求头 `Authorization: Token <token>`"))
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Issue (or return the existing) API token of a user."""
+
+    serializer_class = CredentialsSerializer
+    authentication_classes = []  # credentials travel in the body; no session, so no CSRF check
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="获取 API Token",
+        request=CredentialsSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="用户名或密码不正确，或缺少字段"),
+            429: OpenApiResponse(description="请求过于频繁，或登录失败次数过多被临时锁定"),
+        },
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        # A token request is a login: last_login is updated and axes clears the failure count.
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
