@@ -30,7 +30,12 @@ def django_env(url: str) -> dict:
 
 def manage(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=django_env(url), check=check, capture_output=True, text=True
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(url),
+        check=check,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -53,7 +58,9 @@ def prepare(engine: str, instruments: int, seed: int = 2026) -> str:
     started = time.perf_counter()
     result = manage(url, "demo_data", "--if-empty", "--instruments", str(instruments), "--seed", str(seed))
     if "skipped" not in result.stdout.lower():
-        print(f"  built demo data on {engine} ({instruments} instruments) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"  built demo data on {engine} ({instruments} instruments) in {time.perf_counter() - started:.1f} s"
+        )
     return url
 
 

@@ -28,7 +28,9 @@ def measure() -> None:
     from yiqi.registry.models import InstrumentCategory
 
     middle_classes = list(
-        InstrumentCategory.objects.filter(code__endswith="00").exclude(code__endswith="0000").values_list("code", flat=True)
+        InstrumentCategory.objects.filter(code__endswith="00")
+        .exclude(code__endswith="0000")
+        .values_list("code", flat=True)
     )
     admin = User.objects.get(username="admin")
     cases = {
@@ -55,7 +57,9 @@ def measure() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--full", action="store_true", help="110,000 instruments instead of 16,000")
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

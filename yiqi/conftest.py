@@ -30,7 +30,9 @@ class World:
 def world(db) -> World:
     dept_a, dept_b = DepartmentFactory(name="陕西省教育厅"), DepartmentFactory(name="陕西省卫生健康委员会")
     unit_a = OrganizationFactory(name="西北测试大学", supervising_department=dept_a)
-    unit_b = OrganizationFactory(name="陕西测试医院", kind=Organization.Kind.HOSPITAL, supervising_department=dept_b)
+    unit_b = OrganizationFactory(
+        name="陕西测试医院", kind=Organization.Kind.HOSPITAL, supervising_department=dept_b
+    )
     enterprise = OrganizationFactory(
         name="西安某某科技有限公司", kind=Organization.Kind.ENTERPRISE, is_management_unit=False
     )
@@ -55,7 +57,9 @@ def world(db) -> World:
         unit_b=unit_b,
         enterprise=enterprise,
         users=users,
-        published_a=InstrumentFactory(unit=unit_a, registration_status=RegistrationStatus.PUBLISHED, name="公开的电镜"),
+        published_a=InstrumentFactory(
+            unit=unit_a, registration_status=RegistrationStatus.PUBLISHED, name="公开的电镜"
+        ),
         draft_a=InstrumentFactory(unit=unit_a, name="A单位草稿"),
         managed_draft_a=InstrumentFactory(unit=unit_a, name="机组负责的草稿", manager=users["manager_a"]),
         draft_b=InstrumentFactory(unit=unit_b, name="B单位草稿"),
@@ -78,3 +82,4 @@ def client_for(client):
 def media_in_tmp(settings, tmp_path):
     """Uploads in tests land in a temporary folder, never in var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

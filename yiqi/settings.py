@@ -8,9 +8,12 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"  # SQLite database, task queue, uploads and collected static on the embedded default
+VAR_DIR = (
+    BASE_DIR / "var"
+)  # SQLite database, task queue, uploads and collected static on the embedded default
 VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "yiqi.urls"
+# Form widgets render through the template engine, so yiqi/templates can override Django's widget templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "yiqi.wsgi.application"
 
 TEMPLATES = [
@@ -154,11 +160,14 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 # Uploads above this stream to a temporary file; the import and attachment forms enforce their own limits.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if not IS_PRODUCTION else "smtp://localhost:25")
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL", default="consolemail://" if not IS_PRODUCTION else "smtp://localhost:25"
+)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="yiqi@localhost")
 if TESTING:
@@ -194,6 +203,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
     "EXCEPTION_HANDLER": "yiqi.core.api.exception_handler",
 }
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Yiqi 仪器开放共享平台 API",
     "DESCRIPTION": "科研设施与仪器开放共享平台接口。Token 认证：请求头 `Authorization: Token <key>`。",
@@ -222,7 +232,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO" if not TESTING else "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.str("LOG_LEVEL", default="INFO" if not TESTING else "WARNING"),
+    },
 }
 
 # Limits for uploads handled by the registry.

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'yiqi.accounts'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "yiqi.accounts"

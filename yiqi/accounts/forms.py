@@ -55,13 +55,19 @@ class RegistrationForm(BootstrapFormMixin, forms.ModelForm):
                 password_validation.validate_password(cleaned["password1"], candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
-        kind, code, name = cleaned.get("organization_kind"), cleaned.get("credit_code"), cleaned.get("organization_name")
+        kind, code, name = (
+            cleaned.get("organization_kind"),
+            cleaned.get("credit_code"),
+            cleaned.get("organization_name"),
+        )
         if kind == Organization.Kind.ENTERPRISE and not code and "credit_code" not in self.errors:
             self.add_error("credit_code", _("企业用户须填写统一社会信用代码。"))
         if self.errors:
             return cleaned
         existing = (
-            Organization.objects.filter(credit_code=code).first() if code else Organization.objects.filter(name=name).first()
+            Organization.objects.filter(credit_code=code).first()
+            if code
+            else Organization.objects.filter(name=name).first()
         )
         if existing is not None:
             if code and existing.name != name:

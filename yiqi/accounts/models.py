@@ -69,7 +69,11 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_assignment_scope_matches_role",
                 condition=(
-                    Q(role__in=[r.value for r in GLOBAL_ROLES], department__isnull=True, organization__isnull=True)
+                    Q(
+                        role__in=[r.value for r in GLOBAL_ROLES],
+                        department__isnull=True,
+                        organization__isnull=True,
+                    )
                     | Q(
                         role__in=[r.value for r in DEPARTMENT_ROLES],
                         department__isnull=False,

@@ -23,7 +23,9 @@ class RegisterView(FormView):
 
     def form_valid(self, form):
         user = register_external_user(
-            user=form.save(commit=False), password=form.cleaned_data["password1"], organization=form.organization
+            user=form.save(commit=False),
+            password=form.cleaned_data["password1"],
+            organization=form.organization,
         )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("注册成功，欢迎使用。"))

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'yiqi.core'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "yiqi.core"

@@ -6,6 +6,7 @@ Monday–Friday and report that the result is an estimate.
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -16,14 +17,16 @@ class WorkdayResult:
     estimated: bool  # True when part of the count fell outside the published calendar
 
 
+@lru_cache(maxsize=20_000)
 def is_workday(day: dt.date) -> tuple[bool, bool]:
-    """(is it a working day, was the published calendar used)."""
+    """(is it a working day, was the published calendar used). Cached: chinesecalendar scans its tables per call."""
     try:
         return chinese_calendar.is_workday(day), True
     except NotImplementedError:
         return day.weekday() < 5, False
 
 
+@lru_cache(maxsize=20_000)
 def add_working_days(start: dt.date, days: int) -> WorkdayResult:
     """The date ``days`` working days after ``start`` (the start day itself is not counted)."""
     if days < 0:

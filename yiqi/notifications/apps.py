@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class NotificationsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'yiqi.notifications'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "yiqi.notifications"

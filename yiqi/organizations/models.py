@@ -21,10 +21,17 @@ class Region(models.Model):
         CITY = 2, _("市级")
         COUNTY = 3, _("县级")
 
-    code = models.CharField(_("行政区划代码"), max_length=6, primary_key=True, validators=[validate_region_code])
+    code = models.CharField(
+        _("行政区划代码"), max_length=6, primary_key=True, validators=[validate_region_code]
+    )
     name = models.CharField(_("名称"), max_length=50)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
@@ -85,7 +92,10 @@ class Deployment(models.Model):
         _("入网期限（工作日）"), default=30, validators=[MinValueValidator(1)]
     )
     reminder_working_days = models.JSONField(
-        _("提醒时点（截止前工作日）"), default=list, blank=True, help_text=_("例如 [10, 5, 1]；逾期当天总会提醒。")
+        _("提醒时点（截止前工作日）"),
+        default=list,
+        blank=True,
+        help_text=_("例如 [10, 5, 1]；逾期当天总会提醒。"),
     )
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
 
@@ -111,14 +121,19 @@ class Deployment(models.Model):
 
     @property
     def reminder_offsets(self) -> list[int]:
-        return sorted({int(d) for d in (self.reminder_working_days or self.DEFAULT_REMINDERS) if int(d) > 0}, reverse=True)
+        return sorted(
+            {int(d) for d in (self.reminder_working_days or self.DEFAULT_REMINDERS) if int(d) > 0},
+            reverse=True,
+        )
 
 
 class Department(models.Model):
     """A supervising department (行政主管部门), e.g. the provincial education department."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
-    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="departments")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="departments"
+    )
 
     class Meta:
         verbose_name = _("主管部门")

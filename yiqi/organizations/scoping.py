@@ -7,7 +7,9 @@ from yiqi.accounts.access import Access
 from .models import Organization
 
 
-def visible_organizations(access: Access, queryset: QuerySet[Organization] | None = None) -> QuerySet[Organization]:
+def visible_organizations(
+    access: Access, queryset: QuerySet[Organization] | None = None
+) -> QuerySet[Organization]:
     """Management units are public directory data; user organisations only to their members and admins."""
     queryset = Organization.objects.all() if queryset is None else queryset
     if access.is_platform_admin:
@@ -20,5 +22,8 @@ def can_see_private_details(access: Access, organization: Organization) -> bool:
     return (
         access.is_platform_admin
         or organization.pk in access.member_organization_ids
-        or (organization.supervising_department_id is not None and organization.supervising_department_id in access.department_ids)
+        or (
+            organization.supervising_department_id is not None
+            and organization.supervising_department_id in access.department_ids
+        )
     )

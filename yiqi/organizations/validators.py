@@ -12,7 +12,9 @@ REGION_CODE_RE = re.compile(r"^[1-9]\d{5}$")
 
 
 def credit_code_check_character(first17: str) -> str:
-    total = sum(CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -24,7 +26,9 @@ def validate_credit_code(value: str) -> None:
     code = normalize_credit_code(value)
     if len(code) != 18:
         raise ValidationError(
-            _("统一社会信用代码应为 18 位（当前 %(length)d 位）。Unified social credit code must have 18 characters."),
+            _(
+                "统一社会信用代码应为 18 位（当前 %(length)d 位）。Unified social credit code must have 18 characters."
+            ),
             code="credit_code_length",
             params={"length": len(code)},
         )

@@ -16,8 +16,14 @@ class UnitListView(ListView):
 
     def get_queryset(self):
         units = visible_organizations(access_for(self.request.user), Organization.objects.management_units())
-        return OrganizationFilter(self.request.GET, queryset=units).qs.select_related("region", "supervising_department").annotate(
-            published=Count("instruments", filter=Q(instruments__registration_status=RegistrationStatus.PUBLISHED))
+        return (
+            OrganizationFilter(self.request.GET, queryset=units)
+            .qs.select_related("region", "supervising_department")
+            .annotate(
+                published=Count(
+                    "instruments", filter=Q(instruments__registration_status=RegistrationStatus.PUBLISHED)
+                )
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -28,7 +34,9 @@ class UnitDetailView(DetailView):
     template_name = "organizations/unit_detail.html"
 
     def get_queryset(self):
-        return visible_organizations(access_for(self.request.user)).select_related("region__parent", "supervising_department")
+        return visible_organizations(access_for(self.request.user)).select_related(
+            "region__parent", "supervising_department"
+        )
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)

@@ -24,17 +24,38 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Instrument)
 class InstrumentAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "asset_number", "unit", "category", "original_value", "registration_status", "registration_due"]
+    list_display = [
+        "name",
+        "asset_number",
+        "unit",
+        "category",
+        "original_value",
+        "registration_status",
+        "registration_due",
+    ]
     list_filter = ["registration_status", "kind", "sharing_mode", "operating_status"]
     search_fields = ["name", "name_en", "asset_number", "model_spec", "manufacturer"]
     raw_id_fields = ["unit", "sub_unit", "parent", "category", "manager"]
-    readonly_fields = ["registration_status", "registration_due", "registration_due_estimated", "published_at"]
+    readonly_fields = [
+        "registration_status",
+        "registration_due",
+        "registration_due_estimated",
+        "published_at",
+    ]
     inlines = [AttachmentInline, EventInline]
     list_select_related = ["unit", "category"]
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "unit", "status", "total_rows", "created_count", "updated_count", "created_at"]
+    list_display = [
+        "original_name",
+        "unit",
+        "status",
+        "total_rows",
+        "created_count",
+        "updated_count",
+        "created_at",
+    ]
     list_filter = ["status"]
     readonly_fields = ["errors"]

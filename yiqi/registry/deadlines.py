@@ -33,7 +33,9 @@ def is_mandatory(instrument: Instrument, deployment: Deployment | None = None) -
     return instrument.original_value >= deployment.value_threshold
 
 
-def pending_mandatory(queryset: QuerySet[Instrument], deployment: Deployment | None = None) -> QuerySet[Instrument]:
+def pending_mandatory(
+    queryset: QuerySet[Instrument], deployment: Deployment | None = None
+) -> QuerySet[Instrument]:
     """Mandatory instruments the unit has not yet sent on to the platform."""
     return queryset.filter(mandatory_q(deployment), registration_status__in=PENDING_REGISTRATION)
 

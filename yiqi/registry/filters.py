@@ -21,10 +21,16 @@ class FilterForm(BootstrapFormMixin, forms.Form):
 class InstrumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword", max_length=100)
     unit = django_filters.ModelChoiceFilter(
-        label=_("管理单位"), queryset=Organization.objects.management_units(), field_name="unit"
+        label=_("管理单位"),
+        queryset=Organization.objects.management_units(),
+        field_name="unit",
+        empty_label=_("全部"),
     )
     department = django_filters.ModelChoiceFilter(
-        label=_("主管部门"), queryset=Department.objects.all(), field_name="unit__supervising_department"
+        label=_("主管部门"),
+        queryset=Department.objects.all(),
+        field_name="unit__supervising_department",
+        empty_label=_("全部"),
     )
     region = RegionCodeFilter(field_name="unit__region")
     category = django_filters.CharFilter(label=_("分类代码"), method="filter_category", max_length=6)
@@ -33,10 +39,20 @@ class InstrumentFilter(django_filters.FilterSet):
         label=_("入网状态"), choices=RegistrationStatus.choices, field_name="registration_status"
     )
     sharing_mode = django_filters.ChoiceFilter(label=_("共享方式"), choices=Instrument.SharingMode.choices)
-    operating_status = django_filters.ChoiceFilter(label=_("运行状态"), choices=Instrument.OperatingStatus.choices)
-    value_min = django_filters.NumberFilter(label=_("原值不低于（元）"), field_name="original_value", lookup_expr="gte")
-    value_max = django_filters.NumberFilter(label=_("原值不高于（元）"), field_name="original_value", lookup_expr="lte")
-    mandatory = django_filters.BooleanFilter(label=_("强制入网"), method="filter_mandatory")
+    operating_status = django_filters.ChoiceFilter(
+        label=_("运行状态"), choices=Instrument.OperatingStatus.choices
+    )
+    value_min = django_filters.NumberFilter(
+        label=_("原值不低于（元）"), field_name="original_value", lookup_expr="gte"
+    )
+    value_max = django_filters.NumberFilter(
+        label=_("原值不高于（元）"), field_name="original_value", lookup_expr="lte"
+    )
+    mandatory = django_filters.ChoiceFilter(
+        label=_("入网类型"),
+        choices=[("yes", _("强制入网（达到原值门槛）")), ("no", _("自愿申报"))],
+        method="filter_mandatory",
+    )
     deadline = django_filters.ChoiceFilter(
         label=_("入网期限"),
         choices=[("overdue", _("已逾期")), ("due_soon", _("10个工作日内到期"))],
@@ -78,7 +94,7 @@ class InstrumentFilter(django_filters.FilterSet):
 
     def filter_mandatory(self, queryset, name, value):
         q = deadlines.mandatory_q()
-        return queryset.filter(q) if value else queryset.exclude(q)
+        return queryset.filter(q) if value == "yes" else queryset.exclude(q)
 
     def filter_deadline(self, queryset, name, value):
         return deadlines.overdue(queryset) if value == "overdue" else deadlines.due_soon(queryset)

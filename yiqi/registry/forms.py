@@ -70,7 +70,9 @@ class InstrumentForm(BootstrapFormMixin, forms.ModelForm):
 
 class TransitionForm(BootstrapFormMixin, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("意见"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("意见"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AttachmentForm(BootstrapFormMixin, forms.ModelForm):

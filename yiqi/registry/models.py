@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from yiqi.core import codes
+from yiqi.core.storage import private_storage
 
 MAX_ORIGINAL_VALUE = Decimal("50000000000.00")  # 500亿: above any real facility; catches unit/typo errors
 
@@ -24,7 +25,12 @@ class InstrumentCategory(models.Model):
     )
     name = models.CharField(_("名称"), max_length=50)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级分类")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级分类"),
     )
 
     class Meta:
@@ -102,7 +108,9 @@ class Instrument(models.Model):
         OWN = "own", _("单位自有资金")
         OTHER = "other", _("其他")
 
-    kind = models.CharField(_("资源类型"), max_length=20, choices=Kind.choices, default=Kind.SINGLE_INSTRUMENT)
+    kind = models.CharField(
+        _("资源类型"), max_length=20, choices=Kind.choices, default=Kind.SINGLE_INSTRUMENT
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("所属设施/中心/服务单元"),
@@ -192,7 +200,12 @@ class Instrument(models.Model):
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -204,7 +217,9 @@ class Instrument(models.Model):
         verbose_name_plural = _("科研设施与仪器")
         ordering = ["-updated_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "asset_number"], name="instrument_asset_number_unique_in_unit"),
+            models.UniqueConstraint(
+                fields=["unit", "asset_number"], name="instrument_asset_number_unique_in_unit"
+            ),
             models.CheckConstraint(
                 condition=Q(original_value__gt=0) & Q(original_value__lte=MAX_ORIGINAL_VALUE),
                 name="instrument_original_value_range",
@@ -225,6 +240,10 @@ class Instrument(models.Model):
             models.Index(fields=["category"]),
             models.Index(fields=["original_value"]),
             models.Index(fields=["-updated_at", "-id"], name="instrument_recent"),
+            # The public list: published records, most recently updated first.
+            models.Index(
+                fields=["registration_status", "-updated_at", "-id"], name="instrument_status_recent"
+            ),
         ]
 
     def __str__(self):
@@ -245,10 +264,18 @@ class Instrument(models.Model):
                 errors["parent"] = _("只能隶属于大型科研设施、仪器中心或服务单元。")
         if self.start_of_use_date and self.acceptance_date and self.start_of_use_date < self.acceptance_date:
             errors["start_of_use_date"] = _("启用日期不能早于安装验收日期。")
-        if self.manager_id and self.unit_id and not self._manager_works_in_unit():
+        manager_changed = self.manager_id != getattr(self, "_loaded_manager_id", None)
+        if self.manager_id and self.unit_id and manager_changed and not self._manager_works_in_unit():
             errors["manager"] = _("机组负责人须为本单位人员。")
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so the manager is checked only when it changes (imports re-validate thousands of rows).
+        instance._loaded_manager_id = instance.__dict__.get("manager_id")
+        return instance
 
     def _manager_works_in_unit(self) -> bool:
         from yiqi.accounts.models import UNIT_STAFF_ROLES, RoleAssignment
@@ -261,10 +288,15 @@ class Instrument(models.Model):
         # A clash of asset numbers is reported on the field, where the user can correct it.
         exclude = set(exclude or ())
         if not exclude & {"unit", "asset_number"} and self.unit_id and self.asset_number:
-            clash = Instrument.objects.filter(unit_id=self.unit_id, asset_number=self.asset_number).exclude(pk=self.pk)
+            clash = Instrument.objects.filter(unit_id=self.unit_id, asset_number=self.asset_number).exclude(
+                pk=self.pk
+            )
             if clash.exists():
                 raise ValidationError(
-                    {"asset_number": _("本单位已有内部编号为“%(number)s”的仪器。") % {"number": self.asset_number}}
+                    {
+                        "asset_number": _("本单位已有内部编号为“%(number)s”的仪器。")
+                        % {"number": self.asset_number}
+                    }
                 )
         super().validate_constraints(exclude=exclude | {"asset_number"})
 
@@ -293,7 +325,9 @@ class RegistrationEvent(models.Model):
     action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=30, choices=RegistrationStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=30, choices=RegistrationStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     comment = models.TextField(_("意见"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -303,7 +337,9 @@ class RegistrationEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.get_action_display()}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        return (
+            f"{self.get_action_display()}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
 
 
 class InstrumentAttachment(models.Model):
@@ -315,7 +351,9 @@ class InstrumentAttachment(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("文件"), upload_to="instruments/%Y/%m/")
     title = models.CharField(_("标题"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -357,9 +395,13 @@ class ImportJob(models.Model):
         DONE = "done", _("已完成")
         ERROR = "error", _("处理出错")
 
-    unit = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="import_jobs")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    unit = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField(default=0)

@@ -52,7 +52,9 @@ def send_registration_reminders(today: dt.date | None = None) -> int:
             continue
         by_unit[(instrument.unit_id, offset)].append(instrument)
         new_reminders.append(
-            RegistrationReminder(instrument=instrument, due_date=instrument.registration_due, working_days_before=offset)
+            RegistrationReminder(
+                instrument=instrument, due_date=instrument.registration_due, working_days_before=offset
+            )
         )
     if not new_reminders:
         return 0
@@ -62,7 +64,9 @@ def send_registration_reminders(today: dt.date | None = None) -> int:
             instrument_id__in=[r.instrument_id for r in new_reminders]
         ).values("instrument_id", "due_date", "working_days_before")
     }
-    new_reminders = [r for r in new_reminders if (r.instrument_id, r.due_date, r.working_days_before) not in sent]
+    new_reminders = [
+        r for r in new_reminders if (r.instrument_id, r.due_date, r.working_days_before) not in sent
+    ]
     fresh = {r.instrument_id for r in new_reminders}
     RegistrationReminder.objects.bulk_create(new_reminders, ignore_conflicts=True)
     recipients = _unit_recipients({unit for unit, _offset in by_unit})
@@ -75,7 +79,9 @@ def send_registration_reminders(today: dt.date | None = None) -> int:
 
 def _unit_recipients(unit_ids: set[int]) -> dict[int, list]:
     rows = RoleAssignment.objects.filter(
-        organization_id__in=unit_ids, role__in=[Role.UNIT_ADMIN, Role.INFORMATION_OFFICER], user__is_active=True
+        organization_id__in=unit_ids,
+        role__in=[Role.UNIT_ADMIN, Role.INFORMATION_OFFICER],
+        user__is_active=True,
     ).select_related("user")
     recipients: dict[int, dict[int, object]] = defaultdict(dict)
     for row in rows:
@@ -88,7 +94,10 @@ def _message(offset: int, instruments: list[Instrument]) -> tuple[str, str, str]
         subject = _("%(n)d 台（套）仪器已超过入网期限") % {"n": len(instruments)}
         url = reverse("registry:instrument_list") + "?deadline=overdue"
     else:
-        subject = _("%(n)d 台（套）仪器将在 %(days)d 个工作日内到达入网期限") % {"n": len(instruments), "days": offset}
+        subject = _("%(n)d 台（套）仪器将在 %(days)d 个工作日内到达入网期限") % {
+            "n": len(instruments),
+            "days": offset,
+        }
         url = reverse("registry:instrument_list") + "?deadline=due_soon"
     lines = [
         f"{i.name}（{i.asset_number}）" + _("截止 %(date)s") % {"date": i.registration_due.isoformat()}

@@ -23,10 +23,30 @@ from .deadlines import apply_deadline, is_mandatory
 from .models import Instrument, RegistrationEvent
 from .models import RegistrationStatus as S
 
-RICH_TEXT_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "a", "table", "tr", "td", "th"}
+RICH_TEXT_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "a",
+    "table",
+    "tr",
+    "td",
+    "th",
+}
 
 
 def sanitize_rich_text(html: str) -> str:
+    if not html:
+        return ""
     return nh3.clean(html or "", tags=RICH_TEXT_TAGS, link_rel="noopener noreferrer nofollow").strip()
 
 
@@ -137,7 +157,10 @@ def transition(instrument_id: int, action: str, *, access: Access, user, comment
     instrument = Instrument.objects.select_for_update().select_related("unit").get(pk=instrument_id)
     if instrument.registration_status not in step.sources:
         raise ValidationError(
-            {"action": _("当前状态“%(status)s”下不能执行此操作。") % {"status": instrument.get_registration_status_display()}}
+            {
+                "action": _("当前状态“%(status)s”下不能执行此操作。")
+                % {"status": instrument.get_registration_status_display()}
+            }
         )
     if not _may(access, action, instrument):
         raise PermissionDenied(_("您无权执行此操作。"))
@@ -172,13 +195,15 @@ def _notify_next(instrument: Instrument, comment: str) -> None:
     if status == S.SUBMITTED:
         recipients = users_with_role(Role.UNIT_ADMIN, organization_id=instrument.unit_id)
     elif status == S.AWAITING_DEPARTMENT:
-        recipients = users_with_role(Role.DEPARTMENT_ADMIN, department_id=instrument.unit.supervising_department_id)
+        recipients = users_with_role(
+            Role.DEPARTMENT_ADMIN, department_id=instrument.unit.supervising_department_id
+        )
     elif status == S.AWAITING_AUTHORITY:
         recipients = users_with_role(Role.PLATFORM_ADMIN)
     else:  # published, returned, declined: back to the unit
-        recipients = users_with_role(Role.INFORMATION_OFFICER, organization_id=instrument.unit_id) | users_with_role(
-            Role.UNIT_ADMIN, organization_id=instrument.unit_id
-        )
+        recipients = users_with_role(
+            Role.INFORMATION_OFFICER, organization_id=instrument.unit_id
+        ) | users_with_role(Role.UNIT_ADMIN, organization_id=instrument.unit_id)
     subject = _("仪器入网：%(name)s（%(asset)s）%(status)s") % {
         "name": instrument.name,
         "asset": instrument.asset_number,
@@ -200,7 +225,10 @@ def validate_attachment(kind: str, upload) -> None:
     limit = settings.YIQI_PHOTO_MAX_BYTES if kind == "photo" else settings.YIQI_DOCUMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {"file": _("文件过大（%(size).1f MB），上限 %(limit)d MB。") % {"size": upload.size / 2**20, "limit": limit // 2**20}}
+            {
+                "file": _("文件过大（%(size).1f MB），上限 %(limit)d MB。")
+                % {"size": upload.size / 2**20, "limit": limit // 2**20}
+            }
         )
     head = upload.read(16)
     upload.seek(0)

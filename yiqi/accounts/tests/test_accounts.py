@@ -44,7 +44,9 @@ def test_enterprise_user_registers_with_a_new_organisation(client, region):
 
 
 def test_user_joins_the_organisation_already_registered_under_that_credit_code(client, region):
-    existing = OrganizationFactory(name="西安新锐材料科技有限公司", kind="enterprise", credit_code=make_credit_code(777))
+    existing = OrganizationFactory(
+        name="西安新锐材料科技有限公司", kind="enterprise", credit_code=make_credit_code(777)
+    )
     client.post(reverse("accounts:register"), registration())
     assert RoleAssignment.objects.get(user__username="zhangsan").organization == existing
     assert Organization.objects.count() == 1
@@ -89,7 +91,9 @@ def test_login_is_throttled_after_repeated_failures(client, db, settings):
 
 def test_login_with_the_right_password_opens_the_workspace(client, db):
     UserFactory(username="someone")
-    response = client.post(reverse("accounts:login"), {"username": "someone", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": "someone", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("core:workspace")
 
 

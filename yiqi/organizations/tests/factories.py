@@ -17,11 +17,13 @@ class RegionFactory(factory.django.DjangoModelFactory):
     code = "610113"
     name = "雁塔区"
     parent = factory.LazyAttribute(
-        lambda o: None
-        if o.code.endswith("0000")
-        else RegionFactory(code=o.code[:4] + "00", name="西安市")
-        if not o.code.endswith("00")
-        else RegionFactory(code=o.code[:2] + "0000", name="陕西省")
+        lambda o: (
+            None
+            if o.code.endswith("0000")
+            else RegionFactory(code=o.code[:4] + "00", name="西安市")
+            if not o.code.endswith("00")
+            else RegionFactory(code=o.code[:2] + "0000", name="陕西省")
+        )
     )
 
 

@@ -55,7 +55,9 @@ def test_credit_code_is_unique_but_may_be_blank_for_many(db):
 
 
 def test_enterprise_needs_a_credit_code(db):
-    org = Organization(name="某公司", kind=Organization.Kind.ENTERPRISE, region=RegionFactory(), credit_code="")
+    org = Organization(
+        name="某公司", kind=Organization.Kind.ENTERPRISE, region=RegionFactory(), credit_code=""
+    )
     with pytest.raises(ValidationError) as error:
         org.full_clean()
     assert "credit_code" in error.value.message_dict

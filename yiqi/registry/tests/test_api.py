@@ -668,7 +668,7 @@ def catalogue():
         ({"status": "draft"}, {"sem_a"}),
         ({"value_min": "800000"}, {"sem_a", "ms_a"}),
         ({"value_max": "800000"}, {"ms_a", "tester_b"}),
-        ({"mandatory": "true"}, {"sem_a", "ms_a"}),
+        ({"mandatory": "yes"}, {"sem_a", "ms_a"}),
         ({"q": "扫描"}, {"sem_a", "ms_a", "tester_b"}),
         ({"q": "不存在的名字"}, set()),
         ({"category": "010000", "status": "published"}, {"ms_a"}),

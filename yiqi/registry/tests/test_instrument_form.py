@@ -38,9 +38,13 @@ def valid_data(world, **changes):
 
 
 def test_officer_registers_an_instrument_with_its_deadline(world, client_for):
-    response = client_for(world.users["officer_a"]).post(reverse("registry:instrument_create"), valid_data(world))
+    response = client_for(world.users["officer_a"]).post(
+        reverse("registry:instrument_create"), valid_data(world)
+    )
     instrument = Instrument.objects.get(asset_number="2025-00001")
-    assert response.status_code == 302 and response.url == reverse("registry:instrument_detail", args=[instrument.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "registry:instrument_detail", args=[instrument.pk]
+    )
     assert instrument.registration_status == RegistrationStatus.DRAFT
     assert instrument.created_by == world.users["officer_a"]
     # 30 working days: Qingming (4 Apr) is off, Sunday 27 Apr is a make-up working day.
@@ -110,7 +114,9 @@ def test_officer_cannot_register_for_another_unit(world, client_for):
 
 def test_editing_keeps_the_unit_and_records_history(world, client_for):
     instrument = world.draft_a
-    data = valid_data(world, asset_number=instrument.asset_number, unit=world.unit_b.pk, model_spec="D8 VENTURE")
+    data = valid_data(
+        world, asset_number=instrument.asset_number, unit=world.unit_b.pk, model_spec="D8 VENTURE"
+    )
     response = client_for(world.users["officer_a"]).post(
         reverse("registry:instrument_update", args=[instrument.pk]), data
     )
@@ -118,13 +124,19 @@ def test_editing_keeps_the_unit_and_records_history(world, client_for):
     instrument.refresh_from_db()
     assert instrument.unit == world.unit_a and instrument.model_spec == "D8 VENTURE"
     assert instrument.history.count() == 2
-    detail = client_for(world.users["officer_a"]).get(reverse("registry:instrument_detail", args=[instrument.pk]))
+    detail = client_for(world.users["officer_a"]).get(
+        reverse("registry:instrument_detail", args=[instrument.pk])
+    )
     assert "D8 VENTURE" in detail.content.decode()
 
 
 def test_record_under_review_is_locked(world, client_for):
-    Instrument.objects.filter(pk=world.draft_a.pk).update(registration_status=RegistrationStatus.AWAITING_AUTHORITY)
-    response = client_for(world.users["officer_a"]).get(reverse("registry:instrument_update", args=[world.draft_a.pk]))
+    Instrument.objects.filter(pk=world.draft_a.pk).update(
+        registration_status=RegistrationStatus.AWAITING_AUTHORITY
+    )
+    response = client_for(world.users["officer_a"]).get(
+        reverse("registry:instrument_update", args=[world.draft_a.pk])
+    )
     assert response.status_code == 403
 
 

@@ -43,7 +43,10 @@ def test_reminders_go_to_unit_admins_and_officers_once(world, django_capture_on_
         registration_status=RegistrationStatus.PUBLISHED,
     )
     InstrumentFactory(
-        unit=world.unit_a, name="低于门槛", acceptance_date=accepted_so_due_in(1), original_value=Decimal("1000")
+        unit=world.unit_a,
+        name="低于门槛",
+        acceptance_date=accepted_so_due_in(1),
+        original_value=Decimal("1000"),
     )
     world.draft_a.delete(), world.managed_draft_a.delete(), world.draft_b.delete()
 

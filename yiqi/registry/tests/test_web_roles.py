@@ -81,7 +81,9 @@ def test_only_unit_editors_can_submit_a_draft_from_the_page(world, client_for, r
 
 @pytest.mark.parametrize("role", ["department_admin_a", "unit_admin_a", "external_user", "anonymous"])
 def test_history_is_shown_to_insiders_only(world, client_for, role):
-    response = client_for(world.users[role]).get(reverse("registry:instrument_detail", args=[world.published_a.pk]))
+    response = client_for(world.users[role]).get(
+        reverse("registry:instrument_detail", args=[world.published_a.pk])
+    )
     shows_history = "修改历史" in response.content.decode()
     assert shows_history == (role in ("department_admin_a", "unit_admin_a"))
 
@@ -99,7 +101,9 @@ def test_unit_credit_code_is_private(world, client_for, role, visible):
 
 @pytest.mark.parametrize("role", ["platform_admin", "officer_a", "external_user", "anonymous"])
 def test_user_organisations_are_not_public(world, client_for, role):
-    response = client_for(world.users[role]).get(reverse("organizations:unit_detail", args=[world.enterprise.pk]))
+    response = client_for(world.users[role]).get(
+        reverse("organizations:unit_detail", args=[world.enterprise.pk])
+    )
     assert response.status_code == (200 if role in ("platform_admin", "external_user") else 404)
 
 

@@ -41,7 +41,10 @@ def test_voluntary_instrument_needs_the_supervising_department(world):
     assert act(world, "unit_admin_a", instrument, A.CONFIRM).registration_status == S.AWAITING_DEPARTMENT
     with pytest.raises(PermissionDenied):
         act(world, "department_admin_b", instrument, A.DEPARTMENT_APPROVE)
-    assert act(world, "department_admin_a", instrument, A.DEPARTMENT_APPROVE).registration_status == S.AWAITING_AUTHORITY
+    assert (
+        act(world, "department_admin_a", instrument, A.DEPARTMENT_APPROVE).registration_status
+        == S.AWAITING_AUTHORITY
+    )
 
 
 def test_department_may_decline_with_a_reason_and_unit_may_apply_again(world):
@@ -51,7 +54,9 @@ def test_department_may_decline_with_a_reason_and_unit_may_apply_again(world):
     with pytest.raises(ValidationError) as error:
         act(world, "department_admin_a", instrument, A.DEPARTMENT_DECLINE)
     assert "comment" in error.value.message_dict
-    declined = act(world, "department_admin_a", instrument, A.DEPARTMENT_DECLINE, comment="使用率低，暂不纳入")
+    declined = act(
+        world, "department_admin_a", instrument, A.DEPARTMENT_DECLINE, comment="使用率低，暂不纳入"
+    )
     assert declined.registration_status == S.DECLINED
     assert act(world, "officer_a", instrument, A.SUBMIT).registration_status == S.SUBMITTED
 
@@ -72,7 +77,9 @@ def test_authority_returns_with_reasons_and_the_unit_sees_them(world):
     returned = act(world, "platform_admin", instrument, A.RETURN, comment="技术指标填写不完整")
     assert returned.registration_status == S.RETURNED
     assert returned.registration_events.last().comment == "技术指标填写不完整"
-    assert Notification.objects.filter(recipient=world.users["officer_a"], subject__contains="已退回").exists()
+    assert Notification.objects.filter(
+        recipient=world.users["officer_a"], subject__contains="已退回"
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -116,7 +123,9 @@ def test_incomplete_record_cannot_be_submitted(world):
 
 def test_available_actions_follow_role_and_state(world):
     draft = world.draft_a
-    assert [t.action for t in services.available_actions(access_for(world.users["officer_a"]), draft)] == [A.SUBMIT]
+    assert [t.action for t in services.available_actions(access_for(world.users["officer_a"]), draft)] == [
+        A.SUBMIT
+    ]
     assert services.available_actions(access_for(world.users["platform_admin"]), draft) == []
     act(world, "officer_a", draft, A.SUBMIT)
     draft.refresh_from_db()
@@ -127,7 +136,9 @@ def test_available_actions_follow_role_and_state(world):
 def test_history_keeps_every_change_with_its_reason(world):
     instrument = world.draft_a
     instrument.model_spec = "JSM-IT800"
-    services.save_instrument(instrument, access=access_for(world.users["officer_a"]), user=world.users["officer_a"])
+    services.save_instrument(
+        instrument, access=access_for(world.users["officer_a"]), user=world.users["officer_a"]
+    )
     act(world, "officer_a", instrument, A.SUBMIT)
     records = list(instrument.history.order_by("history_date", "history_id"))
     assert [r.history_type for r in records] == ["+", "~", "~"]

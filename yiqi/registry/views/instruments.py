@@ -44,7 +44,12 @@ class InstrumentDetailView(DetailView):
 
     def get_queryset(self):
         return visible(self.request).select_related(
-            "unit", "unit__supervising_department", "sub_unit", "category__parent__parent", "parent", "manager"
+            "unit",
+            "unit__supervising_department",
+            "sub_unit",
+            "category__parent__parent",
+            "parent",
+            "manager",
         )
 
     def get_context_data(self, **kwargs):
@@ -60,6 +65,9 @@ class InstrumentDetailView(DetailView):
             events=instrument.registration_events.select_related("actor") if insider else [],
             history=history_entries(instrument, limit=50) if insider else [],
             is_mandatory=is_mandatory(instrument),
+            members=visible(self.request).filter(parent=instrument).select_related("unit", "category")[:100]
+            if instrument.kind != Instrument.Kind.SINGLE_INSTRUMENT
+            else [],
             **kwargs,
         )
 
@@ -102,7 +110,9 @@ class InstrumentUpdateView(InstrumentFormMixin, UpdateView):
 class AttachmentUploadView(LoginRequiredMixin, View):
     def post(self, request, pk):
         instrument = get_object_or_404(visible(request), pk=pk)
-        form = AttachmentForm(request.POST, request.FILES, instance=InstrumentAttachment(instrument=instrument))
+        form = AttachmentForm(
+            request.POST, request.FILES, instance=InstrumentAttachment(instrument=instrument)
+        )
         if form.is_valid():
             try:
                 services.add_attachment(form.instance, access=access_for(request.user), user=request.user)

@@ -31,7 +31,9 @@ class TransitionView(LoginRequiredMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, _("操作成功，当前状态：%(status)s。") % {"status": instrument.get_registration_status_display()}
+                request,
+                _("操作成功，当前状态：%(status)s。")
+                % {"status": instrument.get_registration_status_display()},
             )
         next_url = request.POST.get("next")
         if next_url == "review":

@@ -1,0 +1,13 @@
+"""Run every benchmark in this folder in turn, passing the arguments through (e.g. ``--full``)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = ["import_spreadsheet.py", "list_latency.py"]
+
+if __name__ == "__main__":
+    for script in SCRIPTS:
+        print(f"== {script}", flush=True)
+        subprocess.run([sys.executable, str(HERE / script), *sys.argv[1:]], check=True)

@@ -1,0 +1,1 @@
+"""Curated realism data for the demo province (names, places, instruments). Plain Python, no Django imports."""

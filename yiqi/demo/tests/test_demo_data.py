@@ -1,0 +1,162 @@
+import hashlib
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from yiqi.accounts.models import Role, RoleAssignment, User
+from yiqi.demo.builder import DEMO_PASSWORD
+from yiqi.demo.data.templates import all_templates
+from yiqi.organizations.models import Deployment, Organization, Region, SubUnit
+from yiqi.organizations.validators import validate_credit_code
+from yiqi.registry.categories import leaf_codes
+from yiqi.registry.models import Instrument, RegistrationStatus
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"instruments": 300, "units": 20}
+
+
+def build(seed=2026, **options) -> str:
+    out = StringIO()
+    call_command("demo_data", seed=seed, stdout=out, **{**SMALL, **options})
+    return out.getvalue()
+
+
+def fingerprint() -> str:
+    """Everything the demo generates, by natural keys (primary keys and timestamps may differ)."""
+    rows = [
+        sorted(
+            Organization.objects.values_list(
+                "name",
+                "kind",
+                "credit_code",
+                "region_id",
+                "address",
+                "postcode",
+                "supervising_department__name",
+            )
+        ),
+        sorted(SubUnit.objects.values_list("unit__name", "name", "kind")),
+        sorted(User.objects.values_list("username", "full_name", "email", "phone", "is_superuser")),
+        sorted(
+            RoleAssignment.objects.values_list(
+                "user__username", "role", "department__name", "organization__name"
+            ),
+            key=str,
+        ),
+        sorted(
+            Instrument.objects.values_list(
+                "unit__credit_code",
+                "asset_number",
+                "kind",
+                "name",
+                "category_id",
+                "original_value",
+                "manufacturer",
+                "model_spec",
+                "acceptance_date",
+                "registration_status",
+                "registration_due",
+                "published_at",
+                "sharing_mode",
+                "parent__asset_number",
+                "sub_unit__name",
+                "manager__username",
+                "contact_phone",
+            ),
+            key=str,
+        ),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_catalogue_covers_every_class_with_valid_codes():
+    templates = all_templates()
+    assert len(templates) >= 120
+    assert {t.code for t in templates} <= leaf_codes()
+    assert {t.code[:2] for t in templates} == {code[:2] for code in leaf_codes()}
+    assert all(len(t.indicators) <= 500 and len(t.functions) <= 300 for t in templates)
+
+
+def test_builds_a_valid_province():
+    output = build()
+    assert "admin" in output and DEMO_PASSWORD in output
+
+    deployment = Deployment.objects.get(pk=1)
+    assert deployment.home_region_id == "610000"
+    assert deployment.value_threshold == 200000
+    assert deployment.reminder_working_days == [10, 5, 1]
+    assert Region.objects.filter(parent_id="610000").count() >= 10
+    for region in Region.objects.all():
+        region.full_clean()
+
+    units = Organization.objects.filter(is_management_unit=True)
+    assert units.count() == SMALL["units"]
+    assert set(units.values_list("kind", flat=True)) == set(Organization.Kind.values)
+    assert Organization.objects.filter(is_management_unit=False).count() == 40
+    codes = list(Organization.objects.values_list("credit_code", flat=True))
+    assert len(codes) == len(set(codes))
+    for org in Organization.objects.select_related("region"):
+        validate_credit_code(org.credit_code)
+        assert org.credit_code[2:8] == org.region_id
+        org.full_clean()
+    for unit in units:
+        assert 1 <= unit.sub_units.count() <= 8
+
+    assert Instrument.objects.count() == SMALL["instruments"]
+    per_unit = Counter(Instrument.objects.values_list("unit_id", "asset_number"))
+    assert max(per_unit.values()) == 1
+    for instrument in Instrument.objects.order_by("id")[::7]:
+        try:
+            instrument.full_clean()
+        except ValidationError as error:  # pragma: no cover - shows which instrument failed
+            pytest.fail(f"{instrument.name}: {error}")
+        assert instrument.history.count() == 1
+        assert instrument.sub_unit is None or instrument.sub_unit.unit_id == instrument.unit_id
+        assert instrument.registration_due is not None
+    published = Instrument.objects.filter(registration_status=RegistrationStatus.PUBLISHED)
+    assert published.count() > 0.7 * SMALL["instruments"]
+    assert not published.filter(published_at__isnull=True).exists()
+    assert Instrument.objects.filter(original_value__gte=200000).count() > 0.6 * SMALL["instruments"]
+
+
+def test_every_role_is_held_and_everyone_shares_the_password():
+    build()
+    held = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.role_assignments.filter(role=Role.PLATFORM_ADMIN).exists()
+    assert admin.check_password(DEMO_PASSWORD)
+    assert User.objects.exclude(password=admin.password).count() == 0
+    for unit in Organization.objects.filter(is_management_unit=True):
+        roles = set(unit.role_assignments.values_list("role", flat=True))
+        assert {Role.UNIT_ADMIN, Role.INFORMATION_OFFICER, Role.INSTRUMENT_MANAGER, Role.TECHNICIAN} <= roles
+    assert User.objects.filter(username="unit001-officer").exists()
+    assert User.objects.filter(username__startswith="expert").count() == 10
+    assert User.objects.filter(username__startswith="eval").count() == 5
+
+
+def test_same_seed_gives_the_same_data_and_another_seed_does_not():
+    build(seed=11)
+    first = fingerprint()
+    call_command("flush", interactive=False, verbosity=0)
+    build(seed=11)
+    assert fingerprint() == first
+    call_command("flush", interactive=False, verbosity=0)
+    build(seed=12)
+    assert fingerprint() != first
+
+
+def test_refuses_a_non_empty_database_unless_told_to_skip():
+    build()
+    with pytest.raises(CommandError):
+        build()
+    out = StringIO()
+    call_command("demo_data", "--if-empty", stdout=out, **SMALL)
+    assert "skipped" in out.getvalue()
+    assert Instrument.objects.count() == SMALL["instruments"]
