@@ -23,5 +23,9 @@ def level_q(level: int, field: str = "code") -> Q:
 
 
 def within_q(code: str, field: str) -> Q:
-    """Objects whose ``field`` code is this node or lies inside it."""
-    return Q(**{f"{field}__startswith": prefix(code)})
+    """Objects whose ``field`` code is this node or lies inside it.
+
+    A range rather than LIKE 'prefix%': both SQLite and PostgreSQL answer a range from the column's B-tree index.
+    """
+    start = prefix(code)
+    return Q(**{f"{field}__gte": start.ljust(6, "0"), f"{field}__lte": start.ljust(6, "9")})

@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from yiqi.accounts.models import Role, RoleAssignment, User
+from yiqi.core.maintenance import refresh_planner_statistics
 from yiqi.organizations.models import Department, Deployment, Organization, Region, SubUnit
 from yiqi.organizations.validators import credit_code_check_character
 from yiqi.registry.categories import iter_category_tree, leaf_codes, sync_categories
@@ -202,6 +203,7 @@ class DemoBuilder:
                 phase_start = time.monotonic()
                 phase()
                 self.timings[phase.__name__.removeprefix("build_")] = time.monotonic() - phase_start
+        refresh_planner_statistics()
         self.timings["total"] = time.monotonic() - started
         return self.counts
 

@@ -68,7 +68,7 @@ class Region(models.Model):
 
     def descendant_codes_q(self, field: str = "region") -> Q:
         """Q matching objects whose region is this region or lies inside it."""
-        return codes.within_q(self.code, f"{field}__code")
+        return codes.within_q(self.code, f"{field}_id")
 
 
 class Deployment(models.Model):

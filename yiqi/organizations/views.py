@@ -24,6 +24,7 @@ class UnitListView(ListView):
                     "instruments", filter=Q(instruments__registration_status=RegistrationStatus.PUBLISHED)
                 )
             )
+            .order_by("name")
         )
 
     def get_context_data(self, **kwargs):

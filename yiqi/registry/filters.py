@@ -90,7 +90,7 @@ class InstrumentFilter(django_filters.FilterSet):
         if not value.isdigit() or len(value) != 6:
             return queryset.none()
         # A class or middle class includes everything below it.
-        return queryset.filter(codes.within_q(value, "category__code"))
+        return queryset.filter(codes.within_q(value, "category_id"))
 
     def filter_mandatory(self, queryset, name, value):
         q = deadlines.mandatory_q()

@@ -34,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from yiqi.accounts.access import access_for
+from yiqi.core.maintenance import refresh_planner_statistics
 from yiqi.organizations.models import Deployment
 
 from . import scoping
@@ -58,6 +59,7 @@ KIND_ORDER = (Kind.LARGE_FACILITY, Kind.INSTRUMENT_CENTER, Kind.SERVICE_UNIT, Ki
 CHECKED_IN_MEMORY = ("unit", "category", "sub_unit", "parent", "manager", "created_by", "country_of_origin")
 # A packed 10 MB workbook legitimately expands ~10×; far more is a zip bomb.
 MAX_UNCOMPRESSED_RATIO = 25
+LARGE_IMPORT_ROWS = 5000  # an import this large changes the table enough to refresh the planner's statistics
 
 
 @dataclass(frozen=True)
@@ -701,6 +703,8 @@ class Importer:
             return self._fail()
         try:
             self._write()
+            if len(self.to_create) >= LARGE_IMPORT_ROWS:
+                refresh_planner_statistics()
         except (_Conflict, IntegrityError):
             self._error(_("写入时发现记录已被他人修改或编号冲突，数据未写入。请重新导入。"))
             return self._fail()
