@@ -4,7 +4,15 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-ROLES = ["platform_admin", "department_admin_a", "unit_admin_a", "officer_a", "manager_a", "external_user", "expert"]
+ROLES = [
+    "platform_admin",
+    "department_admin_a",
+    "unit_admin_a",
+    "officer_a",
+    "manager_a",
+    "external_user",
+    "expert",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -20,7 +28,14 @@ def test_unit_workspace_shows_its_drafts_and_deadline_lists(world, client_for):
 
 
 @pytest.mark.parametrize(
-    "name", ["core:home", "registry:instrument_list", "organizations:unit_list", "accounts:login", "accounts:register"]
+    "name",
+    [
+        "core:home",
+        "registry:instrument_list",
+        "organizations:unit_list",
+        "accounts:login",
+        "accounts:register",
+    ],
 )
 def test_public_pages_open_without_an_account(world, client, name):
     assert client.get(reverse(name)).status_code == 200
