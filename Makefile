@@ -22,8 +22,8 @@ run: $(VENV)/.installed
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py demo_data --if-empty --instruments $(DEMO_INSTRUMENTS) --seed $(DEMO_SEED)
 	@echo "Yiqi: http://127.0.0.1:8000/  — admin login: admin / yiqi-demo-2026 (every demo user has this password)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(DEV) $(BIN)/python manage.py run_huey --quiet & \
+	@$(DEV) $(BIN)/python manage.py run_huey --quiet & consumer=$$!; \
+	  trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.installed
