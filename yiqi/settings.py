@@ -182,7 +182,8 @@ HUEY = {
     "name": "yiqi",
     "immediate": TESTING,
     "utc": True,
-    "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
+    # Idle polling backs off to at most one second, so an uploaded import starts promptly.
+    "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread", "max_delay": 1.0},
 }
 if TESTING:
     HUEY["immediate_use_memory"] = True
