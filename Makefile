@@ -31,7 +31,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 test: $(VENV)/.installed lint
-	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL $(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	env -u DATABASE_URL DJANGO_ENV=test $(BIN)/pytest -n 2 $(TEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($${DATABASE_URL%%\?*})"; \
