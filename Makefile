@@ -14,9 +14,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python .env
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
+
+# Makes plain `manage.py …` in this checkout use the development profile (production is the default elsewhere).
+.env:
+	echo "DJANGO_ENV=development" > $@
 
 run: $(VENV)/.installed
 	$(DEV) $(BIN)/python manage.py migrate --noinput

@@ -17,6 +17,8 @@ VAR_DIR = (
 VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
+# A developer's checkout carries a .env (made by `make`); real environment variables always win over it.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DJANGO_ENV = env.str("DJANGO_ENV", default="production")
 if DJANGO_ENV not in {"production", "development", "test"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be production, development or test, not {DJANGO_ENV!r}")

@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def manage(*args, **env):
+    """manage.py in production mode (explicit: a developer's .env would otherwise select development)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    environment.update(env)
+    environment.update(DJANGO_ENV="production", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
