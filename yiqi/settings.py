@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "yiqi.accounts",
     "yiqi.notifications",
     "yiqi.registry",
+    "yiqi.catalog",
     "yiqi.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("yiqi.accounts.urls")),
     path("instruments/", include("yiqi.registry.urls")),
+    path("catalog/", include("yiqi.catalog.urls")),
     path("organizations/", include("yiqi.organizations.urls")),
     path("inbox/", include("yiqi.notifications.urls")),
     path("", include("yiqi.core.urls")),

@@ -41,6 +41,7 @@ from . import scoping
 from .categories import leaf_codes
 from .models import EDITABLE_STATES, ImportJob, Instrument, InstrumentCategory
 from .services import prepare_instrument, validate_acceptance_date
+from .signals import instruments_bulk_changed
 
 logger = logging.getLogger(__name__)
 
@@ -716,6 +717,8 @@ class Importer:
             created_count=len(self.to_create),
             updated_count=sum(map(len, self.to_update.values())),
         )
+        written = [i.pk for i in self.to_create] + [i.pk for group in self.to_update.values() for i in group]
+        instruments_bulk_changed.send(sender=Instrument, ids=written)
 
     # -- validation ---------------------------------------------------------------------------------------
 

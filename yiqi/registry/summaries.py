@@ -68,3 +68,18 @@ def count_by_unit(queryset, limit: int = 50):
         .annotate(n=Count("id"))
         .order_by("-n", "unit__name")[:limit]
     )
+
+
+def related_instruments(instrument: Instrument, limit: int = 6) -> dict:
+    """The unit's other published instruments, and published ones of the same class at other units."""
+    published = Instrument.objects.filter(registration_status=RegistrationStatus.PUBLISHED).select_related(
+        "unit", "category"
+    )
+    return {
+        "same_unit": published.filter(unit_id=instrument.unit_id)
+        .exclude(pk=instrument.pk)
+        .order_by("-original_value", "id")[:limit],
+        "similar": published.filter(category_id=instrument.category_id)
+        .exclude(unit_id=instrument.unit_id)
+        .order_by("-updated_at", "-id")[:limit],
+    }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", instruments.InstrumentListView.as_view(), name="instrument_list"),
     path("new/", instruments.InstrumentCreateView.as_view(), name="instrument_create"),
     path("<int:pk>/", instruments.InstrumentDetailView.as_view(), name="instrument_detail"),
+    path("<int:pk>/sheet/", instruments.InstrumentSheetView.as_view(), name="instrument_sheet"),
     path("<int:pk>/edit/", instruments.InstrumentUpdateView.as_view(), name="instrument_update"),
     path("<int:pk>/attachments/", instruments.AttachmentUploadView.as_view(), name="attachment_upload"),
     path("<int:pk>/transition/", review.TransitionView.as_view(), name="instrument_transition"),

@@ -32,3 +32,14 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.simple_tag(takes_context=True)
+def query_toggle(context, key: str, value) -> str:
+    """The current query string with ``value`` added to or removed from the list ``key`` (back to page 1)."""
+    params = context["request"].GET.copy()
+    values = params.getlist(key)
+    value = str(value)
+    params.setlist(key, [v for v in values if v != value] if value in values else [*values, value])
+    params.pop("page", None)
+    return "?" + urlencode(sorted(params.lists()), doseq=True)

@@ -7,7 +7,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView, V
 
 from yiqi.accounts.access import access_for
 
-from .. import scoping, services
+from .. import scoping, services, summaries
 from ..deadlines import is_mandatory
 from ..filters import InstrumentFilter
 from ..forms import AttachmentForm, InstrumentForm, TransitionForm
@@ -39,9 +39,7 @@ class InstrumentListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class InstrumentDetailView(DetailView):
-    template_name = "registry/instrument_detail.html"
-
+class VisibleInstrumentMixin:
     def get_queryset(self):
         return visible(self.request).select_related(
             "unit",
@@ -51,6 +49,16 @@ class InstrumentDetailView(DetailView):
             "parent",
             "manager",
         )
+
+
+class InstrumentSheetView(VisibleInstrumentMixin, DetailView):
+    """A one-page printable sheet of the record."""
+
+    template_name = "registry/instrument_sheet.html"
+
+
+class InstrumentDetailView(VisibleInstrumentMixin, DetailView):
+    template_name = "registry/instrument_detail.html"
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
@@ -65,6 +73,7 @@ class InstrumentDetailView(DetailView):
             events=instrument.registration_events.select_related("actor") if insider else [],
             history=history_entries(instrument, limit=50) if insider else [],
             is_mandatory=is_mandatory(instrument),
+            **summaries.related_instruments(instrument),
             members=visible(self.request).filter(parent=instrument).select_related("unit", "category")[:100]
             if instrument.kind != Instrument.Kind.SINGLE_INSTRUMENT
             else [],

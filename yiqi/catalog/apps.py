@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    """The public catalogue's search core: a database-agnostic full-text index over published instruments."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "yiqi.catalog"
+    verbose_name = "仪器检索"
+
+    def ready(self):
+        from . import signals  # noqa: F401

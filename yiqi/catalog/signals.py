@@ -1,0 +1,81 @@
+"""Keep the index current when records change through the ORM (forms, admin, workflow steps).
+
+Bulk writes (``bulk_create``, ``bulk_update``, ``QuerySet.update``) send no model signals: the registry sends
+``instruments_bulk_changed`` after them (the spreadsheet import does), or calls ``reindex_instruments``.
+Several saves in one transaction are indexed once, after commit.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from yiqi.organizations.models import Organization, SubUnit
+from yiqi.registry.models import Instrument, InstrumentCategory
+from yiqi.registry.signals import instruments_bulk_changed
+
+from .models import IndexChange, Synonym
+
+
+class _Pending:
+    """Ids waiting for the current transaction's commit; one callback per transaction."""
+
+    def __init__(self):
+        self.ids: set[int] = set()
+
+    def run(self):
+        from .indexing import reindex_instruments
+
+        reindex_instruments(self.ids)
+
+
+def schedule_reindex(ids) -> None:
+    """Reindex these instruments once the current transaction commits (at once outside a transaction)."""
+    ids = {int(i) for i in ids if i}
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        from .indexing import reindex_instruments
+
+        reindex_instruments(ids)
+        return
+    pending = getattr(connection, "_catalog_pending", None)
+    # A rolled-back transaction or savepoint drops its callbacks: start a new batch then.
+    if pending is None or not any(entry[1] == pending.run for entry in connection.run_on_commit):
+        pending = connection._catalog_pending = _Pending()
+        transaction.on_commit(pending.run)
+    pending.ids |= ids
+
+
+@receiver(post_save, sender=Instrument, dispatch_uid="catalog_instrument_saved")
+@receiver(post_delete, sender=Instrument, dispatch_uid="catalog_instrument_deleted")
+def instrument_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule_reindex([instance.pk])
+
+
+@receiver(instruments_bulk_changed, dispatch_uid="catalog_instruments_bulk_changed")
+def instruments_written_in_bulk(sender, ids=(), **kwargs):
+    """A spreadsheet import (or another bulk write) committed: index what it wrote."""
+    schedule_reindex(ids)
+
+
+@receiver(post_save, sender=Organization, dispatch_uid="catalog_unit_saved")
+@receiver(post_save, sender=SubUnit, dispatch_uid="catalog_sub_unit_saved")
+@receiver(post_save, sender=InstrumentCategory, dispatch_uid="catalog_category_saved")
+def context_changed(sender, instance, created=False, raw=False, **kwargs):
+    """A renamed unit, sub-unit or category changes the text of its published instruments."""
+    if raw or created:
+        return
+    field = {Organization: "unit", SubUnit: "sub_unit", InstrumentCategory: "category"}[sender]
+    ids = Instrument.objects.filter(**{field: instance.pk}, registration_status="published").values_list(
+        "pk", flat=True
+    )
+    schedule_reindex(list(ids))
+
+
+@receiver(post_save, sender=Synonym, dispatch_uid="catalog_synonym_saved")
+@receiver(post_delete, sender=Synonym, dispatch_uid="catalog_synonym_deleted")
+def synonyms_changed(sender, raw=False, **kwargs):
+    if not raw:
+        IndexChange.objects.create(instrument_id=IndexChange.SYNONYMS)

@@ -1,0 +1,51 @@
+"""The public catalogue: search results with facets, as pages and as the API."""
+
+from django.http import QueryDict
+from django.views.generic import TemplateView
+
+from .labels import FACET_TITLES, SORT_LABELS
+from .search import FILTERS, search
+
+PAGE_SIZE = 20
+
+
+def search_from_params(params: QueryDict, page_size: int = PAGE_SIZE):
+    """Run a search described by GET parameters (the shareable URL of a search state)."""
+    filters = {key: params.getlist(key) for key in FILTERS if params.getlist(key)}
+    return search(
+        params.get("q", ""),
+        filters=filters,
+        sort=params.get("sort", "relevance"),
+        page=params.get("page", 1),
+        page_size=params.get("page_size", page_size),
+    )
+
+
+def search_query_string(query: str, filters: dict[str, list[str]]) -> str:
+    params = QueryDict(mutable=True)
+    if query:
+        params["q"] = query
+    for key, values in sorted(filters.items()):
+        params.setlist(key, values)
+    return "?" + params.urlencode()
+
+
+class CatalogSearchView(TemplateView):
+    template_name = "catalog/search.html"
+
+    def get_context_data(self, **kwargs):
+        result = search_from_params(self.request.GET)
+        for suggestion in result.suggestions:
+            suggestion.url = search_query_string(suggestion.query, suggestion.filters)
+        facets = [
+            (key, FACET_TITLES[key], values, set(result.filters.get(key, ())))
+            for key, values in result.facets.items()
+            if values
+        ]
+        return super().get_context_data(
+            result=result,
+            facets=facets,
+            sorts=SORT_LABELS.items(),
+            has_filters=bool(result.filters),
+            **kwargs,
+        )
