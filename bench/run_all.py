@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["import_spreadsheet.py", "list_latency.py"]
+SCRIPTS = ["import_spreadsheet.py", "list_latency.py", "search_latency.py"]
 
 if __name__ == "__main__":
     for script in SCRIPTS:

@@ -235,7 +235,7 @@ def build_clauses(
             clause = Clause(surface, "mixed")
             _add(clause, fragment_alternative(surface, vocab, EXACT))
             for form in forms:
-                _add(clause, fragment_alternative(form, vocab, SYNONYM))
+                _add(clause, fragment_alternative(form, vocab, _synonym_factor(surface, form, SYNONYM)))
             i = j
         else:
             unit = units[i]
@@ -278,7 +278,13 @@ def _add_pinyin(clause: Clause, key: str, vocab, synonyms: SynonymTable, pinyin)
         factor = PINYIN if rank == 0 else PINYIN - 35
         _add(clause, fragment_alternative(chinese, vocab, factor))
         for form in synonyms.forms(text.synonym_key(chinese)) or ():
-            _add(clause, fragment_alternative(form, vocab, factor - 5))
+            _add(clause, fragment_alternative(form, vocab, _synonym_factor(chinese, form, factor - 5)))
+
+
+def _synonym_factor(surface: str, form: str, factor: int) -> int:
+    """A synonym that is part of what was typed is broader (质谱 for 质谱仪): it ranks as a partial word."""
+    typed, other = text.synonym_key(surface), text.synonym_key(form)
+    return min(factor, PARTS) if other != typed and other in typed else factor
 
 
 def _add(clause: Clause, alternative: Alternative | None) -> None:
