@@ -158,3 +158,6 @@ def test_attachments_are_checked_by_content_and_size(world, client_for, name, co
         {"kind": kind, "title": "t", "file": SimpleUploadedFile(name, content)},
     )
     assert world.draft_a.attachments.exists() == ok
+    if ok and kind == "photo":
+        page = client.get(reverse("registry:instrument_detail", args=[world.draft_a.pk])).content.decode()
+        assert '<img class="img-fluid' in page and 'alt="t"' in page
