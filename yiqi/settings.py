@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "yiqi.notifications",
     "yiqi.registry",
     "yiqi.catalog",
+    "yiqi.booking",
+    "yiqi.orders",
+    "yiqi.fees",
+    "yiqi.usage",
+    "yiqi.feedback",
     "yiqi.demo",
 ]
 

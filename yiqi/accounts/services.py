@@ -28,3 +28,8 @@ def register_external_user(*, user: User, password: str, organization: Organizat
     user.save()
     RoleAssignment.objects.create(user=user, role=Role.EXTERNAL_USER, organization=organization)
     return user
+
+
+def organizations_of(user) -> QuerySet[Organization]:
+    """Every organisation the user belongs to (works at or registered with), by name."""
+    return Organization.objects.filter(role_assignments__user=user).distinct().order_by("name")

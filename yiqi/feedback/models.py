@@ -1,0 +1,125 @@
+"""Users' ratings of completed services, the unit's one reply, and complaints tracked to resolution."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Rating(models.Model):
+    """One rating per completed booking or order, 1–5 on each aspect."""
+
+    booking = models.OneToOneField(
+        "booking.Booking", null=True, blank=True, on_delete=models.CASCADE, related_name="rating"
+    )
+    order = models.OneToOneField(
+        "orders.TestOrder", null=True, blank=True, on_delete=models.CASCADE, related_name="rating"
+    )
+    instrument = models.ForeignKey("registry.Instrument", on_delete=models.CASCADE, related_name="ratings")
+    unit = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="ratings", editable=False
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings")
+    overall = models.PositiveSmallIntegerField(_("总体评价"), validators=SCORE_VALIDATORS)
+    timeliness = models.PositiveSmallIntegerField(_("及时性"), validators=SCORE_VALIDATORS)
+    attitude = models.PositiveSmallIntegerField(_("服务态度"), validators=SCORE_VALIDATORS)
+    result_quality = models.PositiveSmallIntegerField(_("结果质量"), validators=SCORE_VALIDATORS)
+    comment = models.TextField(_("评价内容"), max_length=1000, blank=True)
+    reply = models.TextField(_("单位回复"), max_length=1000, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("用户评价")
+        verbose_name_plural = _("用户评价")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["instrument", "created_at"]),
+            models.Index(fields=["unit", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="rating_for_exactly_one_service",
+                condition=Q(booking__isnull=False, order__isnull=True)
+                | Q(booking__isnull=True, order__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="rating_scores_in_range",
+                condition=Q(overall__gte=1, overall__lte=5)
+                & Q(timeliness__gte=1, timeliness__lte=5)
+                & Q(attitude__gte=1, attitude__lte=5)
+                & Q(result_quality__gte=1, result_quality__lte=5),
+            ),
+        ]
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    IN_PROGRESS = "in_progress", _("处理中")
+    RESOLVED = "resolved", _("已办结")
+    CLOSED = "closed", _("已关闭")
+
+
+class Complaint(models.Model):
+    """A user's complaint about a unit or one of its instruments; the unit and its department follow it up."""
+
+    number = models.CharField(_("投诉编号"), max_length=20, unique=True, editable=False)
+    complainant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints"
+    )
+    unit = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="complaints"
+    )
+    instrument = models.ForeignKey(
+        "registry.Instrument", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    booking = models.ForeignKey(
+        "booking.Booking", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    order = models.ForeignKey(
+        "orders.TestOrder", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    subject = models.CharField(_("投诉事项"), max_length=100)
+    description = models.TextField(_("详细情况"), max_length=3000)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    due_on = models.DateField(_("办理期限"))
+    outcome = models.TextField(_("处理结果"), max_length=3000, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("投诉时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("投诉")
+        verbose_name_plural = _("投诉")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.number} {self.subject}"
+
+
+class ComplaintEvent(models.Model):
+    """Audit row: a state change or a note on a complaint."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("原状态"), max_length=20, choices=ComplaintStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=ComplaintStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(_("说明"), max_length=3000, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("投诉处理记录")
+        verbose_name_plural = _("投诉处理记录")
+        ordering = ["created_at", "id"]

@@ -1,0 +1,7 @@
+"""REST endpoints (``/api/v1/``)."""
+
+urlpatterns = []
+
+
+def register_routes(router):
+    pass

@@ -1,0 +1,108 @@
+"""Usage records: every hour an instrument worked, for whom, and whether it was external service.
+
+These rows are the objective data the yearly evaluation is computed from: effective machine-hours,
+external-service hours and the sharing rate (external-service hours / operating hours).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from yiqi.core.storage import private_storage
+
+
+class UsageRecord(models.Model):
+    class Source(models.TextChoices):
+        BOOKING = "booking", _("预约上机")
+        ORDER = "order", _("委托测试")
+        MANUAL = "manual", _("线下登记")
+
+    class Purpose(models.TextChoices):
+        RESEARCH = "research", _("科研")
+        TEACHING = "teaching", _("教学")
+        SERVICE = "service", _("对外服务")
+        OTHER = "other", _("其他")
+
+    instrument = models.ForeignKey(
+        "registry.Instrument", on_delete=models.PROTECT, related_name="usage_records"
+    )
+    # The owning unit at the time of use, copied so totals group without joining instruments.
+    unit = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="usage_records", editable=False
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    booking = models.OneToOneField(
+        "booking.Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="usage_record"
+    )
+    order = models.OneToOneField(
+        "orders.TestOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="usage_record"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="usage_records",
+    )
+    user_name = models.CharField(_("使用人"), max_length=50, blank=True)
+    user_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("使用人单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_external = models.BooleanField(_("对外服务"), default=False)
+    purpose = models.CharField(_("用途"), max_length=20, choices=Purpose.choices)
+    started_at = models.DateTimeField(_("开始时间"))
+    ended_at = models.DateTimeField(_("结束时间"))
+    machine_hours = models.DecimalField(
+        _("有效机时（小时）"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10000"))],
+    )
+    sample_count = models.PositiveIntegerField(_("样品数"), default=0)
+    service_content = models.CharField(_("服务内容"), max_length=300, blank=True)
+    fee = models.DecimalField(_("收费（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    evidence = models.FileField(
+        _("佐证材料"), upload_to="usage-evidence/%Y/%m/", storage=private_storage, blank=True, max_length=300
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("使用记录")
+        verbose_name_plural = _("使用记录")
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "started_at"]),
+            models.Index(fields=["instrument", "started_at"]),
+            models.Index(fields=["started_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="usage_ends_after_start",
+                condition=Q(ended_at__gt=F("started_at")),
+                violation_error_message=_("结束时间必须晚于开始时间。"),
+            ),
+            models.CheckConstraint(
+                name="usage_amounts_not_negative", condition=Q(machine_hours__gte=0, fee__gte=0)
+            ),
+            models.CheckConstraint(
+                name="usage_source_matches_link",
+                condition=Q(source="booking", booking__isnull=False, order__isnull=True)
+                | Q(source="order", order__isnull=False, booking__isnull=True)
+                | Q(source="manual", booking__isnull=True, order__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} {self.started_at:%Y-%m-%d} {self.machine_hours} h"
