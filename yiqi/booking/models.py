@@ -285,6 +285,9 @@ class BookingEvent(models.Model):
         verbose_name_plural = _("预约记录")
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
+
 
 class WaitlistEntry(models.Model):
     """A user waiting for a time window that is taken; offered the slot when it frees up."""
@@ -317,6 +320,9 @@ class WaitlistEntry(models.Model):
             models.CheckConstraint(name="waitlist_ends_after_start", condition=Q(ends_at__gt=F("starts_at")))
         ]
 
+    def __str__(self):
+        return f"{self.instrument} {self.starts_at:%Y-%m-%d %H:%M} · {self.user}"
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
@@ -334,3 +340,6 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = _("日历订阅")
         verbose_name_plural = _("日历订阅")
+
+    def __str__(self):
+        return str(self.user)

@@ -58,6 +58,9 @@ class Rating(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.instrument} · {self.overall}/5"
+
 
 class ComplaintStatus(models.TextChoices):
     OPEN = "open", _("待处理")
@@ -123,3 +126,6 @@ class ComplaintEvent(models.Model):
         verbose_name = _("投诉处理记录")
         verbose_name_plural = _("投诉处理记录")
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"

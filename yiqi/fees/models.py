@@ -182,6 +182,9 @@ class ChargeLine(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.description} {self.quantity} × {self.unit_price}"
+
 
 class ChargeAdjustment(models.Model):
     """A change to a billed amount (discount, extra consumables, correction): needs a reason and approval."""
@@ -214,3 +217,6 @@ class ChargeAdjustment(models.Model):
         constraints = [
             models.CheckConstraint(name="adjustment_not_zero", condition=~Q(amount=0)),
         ]
+
+    def __str__(self):
+        return f"{self.amount} · {self.reason}"

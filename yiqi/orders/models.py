@@ -144,6 +144,9 @@ class OrderEvent(models.Model):
         verbose_name_plural = _("委托单记录")
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
+
 
 def result_path(instance, filename):
     return f"order-results/{instance.order_id}/{filename}"
