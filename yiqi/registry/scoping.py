@@ -43,3 +43,32 @@ def can_see_history(access: Access, instrument: Instrument) -> bool:
         or instrument.unit_id in access.staff_unit_ids
         or instrument.unit.supervising_department_id in access.department_ids
     )
+
+
+def can_manage_service(access: Access, instrument: Instrument) -> bool:
+    """Who sets an instrument's service (booking settings, fees, qualifications, order fields): its manager and
+    the unit's admins."""
+    return instrument.unit_id in access.unit_admin_unit_ids or (
+        access.user_id is not None
+        and instrument.manager_id == access.user_id
+        and instrument.unit_id in access.staff_unit_ids
+    )
+
+
+def can_serve(access: Access, instrument: Instrument) -> bool:
+    """Who runs the day-to-day service (approve bookings, check users in, receive samples): the managers above
+    and the unit's technicians."""
+    from yiqi.accounts.models import Role
+
+    return can_manage_service(access, instrument) or instrument.unit_id in access.organizations_with(
+        Role.TECHNICIAN
+    )
+
+
+def is_open_for_service(instrument: Instrument) -> bool:
+    """Published, operating normally and shared: the only records anyone can book or order."""
+    return (
+        instrument.registration_status == RegistrationStatus.PUBLISHED
+        and instrument.operating_status == Instrument.OperatingStatus.NORMAL
+        and instrument.sharing_mode != Instrument.SharingMode.NOT_SHARED
+    )
