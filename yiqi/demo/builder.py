@@ -200,6 +200,7 @@ class DemoBuilder:
                 self.build_user_organizations,
                 self.build_people,
                 self.build_instruments,
+                self.build_service_activity,
             ):
                 phase_start = time.monotonic()
                 phase()
@@ -211,6 +212,11 @@ class DemoBuilder:
         self.timings["search_index"] = time.monotonic() - phase_start
         self.timings["total"] = time.monotonic() - started
         return self.counts
+
+    def build_service_activity(self):
+        from .activity import ActivityBuilder
+
+        ActivityBuilder(self).build()
 
     # -- regions, deployment, departments ------------------------------------------------------------------------
 

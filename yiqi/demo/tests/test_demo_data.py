@@ -165,3 +165,32 @@ def test_refuses_a_non_empty_database_unless_told_to_skip():
     call_command("demo_data", "--if-empty", stdout=out, **SMALL)
     assert "skipped" in out.getvalue()
     assert Instrument.objects.count() == SMALL["instruments"]
+
+
+def test_service_history_is_consistent():
+    """Demo bookings never overlap, bills add up, every completed service left a usage record."""
+    from django.db.models import F, Sum
+
+    from yiqi.booking.models import SLOT_HOLDING_STATES, Booking, BookingStatus, ServiceSettings
+    from yiqi.feedback.models import Complaint, Rating
+    from yiqi.fees.models import Charge, ChargeLine
+    from yiqi.orders.models import OrderStatus, TestOrder
+    from yiqi.usage.models import UsageRecord
+
+    build()
+    held = Booking.objects.filter(status__in=SLOT_HOLDING_STATES)
+    overlaps = held.filter(
+        instrument__bookings__status__in=SLOT_HOLDING_STATES,
+        instrument__bookings__starts_at__lt=F("ends_at"),
+        instrument__bookings__ends_at__gt=F("starts_at"),
+    ).exclude(instrument__bookings__pk=F("pk"))
+    assert not overlaps.exists()
+    assert ServiceSettings.objects.exists() and Rating.objects.exists() and Complaint.objects.exists()
+    for charge in Charge.objects.all()[:200]:
+        stage = ChargeLine.Stage.QUOTE if charge.status == Charge.Status.QUOTED else ChargeLine.Stage.BILL
+        assert charge.total == charge.lines.filter(stage=stage).aggregate(s=Sum("amount"))["s"]
+    completed = Booking.objects.filter(status=BookingStatus.COMPLETED).count()
+    completed += TestOrder.objects.filter(status=OrderStatus.COMPLETED).count()
+    assert UsageRecord.objects.exclude(source=UsageRecord.Source.MANUAL).count() == completed > 0
+    for record in UsageRecord.objects.order_by("id")[::50]:
+        record.full_clean(exclude=["evidence", "recorded_by"])

@@ -1,0 +1,594 @@
+"""Demo service activity: booking settings, fee schedules and eighteen months of bookings, orders, bills,
+usage records, ratings and complaints, plus the next two weeks' bookings — so every page has something real.
+
+Rows are written with ``bulk_create`` (no signals, no rule checks); amounts use the fee service's own line
+arithmetic, so bills reconcile exactly as the platform's would.
+"""
+
+import datetime as dt
+import random
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from yiqi.accounts.models import Role, RoleAssignment, User
+from yiqi.booking.models import Booking, BookingStatus, OpenHours, Qualification, ServiceSettings
+from yiqi.feedback.models import Complaint, ComplaintStatus, Rating
+from yiqi.fees.models import Charge, ChargeLine, FeeItem
+from yiqi.fees.services import COMMISSIONED_TESTING, SELF_OPERATION, PricedLine, to_fen, user_category
+from yiqi.orders.models import OrderStatus, TestOrder
+from yiqi.organizations.models import Organization
+from yiqi.registry.models import Instrument, RegistrationStatus
+from yiqi.usage.models import UsageRecord
+
+BATCH_SIZE = 2000
+HISTORY_DAYS = 540
+FUTURE_DAYS = 14
+WEEKDAY_HOURS = ((8 * 60 + 30, 12 * 60), (14 * 60, 17 * 60 + 30))
+EXTENDED_HOURS = ((8 * 60, 22 * 60),)
+ROUND_THE_CLOCK = ((0, 1440),)
+PURPOSES = (
+    "样品表面形貌观察",
+    "材料成分与结构分析",
+    "课题组常规测试",
+    "企业产品质量检测",
+    "新药研发中间体表征",
+    "研究生毕业论文实验",
+    "横向课题样品测试",
+    "方法学验证",
+)
+SAMPLE_NAMES = (
+    "合金试样",
+    "高分子薄膜",
+    "土壤样品",
+    "水样",
+    "药物中间体",
+    "陶瓷粉体",
+    "生物组织切片",
+    "矿石",
+)
+COMMENTS = (
+    "老师很专业，数据质量好。",
+    "预约方便，按时开机。",
+    "出报告稍慢，但结果可靠。",
+    "操作指导很耐心。",
+    "",
+    "价格合理，服务规范。",
+)
+COMPLAINT_SUBJECTS = ("报告迟迟未出", "预约被无故取消", "收费与公示标准不符", "样品未按约定退还")
+
+
+@dataclass
+class Customer:
+    user: User
+    organization: Organization | None
+
+
+class ActivityBuilder:
+    def __init__(self, builder):
+        self.builder = builder
+        self.rng: random.Random = builder.rng("activity")
+        self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.counts = builder.counts
+        self.order_seq: dict[dt.date, int] = defaultdict(int)
+
+    def local(self, day: dt.date, minute: int) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=self.tz)
+
+    # -- who uses the instruments -----------------------------------------------------------------------------
+
+    def customers(self) -> tuple[list[Customer], dict[int, list[Customer]]]:
+        """External users (user organisations) and staff of every unit, by unit."""
+        users = {
+            u.pk: u
+            for u in User.objects.filter(role_assignments__role__in=[Role.EXTERNAL_USER, Role.TECHNICIAN])
+        }
+        orgs = Organization.objects.in_bulk()
+        outside: list[Customer] = []
+        staff: dict[int, list[Customer]] = defaultdict(list)
+        for user_id, role, org_id in RoleAssignment.objects.filter(
+            role__in=[Role.EXTERNAL_USER, Role.TECHNICIAN]
+        ).values_list("user_id", "role", "organization_id"):
+            customer = Customer(users[user_id], orgs[org_id])
+            (outside if role == Role.EXTERNAL_USER else staff[org_id]).append(customer)
+        return outside, staff
+
+    # -- settings and fee schedules ---------------------------------------------------------------------------
+
+    def build(self):
+        instruments = list(
+            Instrument.objects.filter(
+                registration_status=RegistrationStatus.PUBLISHED,
+                operating_status=Instrument.OperatingStatus.NORMAL,
+            )
+            .exclude(sharing_mode=Instrument.SharingMode.NOT_SHARED)
+            .only(
+                "id",
+                "unit_id",
+                "manager_id",
+                "original_value",
+                "offers_self_operation",
+                "offers_commissioned_testing",
+                "sharing_mode",
+            )
+            .order_by("id")
+        )
+        self.unit_of = {instrument.pk: instrument.unit_id for instrument in instruments}
+        self.outside, self.staff = self.customers()
+        self.academic_staff = [
+            c
+            for unit_staff in self.staff.values()
+            for c in unit_staff
+            if c.organization.kind in (Organization.Kind.UNIVERSITY, Organization.Kind.RESEARCH_INSTITUTE)
+        ]
+        self.build_settings(instruments)
+        self.fee_items = self.build_fee_schedules(instruments)
+        self.build_history(instruments)
+        self.build_complaints()
+
+    def build_settings(self, instruments):
+        rng = self.rng
+        settings_rows, hours = [], []
+        for instrument in instruments:
+            big = instrument.original_value >= Decimal("2000000")
+            settings_rows.append(
+                ServiceSettings(
+                    instrument_id=instrument.pk,
+                    slot_minutes=60 if big else 30,
+                    min_booking_minutes=60 if big else 30,
+                    max_booking_minutes=rng.choice((4 * 60, 8 * 60, 24 * 60)),
+                    lead_time_hours=rng.choice((2, 12, 24)),
+                    horizon_days=rng.choice((14, 30, 60)),
+                    cancellation_cutoff_hours=rng.choice((2, 12, 24)),
+                    weekly_quota_hours=rng.choice((None, None, 8, 16, 24)),
+                    internal_reserved_percent=rng.choice((0, 10, 20, 30)),
+                    requires_approval=rng.random() < 0.6,
+                    requires_qualification=instrument.offers_self_operation and rng.random() < 0.7,
+                )
+            )
+            pattern = rng.choices((WEEKDAY_HOURS, EXTENDED_HOURS, ROUND_THE_CLOCK), weights=(70, 22, 8))[0]
+            days = range(7) if pattern is ROUND_THE_CLOCK else range(5)
+            hours.extend(
+                OpenHours(instrument_id=instrument.pk, weekday=day, start_minute=start, end_minute=end)
+                for day in days
+                for start, end in pattern
+            )
+            instrument.open_pattern = pattern
+        self.needs_qualification = {row.instrument_id for row in settings_rows if row.requires_qualification}
+        ServiceSettings.objects.bulk_create(settings_rows, batch_size=BATCH_SIZE)
+        OpenHours.objects.bulk_create(hours, batch_size=BATCH_SIZE)
+        self.counts["service_settings"] = len(settings_rows)
+
+    def build_fee_schedules(self, instruments) -> dict[int, list[FeeItem]]:
+        items = []
+        for instrument in instruments:
+            value_wan = instrument.original_value / Decimal(10000)
+            hourly = to_fen(
+                max(Decimal(40), min(value_wan * Decimal("0.6"), Decimal(1500))).quantize(Decimal(10))
+            )
+            per_sample = Decimal(self.rng.choice((20, 30, 50, 80, 120)))
+            rows = [
+                ("机时费", FeeItem.Component.RUNNING, FeeItem.Basis.PER_HOUR, FeeItem.AppliesTo.BOTH, hourly),
+                (
+                    "测试人工费",
+                    FeeItem.Component.LABOUR,
+                    FeeItem.Basis.PER_SAMPLE,
+                    FeeItem.AppliesTo.COMMISSIONED_TESTING,
+                    per_sample,
+                ),
+            ]
+            if self.rng.random() < 0.5:
+                rows.append(
+                    (
+                        "耗材费",
+                        FeeItem.Component.MATERIALS,
+                        FeeItem.Basis.PER_SAMPLE,
+                        FeeItem.AppliesTo.BOTH,
+                        Decimal(self.rng.choice((5, 10, 15, 25))),
+                    )
+                )
+            for position, (name, component, basis, applies_to, external) in enumerate(rows):
+                items.append(
+                    FeeItem(
+                        instrument_id=instrument.pk,
+                        name=name,
+                        component=component,
+                        basis=basis,
+                        applies_to=applies_to,
+                        rate_internal=to_fen(external * Decimal("0.4")),
+                        rate_academic=to_fen(external * Decimal("0.7")),
+                        rate_external=external,
+                        position=position,
+                    )
+                )
+        FeeItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
+        by_instrument: dict[int, list[FeeItem]] = defaultdict(list)
+        for item in items:
+            by_instrument[item.instrument_id].append(item)
+        self.counts["fee_items"] = len(items)
+        return by_instrument
+
+    # -- eighteen months of service, two weeks ahead ----------------------------------------------------------
+
+    def open_days(self, instrument, first: dt.date, last: dt.date, count: int) -> list[dt.date]:
+        weekdays = 7 if instrument.open_pattern is ROUND_THE_CLOCK else 5
+        span = (last - first).days + 1
+        candidates = [first + dt.timedelta(days=n) for n in range(span)]
+        candidates = [d for d in candidates if d.weekday() < weekdays]
+        return sorted(self.rng.sample(candidates, min(count, len(candidates))))
+
+    def slot(self, instrument, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        start, end = self.rng.choice(instrument.open_pattern)
+        length = self.rng.choice((60, 90, 120, 180))
+        length = min(length, end - start)
+        steps = (end - start - length) // 30
+        begin = start + 30 * self.rng.randint(0, steps)
+        return self.local(day, begin), self.local(day, begin) + dt.timedelta(minutes=length)
+
+    def customer_for(self, instrument) -> Customer:
+        roll = self.rng.random()
+        own = self.staff.get(instrument.unit_id)
+        if roll < 0.2 and own:
+            return self.rng.choice(own)
+        if roll < 0.5 and self.academic_staff:
+            customer = self.rng.choice(self.academic_staff)
+            if customer.organization.pk != instrument.unit_id:
+                return customer
+        return self.rng.choice(self.outside)
+
+    def bill(self, instrument, service: str, customer: Customer, hours: Decimal, samples: int):
+        category = user_category(customer.organization, instrument.unit_id)
+        quantities = {
+            FeeItem.Basis.PER_HOUR: hours,
+            FeeItem.Basis.PER_SAMPLE: Decimal(samples),
+            FeeItem.Basis.PER_ITEM: Decimal(1),
+        }
+        return category, [
+            PricedLine(item, to_fen(quantities[item.basis]), item.rate_for(category))
+            for item in self.fee_items[instrument.pk]
+            if item.applies_to in (FeeItem.AppliesTo.BOTH, service)
+        ]
+
+    def order_number(self, day: dt.date) -> str:
+        self.order_seq[day] += 1
+        return f"WT{day:%Y%m%d}{self.order_seq[day]:04d}"
+
+    def build_history(self, instruments):
+        rng = self.rng
+        first = self.today - dt.timedelta(days=HISTORY_DAYS)
+        yesterday = self.today - dt.timedelta(days=1)
+        bookings, orders, manual = [], [], []
+        # (service row, instrument, customer, category, lines, stage, charge status) — charges follow their services
+        billing = []
+        for instrument in instruments:
+            level = rng.choices((0, 4, 12, 30), weights=(15, 40, 33, 12))[0]
+            past = self.open_days(instrument, first, yesterday, rng.randint(level // 2, level + level // 2))
+            for day in past:
+                start, end = self.slot(instrument, day)
+                hours = to_fen(Decimal((end - start).total_seconds()) / 3600)
+                roll = rng.random()
+                if roll < 0.35:
+                    staff = self.staff.get(instrument.unit_id)
+                    person = rng.choice(staff) if staff else None
+                    manual.append(
+                        UsageRecord(
+                            instrument_id=instrument.pk,
+                            unit_id=instrument.unit_id,
+                            source=UsageRecord.Source.MANUAL,
+                            user=person.user if person else None,
+                            user_name=person.user.full_name if person else "课题组",
+                            user_organization_id=instrument.unit_id,
+                            purpose=rng.choice((UsageRecord.Purpose.RESEARCH, UsageRecord.Purpose.TEACHING)),
+                            started_at=start,
+                            ended_at=end,
+                            machine_hours=hours,
+                            service_content=rng.choice(PURPOSES),
+                            recorded_by=person.user if person else None,
+                        )
+                    )
+                    continue
+                customer = self.customer_for(instrument)
+                samples = rng.randint(1, 8)
+                if instrument.offers_self_operation and (
+                    roll < 0.7 or not instrument.offers_commissioned_testing
+                ):
+                    row = self.booking(instrument, customer, start, end, samples, BookingStatus.COMPLETED)
+                    bookings.append(row)
+                    service = SELF_OPERATION
+                else:
+                    row = self.order(instrument, customer, start, end, samples, OrderStatus.COMPLETED, hours)
+                    orders.append(row)
+                    service = COMMISSIONED_TESTING
+                category, lines = self.bill(instrument, service, customer, hours, samples)
+                paid = rng.random() < 0.85 or day < self.today - dt.timedelta(days=60)
+                billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.BILL, paid))
+            self.future(instrument, bookings, orders, billing)
+        Booking.objects.bulk_create(bookings, batch_size=BATCH_SIZE)
+        TestOrder.objects.bulk_create(orders, batch_size=BATCH_SIZE)
+        self.write_charges(billing)
+        self.write_usage(bookings, orders, manual)
+        self.write_ratings(bookings, orders)
+        self.write_qualifications(bookings)
+        self.backdate(bookings, orders)
+        self.counts["bookings"] = len(bookings)
+        self.counts["test_orders"] = len(orders)
+
+    def future(self, instrument, bookings, orders, billing):
+        rng = self.rng
+        if instrument.offers_self_operation and rng.random() < 0.5:
+            days = self.open_days(
+                instrument,
+                self.today + dt.timedelta(days=1),
+                self.today + dt.timedelta(days=FUTURE_DAYS),
+                rng.randint(1, 6),
+            )
+            for day in days:
+                customer = self.customer_for(instrument)
+                start, end = self.slot(instrument, day)
+                status = BookingStatus.CONFIRMED if rng.random() < 0.7 else BookingStatus.REQUESTED
+                row = self.booking(instrument, customer, start, end, rng.randint(0, 4), status)
+                bookings.append(row)
+                hours = to_fen(Decimal((end - start).total_seconds()) / 3600)
+                category, lines = self.bill(instrument, SELF_OPERATION, customer, hours, row.sample_count)
+                billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.QUOTE, False))
+        if instrument.offers_commissioned_testing and rng.random() < 0.08:
+            customer = self.customer_for(instrument)
+            status = rng.choice(
+                (
+                    OrderStatus.SUBMITTED,
+                    OrderStatus.QUOTED,
+                    OrderStatus.CONFIRMED,
+                    OrderStatus.SAMPLES_RECEIVED,
+                    OrderStatus.TESTING,
+                )
+            )
+            now = self.now - dt.timedelta(days=rng.randint(0, 6))
+            row = self.order(instrument, customer, now, None, rng.randint(1, 6), status, None)
+            orders.append(row)
+            if status != OrderStatus.SUBMITTED:
+                category, lines = self.bill(
+                    instrument, COMMISSIONED_TESTING, customer, Decimal(2), row.sample_count
+                )
+                billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.QUOTE, False))
+
+    def booking(self, instrument, customer: Customer, start, end, samples: int, status) -> Booking:
+        org = customer.organization
+        done = status == BookingStatus.COMPLETED
+        return Booking(
+            instrument_id=instrument.pk,
+            user=customer.user,
+            user_organization=org,
+            is_internal=org is not None and org.pk == instrument.unit_id,
+            status=status,
+            starts_at=start,
+            ends_at=end,
+            purpose=self.rng.choice(PURPOSES),
+            sample_count=samples,
+            actual_start=start if done else None,
+            actual_end=end if done else None,
+            decided_at=start - dt.timedelta(days=2) if status != BookingStatus.REQUESTED else None,
+            decided_by_id=instrument.manager_id if status != BookingStatus.REQUESTED else None,
+        )
+
+    def order(self, instrument, customer: Customer, start, end, samples: int, status, hours) -> TestOrder:
+        org = customer.organization
+        day = timezone.localtime(start, self.tz).date()
+        return TestOrder(
+            number=self.order_number(day),
+            instrument_id=instrument.pk,
+            user=customer.user,
+            user_organization=org,
+            is_internal=org is not None and org.pk == instrument.unit_id,
+            status=status,
+            sample_name=self.rng.choice(SAMPLE_NAMES),
+            sample_count=samples,
+            sample_description="常温保存，无毒无害，每份约 5 g。",
+            requirements=self.rng.choice(PURPOSES),
+            machine_hours=hours,
+            tested_from=start if end else None,
+            tested_until=end,
+        )
+
+    # -- what the services left behind: bills, usage, ratings, qualifications -------------------------------------
+
+    def write_charges(self, billing):
+        charges, lines_by_charge = [], []
+        self.fees: dict[tuple[str, int], Decimal] = {}
+        for row, instrument, customer, category, lines, stage, paid in billing:
+            is_booking = isinstance(row, Booking)
+            total = sum((line.amount for line in lines), Decimal("0.00"))
+            finished = row.ends_at if is_booking else row.tested_until
+            status = Charge.Status.QUOTED if stage == ChargeLine.Stage.QUOTE else Charge.Status.BILLED
+            if paid:
+                status = Charge.Status.PAID
+            charges.append(
+                Charge(
+                    booking=row if is_booking else None,
+                    order=None if is_booking else row,
+                    instrument_id=instrument.pk,
+                    unit_id=instrument.unit_id,
+                    payer=customer.user,
+                    payer_organization=customer.organization,
+                    user_category=category,
+                    status=status,
+                    quoted_total=total,
+                    total=total,
+                    billed_at=finished if stage == ChargeLine.Stage.BILL else None,
+                    paid_at=finished + dt.timedelta(days=self.rng.randint(1, 20)) if paid else None,
+                    payment_reference=f"DZ{row.pk:08d}" if paid else "",
+                )
+            )
+            lines_by_charge.append((lines, stage))
+            self.fees[("booking" if is_booking else "order", row.pk)] = total
+        Charge.objects.bulk_create(charges, batch_size=BATCH_SIZE)
+        ChargeLine.objects.bulk_create(
+            (
+                ChargeLine(
+                    charge=charge,
+                    stage=stage,
+                    fee_item=line.fee_item,
+                    description=line.fee_item.name,
+                    component=line.fee_item.component,
+                    basis=line.fee_item.basis,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    amount=line.amount,
+                )
+                for charge, (lines, stage) in zip(charges, lines_by_charge, strict=True)
+                for line in lines
+            ),
+            batch_size=BATCH_SIZE,
+        )
+        self.counts["charges"] = len(charges)
+
+    def write_usage(self, bookings, orders, manual):
+        records = list(manual)
+        for booking in bookings:
+            if booking.status == BookingStatus.COMPLETED:
+                records.append(
+                    self.usage_for(booking, "booking", booking.starts_at, booking.ends_at, booking.purpose)
+                )
+        for order in orders:
+            if order.status == OrderStatus.COMPLETED:
+                records.append(
+                    self.usage_for(
+                        order,
+                        "order",
+                        order.tested_from,
+                        order.tested_until,
+                        f"{order.sample_name}：{order.requirements}",
+                    )
+                )
+        UsageRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        self.counts["usage_records"] = len(records)
+
+    def usage_for(self, service, source: str, start, end, content: str) -> UsageRecord:
+        return UsageRecord(
+            instrument_id=service.instrument_id,
+            unit_id=self.unit_of[service.instrument_id],
+            source=source,
+            booking=service if source == "booking" else None,
+            order=service if source == "order" else None,
+            user=service.user,
+            user_name=service.user.full_name,
+            user_organization=service.user_organization,
+            is_external=not service.is_internal,
+            purpose=UsageRecord.Purpose.RESEARCH if service.is_internal else UsageRecord.Purpose.SERVICE,
+            started_at=start,
+            ended_at=end,
+            machine_hours=to_fen(Decimal((end - start).total_seconds()) / 3600),
+            sample_count=service.sample_count,
+            service_content=content[:300],
+            fee=self.fees.get((source, service.pk), Decimal("0.00")),
+        )
+
+    def write_ratings(self, bookings, orders):
+        rng = self.rng
+        ratings = []
+        done = [(b, "booking") for b in bookings if b.status == BookingStatus.COMPLETED]
+        done += [(o, "order") for o in orders if o.status == OrderStatus.COMPLETED]
+        for service, kind in done:
+            if rng.random() > 0.55:
+                continue
+            overall = rng.choices((5, 4, 3, 2, 1), weights=(55, 30, 10, 3, 2))[0]
+
+            def near(score):
+                return max(1, min(5, score + rng.choice((-1, 0, 0, 0, 1))))
+
+            ratings.append(
+                Rating(
+                    booking=service if kind == "booking" else None,
+                    order=service if kind == "order" else None,
+                    instrument_id=service.instrument_id,
+                    unit_id=self.unit_of[service.instrument_id],
+                    user=service.user,
+                    overall=overall,
+                    timeliness=near(overall),
+                    attitude=near(overall),
+                    result_quality=near(overall),
+                    comment=rng.choice(COMMENTS),
+                )
+            )
+        Rating.objects.bulk_create(ratings, batch_size=BATCH_SIZE)
+        self.counts["ratings"] = len(ratings)
+
+    def write_qualifications(self, bookings):
+        pairs = {
+            (b.instrument_id, b.user_id) for b in bookings if b.instrument_id in self.needs_qualification
+        }
+        Qualification.objects.bulk_create(
+            (
+                Qualification(
+                    instrument_id=instrument_id,
+                    user_id=user_id,
+                    trained_on=self.today - dt.timedelta(days=HISTORY_DAYS + 30),
+                    expires_on=self.today + dt.timedelta(days=365),
+                    training_record="安全与操作培训考核合格",
+                )
+                for instrument_id, user_id in sorted(pairs)
+            ),
+            batch_size=BATCH_SIZE,
+        )
+        self.counts["qualifications"] = len(pairs)
+
+    def backdate(self, bookings, orders):
+        """bulk_create stamps 'now' on auto_now_add fields: give history rows their historical dates."""
+        from django.db.models import F, OuterRef, Subquery
+
+        Booking.objects.update(created_at=F("starts_at") - dt.timedelta(days=3))
+        TestOrder.objects.filter(tested_from__isnull=False).update(
+            created_at=F("tested_from") - dt.timedelta(days=2)
+        )
+        UsageRecord.objects.update(created_at=F("ended_at"))
+        Rating.objects.filter(booking__isnull=False).update(
+            created_at=Subquery(Booking.objects.filter(pk=OuterRef("booking_id")).values("ends_at")[:1])
+        )
+        Rating.objects.filter(order__isnull=False).update(
+            created_at=Subquery(TestOrder.objects.filter(pk=OuterRef("order_id")).values("tested_until")[:1])
+        )
+
+    def build_complaints(self):
+        from yiqi.core.workdays import add_working_days
+
+        rng = self.rng
+        units = sorted({unit for unit in self.unit_of.values()})
+        complaints = []
+        # Complaint times are spread over four months: created first, then resolved a few days later.
+        for n in range(max(3, len(units) // 15)):
+            created = self.now - dt.timedelta(days=rng.randint(1, 120))
+            day = timezone.localtime(created, self.tz).date()
+            status = rng.choices(
+                (
+                    ComplaintStatus.OPEN,
+                    ComplaintStatus.IN_PROGRESS,
+                    ComplaintStatus.RESOLVED,
+                    ComplaintStatus.CLOSED,
+                ),
+                weights=(2, 2, 2, 4),
+            )[0]
+            finished = status in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
+            complaints.append(
+                Complaint(
+                    number=f"TS{day:%Y%m%d}{n + 1:04d}",
+                    complainant=rng.choice(self.outside).user,
+                    unit_id=rng.choice(units),
+                    subject=rng.choice(COMPLAINT_SUBJECTS),
+                    description="已多次电话联系未果，希望单位尽快处理并答复。",
+                    status=status,
+                    due_on=add_working_days(day, 10).date,
+                    outcome="已与用户沟通并重新安排测试，免收本次机时费。" if finished else "",
+                    resolved_at=created + dt.timedelta(days=rng.randint(2, 9)) if finished else None,
+                )
+            )
+        Complaint.objects.bulk_create(complaints)
+        for complaint, row in zip(Complaint.objects.order_by("id"), complaints, strict=True):
+            Complaint.objects.filter(pk=complaint.pk).update(
+                created_at=(row.resolved_at or self.now) - dt.timedelta(days=5)
+            )
+        self.counts["complaints"] = len(complaints)
