@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from yiqi.registry.models import Instrument, RegistrationStatus
 
@@ -20,6 +21,7 @@ from . import query as q
 from . import text
 from .cache import COLUMN_VOCAB, SERVICE_MODES, VALUE_BANDS, Vocabulary, documents
 from .highlight import highlight
+from .labels import FACET_TITLES
 from .models import PinyinKey, SearchTerm, SpellKey
 from .postings import read_postings
 
@@ -529,22 +531,34 @@ def _suggestions(raw, result, match, wanted, without) -> list[Suggestion]:
         corrected = text.normalize(raw)
         for typed, fixed in match.corrections.items():
             corrected = corrected.replace(typed, fixed)
-        out.append(Suggestion("spelling", f"已按“{corrected}”检索", corrected, wanted))
+        out.append(Suggestion("spelling", _("已按“%(query)s”检索") % {"query": corrected}, corrected, wanted))
     if match and match.relaxed and result.total:
-        out.append(Suggestion("relaxed", "没有同时包含全部词语的仪器，以下为部分匹配的结果", raw, wanted))
+        out.append(Suggestion("relaxed", _("没有同时包含全部词语的仪器，以下为部分匹配的结果"), raw, wanted))
     if result.total == 0 and wanted:
         if match is None or len(match.slots):
             total = len(match.slots) if match else len(documents.slot)
             if total:
-                out.append(Suggestion("drop_filters", f"去掉筛选条件后有 {total} 台仪器", raw, {}, total))
+                out.append(
+                    Suggestion(
+                        "drop_filters",
+                        _("去掉筛选条件后有 %(count)d 台仪器") % {"count": total},
+                        raw,
+                        {},
+                        total,
+                    )
+                )
         for key, count in sorted(without.items(), key=lambda kv: (-kv[1], kv[0])):
             if count and len(wanted) > 1:
                 rest = {k: v for k, v in wanted.items() if k != key}
-                out.append(Suggestion("drop_filter", f"去掉“{key}”筛选后有 {count} 台仪器", raw, rest, count))
+                label = _("去掉“%(facet)s”筛选后有 %(count)d 台仪器") % {
+                    "facet": FACET_TITLES.get(key, key),
+                    "count": count,
+                }
+                out.append(Suggestion("drop_filter", label, raw, rest, count))
                 break
     if match and match.ignored:
         kept = " ".join(c.surface for c in match.clauses)
-        label = f"未找到“{'、'.join(match.ignored)}”，已忽略"
+        label = _("未找到“%(words)s”，已忽略") % {"words": "、".join(match.ignored)}
         out.append(Suggestion("drop_words", label, kept, wanted))
     return out
 

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from yiqi.catalog.search import FACETS, search
 
@@ -78,6 +79,11 @@ def test_zero_results_suggest_dropping_filters(catalogue):
     result = search("质谱", filters={"city": "610100", "sharing_mode": "internal"})
     single = next(s for s in result.suggestions if s.kind == "drop_filter")
     assert single.filters == {"sharing_mode": ["internal"]} and single.total == 1
+    assert single.label == "去掉“所在城市”筛选后有 1 台仪器"
+    with translation.override("en"):
+        result = search("质谱", filters={"city": "610100", "sharing_mode": "internal"})
+    single = next(s for s in result.suggestions if s.kind == "drop_filter")
+    assert single.label == "1 instruments without the “City” filter"
 
 
 def test_sorting(catalogue):
