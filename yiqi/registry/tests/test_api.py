@@ -12,7 +12,6 @@ from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import user_with_role
 from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import (
-    DepartmentFactory,
     DeploymentFactory,
     OrganizationFactory,
     SubUnitFactory,
@@ -42,91 +41,60 @@ def listed_ids(response) -> set[int]:
     return {row["id"] for row in response.json()["results"]}
 
 
-# --- the world of the role matrix -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def world():
-    dept_a, dept_b = DepartmentFactory(name="甲主管厅"), DepartmentFactory(name="乙主管厅")
-    unit_a = OrganizationFactory(name="甲大学", supervising_department=dept_a)
-    unit_b = OrganizationFactory(name="乙研究院", supervising_department=dept_b)
-    enterprise = OrganizationFactory(
-        name="丙科技有限公司", kind=Organization.Kind.ENTERPRISE, is_management_unit=False
-    )
-    users = {
-        "anonymous": None,
-        "external_user": user_with_role(Role.EXTERNAL_USER, organization=enterprise),
-        "expert": user_with_role(Role.EXPERT),
-        "evaluator": user_with_role(Role.EVALUATOR),
-        "platform_admin": user_with_role(Role.PLATFORM_ADMIN),
-        "department_admin_a": user_with_role(Role.DEPARTMENT_ADMIN, department=dept_a),
-        "department_admin_b": user_with_role(Role.DEPARTMENT_ADMIN, department=dept_b),
-        "unit_admin_a": user_with_role(Role.UNIT_ADMIN, organization=unit_a),
-        "information_officer_a": user_with_role(Role.INFORMATION_OFFICER, organization=unit_a),
-        "instrument_manager_a": user_with_role(Role.INSTRUMENT_MANAGER, organization=unit_a),
-        "technician_a": user_with_role(Role.TECHNICIAN, organization=unit_a),
-        "unit_admin_b": user_with_role(Role.UNIT_ADMIN, organization=unit_b),
-    }
-    instruments = {
-        "published_a": InstrumentFactory(unit=unit_a, registration_status=S.PUBLISHED),
-        "draft_a_managed": InstrumentFactory(unit=unit_a, manager=users["instrument_manager_a"]),
-        "draft_a_other": InstrumentFactory(unit=unit_a),
-        "draft_b": InstrumentFactory(unit=unit_b),
-    }
-    return {"unit_a": unit_a, "unit_b": unit_b, "enterprise": enterprise, "users": users, **instruments}
+# --- the role matrix, over the shared `world` (yiqi/conftest.py) -----------------------------------------------
 
 
 # For each role and record: (in the list?, GET detail, GET history, PATCH, POST submit).
-# "draft_a_managed" is the draft whose manager is instrument_manager_a; published records cannot be submitted (400).
+# "managed_draft_a" is the draft whose manager is manager_a; published records cannot be submitted (400).
 # Anonymous writes are refused before anything is looked up (403).
 ROLE_MATRIX = [
     # role                    record              listed detail history update submit
     ("anonymous",             "published_a",      True,  200,   403,    403,   403),
-    ("anonymous",             "draft_a_managed",  False, 404,   404,    403,   403),
+    ("anonymous",             "managed_draft_a",  False, 404,   404,    403,   403),
     ("anonymous",             "draft_b",          False, 404,   404,    403,   403),
     ("external_user",         "published_a",      True,  200,   403,    403,   400),
-    ("external_user",         "draft_a_managed",  False, 404,   404,    404,   404),
+    ("external_user",         "managed_draft_a",  False, 404,   404,    404,   404),
     ("external_user",         "draft_b",          False, 404,   404,    404,   404),
     ("expert",                "published_a",      True,  200,   403,    403,   400),
-    ("expert",                "draft_a_managed",  False, 404,   404,    404,   404),
+    ("expert",                "managed_draft_a",  False, 404,   404,    404,   404),
     ("expert",                "draft_b",          False, 404,   404,    404,   404),
     ("evaluator",             "published_a",      True,  200,   403,    403,   400),
-    ("evaluator",             "draft_a_managed",  True,  200,   403,    403,   403),
+    ("evaluator",             "managed_draft_a",  True,  200,   403,    403,   403),
     ("evaluator",             "draft_b",          True,  200,   403,    403,   403),
     ("platform_admin",        "published_a",      True,  200,   200,    403,   400),
-    ("platform_admin",        "draft_a_managed",  True,  200,   200,    403,   403),
+    ("platform_admin",        "managed_draft_a",  True,  200,   200,    403,   403),
     ("platform_admin",        "draft_b",          True,  200,   200,    403,   403),
     ("department_admin_a",    "published_a",      True,  200,   200,    403,   400),
-    ("department_admin_a",    "draft_a_managed",  True,  200,   200,    403,   403),
+    ("department_admin_a",    "managed_draft_a",  True,  200,   200,    403,   403),
     ("department_admin_a",    "draft_b",          False, 404,   404,    404,   404),
     ("department_admin_b",    "published_a",      True,  200,   403,    403,   400),
-    ("department_admin_b",    "draft_a_managed",  False, 404,   404,    404,   404),
+    ("department_admin_b",    "managed_draft_a",  False, 404,   404,    404,   404),
     ("department_admin_b",    "draft_b",          True,  200,   200,    403,   403),
     ("unit_admin_a",          "published_a",      True,  200,   200,    200,   400),
-    ("unit_admin_a",          "draft_a_managed",  True,  200,   200,    200,   200),
-    ("unit_admin_a",          "draft_a_other",    True,  200,   200,    200,   200),
+    ("unit_admin_a",          "managed_draft_a",  True,  200,   200,    200,   200),
+    ("unit_admin_a",          "draft_a",          True,  200,   200,    200,   200),
     ("unit_admin_a",          "draft_b",          False, 404,   404,    404,   404),
-    ("information_officer_a", "published_a",      True,  200,   200,    200,   400),
-    ("information_officer_a", "draft_a_managed",  True,  200,   200,    200,   200),
-    ("information_officer_a", "draft_a_other",    True,  200,   200,    200,   200),
-    ("information_officer_a", "draft_b",          False, 404,   404,    404,   404),
-    ("instrument_manager_a",  "published_a",      True,  200,   200,    403,   400),
-    ("instrument_manager_a",  "draft_a_managed",  True,  200,   200,    200,   403),
-    ("instrument_manager_a",  "draft_a_other",    True,  200,   200,    403,   403),
-    ("instrument_manager_a",  "draft_b",          False, 404,   404,    404,   404),
+    ("officer_a",             "published_a",      True,  200,   200,    200,   400),
+    ("officer_a",             "managed_draft_a",  True,  200,   200,    200,   200),
+    ("officer_a",             "draft_a",          True,  200,   200,    200,   200),
+    ("officer_a",             "draft_b",          False, 404,   404,    404,   404),
+    ("manager_a",             "published_a",      True,  200,   200,    403,   400),
+    ("manager_a",             "managed_draft_a",  True,  200,   200,    200,   403),
+    ("manager_a",             "draft_a",          True,  200,   200,    403,   403),
+    ("manager_a",             "draft_b",          False, 404,   404,    404,   404),
     ("technician_a",          "published_a",      True,  200,   200,    403,   400),
-    ("technician_a",          "draft_a_managed",  True,  200,   200,    403,   403),
+    ("technician_a",          "managed_draft_a",  True,  200,   200,    403,   403),
     ("technician_a",          "draft_b",          False, 404,   404,    404,   404),
     ("unit_admin_b",          "published_a",      True,  200,   403,    403,   400),
-    ("unit_admin_b",          "draft_a_managed",  False, 404,   404,    404,   404),
+    ("unit_admin_b",          "managed_draft_a",  False, 404,   404,    404,   404),
     ("unit_admin_b",          "draft_b",          True,  200,   200,    200,   200),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("role, record, listed, detail, history, update, submit", ROLE_MATRIX)
 def test_role_matrix(world, role, record, listed, detail, history, update, submit):
-    client = client_for(world["users"][role])
-    instrument = world[record]
+    client = client_for(world.users[role])
+    instrument = getattr(world, record)
     status_before = instrument.registration_status
 
     observed = (
@@ -154,25 +122,25 @@ def test_role_matrix(world, role, record, listed, detail, history, update, submi
         ("platform_admin", False),
         ("department_admin_a", False),
         ("unit_admin_a", True),
-        ("information_officer_a", True),
-        ("instrument_manager_a", False),
+        ("officer_a", True),
+        ("manager_a", False),
         ("technician_a", False),
         ("unit_admin_b", False),
     ],
 )
 def test_who_may_create_in_unit_a(world, role, may_create_in_a):
     before = Instrument.objects.count()
-    response = client_for(world["users"][role]).post(
-        INSTRUMENTS, new_instrument_payload(world["unit_a"]), format="json"
+    response = client_for(world.users[role]).post(
+        INSTRUMENTS, new_instrument_payload(world.unit_a), format="json"
     )
     assert response.status_code == (201 if may_create_in_a else 403), response.content
     assert Instrument.objects.count() == before + may_create_in_a
 
 
 def test_available_actions_follow_the_requesting_user(world):
-    draft = world["draft_a_managed"]
-    officer = client_for(world["users"]["information_officer_a"])
-    technician = client_for(world["users"]["technician_a"])
+    draft = world.managed_draft_a
+    officer = client_for(world.users["officer_a"])
+    technician = client_for(world.users["technician_a"])
     assert officer.get(detail_url(draft)).json()["available_actions"] == ["submit"]
     assert technician.get(detail_url(draft)).json()["available_actions"] == []
 
