@@ -5,7 +5,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["import_spreadsheet.py", "list_latency.py", "search_latency.py"]
+SCRIPTS = [
+    "import_spreadsheet.py",
+    "list_latency.py",
+    "search_latency.py",
+    "usage_totals.py",
+    "availability_latency.py",
+    "booking_concurrency.py",
+]
 
 if __name__ == "__main__":
     for script in SCRIPTS:

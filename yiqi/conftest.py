@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from yiqi.accounts.models import Role, User
 from yiqi.accounts.tests.factories import user_with_role
@@ -83,3 +85,27 @@ def media_in_tmp(settings, tmp_path):
     """Uploads in tests land in a temporary folder, never in var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Chinese, whatever language an earlier request (Accept-Language: en) left active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+def pytest_runtest_setup(item):
+    """Tests marked ``postgres`` exercise PostgreSQL-only behaviour (exclusion constraints, real races)."""
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://…)")
+
+
+def pytest_configure(config):
+    # Django's live server listens with a backlog of 10: fifty clients connecting at once (the booking concurrency
+    # test) overflow it and the kernel resets connections. Raised before any live server of the session starts.
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    ThreadedWSGIServer.request_queue_size = 128

@@ -4,6 +4,7 @@ DJANGO_ENV selects the profile: ``production`` (default: DEBUG off, secret key r
 ``development`` (``make run``) or ``test`` (``make test``).
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -19,7 +20,8 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 # A developer's checkout carries a .env (made by `make`); real environment variables always win over it.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-DJANGO_ENV = env.str("DJANGO_ENV", default="production")
+# pytest always gets the test profile (inline tasks, in-memory mail), also in a checkout whose .env says development.
+DJANGO_ENV = "test" if "pytest" in sys.modules else env.str("DJANGO_ENV", default="production")
 if DJANGO_ENV not in {"production", "development", "test"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be production, development or test, not {DJANGO_ENV!r}")
 IS_PRODUCTION = DJANGO_ENV == "production"

@@ -13,6 +13,7 @@ from functools import lru_cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from yiqi.feedback.services import catalogue_quality  # users' ratings rank equal matches
 from yiqi.registry.models import Instrument, InstrumentCategory, RegistrationStatus
 
 from . import text
@@ -118,8 +119,9 @@ def _prepare(row: dict, categories: Categories) -> dict:
     return row
 
 
-def _document(row: dict, terms: dict[int, int], dirty: bool) -> SearchDocument:
+def _document(row: dict, terms: dict[int, int], dirty: bool, quality: int) -> SearchDocument:
     return SearchDocument(
+        quality=quality,
         terms=pack_forward(terms),
         dirty=dirty,
         id=row["id"],
@@ -216,8 +218,10 @@ def _reindex_chunk(ids: list[int]) -> None:
         )
     _change_document_frequencies(delta)
     SearchDocument.objects.filter(id__in=ids).delete()
+    quality = catalogue_quality(new)
     SearchDocument.objects.bulk_create(
-        [_document(row, new[row["id"]], dirty[row["id"]]) for row in rows], batch_size=CHUNK
+        [_document(row, new[row["id"]], dirty[row["id"]], quality[row["id"]]) for row in rows],
+        batch_size=CHUNK,
     )
     new_names = {row["name"] for row in rows if text.normalize(row["name"])[:100] not in old_names}
     if new_names:
@@ -305,6 +309,7 @@ def rebuild_index(log=None) -> dict:
 
 def _build_batch(rows: list[dict], term_ids: dict[str, int], lists: list, names: set[str]) -> int:
     documents, count = [], 0
+    quality = catalogue_quality(row["id"] for row in rows)
     for row in rows:  # ascending ids, so every block comes out sorted
         names.add(row["name"])
         terms = {}
@@ -318,7 +323,7 @@ def _build_batch(rows: list[dict], term_ids: dict[str, int], lists: list, names:
             weights.append(weight)
             terms[term_id] = weight
         count += len(terms)
-        documents.append(_document(row, terms, dirty=False))
+        documents.append(_document(row, terms, dirty=False, quality=quality[row["id"]]))
     SearchDocument.objects.bulk_create(documents, batch_size=CHUNK)
     return count
 

@@ -108,7 +108,7 @@ class SearchDocument(models.Model):
     sharing_mode = models.CharField(max_length=20)
     operating_status = models.CharField(max_length=20)
     published_at = models.DateTimeField(null=True)
-    # Reserved for later ranking signals (user rating, recent use): higher ranks earlier among equal scores.
+    # Users' ratings (feedback.services.quality_signal, 0–1000): higher ranks earlier among equal scores.
     quality = models.IntegerField(default=0)
     terms = models.BinaryField()  # forward index: packed int32 term ids and int16 weights
     dirty = models.BooleanField(default=False)  # re-indexed since the last build: postings in SearchPosting

@@ -508,6 +508,7 @@ class ActivityBuilder:
                     instrument_id=service.instrument_id,
                     unit_id=self.unit_of[service.instrument_id],
                     user=service.user,
+                    rater_kind=service.user_organization.kind if service.user_organization else "",
                     overall=overall,
                     timeliness=near(overall),
                     attitude=near(overall),

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from yiqi.organizations.models import Organization
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -23,6 +26,10 @@ class Rating(models.Model):
         "organizations.Organization", on_delete=models.CASCADE, related_name="ratings", editable=False
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings")
+    # The kind of organisation the user served under, kept so public lists need no joins and never the name.
+    rater_kind = models.CharField(
+        _("评价人单位类型"), max_length=20, choices=Organization.Kind.choices, blank=True, editable=False
+    )
     overall = models.PositiveSmallIntegerField(_("总体评价"), validators=SCORE_VALIDATORS)
     timeliness = models.PositiveSmallIntegerField(_("及时性"), validators=SCORE_VALIDATORS)
     attitude = models.PositiveSmallIntegerField(_("服务态度"), validators=SCORE_VALIDATORS)
@@ -96,6 +103,9 @@ class Complaint(models.Model):
     due_on = models.DateField(_("办理期限"))
     outcome = models.TextField(_("处理结果"), max_length=3000, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Closed automatically on this day unless the complainant confirms or reopens first.
+    auto_close_on = models.DateField(_("自动关闭日期"), null=True, blank=True, editable=False)
+    reopened_at = models.DateTimeField(_("重新办理时间"), null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("投诉时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -109,11 +119,29 @@ class Complaint(models.Model):
     def __str__(self):
         return f"{self.number} {self.subject}"
 
+    @property
+    def is_overdue(self) -> bool:
+        """Past the handling period and not resolved yet."""
+        active = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
+        return self.status in active and self.due_on < timezone.localdate()
+
+
+class ComplaintAction(models.TextChoices):
+    FILE = "file", _("提交投诉")
+    ACCEPT = "accept", _("受理")
+    RESOLVE = "resolve", _("办结")
+    CONFIRM = "confirm", _("确认办结")
+    REOPEN = "reopen", _("要求重新办理")
+    COMMENT = "comment", _("补充意见")
+    ESCALATE = "escalate", _("逾期提醒")
+    AUTO_CLOSE = "auto_close", _("自动关闭")
+
 
 class ComplaintEvent(models.Model):
     """Audit row: a state change or a note on a complaint."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=20, choices=ComplaintAction.choices, blank=True)
     from_status = models.CharField(_("原状态"), max_length=20, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20, choices=ComplaintStatus.choices)
     actor = models.ForeignKey(
@@ -129,3 +157,14 @@ class ComplaintEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class ComplaintSequence(models.Model):
+    """The last complaint number given out on a day. Filings increment it under its row lock, so concurrent
+    filings get consecutive, distinct numbers on every database."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day}: {self.last}"

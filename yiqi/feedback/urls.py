@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "feedback"
 
-urlpatterns = []
+urlpatterns = [
+    path("rate/booking/<int:pk>/", views.RateView.as_view(kind="booking"), name="rate_booking"),
+    path("rate/order/<int:pk>/", views.RateView.as_view(kind="order"), name="rate_order"),
+    path("ratings/", views.RatingListView.as_view(), name="rating_list"),
+    path("ratings/<int:pk>/reply/", views.ReplyView.as_view(), name="rating_reply"),
+    path("complaints/", views.ComplaintListView.as_view(), name="complaint_list"),
+    path("complaints/new/", views.ComplaintCreateView.as_view(), name="complaint_create"),
+    path("complaints/<int:pk>/", views.ComplaintDetailView.as_view(), name="complaint_detail"),
+    path("complaints/<int:pk>/transition/", views.ComplaintStepView.as_view(), name="complaint_transition"),
+]

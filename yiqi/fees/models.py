@@ -80,12 +80,24 @@ class FeeItem(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def rate_unit(self) -> str:
+        """'元/小时', '元/样', '元/项次': what one unit of the rate buys."""
+        return str(RATE_UNITS[self.basis])
+
     def rate_for(self, category: str) -> Decimal:
         return {
             UserCategory.INTERNAL: self.rate_internal,
             UserCategory.ACADEMIC: self.rate_academic,
             UserCategory.EXTERNAL: self.rate_external,
         }[category]
+
+
+RATE_UNITS = {
+    FeeItem.Basis.PER_HOUR: _("元/小时"),
+    FeeItem.Basis.PER_SAMPLE: _("元/样"),
+    FeeItem.Basis.PER_ITEM: _("元/项次"),
+}
 
 
 class Charge(models.Model):
@@ -124,6 +136,7 @@ class Charge(models.Model):
     billed_at = models.DateTimeField(_("出账时间"), null=True, blank=True)
     paid_at = models.DateTimeField(_("缴费时间"), null=True, blank=True)
     payment_reference = models.CharField(_("缴费凭证号"), max_length=100, blank=True)
+    paid_on = models.DateField(_("到账日期"), null=True, blank=True)
     payment_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -151,6 +164,18 @@ class Charge(models.Model):
 
     def __str__(self):
         return f"{self.instrument} · ¥{self.total}"
+
+    @property
+    def number(self) -> str:
+        """The number finance offices file the charge under (stable: derived from the id)."""
+        return f"FY{self.pk:08d}"
+
+    @property
+    def service(self) -> str:
+        return FeeItem.AppliesTo.SELF_OPERATION if self.booking_id else FeeItem.AppliesTo.COMMISSIONED_TESTING
+
+    def get_service_display(self) -> str:
+        return str(_("自主上机") if self.booking_id else _("委托测试"))
 
 
 class ChargeLine(models.Model):
@@ -220,3 +245,33 @@ class ChargeAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.amount} · {self.reason}"
+
+
+class ChargeEvent(models.Model):
+    """One step in a charge's life (quoted, billed, adjustment requested/decided, paid, voided)."""
+
+    class Action(models.TextChoices):
+        QUOTED = "quoted", _("报价")
+        BILLED = "billed", _("出账单")
+        ADJUSTMENT_REQUESTED = "adjustment_requested", _("申请调整")
+        ADJUSTMENT_APPROVED = "adjustment_approved", _("批准调整")
+        ADJUSTMENT_REJECTED = "adjustment_rejected", _("驳回调整")
+        PAID = "paid", _("登记缴费")
+        VOIDED = "voided", _("作废")
+
+    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    total = models.DecimalField(_("操作后应收金额（元）"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("费用记录")
+        verbose_name_plural = _("费用记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · ¥{self.total}"

@@ -26,7 +26,7 @@ class OrderFormField(models.Model):
         "registry.Instrument", on_delete=models.CASCADE, related_name="order_form_fields"
     )
     key = models.SlugField(_("字段标识"), max_length=40)
-    label = models.CharField(_("问题"), max_length=100)
+    label = models.CharField(_("题目"), max_length=100)
     help_text = models.CharField(_("填写说明"), max_length=200, blank=True)
     field_type = models.CharField(_("类型"), max_length=20, choices=FieldType.choices, default=FieldType.TEXT)
     choices = models.TextField(_("选项"), blank=True, help_text=_("单选题每行一个选项。"))
@@ -93,6 +93,15 @@ class TestOrder(models.Model):
     return_samples = models.BooleanField(_("检测后退还样品"), default=False)
     assigned_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("负责人员"), blank=True, related_name="assigned_test_orders"
+    )
+    estimated_hours = models.DecimalField(
+        _("预估机时（小时）"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("报价时工作人员估计的机时。"),
     )
     machine_hours = models.DecimalField(
         _("机时（小时）"),

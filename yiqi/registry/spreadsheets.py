@@ -4,7 +4,6 @@
 so a file exported from a list can be edited and imported again as it is.
 """
 
-import csv
 import datetime as dt
 import logging
 import re
@@ -26,14 +25,14 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from yiqi.accounts.access import access_for
+from yiqi.core.exports import HEADER_FILL, HEADER_FONT, csv_stream, xlsx_cell
 from yiqi.core.maintenance import refresh_planner_statistics
 from yiqi.organizations.models import Deployment
 
@@ -46,7 +45,6 @@ from .signals import instruments_bulk_changed
 logger = logging.getLogger(__name__)
 
 Kind = Instrument.Kind
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INSTRUCTIONS_SHEET = "填写说明"
 CODES_SHEET = "代码表"
 HEADER_ROWS = 2  # Chinese headers, then the field name and format of each column
@@ -397,8 +395,6 @@ class Codebook:
 # ---------------------------------------------------------------------------------------------------------
 # Template and export workbooks
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HINT_FONT = Font(italic=True, size=9, color="666666")
 
 
@@ -500,10 +496,6 @@ def _write_instructions(ws) -> None:
             ws.append([column.header, YES if column.required else "", column.format + scope])
 
 
-# Text a spreadsheet would run as a formula; phone numbers such as +86-29-... stay as they are.
-FORMULA_RE = re.compile(r"^(?:[=@\t\r]|[+-](?![\d\s()+-]*$))")
-
-
 def _export_rows(queryset, columns: list[Column], book: Codebook):
     queryset = queryset.select_related("unit", "sub_unit", "parent")
     for instrument in queryset.iterator(chunk_size=2000):
@@ -519,36 +511,16 @@ def export_xlsx(queryset):
         columns = sheet_columns(kind, export=True)
         _write_header(ws, columns)
         for row in _export_rows(queryset.filter(kind=kind), columns, book):
-            ws.append([_xlsx_cell(ws, value) for value in row])
+            ws.append([xlsx_cell(ws, value) for value in row])
     out = tempfile.TemporaryFile()  # noqa: SIM115 -- the response streams and closes it
     wb.save(out)
     out.seek(0)
     return out
 
 
-def _xlsx_cell(ws, value):
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("="):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"  # text, not a formula
-        return cell
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def export_csv(queryset):
     """The list as CSV chunks (UTF-8 with BOM so that Excel shows Chinese correctly)."""
-    yield "\ufeff"
-    writer = csv.writer(_Echo())
-    yield writer.writerow([c.header for c in COLUMNS])
-    for row in _export_rows(queryset, list(COLUMNS), Codebook()):
-        yield writer.writerow(["'" + v if isinstance(v, str) and FORMULA_RE.match(v) else v for v in row])
+    return csv_stream([c.header for c in COLUMNS], _export_rows(queryset, list(COLUMNS), Codebook()))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -83,7 +83,20 @@ class UsageRecord(models.Model):
         verbose_name_plural = _("使用记录")
         ordering = ["-started_at", "-id"]
         indexes = [
-            models.Index(fields=["unit", "started_at"]),
+            # Covering index for the totals: each unit's records of a period are one ordered range of it, read
+            # without touching the table (see totals.py).
+            models.Index(
+                name="usage_totals_covering_idx",
+                fields=[
+                    "unit",
+                    "started_at",
+                    "instrument",
+                    "is_external",
+                    "machine_hours",
+                    "sample_count",
+                    "fee",
+                ],
+            ),
             models.Index(fields=["instrument", "started_at"]),
             models.Index(fields=["started_at"]),
         ]
@@ -106,3 +119,37 @@ class UsageRecord(models.Model):
 
     def __str__(self):
         return f"{self.instrument} {self.started_at:%Y-%m-%d} {self.machine_hours} h"
+
+
+class UsageRecordEvent(models.Model):
+    """Who created, changed or deleted a usage record, and when; kept after the record itself is deleted."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("登记")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+
+    record = models.ForeignKey(
+        UsageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    record_number = models.PositiveBigIntegerField(_("记录编号"))
+    unit = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # field name -> [old, new] as shown to people; for a deletion, the record's last values.
+    changes = models.JSONField(_("改动"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("使用记录变更")
+        verbose_name_plural = _("使用记录变更")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"#{self.record_number} {self.get_action_display()}"

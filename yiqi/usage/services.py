@@ -1,13 +1,31 @@
-"""Writing usage records. Completed bookings and orders produce one each; staff add offline use by hand."""
+"""Writing usage records. Completed bookings and orders produce one each; staff add offline use by hand.
 
+Manual records (the unit's own research and teaching, offline service) carry evidence, may not overlap a
+completed booking's usage of the same instrument (that time is already counted), and can be corrected or
+withdrawn by the unit's service staff only in the month they were entered; every change leaves an event row.
+"""
+
+import datetime as dt
+import zipfile
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
+from yiqi.accounts.access import Access, access_for
+from yiqi.accounts.models import Role
 from yiqi.fees.services import to_fen
+from yiqi.registry import scoping
+from yiqi.registry.models import Instrument
 
-from .models import UsageRecord
+from .models import UsageRecord, UsageRecordEvent
 
 
 def machine_hours(start, end) -> Decimal:
@@ -24,7 +42,7 @@ def record_for_booking(booking, *, actor=None) -> UsageRecord:
     """The usage record of a completed booking: actual time if recorded, else the booked time."""
     start = booking.actual_start or booking.starts_at
     end = booking.actual_end or booking.ends_at
-    record, _ = UsageRecord.objects.update_or_create(
+    record, created = UsageRecord.objects.update_or_create(
         booking=booking,
         defaults={
             "source": UsageRecord.Source.BOOKING,
@@ -44,6 +62,7 @@ def record_for_booking(booking, *, actor=None) -> UsageRecord:
             "recorded_by": actor,
         },
     )
+    _log(record, UsageRecordEvent.Action.CREATE if created else UsageRecordEvent.Action.UPDATE, actor)
     return record
 
 
@@ -55,7 +74,7 @@ def record_for_order(order, *, actor=None) -> UsageRecord:
     hours = order.machine_hours or Decimal("0")
     if end is None:
         end = start + timedelta(seconds=max(int(hours * 3600), 60))
-    record, _ = UsageRecord.objects.update_or_create(
+    record, created = UsageRecord.objects.update_or_create(
         order=order,
         defaults={
             "source": UsageRecord.Source.ORDER,
@@ -75,4 +94,352 @@ def record_for_order(order, *, actor=None) -> UsageRecord:
             "recorded_by": actor,
         },
     )
+    _log(record, UsageRecordEvent.Action.CREATE if created else UsageRecordEvent.Action.UPDATE, actor)
     return record
+
+
+def _log(record: UsageRecord, action: str, actor, changes: dict | None = None) -> UsageRecordEvent:
+    return UsageRecordEvent.objects.create(
+        record=record,
+        record_number=record.pk,
+        unit_id=record.unit_id,
+        action=action,
+        actor=actor,
+        changes=changes or {},
+    )
+
+
+# --- who sees and changes what ----------------------------------------------------------------------------------
+
+
+def visible_usage(access: Access, queryset: QuerySet[UsageRecord] | None = None) -> QuerySet[UsageRecord]:
+    """A user's own records; their units' for unit staff; supervised units' for departments; everything for the
+    platform admin and evaluators."""
+    queryset = UsageRecord.objects.all() if queryset is None else queryset
+    if access.is_platform_admin or access.is_evaluator:
+        return queryset
+    if not access.is_authenticated:
+        return queryset.none()
+    scope = Q(user_id=access.user_id)
+    if access.staff_unit_ids:
+        scope |= Q(unit_id__in=access.staff_unit_ids)
+    if access.department_ids:
+        scope |= Q(unit__supervising_department_id__in=access.department_ids)
+    return queryset.filter(scope)
+
+
+def servable_instruments(access: Access) -> QuerySet[Instrument]:
+    """The instruments whose offline use the user may record (those ``scoping.can_serve`` allows)."""
+    if not access.is_authenticated:
+        return Instrument.objects.none()
+    return Instrument.objects.filter(
+        Q(unit_id__in=access.organizations_with(Role.UNIT_ADMIN, Role.TECHNICIAN))
+        | Q(manager_id=access.user_id, unit_id__in=access.staff_unit_ids)
+    )
+
+
+def can_download_evidence(access: Access, record: UsageRecord) -> bool:
+    """Evidence may hold names and lab notes: the unit's staff, its department and the platform admin only."""
+    return (
+        access.is_platform_admin
+        or record.unit_id in access.staff_unit_ids
+        or record.unit.supervising_department_id in access.department_ids
+    )
+
+
+def _require_changeable(access: Access, record: UsageRecord) -> None:
+    if not scoping.can_serve(access, record.instrument):
+        raise PermissionDenied(_("您无权修改该使用记录。"))
+    if record.source != UsageRecord.Source.MANUAL:
+        raise ValidationError(_("预约和委托测试产生的使用记录不能手工修改或删除。"))
+    # Closed months stay as reported: a record can be corrected only in the month it was entered.
+    if timezone.localtime(record.created_at).strftime("%Y%m") != timezone.localtime().strftime("%Y%m"):
+        raise ValidationError(_("线下登记的记录只能在登记当月修改或删除。"))
+
+
+def can_change(access: Access, record: UsageRecord) -> bool:
+    try:
+        _require_changeable(access, record)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+# --- evidence ---------------------------------------------------------------------------------------------------
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = {
+    ".pdf": "pdf",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".png": "png",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+}
+
+
+def _sniff(upload) -> str | None:
+    """The file's real type from its content, whatever its name says."""
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    finally:
+        upload.seek(0)
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "docx" if "word/document.xml" in names else None
+
+
+def validate_evidence(upload) -> None:
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {
+                "evidence": _("文件大小为 %(size)s，超过上限 %(limit)s。")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(EVIDENCE_MAX_BYTES)}
+            }
+        )
+    expected = EVIDENCE_TYPES.get(PurePath(upload.name or "").suffix.lower())
+    if expected is None:
+        raise ValidationError({"evidence": _("只接受 PDF、JPG、PNG、Excel（.xlsx）或 Word（.docx）文件。")})
+    if _sniff(upload) != expected:
+        raise ValidationError(
+            {"evidence": _("文件内容与扩展名不符，请上传真实的 PDF、JPG、PNG、.xlsx 或 .docx 文件。")}
+        )
+
+
+# --- manual records ---------------------------------------------------------------------------------------------
+
+MANUAL_FIELDS = (
+    "instrument",
+    "user_name",
+    "user_organization",
+    "purpose",
+    "started_at",
+    "ended_at",
+    "machine_hours",
+    "sample_count",
+    "service_content",
+    "fee",
+    "evidence",
+)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """Naive times are Asia/Shanghai (the platform's time zone), whatever the server's."""
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, File):  # a stored file or an upload
+        return PurePath(value.name).name if value else ""
+    return str(value)
+
+
+def _snapshot(record: UsageRecord) -> dict[str, str]:
+    shown = {field: _shown(getattr(record, field)) for field in MANUAL_FIELDS}
+    shown["purpose"] = str(record.get_purpose_display())
+    return shown
+
+
+def _booking_usage_overlapping(instrument, start, end, exclude_pk) -> UsageRecord | None:
+    return (
+        UsageRecord.objects.filter(
+            instrument=instrument, source=UsageRecord.Source.BOOKING, started_at__lt=end, ended_at__gt=start
+        )
+        .exclude(pk=exclude_pk)
+        .order_by("started_at")
+        .first()
+    )
+
+
+def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_required: bool) -> None:
+    """Set a manual record's fields from ``values`` and check them, reporting every problem at once."""
+    instrument = values["instrument"]
+    if instrument is None or not scoping.can_serve(access, instrument):
+        raise PermissionDenied(_("您只能为本单位由您服务的仪器登记使用记录。"))
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not (values["user_name"] or "").strip():
+        refuse("user_name", _("请填写使用人。"))
+    start, end, span = values["started_at"], values["ended_at"], None
+    if start is None:
+        refuse("started_at", _("请填写开始时间。"))
+    if end is None:
+        refuse("ended_at", _("请填写结束时间。"))
+    if start is not None and end is not None:
+        start, end = _aware(start), _aware(end)
+        if end <= start:
+            refuse("ended_at", _("结束时间必须晚于开始时间。"))
+        elif end > timezone.now():
+            refuse("ended_at", _("不能登记尚未结束的使用：结束时间晚于当前时间。"))
+        else:
+            span = machine_hours(start, end)
+            clash = _booking_usage_overlapping(instrument, start, end, record.pk)
+            if clash is not None:
+                refuse(
+                    "started_at",
+                    _(
+                        "该时段与已完成预约的上机（%(start)s 至 %(end)s）重叠，这段机时已经计入，不能重复登记。"
+                    )
+                    % {"start": _shown(clash.started_at), "end": _shown(clash.ended_at)},
+                )
+
+    hours = values["machine_hours"]
+    if hours in (None, ""):
+        hours = span
+    else:
+        hours = _decimal(hours)
+        if hours is None or hours <= 0:
+            refuse("machine_hours", _("有效机时必须是大于 0 的数。"))
+        elif span is not None and hours > span:
+            refuse("machine_hours", _("有效机时不能超过起止时间之差（%(span)s 小时）。") % {"span": span})
+    fee = _decimal(values["fee"] if values["fee"] not in (None, "") else 0)
+    if fee is None or fee < 0:
+        refuse("fee", _("收费金额不能为负数。"))
+
+    upload = values["evidence"]
+    if upload:
+        try:
+            validate_evidence(upload)
+        except ValidationError as error:
+            errors.setdefault("evidence", []).extend(error.messages)
+        else:
+            record.evidence = upload
+    elif evidence_required:
+        refuse("evidence", _("线下登记须上传佐证材料（使用登记表、实验记录、服务合同等）。"))
+
+    organization = values["user_organization"]
+    record.instrument = instrument
+    record.unit_id = instrument.unit_id
+    record.user_name = (values["user_name"] or "").strip()
+    record.user_organization = organization
+    record.is_external = organization is not None and organization.pk != instrument.unit_id
+    record.purpose = values["purpose"]
+    record.started_at, record.ended_at = start, end
+    record.sample_count = values["sample_count"] or 0
+    record.service_content = values["service_content"] or ""
+    if hours is not None and "machine_hours" not in errors:
+        record.machine_hours = to_fen(hours)
+    if "fee" not in errors:
+        record.fee = to_fen(fee)
+    try:
+        record.full_clean(exclude=[*errors, "machine_hours"] if record.machine_hours is None else [*errors])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_manual_usage(
+    *,
+    actor,
+    instrument,
+    user_name: str,
+    purpose: str,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    evidence=None,
+    user_organization=None,
+    machine_hours: Decimal | None = None,
+    sample_count: int = 0,
+    service_content: str = "",
+    fee: Decimal | None = None,
+) -> UsageRecord:
+    """Record use that did not come through the platform. ``machine_hours`` defaults to the span from start to
+    end and may be lower, never higher; the use is external service when the user's organisation is given and is
+    not the owning unit."""
+    values = {
+        "instrument": instrument,
+        "user_name": user_name,
+        "user_organization": user_organization,
+        "purpose": purpose,
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "machine_hours": machine_hours,
+        "sample_count": sample_count,
+        "service_content": service_content,
+        "fee": fee,
+        "evidence": evidence,
+    }
+    record = UsageRecord(source=UsageRecord.Source.MANUAL, recorded_by=actor)
+    _apply(record, access_for(actor), values, evidence_required=True)
+    record.save()
+    _log(record, UsageRecordEvent.Action.CREATE, actor)
+    return record
+
+
+@transaction.atomic
+def update_manual_usage(record: UsageRecord, *, actor, **changes) -> UsageRecord:
+    """Correct a manual record (its unit's service staff, in the month it was entered). Fields not given keep their
+    values; ``evidence`` replaces the file when given; ``machine_hours=None`` means the full span."""
+    unknown = set(changes) - set(MANUAL_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    record = (
+        UsageRecord.objects.select_related("instrument", "unit")
+        .select_for_update(of=("self",))
+        .get(pk=record.pk)
+    )
+    access = access_for(actor)
+    _require_changeable(access, record)
+    before, old_file = _snapshot(record), record.evidence.name
+    values = {field: getattr(record, field) for field in MANUAL_FIELDS} | {"evidence": None} | changes
+    _apply(record, access, values, evidence_required=False)
+    record.save()
+    after = _snapshot(record)
+    changed = {
+        field: [before[field], after[field]] for field in MANUAL_FIELDS if before[field] != after[field]
+    }
+    if old_file and record.evidence.name != old_file:
+        _delete_file_on_commit(record.evidence.storage, old_file)
+    _log(record, UsageRecordEvent.Action.UPDATE, actor, changed)
+    return record
+
+
+@transaction.atomic
+def delete_manual_usage(record: UsageRecord, *, actor) -> None:
+    """Withdraw a manual record; its event rows keep who deleted it, when, and what it said."""
+    record = (
+        UsageRecord.objects.select_related("instrument", "unit")
+        .select_for_update(of=("self",))
+        .get(pk=record.pk)
+    )
+    _require_changeable(access_for(actor), record)
+    _log(record, UsageRecordEvent.Action.DELETE, actor, {f: [v, ""] for f, v in _snapshot(record).items()})
+    storage, name = record.evidence.storage, record.evidence.name
+    record.delete()
+    _delete_file_on_commit(storage, name)
+
+
+def _delete_file_on_commit(storage, name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,10 +1,19 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
 
 from yiqi.accounts.tests.factories import UserFactory
-from yiqi.booking.models import Blackout, Booking, BookingStatus, OpenHours, Qualification, ServiceSettings
+from yiqi.booking.models import (
+    Blackout,
+    Booking,
+    BookingStatus,
+    OpenHours,
+    Qualification,
+    ServiceSettings,
+    WaitlistEntry,
+)
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 
@@ -70,3 +79,54 @@ class BookingFactory(factory.django.DjangoModelFactory):
         lambda o: o.user_organization is not None and o.user_organization.pk == o.instrument.unit_id
     )
     user_organization = None
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaitlistEntry
+
+    instrument = factory.SubFactory(InstrumentFactory, registration_status=RegistrationStatus.PUBLISHED)
+    user = factory.SubFactory(UserFactory)
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + dt.timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
+    purpose = "候补测试"
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local(year, month, day, hour=0, minute=0) -> dt.datetime:
+    """An instant given as Shanghai wall-clock time."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def freeze_now(monkeypatch, moment: dt.datetime) -> dt.datetime:
+    """Make ``django.utils.timezone.now()`` (used by the services and by auto_now fields) return ``moment``."""
+    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(dt.UTC))
+    return moment
+
+
+def bookable_instrument(instrument=None, *, weekdays=range(5), hours=(8 * 60, 18 * 60), **settings):
+    """A published instrument that offers self-operation, open ``hours`` (minutes) on ``weekdays``.
+
+    Settings default to immediate confirmation, no qualification, 90-day horizon; pass any field to change it.
+    """
+    if instrument is None:
+        instrument = InstrumentFactory(registration_status=RegistrationStatus.PUBLISHED)
+    instrument.offers_self_operation = True
+    instrument.save()
+    defaults = {
+        "requires_approval": False,
+        "requires_qualification": False,
+        "lead_time_hours": 2,
+        "horizon_days": 90,
+        "closed_on_holidays": True,
+    }
+    ServiceSettings.objects.update_or_create(instrument=instrument, defaults={**defaults, **settings})
+    OpenHours.objects.bulk_create(
+        OpenHours(instrument=instrument, weekday=day, start_minute=hours[0], end_minute=hours[1])
+        for day in weekdays
+    )
+    return instrument

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from yiqi.accounts.access import access_for
+from yiqi.core.exports import XLSX_CONTENT_TYPE
 from yiqi.core.forms import BootstrapFormMixin
 from yiqi.organizations.models import Organization
 
@@ -84,7 +85,7 @@ class ImportTemplateView(LoginRequiredMixin, View):
         unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
         return HttpResponse(
             spreadsheets.build_template(unit),
-            content_type=spreadsheets.XLSX_CONTENT_TYPE,
+            content_type=XLSX_CONTENT_TYPE,
             headers={
                 "Content-Disposition": content_disposition_header(True, f"仪器导入模板-{unit.name}.xlsx")
             },
@@ -127,5 +128,5 @@ class ExportView(LoginRequiredMixin, View):
             spreadsheets.export_xlsx(queryset),
             as_attachment=True,
             filename=filename,
-            content_type=spreadsheets.XLSX_CONTENT_TYPE,
+            content_type=XLSX_CONTENT_TYPE,
         )

@@ -1,0 +1,211 @@
+"""Calendar arithmetic of self-operation: open periods in local time, statutory holidays, free and busy time.
+
+Open hours are minutes after local midnight (Asia/Shanghai), whatever the server's own time zone is; every
+instant handed around here is timezone-aware, and intervals are half-open ``[start, end)``.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from yiqi.accounts.access import Access
+from yiqi.core.workdays import is_workday
+from yiqi.registry.scoping import can_serve
+
+from .models import SLOT_HOLDING_STATES, Blackout, Booking, OpenHours, ServiceSettings
+
+Interval = tuple[dt.datetime, dt.datetime]
+# No booking may be longer than this (ServiceSettings.max_booking_minutes' validator): it bounds the index scan
+# for bookings that started before a window and reach into it.
+MAX_BOOKING_SPAN = dt.timedelta(days=14)
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def as_local(moment: dt.datetime) -> dt.datetime:
+    """The instant in Asia/Shanghai; a naive value is taken to be Shanghai time already."""
+    zone = local_zone()
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=local_zone())
+
+
+def settings_for(instrument) -> ServiceSettings:
+    """The instrument's booking settings, created with the defaults the first time they are needed."""
+    conf, _created = ServiceSettings.objects.get_or_create(instrument=instrument)
+    return conf
+
+
+def settings_or_defaults(instrument) -> ServiceSettings:
+    """The settings for reading: the stored row, or unsaved defaults (a page view writes nothing)."""
+    return ServiceSettings.objects.filter(instrument=instrument).first() or ServiceSettings(
+        instrument=instrument
+    )
+
+
+@lru_cache(maxsize=4096)
+def is_statutory_holiday(day: dt.date) -> bool:
+    """A public holiday on the State Council's calendar (not an ordinary weekend, not a make-up working day).
+
+    Years the calendar does not know yet have no known holidays.
+    """
+    if is_workday(day)[0]:
+        return False
+    try:
+        _off, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return False
+    return name is not None
+
+
+def local_days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
+    """Every local date that the interval ``[start, end)`` touches."""
+    first = as_local(start).date()
+    last = as_local(end - dt.timedelta(microseconds=1)).date()
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, with touching and overlapping intervals joined (so 22:00–24:00 and 00:00–08:00 make a night)."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def subtract(intervals: Sequence[Interval], cuts: Iterable[Interval]) -> list[Interval]:
+    result = list(intervals)
+    for cut_start, cut_end in cuts:
+        pieces = []
+        for start, end in result:
+            if cut_end <= start or cut_start >= end:
+                pieces.append((start, end))
+                continue
+            if start < cut_start:
+                pieces.append((start, cut_start))
+            if cut_end < end:
+                pieces.append((cut_end, end))
+        result = pieces
+    return result
+
+
+def clip(intervals: Iterable[Interval], start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    return [(max(s, start), min(e, end)) for s, e in intervals if s < end and e > start]
+
+
+def covers(intervals: Iterable[Interval], start: dt.datetime, end: dt.datetime) -> bool:
+    return any(s <= start and end <= e for s, e in intervals)
+
+
+def minutes_of(intervals: Iterable[Interval]) -> int:
+    return sum(int((e - s).total_seconds()) // 60 for s, e in intervals)
+
+
+def open_periods(
+    hours: Iterable[tuple[int, int, int]], start: dt.datetime, end: dt.datetime, *, skip_holidays: bool
+) -> list[Interval]:
+    """Open time around ``[start, end)`` from weekly ``(weekday, start_minute, end_minute)`` periods, merged.
+
+    Periods are not clipped to the window, so a booking can be tested against a whole overnight opening.
+    With ``skip_holidays`` statutory holidays are closed all day.
+    """
+    by_weekday: dict[int, list[tuple[int, int]]] = {}
+    for weekday, first_minute, last_minute in hours:
+        by_weekday.setdefault(weekday, []).append((first_minute, last_minute))
+    if not by_weekday:
+        return []
+    days = local_days(start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    periods = []
+    for day in days:
+        if skip_holidays and is_statutory_holiday(day):
+            continue
+        midnight = local_midnight(day)
+        for first_minute, last_minute in by_weekday.get(day.weekday(), ()):
+            periods.append(
+                (
+                    (midnight + dt.timedelta(minutes=first_minute)).astimezone(dt.UTC),
+                    (midnight + dt.timedelta(minutes=last_minute)).astimezone(dt.UTC),
+                )
+            )
+    return merge(periods)
+
+
+def weekly_hours(instrument) -> list[tuple[int, int, int]]:
+    return list(
+        OpenHours.objects.filter(instrument=instrument).values_list("weekday", "start_minute", "end_minute")
+    )
+
+
+def blackouts_between(instrument, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    return list(
+        Blackout.objects.filter(instrument=instrument, starts_at__lt=end, ends_at__gt=start)
+        .order_by("starts_at")
+        .values_list("starts_at", "ends_at")
+    )
+
+
+def held_bookings_between(instrument, start: dt.datetime, end: dt.datetime):
+    """Slot-holding bookings overlapping ``[start, end)``, in one indexed query (callers pick the columns)."""
+    return Booking.objects.filter(
+        instrument=instrument,
+        status__in=SLOT_HOLDING_STATES,
+        starts_at__gte=start - MAX_BOOKING_SPAN,
+        starts_at__lt=end,
+        ends_at__gt=start,
+    ).order_by("starts_at")
+
+
+@dataclass(frozen=True)
+class BusyPeriod:
+    start: dt.datetime
+    end: dt.datetime
+    mine: bool
+    booking_id: int | None  # only for the user's own bookings, or for the instrument's service staff
+    label: str
+
+
+@dataclass(frozen=True)
+class Availability:
+    open: list[Interval]
+    busy: list[BusyPeriod]
+
+
+def availability(instrument, start: dt.datetime, end: dt.datetime, *, access: Access) -> Availability:
+    """Free and busy time of one instrument in ``[start, end)``; other users' identities are never revealed.
+
+    ``open`` is open hours minus closed holidays minus blackouts, clipped to the window; ``busy`` is every
+    slot-holding booking that touches it. Four queries whatever the window's length.
+    """
+    conf = settings_or_defaults(instrument)
+    periods = open_periods(weekly_hours(instrument), start, end, skip_holidays=conf.closed_on_holidays)
+    free = clip(subtract(periods, blackouts_between(instrument, start, end)), start, end)
+    staff = can_serve(access, instrument)
+    statuses = {value: str(label) for value, label in Booking._meta.get_field("status").flatchoices}
+    taken = _("已被预约")
+    busy = []
+    for booking_id, user_id, status, starts_at, ends_at in held_bookings_between(
+        instrument, start, end
+    ).values_list("id", "user_id", "status", "starts_at", "ends_at"):
+        mine = access.user_id is not None and user_id == access.user_id
+        if mine:
+            label = _("我的预约（%(status)s）") % {"status": statuses[status]}
+        else:
+            label = statuses[status] if staff else taken
+        busy.append(BusyPeriod(starts_at, ends_at, mine, booking_id if mine or staff else None, label))
+    return Availability(open=free, busy=busy)

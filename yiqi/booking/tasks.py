@@ -1,0 +1,18 @@
+"""Background tasks of bookings (Huey; inline in tests)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from . import services
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def send_booking_reminders() -> int:
+    """Reminders a day before confirmed bookings, each sent once (see ``services.send_reminders``)."""
+    return services.send_reminders()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def pass_on_expired_waitlist_offers() -> int:
+    """Offers not confirmed in time go to the next user waiting (see ``services.expire_offers``)."""
+    return services.expire_offers()

@@ -1,0 +1,232 @@
+"""One booking's page and the buttons on it; the user's own bookings and waitlist; the unit's service queue."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView, View
+
+from yiqi.accounts.access import access_for
+from yiqi.fees.models import ChargeLine
+
+from .. import ical, services
+from ..forms import BookingActionForm
+from ..models import Booking, BookingStatus, WaitlistEntry
+from .common import ACTIVE_STATES, paginate, servable_instruments
+
+# Built by the feedback app; linked from a completed booking.
+
+
+def visible(request):
+    return services.visible_bookings(access_for(request.user)).select_related(
+        "instrument", "instrument__unit", "user", "user_organization"
+    )
+
+
+def charge_summary(booking: Booking) -> dict | None:
+    """The booking's charge with the lines of its current stage (the bill once billed, else the quote)."""
+    try:
+        charge = booking.charge
+    except ObjectDoesNotExist:
+        return None
+    billed = charge.status != charge.Status.QUOTED
+    stage = ChargeLine.Stage.BILL if billed else ChargeLine.Stage.QUOTE
+    return {
+        "charge": charge,
+        "billed": billed,
+        "total": charge.total if billed else charge.quoted_total,
+        "lines": list(charge.lines.filter(stage=stage)),
+    }
+
+
+class BookingDetailView(LoginRequiredMixin, DetailView):
+    template_name = "booking/booking_detail.html"
+    context_object_name = "booking"
+
+    def get_queryset(self):
+        return visible(self.request)
+
+    def get_context_data(self, **kwargs):
+        booking = self.object
+        return super().get_context_data(
+            actions=services.available_actions(booking, access_for(self.request.user)),
+            events=booking.events.select_related("actor"),
+            charge=charge_summary(booking),
+            rating_url=reverse("feedback:rate_booking", args=[booking.pk])
+            if booking.status == BookingStatus.COMPLETED and booking.user_id == self.request.user.pk
+            else None,
+            **kwargs,
+        )
+
+
+def _approve(booking, user, data):
+    return services.approve(booking, actor=user, comment=data["comment"])
+
+
+def _reject(booking, user, data):
+    return services.reject(booking, actor=user, comment=data["comment"])
+
+
+def _cancel(booking, user, data):
+    return services.cancel(booking, actor=user, reason=data["comment"])
+
+
+def _check_in(booking, user, data):
+    return services.check_in(booking, actor=user)
+
+
+def _complete(booking, user, data):
+    return services.complete(
+        booking, actor=user, actual_start=data["actual_start"], actual_end=data["actual_end"]
+    )
+
+
+def _no_show(booking, user, data):
+    return services.mark_no_show(booking, actor=user)
+
+
+ACTIONS = {
+    "approve": _approve,
+    "reject": _reject,
+    "cancel": _cancel,
+    "check_in": _check_in,
+    "complete": _complete,
+    "no_show": _no_show,
+}
+
+
+class BookingActionView(LoginRequiredMixin, View):
+    """Runs one of ``services.available_actions``; the service decides whether this user may."""
+
+    def post(self, request, pk, action):
+        if action not in ACTIONS:
+            raise Http404
+        booking = get_object_or_404(visible(request), pk=pk)
+        form = BookingActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            try:
+                booking = ACTIONS[action](booking, request.user, form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, _("操作成功，预约状态：%(status)s。") % {"status": booking.get_status_display()}
+                )
+        if request.POST.get("next") == "queue":
+            return redirect("booking:queue")
+        return redirect("booking:detail", pk)
+
+
+class MyBookingsView(LoginRequiredMixin, TemplateView):
+    template_name = "booking/mine.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        mine = visible(self.request).filter(user=user)
+        now = timezone.now()
+        return super().get_context_data(
+            upcoming=paginate(
+                self.request, mine.filter(status__in=ACTIVE_STATES, ends_at__gte=now), "upcoming_page"
+            ),
+            past=paginate(
+                self.request,
+                mine.exclude(status__in=ACTIVE_STATES, ends_at__gte=now).order_by("-starts_at", "-id"),
+                "past_page",
+            ),
+            waitlist=WaitlistEntry.objects.filter(
+                user=user, status__in=(WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
+            ).select_related("instrument"),
+            feed_url=self.request.build_absolute_uri(
+                reverse("booking:user_feed", args=[ical.feed_for(user).token])
+            ),
+            **kwargs,
+        )
+
+
+class WaitlistAnswerView(LoginRequiredMixin, View):
+    """Accept or decline a waitlist offer (only the entry's own user gets here: others get 404)."""
+
+    def post(self, request, pk, answer):
+        entry = get_object_or_404(
+            WaitlistEntry.objects.select_related("instrument"), pk=pk, user=request.user
+        )
+        try:
+            if answer == "accept":
+                booking = services.accept_offer(entry, user=request.user)
+            else:
+                services.decline_offer(entry, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("booking:mine")
+        if answer == "accept":
+            messages.success(request, _("已预约候补时段。"))
+            return redirect("booking:detail", booking.pk)
+        messages.success(request, _("已放弃候补。"))
+        return redirect("booking:mine")
+
+
+class FeedResetView(LoginRequiredMixin, View):
+    def post(self, request):
+        ical.reset_feed(request.user)
+        messages.success(request, _("已生成新的订阅地址，原地址已失效。"))
+        return redirect("booking:mine")
+
+
+def with_actions(section, access):
+    """Each booking on the page learns what the user may do with it (for the inline buttons)."""
+    section.page.object_list = list(section.page.object_list)
+    for booking in section.page.object_list:
+        booking.actions = services.available_actions(booking, access)
+    return section
+
+
+class QueueView(LoginRequiredMixin, TemplateView):
+    """The unit's service desk: requests to approve, today's arrivals, instruments in use, recent completions."""
+
+    template_name = "booking/queue.html"
+
+    def get_context_data(self, **kwargs):
+        access = access_for(self.request.user)
+        instruments = servable_instruments(access)
+        if not instruments:
+            raise PermissionDenied
+        chosen = self.request.GET.get("instrument", "")
+        ids = [i.pk for i in instruments if str(i.pk) == chosen] or [i.pk for i in instruments]
+        bookings = visible(self.request).filter(instrument_id__in=ids)
+        now = timezone.now()
+        today = timezone.localdate()
+        return super().get_context_data(
+            instruments=instruments,
+            chosen=chosen,
+            pending=with_actions(
+                paginate(self.request, bookings.filter(status=BookingStatus.REQUESTED), "pending_page"),
+                access,
+            ),
+            arriving=with_actions(
+                paginate(
+                    self.request,
+                    bookings.filter(
+                        status=BookingStatus.CONFIRMED, starts_at__date__lte=today, ends_at__gte=now
+                    ),
+                    "arriving_page",
+                ),
+                access,
+            ),
+            in_use=paginate(self.request, bookings.filter(status=BookingStatus.CHECKED_IN), "in_use_page"),
+            completed=paginate(
+                self.request,
+                bookings.filter(
+                    status=BookingStatus.COMPLETED, ends_at__gte=now - dt.timedelta(days=7)
+                ).order_by("-ends_at", "-id"),
+                "completed_page",
+            ),
+            **kwargs,
+        )

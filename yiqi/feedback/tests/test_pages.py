@@ -1,0 +1,195 @@
+"""The rating and complaint pages in the browser: forms without JavaScript, 404s to strangers, clear messages."""
+
+import pytest
+from django.urls import reverse
+
+from yiqi.booking.models import BookingStatus
+from yiqi.feedback import services
+from yiqi.feedback.models import Complaint, ComplaintStatus, Rating
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {"overall": "5", "timeliness": "4", "attitude": "5", "result_quality": "4", "comment": "很专业"}
+
+
+def rate_url(service):
+    if hasattr(service, "starts_at"):
+        return reverse("feedback:rate_booking", args=[service.pk])
+    return reverse("feedback:rate_order", args=[service.pk])
+
+
+@pytest.mark.parametrize("kind", ["booking", "order"])
+def test_the_user_rates_with_plain_radio_buttons(world, served, client_for, kind):
+    client = client_for(world.users["external_user"])
+    page = client.get(rate_url(served[kind]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('type="radio"') == 20 and 'name="overall" value="5"' in html
+    response = client.post(rate_url(served[kind]), GOOD, follow=True)
+    assert "感谢您的评价" in response.content.decode()
+    assert "您已评价过该服务" in response.content.decode()
+    assert Rating.objects.get().comment == "很专业"
+
+
+@pytest.mark.parametrize("who", ["unit_admin_a", "manager_a", "platform_admin", "unit_admin_b", "expert"])
+def test_someone_elses_service_is_not_found(world, served, client_for, who):
+    client = client_for(world.users[who])
+    assert client.get(rate_url(served["booking"])).status_code == 404
+    assert client.post(rate_url(served["order"]), GOOD).status_code == 404
+    assert not Rating.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(world, served, client_for):
+    response = client_for(None).get(rate_url(served["booking"]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_service_not_completed_says_so(world, served, client_for):
+    booking = served["booking"]
+    booking.status = BookingStatus.CONFIRMED
+    booking.save()
+    client = client_for(world.users["external_user"])
+    html = client.get(rate_url(booking)).content.decode()
+    assert "该服务尚未完成（当前状态：已确认），完成后才能评价。" in html and 'type="radio"' not in html
+    html = client.post(rate_url(booking), GOOD).content.decode()
+    assert "尚未完成" in html
+    assert not Rating.objects.exists()
+
+
+def test_bad_scores_show_field_errors_and_keep_the_input(world, served, client_for):
+    client = client_for(world.users["external_user"])
+    response = client.post(rate_url(served["booking"]), {**GOOD, "attitude": "9", "comment": "长" * 1001})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“服务态度”请打 1 至 5 分。" in html and "评价内容不能超过 1000 字（现为 1001 字）。" in html
+    assert 'value="5" class="btn-check" id="id_overall_0" checked' in html
+    assert not Rating.objects.exists()
+
+
+def test_the_unit_replies_from_the_rating_list(world, served, client_for):
+    rating = services.rate(
+        user=world.users["external_user"],
+        booking=served["booking"],
+        overall=2,
+        timeliness=2,
+        attitude=2,
+        result_quality=2,
+        comment="等太久",
+    )
+    client = client_for(world.users["manager_a"])
+    html = client.get(reverse("feedback:rating_list") + "?unreplied=1").content.decode()
+    assert "等太久" in html and "张** · 企业" in html
+    assert world.users["external_user"].full_name not in html
+    assert f'action="{reverse("feedback:rating_reply", args=[rating.pk])}"' in html
+    reply = reverse("feedback:rating_reply", args=[rating.pk])
+    response = client.post(reply, {"reply": "抱歉，已增加开放时段。", "next": "/feedback/ratings/"})
+    assert response.status_code == 302 and response["Location"] == "/feedback/ratings/"
+    response = client.post(reply, {"reply": "再回复一次"}, follow=True)
+    assert "只能回复一次" in response.content.decode()
+    rating.refresh_from_db()
+    assert rating.reply == "抱歉，已增加开放时段。"
+    assert client_for(world.users["unit_admin_b"]).post(reply, {"reply": "x"}).status_code == 403
+
+
+def test_a_reply_never_redirects_off_site(world, served, client_for):
+    rating = services.rate(
+        user=world.users["external_user"],
+        booking=served["booking"],
+        overall=5,
+        timeliness=5,
+        attitude=5,
+        result_quality=5,
+    )
+    client = client_for(world.users["unit_admin_a"])
+    url = reverse("feedback:rating_reply", args=[rating.pk])
+    response = client.post(url, {"reply": "谢谢", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("feedback:rating_list")
+
+
+# --- complaints -------------------------------------------------------------------------------------------------
+
+
+def test_filing_from_the_instrument_page_and_following_it_up(world, served, client_for):
+    client = client_for(world.users["external_user"])
+    instrument = served["instrument"]
+    page = client.get(reverse("feedback:complaint_create") + f"?instrument={instrument.pk}")
+    assert page.status_code == 200 and f'<option value="{instrument.pk}" selected>' in page.content.decode()
+    response = client.post(
+        reverse("feedback:complaint_create"),
+        {"instrument": instrument.pk, "subject": "报告迟迟未出", "description": "至今未收到报告。"},
+        follow=True,
+    )
+    complaint = Complaint.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("feedback:complaint_detail", args=[complaint.pk])
+    html = response.content.decode()
+    assert complaint.number in html and "提交投诉" in html and complaint.unit == world.unit_a
+
+    admin = client_for(world.users["unit_admin_a"])
+    url = reverse("feedback:complaint_transition", args=[complaint.pk])
+    admin.post(url, {"action": "accept"})
+    response = admin.post(url, {"action": "resolve", "comment": ""}, follow=True)
+    assert "办结时须填写处理结果。" in response.content.decode()
+    admin.post(url, {"action": "resolve", "comment": "已补发报告。"})
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.RESOLVED
+    html = client_for(world.users["external_user"]).get(complaint_url(complaint)).content.decode()
+    assert "已补发报告。" in html and 'value="confirm"' in html and 'value="reopen"' in html
+
+
+def complaint_url(complaint):
+    return reverse("feedback:complaint_detail", args=[complaint.pk])
+
+
+def test_bad_complaint_input_is_shown_on_the_form(world, client_for):
+    client = client_for(world.users["external_user"])
+    response = client.post(
+        reverse("feedback:complaint_create"),
+        {"unit": world.unit_a.pk, "subject": "", "description": "x" * 3001},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "请填写投诉事项。" in html and "不能超过 3000 字（现为 3001 字）。" in html
+    response = client.post(
+        reverse("feedback:complaint_create"), {"unit": "999999", "subject": "a", "description": "b"}
+    )
+    assert "所选单位不存在。" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_complaint_pages_are_scoped_and_overdue_ones_stand_out(world, client_for):
+    complaint = services.file_complaint(
+        user=world.users["external_user"], unit=world.unit_a, subject="态度差", description="……"
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(due_on="2020-01-02")
+    for who in ("unit_admin_a", "department_admin_a", "platform_admin", "external_user"):
+        client = client_for(world.users[who])
+        html = client.get(reverse("feedback:complaint_list")).content.decode()
+        assert complaint.number in html and 'class="table-danger"' in html, who
+        assert client.get(complaint_url(complaint)).status_code == 200
+        client.logout()
+    for who in ("unit_admin_b", "department_admin_b", "technician_a"):
+        client = client_for(world.users[who])
+        assert complaint.number not in client.get(reverse("feedback:complaint_list")).content.decode()
+        assert client.get(complaint_url(complaint)).status_code == 404
+        url = reverse("feedback:complaint_transition", args=[complaint.pk])
+        assert client.post(url, {"action": "accept"}).status_code == 404
+        client.logout()
+    html = client_for(world.users["unit_admin_a"]).get(reverse("feedback:complaint_list") + "?overdue=1")
+    assert complaint.number in html.content.decode()
+
+
+def test_complaint_list_pages_survive_odd_parameters(world, client_for):
+    client = client_for(world.users["external_user"])
+    response = client.get(reverse("feedback:complaint_list") + "?status=bogus&page=abc")
+    assert response.status_code == 200
+
+
+def test_the_pages_and_messages_speak_english(world, served, client_for, settings):
+    client = client_for(world.users["external_user"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(rate_url(served["booking"])).content.decode()
+    assert "Timeliness" in html and "Submit rating" in html and "Very satisfied" in html
+    html = client.post(rate_url(served["booking"]), {**GOOD, "overall": "0"}).content.decode()
+    assert "Give &quot;Overall&quot; a score from 1 to 5." in html
+    html = client.get(reverse("feedback:complaint_create")).content.decode()
+    assert "within 10 working days" in html
