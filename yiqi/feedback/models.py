@@ -157,14 +157,3 @@ class ComplaintEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '-'} → {self.to_status}"
-
-
-class ComplaintSequence(models.Model):
-    """The last complaint number given out on a day. Filings increment it under its row lock, so concurrent
-    filings get consecutive, distinct numbers on every database."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.day}: {self.last}"

@@ -19,7 +19,7 @@ from fractions import Fraction
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,12 +31,13 @@ from yiqi.accounts.services import organizations_of, users_with_role
 from yiqi.booking.models import Booking, BookingStatus
 from yiqi.catalog.cache import MAX_QUALITY
 from yiqi.catalog.models import IndexChange, SearchDocument
+from yiqi.core.sequences import next_daily_number
 from yiqi.core.workdays import add_working_days
 from yiqi.notifications.services import notify
 from yiqi.orders.models import OrderStatus, TestOrder
 from yiqi.registry import scoping
 
-from .models import Complaint, ComplaintAction, ComplaintEvent, ComplaintSequence, ComplaintStatus, Rating
+from .models import Complaint, ComplaintAction, ComplaintEvent, ComplaintStatus, Rating
 
 ASPECTS = ("overall", "timeliness", "attitude", "result_quality")
 COMMENT_MAX_LENGTH = 1000
@@ -454,7 +455,7 @@ def file_complaint(
         raise ValidationError(errors)
     today = timezone.localdate()
     complaint = Complaint.objects.create(
-        number=_next_number(today),
+        number=next_daily_number("TS", today, Complaint.objects),
         complainant=user,
         unit=unit,
         instrument=instrument,
@@ -467,26 +468,6 @@ def file_complaint(
     _record(complaint, ComplaintAction.FILE, "", user)
     _notify(complaint, ComplaintAction.FILE, user)
     return complaint
-
-
-def _next_number(today: dt.date) -> str:
-    """The complaint number: TS + YYYYMMDD + the day's 4-digit sequence. The counter row stays locked until the
-    filing commits, so simultaneous filings queue for it instead of clashing (a rolled-back one gives its number
-    back). The day's counter starts after any number already issued (complaints loaded by other means)."""
-    prefix = f"TS{today:%Y%m%d}"
-    issued = (
-        Complaint.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    start = int(issued[len(prefix) :]) if issued else 0
-    ComplaintSequence.objects.bulk_create([ComplaintSequence(day=today, last=start)], ignore_conflicts=True)
-    ComplaintSequence.objects.filter(day=today).update(last=F("last") + 1)
-    sequence = ComplaintSequence.objects.get(day=today).last
-    if sequence > 9999:
-        raise ValidationError(_("今日投诉编号已用完，请明日再提交。"))
-    return f"{prefix}{sequence:04d}"
 
 
 # --- complaints: handling ---------------------------------------------------------------------------------------

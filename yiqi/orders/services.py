@@ -27,9 +27,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Q, QuerySet
-from django.db.models.functions import Length
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role, User
 from yiqi.accounts.services import organizations_of, users_with_role
+from yiqi.core.sequences import next_daily_number
 from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
 from yiqi.notifications.services import notify
@@ -56,8 +56,6 @@ RESULTS_PUBLISHED_STATES = (S.RESULTS_READY, S.COMPLETED)
 MAX_HOURS = Decimal("10000")
 MAX_SAMPLES = 10000
 MAX_TEXT_ANSWER = 500
-# The feedback app serves the rating form here.
-NUMBER_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -306,38 +304,6 @@ def _sample_count(value) -> int:
     return count
 
 
-def _order_number_prefix() -> str:
-    return "WT" + timezone.localdate().strftime("%Y%m%d")
-
-
-def next_order_number(prefix: str) -> str:
-    """ "WT" + local date + a 4-digit sequence of the day (longer after 9999 orders, still sorting right)."""
-    last = (
-        TestOrder.objects.filter(number__startswith=prefix)
-        .order_by(Length("number").desc(), "-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
-
-
-def _save_with_number(order: TestOrder) -> None:
-    """Insert the order under the next free number; a concurrent insert of the same number makes us retry."""
-    prefix = _order_number_prefix()
-    for attempt in range(NUMBER_ATTEMPTS):
-        order.number = next_order_number(prefix)
-        try:
-            with transaction.atomic():
-                order.save(force_insert=True)
-            return
-        except IntegrityError:
-            order.pk = None
-            taken = TestOrder.objects.filter(number=order.number).exists()
-            if not taken or attempt == NUMBER_ATTEMPTS - 1:
-                raise
-
-
 @transaction.atomic
 def submit_order(
     *,
@@ -391,7 +357,8 @@ def submit_order(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    _save_with_number(order)
+    order.number = next_daily_number("WT", timezone.localdate(), TestOrder.objects)
+    order.save(force_insert=True)
     OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=user)
     _notify(order, _staff_contacts(order))
     return order

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from yiqi.accounts.access import access_for
 from yiqi.accounts.tests.factories import UserFactory
+from yiqi.core.models import DailySequence
 from yiqi.feedback import services
 from yiqi.feedback.models import (
     Complaint,
     ComplaintAction,
     ComplaintEvent,
-    ComplaintSequence,
     ComplaintStatus,
 )
 from yiqi.feedback.tasks import complaint_deadlines
@@ -314,6 +314,6 @@ def test_numbering_continues_after_complaints_loaded_by_other_means(world):
     with local_time(2026, 3, 2):
         first = file(world)
     Complaint.objects.filter(pk=first.pk).update(number="TS202603020041")
-    ComplaintSequence.objects.all().delete()  # e.g. demo data written straight to the table
+    DailySequence.objects.all().delete()  # e.g. demo data written straight to the table
     with local_time(2026, 3, 2):
         assert file(world).number == "TS202603020042"
