@@ -25,7 +25,7 @@ from yiqi.fees.models import Charge
 from yiqi.notifications.services import notify
 from yiqi.organizations.models import Organization
 from yiqi.registry.models import Instrument
-from yiqi.registry.scoping import can_manage_service, can_serve, is_open_for_service
+from yiqi.registry.scoping import can_manage_service, can_serve, is_open_for_service, sharing_admits
 from yiqi.usage import services as usage
 
 from .availability import (
@@ -137,9 +137,7 @@ def _event(booking: Booking, source: str, actor, comment: str = "") -> None:
 def _unbookable_reason(access: Access, instrument: Instrument, conf: ServiceSettings) -> str | None:
     if not is_open_for_service(instrument) or not instrument.offers_self_operation:
         return _("该仪器目前不提供自主上机预约。")
-    if instrument.sharing_mode == Instrument.SharingMode.INTERNAL and (
-        instrument.unit_id not in access.staff_unit_ids
-    ):
+    if not sharing_admits(access, instrument):
         return _("该仪器仅供本单位内部使用。")
     if not conf.bookings_open:
         return _("该仪器暂停接受在线预约。")

@@ -61,7 +61,8 @@ class RateView(LoginRequiredMixin, View):
     def post(self, request, pk):
         service = self.service(request, pk)
         form = RatingForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():  # e.g. control characters the form field refuses
+            return self.render_page(request, service, form)
         try:
             services.rate(user=request.user, **{self.kind: service}, **form.cleaned_data)
         except ValidationError as error:
@@ -102,8 +103,9 @@ class ReplyView(LoginRequiredMixin, View):
     def post(self, request, pk):
         rating = get_object_or_404(services.public_ratings(access_for(request.user)), pk=pk)
         form = ReplyForm(request.POST)
-        form.is_valid()
         try:
+            if not form.is_valid():
+                raise ValidationError([message for errors in form.errors.values() for message in errors])
             services.reply(rating, actor=request.user, text=form.cleaned_data["reply"])
         except ValidationError as error:
             messages.error(request, _errors(error))

@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from yiqi.accounts.access import access_for
 from yiqi.core.api import AccessMixin
-from yiqi.organizations.models import Organization
 
 from . import services, statements
 from .filters import ChargeFilter
@@ -199,7 +198,7 @@ class StatementAPIView(APIView):
         month = query.validated_data.get("month") or statements.parse_month("")
         access = access_for(request.user)
         if "unit" in query.validated_data:
-            unit = get_object_or_404(Organization, pk=query.validated_data["unit"])
+            unit = get_object_or_404(statements.statement_units(access), pk=query.validated_data["unit"])
             statement = statements.unit_statement(access, unit, month)
         else:
             statement = statements.payer_statement(access, month)

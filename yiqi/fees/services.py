@@ -400,13 +400,16 @@ def serves(access: Access, charge: Charge) -> bool:
     return scoping.can_serve(access, charge.instrument)
 
 
+def decidable_adjustments(access: Access) -> QuerySet[ChargeAdjustment]:
+    """Pending adjustments the user may decide: a unit admin of the issuing unit who did not ask for them (four
+    eyes on every change)."""
+    return ChargeAdjustment.objects.filter(
+        status=ChargeAdjustment.Status.PENDING, charge__unit_id__in=access.unit_admin_unit_ids
+    ).exclude(requested_by_id=access.user_id)
+
+
 def can_decide(access: Access, adjustment: ChargeAdjustment) -> bool:
-    """A unit admin of the issuing unit who did not ask for the adjustment (four eyes on every change)."""
-    return (
-        adjustment.status == ChargeAdjustment.Status.PENDING
-        and adjustment.charge.unit_id in access.unit_admin_unit_ids
-        and adjustment.requested_by_id != access.user_id
-    )
+    return decidable_adjustments(access).filter(pk=adjustment.pk).exists()
 
 
 def available_actions(charge: Charge, access: Access) -> list[str]:
@@ -414,7 +417,8 @@ def available_actions(charge: Charge, access: Access) -> list[str]:
     if charge.status != Charge.Status.BILLED or not serves(access, charge):
         return []
     actions = ["adjust"]
-    if not charge.adjustments.filter(status=ChargeAdjustment.Status.PENDING).exists():
+    # Reads the prefetched adjustments when the list view supplied them.
+    if not any(a.status == ChargeAdjustment.Status.PENDING for a in charge.adjustments.all()):
         actions.append("record_payment")
     return actions
 

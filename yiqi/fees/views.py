@@ -273,7 +273,7 @@ class StatementMixin(LoginRequiredMixin):
         unit_id = self.request.GET.get("unit", "")
         if self.request.GET.get("view") == "payable" or not (unit_id or self.units.exists()):
             return statements.payer_statement(access, month)
-        if unit_id and not unit_id.isdigit():
+        if unit_id and not unit_id.isdecimal():
             raise Http404
         unit = self.units.filter(pk=unit_id).first() if unit_id else self.units.first()
         if unit is None:

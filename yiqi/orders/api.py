@@ -3,6 +3,7 @@
 import json
 
 import django_filters
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -20,7 +21,7 @@ from yiqi.core.api import AccessMixin
 from yiqi.registry import scoping
 
 from . import services
-from .models import OrderFormField, OrderStatus, TestOrder
+from .models import OrderEvent, OrderFormField, OrderStatus, TestOrder
 from .serializers import (
     OrderCreateSerializer,
     OrderFormFieldSerializer,
@@ -97,7 +98,11 @@ class OrderViewSet(
         orders = (
             services.visible_orders(access) if self.action == "list" else services.openable_orders(access)
         )
-        return orders.select_related("instrument__unit", "user", "user_organization")
+        return orders.select_related(
+            "instrument__unit", "user", "user_organization", "charge"
+        ).prefetch_related(
+            "assigned_staff", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
+        )
 
     def _respond(self, order, code=status.HTTP_200_OK) -> Response:
         return Response(OrderSerializer(order, context=self.get_serializer_context()).data, status=code)

@@ -153,7 +153,7 @@ class OrderSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField(), allow_null=True))
     def get_assigned_staff(self, order) -> list[int]:
-        return list(order.assigned_staff.values_list("pk", flat=True))
+        return [user.pk for user in order.assigned_staff.all()]
 
     @extend_schema_field(OrderResultSerializer(many=True, allow_null=True))
     def get_results(self, order):
@@ -161,7 +161,7 @@ class OrderSerializer(serializers.Serializer):
 
     @extend_schema_field(OrderEventSerializer(many=True, allow_null=True))
     def get_events(self, order):
-        return OrderEventSerializer(order.events.select_related("actor"), many=True).data
+        return OrderEventSerializer(order.events.all(), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_available_actions(self, order) -> list[str]:

@@ -206,10 +206,7 @@ def order_refusal(access: Access, instrument: Instrument, *, require_login: bool
         return _("该仪器当前不对外服务（未发布、停用或不共享）。")
     if not instrument.offers_commissioned_testing:
         return _("该仪器不提供委托测试。")
-    if (
-        instrument.sharing_mode == Instrument.SharingMode.INTERNAL
-        and instrument.unit_id not in access.staff_unit_ids
-    ):
+    if not scoping.sharing_admits(access, instrument):
         return _("该仪器仅供本单位内部使用。")
     if require_login and not access.is_authenticated:
         return _("请先登录。")

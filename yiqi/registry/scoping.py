@@ -65,6 +65,17 @@ def can_serve(access: Access, instrument: Instrument) -> bool:
     )
 
 
+def sharing_admits(access: Access, instrument: Instrument) -> bool:
+    """Whether the sharing mode lets this user use the instrument: open to society, or internal-only and the user
+    belongs to the owning unit (staff or registered there) — the same membership that prices them as internal."""
+    if instrument.sharing_mode == Instrument.SharingMode.EXTERNAL:
+        return True
+    return (
+        instrument.sharing_mode == Instrument.SharingMode.INTERNAL
+        and instrument.unit_id in access.member_organization_ids
+    )
+
+
 def is_open_for_service(instrument: Instrument) -> bool:
     """Published, operating normally and shared: the only records anyone can book or order."""
     return (

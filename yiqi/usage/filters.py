@@ -12,7 +12,7 @@ from yiqi.organizations.models import Organization
 from yiqi.registry.filters import FilterForm
 
 from .models import UsageRecord
-from .totals import moment
+from .totals import moment, validate_period_date
 
 
 class UsageRecordFilter(django_filters.FilterSet):
@@ -28,8 +28,12 @@ class UsageRecordFilter(django_filters.FilterSet):
         method="filter_service",
     )
     purpose = django_filters.ChoiceFilter(label=_("用途"), choices=UsageRecord.Purpose.choices)
-    start = django_filters.DateFilter(label=_("开始日期"), method="filter_start", widget=DateInput())
-    end = django_filters.DateFilter(label=_("截止日期（含）"), method="filter_end", widget=DateInput())
+    start = django_filters.DateFilter(
+        label=_("开始日期"), method="filter_start", widget=DateInput(), validators=[validate_period_date]
+    )
+    end = django_filters.DateFilter(
+        label=_("截止日期（含）"), method="filter_end", widget=DateInput(), validators=[validate_period_date]
+    )
 
     class Meta:
         model = UsageRecord

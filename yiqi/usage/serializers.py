@@ -120,9 +120,17 @@ class TotalsQuerySerializer(serializers.Serializer):
         default="unit",
         help_text=_("instrument 仪器、unit 单位、department 主管部门、region 地区（省、市两级）"),
     )
-    start = serializers.DateField(label=_("开始日期"), required=False, help_text=_("默认本年 1 月 1 日"))
+    start = serializers.DateField(
+        label=_("开始日期"),
+        required=False,
+        help_text=_("默认本年 1 月 1 日"),
+        validators=[totals.validate_period_date],
+    )
     end = serializers.DateField(
-        label=_("截止日期（含当日）"), required=False, help_text=_("默认本年 12 月 31 日")
+        label=_("截止日期（含当日）"),
+        required=False,
+        help_text=_("默认本年 12 月 31 日"),
+        validators=[totals.validate_period_date],
     )
 
     def validate(self, data):

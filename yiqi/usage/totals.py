@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,6 +84,18 @@ class AnnualHours:
 
 
 # --- periods ----------------------------------------------------------------------------------------------------
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def validate_period_date(value: dt.date) -> None:
+    """Period bounds stay within years the platform can hold (and far from the calendar's edges)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("日期须在 %(first)d 年至 %(last)d 年之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="out_of_range",
+        )
 
 
 def moment(value: dt.date | dt.datetime) -> dt.datetime:

@@ -286,6 +286,10 @@ def test_an_internal_only_instrument_is_bookable_by_the_units_staff(world, instr
     technician = world.users["technician_a"]
     assert services.bookable(services.access_for(technician), instrument)
     assert book(technician, instrument, local(2026, 3, 3, 9), local(2026, 3, 3, 11))
+    # A student registered with the unit (no staff role) is the unit's own user too, as pricing treats them.
+    student = user_with_role(Role.EXTERNAL_USER, organization=world.unit_a)
+    assert services.bookable(services.access_for(student), instrument)
+    assert not services.bookable(services.access_for(world.users["external_user"]), instrument)
 
 
 def test_paused_bookings_are_refused(instrument, customer):

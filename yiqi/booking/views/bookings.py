@@ -20,8 +20,6 @@ from ..forms import BookingActionForm
 from ..models import Booking, BookingStatus, WaitlistEntry
 from .common import ACTIVE_STATES, paginate, servable_instruments
 
-# Built by the feedback app; linked from a completed booking.
-
 
 def visible(request):
     return services.visible_bookings(access_for(request.user)).select_related(

@@ -40,9 +40,14 @@ def rater(rating: Rating) -> str:
     return f"{services.mask_name(rating.user)} · {kind}" if kind else services.mask_name(rating.user)
 
 
-def _ratings_context(context, ratings, summary, **extra) -> dict:
+def _access(context):
+    return access_for(getattr(context.get("request"), "user", None))
+
+
+def _ratings_context(context, access, ratings, **extra) -> dict:
+    """Ratings limited to instruments the viewer may see: the unit page is public, its drafts are not."""
     request = context.get("request")
-    access = access_for(getattr(request, "user", None))
+    summary = services.summarize(ratings)
     latest = list(ratings.select_related("user", "instrument__unit", "replied_by")[:LATEST])
     return {
         "summary": summary,
@@ -60,17 +65,15 @@ def _ratings_context(context, ratings, summary, **extra) -> dict:
 @register.inclusion_tag("feedback/_instrument_ratings.html", takes_context=True)
 def instrument_ratings(context, instrument):
     """Averages and the latest ratings with the unit's replies, for the instrument page."""
-    return _ratings_context(
-        context, Rating.objects.filter(instrument=instrument), services.rating_summary(instrument)
-    )
+    access = _access(context)
+    return _ratings_context(context, access, services.public_ratings(access).filter(instrument=instrument))
 
 
 @register.inclusion_tag("feedback/_unit_ratings.html", takes_context=True)
 def unit_ratings(context, unit):
     """Averages over all the unit's instruments and the latest ratings, for the unit page."""
-    return _ratings_context(
-        context, Rating.objects.filter(unit=unit), services.unit_rating_summary(unit), unit=unit
-    )
+    access = _access(context)
+    return _ratings_context(context, access, services.public_ratings(access).filter(unit=unit), unit=unit)
 
 
 @register.inclusion_tag("feedback/_workspace.html", takes_context=True)

@@ -97,6 +97,22 @@ def test_unit_managers_get_a_reply_form_on_the_page(world, served):
     assert 'name="reply"' not in html
 
 
+def test_the_public_unit_page_leaves_out_ratings_of_instruments_it_does_not_show(world, served):
+    services.rate(user=world.users["external_user"], booking=served["booking"], **GOOD, comment="公开仪器")
+    withdrawn = InstrumentFactory(
+        unit=world.unit_a, name="已撤回的仪器", registration_status=RegistrationStatus.PUBLISHED
+    )
+    booking = completed_booking(withdrawn, world.users["external_user"], days_ago=3)
+    services.rate(user=world.users["external_user"], booking=booking, **GOOD, comment="撤回前的评价")
+    withdrawn.registration_status = RegistrationStatus.DRAFT
+    withdrawn.save()
+
+    public = render("{% unit_ratings unit %}", user=AnonymousUser(), unit=world.unit_a)
+    assert "公开仪器" in public and "撤回前的评价" not in public and "已撤回的仪器" not in public
+    own_staff = render("{% unit_ratings unit %}", user=world.users["unit_admin_a"], unit=world.unit_a)
+    assert "撤回前的评价" in own_staff
+
+
 def test_no_ratings_yet_says_so(world):
     assert "暂无评价" in render("{% instrument_ratings instrument %}", instrument=world.published_a)
 

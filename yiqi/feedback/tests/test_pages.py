@@ -66,6 +66,13 @@ def test_bad_scores_show_field_errors_and_keep_the_input(world, served, client_f
     assert not Rating.objects.exists()
 
 
+def test_control_characters_get_a_message_not_an_error_page(world, served, client_for):
+    client = client_for(world.users["external_user"])
+    response = client.post(rate_url(served["booking"]), {**GOOD, "overall": "\x00", "comment": "a\x00b"})
+    assert response.status_code == 200
+    assert not Rating.objects.exists()
+
+
 def test_the_unit_replies_from_the_rating_list(world, served, client_for):
     rating = services.rate(
         user=world.users["external_user"],

@@ -9,7 +9,7 @@ from yiqi.accounts.access import access_for
 from yiqi.registry import scoping
 
 from .. import services, statements
-from ..models import Charge, ChargeAdjustment
+from ..models import Charge
 
 register = template.Library()
 
@@ -38,13 +38,7 @@ def fee_workspace(context):
     serving = statements.statement_units(access).exists()
     pending, month_total, month = [], Decimal("0.00"), timezone.localdate().replace(day=1)
     if serving:
-        pending = (
-            ChargeAdjustment.objects.filter(
-                status=ChargeAdjustment.Status.PENDING, charge__unit_id__in=access.unit_admin_unit_ids
-            )
-            .exclude(requested_by=user)
-            .select_related("charge__instrument", "requested_by")
-        )
+        pending = services.decidable_adjustments(access).select_related("charge__instrument", "requested_by")
         month_total = statements.sum_of_totals(statements.billed_in(services.served_charges(access), month))
     return {
         "show": True,

@@ -186,3 +186,13 @@ def test_totals_refuse_bad_queries_and_outsiders(world):
     assert admin.get(TOTALS, {"start": "2026-02-30"}).status_code == 400
     for role in ("external_user", "expert"):
         assert api(world.users[role]).get(TOTALS).status_code == 403
+
+
+@pytest.mark.parametrize("params", [{"end": "9999-12-31"}, {"start": "0001-01-01"}])
+def test_dates_far_outside_the_platforms_years_are_refused_not_crashed(world, params):
+    client = APIClient()
+    client.force_authenticate(world.users["unit_admin_a"])
+    for path in ("/api/v1/usage-totals/", "/api/v1/usage-records/"):
+        response = client.get(path, params)
+        assert response.status_code == 400, (path, response.content)
+        assert "2000" in response.content.decode()
