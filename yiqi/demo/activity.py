@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from yiqi.accounts.models import Role, RoleAssignment, User
 from yiqi.booking.models import Booking, BookingStatus, OpenHours, Qualification, ServiceSettings
+from yiqi.core.workdays import add_working_days
 from yiqi.feedback.models import Complaint, ComplaintStatus, Rating
 from yiqi.fees.models import Charge, ChargeLine, FeeItem
 from yiqi.fees.services import COMMISSIONED_TESTING, SELF_OPERATION, PricedLine, to_fen, user_category
@@ -540,8 +542,6 @@ class ActivityBuilder:
 
     def backdate(self, bookings, orders):
         """bulk_create stamps 'now' on auto_now_add fields: give history rows their historical dates."""
-        from django.db.models import F, OuterRef, Subquery
-
         Booking.objects.update(created_at=F("starts_at") - dt.timedelta(days=3))
         TestOrder.objects.filter(tested_from__isnull=False).update(
             created_at=F("tested_from") - dt.timedelta(days=2)
@@ -555,8 +555,6 @@ class ActivityBuilder:
         )
 
     def build_complaints(self):
-        from yiqi.core.workdays import add_working_days
-
         rng = self.rng
         units = sorted({unit for unit in self.unit_of.values()})
         complaints = []
