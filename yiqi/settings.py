@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yiqi.fees",
     "yiqi.usage",
     "yiqi.feedback",
+    "yiqi.portal",
     "yiqi.demo",
 ]
 
@@ -101,7 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "yiqi.core.context_processors.platform",
+                "yiqi.portal.context_processors.platform",
             ],
         },
     },
@@ -137,8 +138,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:workspace"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:workspace"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # Login throttling: 5 failures for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

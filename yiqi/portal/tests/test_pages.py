@@ -17,12 +17,12 @@ ROLES = [
 
 @pytest.mark.parametrize("role", ROLES)
 def test_workspace_opens_for_every_role(world, client_for, role):
-    response = client_for(world.users[role]).get(reverse("core:workspace"))
+    response = client_for(world.users[role]).get(reverse("portal:workspace"))
     assert response.status_code == 200
 
 
 def test_unit_workspace_shows_its_drafts_and_deadline_lists(world, client_for):
-    page = client_for(world.users["officer_a"]).get(reverse("core:workspace")).content.decode()
+    page = client_for(world.users["officer_a"]).get(reverse("portal:workspace")).content.decode()
     assert "登记仪器" in page and "逾期未入网" in page
     assert world.draft_b.name not in page
 
@@ -30,9 +30,9 @@ def test_unit_workspace_shows_its_drafts_and_deadline_lists(world, client_for):
 @pytest.mark.parametrize(
     "name",
     [
-        "core:home",
+        "portal:home",
         "registry:instrument_list",
-        "organizations:unit_list",
+        "portal:unit_list",
         "accounts:login",
         "accounts:register",
     ],
@@ -42,11 +42,11 @@ def test_public_pages_open_without_an_account(world, client, name):
 
 
 def test_chinese_is_the_default_and_english_is_one_switch_away(world, client):
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert 'lang="zh-hans"' in page and "仪器分类" in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert 'lang="en"' in page and "Log in" in page and "仪器分类" not in page
 
 

@@ -2,9 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
-from yiqi.accounts.access import Access
+from yiqi.organizations.models import Organization
 
-from .models import Organization
+from .access import Access
 
 
 def visible_organizations(

@@ -1,3 +1,5 @@
+"""What every page's frame (base.html) shows: the deployment, the visitor's access, unread notices."""
+
 from yiqi.accounts.access import access_for
 from yiqi.organizations.models import Deployment
 

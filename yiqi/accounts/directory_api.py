@@ -3,26 +3,18 @@
 Management units, departments, regions and sub-units are public directory data. An organisation's credit code and
 address are shown only to platform admins, its own members and the department admins supervising it; organisations
 that are not management units (enterprises that registered to use instruments) are visible only to platform admins
-and their own members.
+and their own members. It lives here, above ``organizations``, because who sees what is decided by ``Access``.
 """
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
-from yiqi.accounts.access import access_for
+from yiqi.organizations.filters import DepartmentFilter, OrganizationFilter, RegionFilter, SubUnitFilter
+from yiqi.organizations.models import Department, Organization, Region, SubUnit
 
-from .filters import DepartmentFilter, OrganizationFilter, RegionFilter, SubUnitFilter
-from .models import Department, Organization, Region, SubUnit
+from .access import AccessMixin, access_for
 from .scoping import can_see_private_details, visible_organizations
-
-
-class AccessContextMixin:
-    """Puts the requesting user's ``Access`` into the serializer context."""
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "access": access_for(self.request.user)}
-
 
 # --- serializers ------------------------------------------------------------------------------------------------
 
@@ -114,7 +106,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["directory"])
-class OrganizationViewSet(AccessContextMixin, viewsets.ReadOnlyModelViewSet):
+class OrganizationViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
     """Management units (public) and, for their own members, user organisations."""
 
     serializer_class = OrganizationSerializer
@@ -122,8 +114,7 @@ class OrganizationViewSet(AccessContextMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return visible_organizations(
-            access_for(self.request.user),
-            Organization.objects.select_related("region", "supervising_department"),
+            self.access, Organization.objects.select_related("region", "supervising_department")
         )
 
 
