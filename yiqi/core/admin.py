@@ -1,4 +1,8 @@
-"""Admin helpers shared by the apps."""
+"""Admin helpers shared by the apps, and the audit trail's read-only admin."""
+
+from django.contrib import admin
+
+from .models import AuditEvent
 
 
 class ReadOnlyAdminMixin:
@@ -13,3 +17,12 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit trail is written by the services, never edited."""
+
+    list_display = ("created_at", "content_type", "object_id", "action", "from_state", "to_state", "actor")
+    list_filter = ("content_type", "action")
+    search_fields = ("comment",)
