@@ -1,6 +1,7 @@
 """Admin helpers shared by the apps, and the audit trail's read-only admin."""
 
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 
 from .models import AuditEvent
 
@@ -17,6 +18,15 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditEventInline(ReadOnlyAdminMixin, GenericTabularInline):
+    """An object's audit trail under its own admin page."""
+
+    model = AuditEvent
+    fields = ["created_at", "action", "from_state", "to_state", "actor", "comment", "data"]
+    readonly_fields = fields
+    extra = 0
 
 
 @admin.register(AuditEvent)
