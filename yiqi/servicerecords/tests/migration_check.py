@@ -35,7 +35,8 @@ def _targets(loader, before: bool):
 
 def _load(apps, path: str) -> None:
     """Insert dumpdata rows through the historical models (loaddata would use today's models)."""
-    rows = json.load(gzip.open(path, "rt", encoding="utf-8"))
+    with gzip.open(path, "rt", encoding="utf-8") as dump:
+        rows = json.load(dump)
     by_model = defaultdict(list)
     many = []
     for row in rows:
