@@ -16,3 +16,7 @@ service_completed = Signal()
 
 # The service will not happen (cancelled, rejected, missed). Arguments: record, actor.
 service_closed = Signal()
+
+# A kind's page for one service is being shown: layers above may add a part to it (the charge, the rating).
+# Arguments: record, user. Receivers return a ``presenters.ServicePanel`` or None; see ``presenters.panels_for``.
+service_panels = Signal()
