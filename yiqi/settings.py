@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "yiqi.accounts",
     "yiqi.notifications",
     "yiqi.registry",
+    "yiqi.servicerecords",
     "yiqi.catalog",
     "yiqi.booking",
     "yiqi.orders",
