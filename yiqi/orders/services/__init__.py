@@ -4,12 +4,10 @@ staff and the instrument's extra questions. Views and the API call these; nothin
 from .form_fields import RESERVED_KEYS, delete_form_field, move_form_field, save_form_field
 from .results import (
     DEFAULT_RESULT_MAX_BYTES,
-    RESULT_SIGNATURES,
     add_results,
     open_result,
     remove_result,
     result_max_bytes,
-    validate_result_file,
     visible_results,
 )
 from .staffing import assign_staff, assignable_staff
@@ -56,7 +54,6 @@ __all__ = [
     "OPEN_STATES",
     "RESERVED_KEYS",
     "RESULTS_PUBLISHED_STATES",
-    "RESULT_SIGNATURES",
     "TRANSITIONS",
     "Transition",
     "accept",
@@ -91,7 +88,6 @@ __all__ = [
     "submit_order",
     "transition",
     "unit_orders",
-    "validate_result_file",
     "visible_orders",
     "visible_results",
 ]
