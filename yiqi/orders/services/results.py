@@ -83,9 +83,13 @@ def remove_result(result: OrderResult, *, actor) -> None:
     result.delete()
 
 
-def visible_results(access: Access, order: TestOrder) -> QuerySet[OrderResult]:
-    if can_download_results(access, order):
-        return order.results.select_related("uploaded_by")
+def visible_results(
+    access: Access, order: TestOrder, *, serving: bool | None = None
+) -> QuerySet[OrderResult]:
+    """The order's results files if the user may download them (``serving`` as in ``can_download_results``);
+    a list prefetches ``results`` to read them without a query per order."""
+    if can_download_results(access, order, serving=serving):
+        return order.results.all()
     return order.results.none()
 
 

@@ -95,6 +95,14 @@ def serves(access: Access, order: TestOrder) -> bool:
     )
 
 
+def served_order_ids(access: Access, orders) -> set[int]:
+    """The ids of those ``orders`` the user serves (see ``serves``), in one query: for lists."""
+    if not access.is_authenticated:
+        return set()
+    candidates = [order.pk for order in orders if scoping.can_serve(access, order.instrument)]
+    return set(handled_orders(access).filter(pk__in=candidates).values_list("pk", flat=True))
+
+
 def can_assign(access: Access, order: TestOrder) -> bool:
     return order.status not in FINAL_STATES and serves(access, order)
 
@@ -103,9 +111,10 @@ def can_upload_results(access: Access, order: TestOrder) -> bool:
     return order.status == S.TESTING and serves(access, order)
 
 
-def can_download_results(access: Access, order: TestOrder) -> bool:
-    """Staff serving the order always; the ordering user once results are published."""
-    if serves(access, order):
+def can_download_results(access: Access, order: TestOrder, *, serving: bool | None = None) -> bool:
+    """Staff serving the order always; the ordering user once results are published. ``serving``: whether the
+    user serves the order, when already known (see ``served_order_ids``)."""
+    if serves(access, order) if serving is None else serving:
         return True
     return order.user_id == access.user_id and order.status in RESULTS_PUBLISHED_STATES
 

@@ -70,9 +70,10 @@ def _may(access: Access, step: Transition, order: TestOrder, *, serving: bool | 
     return serves(access, order) if serving is None else serving
 
 
-def available_actions(order: TestOrder, access: Access) -> list[str]:
-    """The actions this user may take on the order now, in the order of the state machine."""
-    serving = serves(access, order)
+def available_actions(order: TestOrder, access: Access, *, serving: bool | None = None) -> list[str]:
+    """The actions this user may take on the order now, in the order of the state machine. ``serving``: whether
+    the user serves the order, when already known (see ``served_order_ids``)."""
+    serving = serves(access, order) if serving is None else serving
     return [
         step.action
         for step in TRANSITIONS.values()
