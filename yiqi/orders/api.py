@@ -101,7 +101,9 @@ class OrderViewSet(
         return orders.select_related(
             "instrument__unit", "user", "user_organization", "charge"
         ).prefetch_related(
-            "assigned_staff", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
+            "assigned_staff",
+            "results",
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
         )
 
     def _respond(self, order, code=status.HTTP_200_OK) -> Response:
@@ -114,7 +116,11 @@ class OrderViewSet(
             .filter(pk__in=[order.pk for order in page])
             .values_list("pk", flat=True)
         )
-        context = {**self.get_serializer_context(), "confidential_ids": confidential}
+        context = {
+            **self.get_serializer_context(),
+            "confidential_ids": confidential,
+            "serving_ids": services.served_order_ids(self.access, page),
+        }
         return self.get_paginated_response(OrderSerializer(page, many=True, context=context).data)
 
     def create(self, request, *args, **kwargs):

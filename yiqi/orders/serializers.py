@@ -136,6 +136,11 @@ class OrderSerializer(serializers.Serializer):
             return frozenset(self.fields)
         return OVERSIGHT_FIELDS if self._access.is_platform_admin else SUMMARY_FIELDS
 
+    def _serving(self, order) -> bool | None:
+        """Whether the reader serves the order, when the list worked it out for the whole page."""
+        serving_ids = self.context.get("serving_ids")
+        return None if serving_ids is None else order.pk in serving_ids
+
     def to_representation(self, order):
         allowed = self._allowed_fields(order)
         data = {}
@@ -157,7 +162,8 @@ class OrderSerializer(serializers.Serializer):
 
     @extend_schema_field(OrderResultSerializer(many=True, allow_null=True))
     def get_results(self, order):
-        return OrderResultSerializer(services.visible_results(self._access, order), many=True).data
+        results = services.visible_results(self._access, order, serving=self._serving(order))
+        return OrderResultSerializer(results, many=True).data
 
     @extend_schema_field(OrderEventSerializer(many=True, allow_null=True))
     def get_events(self, order):
@@ -165,7 +171,7 @@ class OrderSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_available_actions(self, order) -> list[str]:
-        return services.available_actions(order, self._access)
+        return services.available_actions(order, self._access, serving=self._serving(order))
 
 
 class VisibleInstrumentField(serializers.PrimaryKeyRelatedField):

@@ -6,6 +6,7 @@ Forms, the API and the spreadsheet import all call these, so the rules hold whic
 from dataclasses import dataclass
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -15,12 +16,13 @@ from django.utils.translation import gettext as _
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
+from yiqi.core.uploads import DOCUMENT, PHOTO, check_upload, display_name
 from yiqi.notifications.services import notify
 from yiqi.organizations.models import Deployment
 
 from . import scoping
 from .deadlines import apply_deadline, is_mandatory
-from .models import Instrument, RegistrationEvent
+from .models import Instrument, InstrumentAttachment, RegistrationEvent
 from .models import RegistrationStatus as S
 
 RICH_TEXT_TAGS = {
@@ -212,38 +214,20 @@ def _notify_next(instrument: Instrument, comment: str) -> None:
     notify(recipients, subject, comment, url)
 
 
-# Leading bytes of the file types accepted as attachments.
-ATTACHMENT_SIGNATURES = {
-    "photo": {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"},
-    "document": {b"%PDF-": "PDF", b"PK\x03\x04": "Office (docx/xlsx)"},
-}
-
-
-def validate_attachment(kind: str, upload) -> None:
-    from django.conf import settings
-
-    limit = settings.YIQI_PHOTO_MAX_BYTES if kind == "photo" else settings.YIQI_DOCUMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("文件过大（%(size).1f MB），上限 %(limit)d MB。")
-                % {"size": upload.size / 2**20, "limit": limit // 2**20}
-            }
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    signatures = ATTACHMENT_SIGNATURES.get(kind, {})
-    if not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError(
-            {"file": _("文件类型不符，仅接受：%(types)s。") % {"types": "、".join(signatures.values())}}
-        )
+def validate_attachment(kind: str, upload):
+    """The checked upload of a photo or document (the limits are settings), or a ValidationError on ``file``."""
+    if kind == InstrumentAttachment.Kind.PHOTO:
+        return check_upload(upload, PHOTO, field="file", max_bytes=settings.YIQI_PHOTO_MAX_BYTES)
+    return check_upload(upload, DOCUMENT, field="file", max_bytes=settings.YIQI_DOCUMENT_MAX_BYTES)
 
 
 def add_attachment(attachment, *, access: Access, user):
     instrument = attachment.instrument
     if not scoping.can_edit(access, instrument):
         raise PermissionDenied(_("您无权为该仪器上传附件。"))
-    validate_attachment(attachment.kind, attachment.file)
+    checked = validate_attachment(attachment.kind, attachment.file)
+    attachment.file.name = checked.stored_name
+    attachment.title = attachment.title or display_name(checked.display_name, max_length=100)
     attachment.uploaded_by = user
     attachment.full_clean()
     attachment.save()

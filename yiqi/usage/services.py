@@ -6,7 +6,6 @@ withdrawn by the unit's service staff only in the month they were entered; every
 """
 
 import datetime as dt
-import zipfile
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -15,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
+from yiqi.core.uploads import EVIDENCE, CheckedUpload, check_upload
 from yiqi.fees.services import to_fen
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
@@ -167,56 +166,10 @@ def can_change(access: Access, record: UsageRecord) -> bool:
 
 # --- evidence ---------------------------------------------------------------------------------------------------
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {
-    ".pdf": "pdf",
-    ".jpg": "jpeg",
-    ".jpeg": "jpeg",
-    ".png": "png",
-    ".xlsx": "xlsx",
-    ".docx": "docx",
-}
 
-
-def _sniff(upload) -> str | None:
-    """The file's real type from its content, whatever its name says."""
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if not head.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return None
-    finally:
-        upload.seek(0)
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    return "docx" if "word/document.xml" in names else None
-
-
-def validate_evidence(upload) -> None:
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            {
-                "evidence": _("文件大小为 %(size)s，超过上限 %(limit)s。")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(EVIDENCE_MAX_BYTES)}
-            }
-        )
-    expected = EVIDENCE_TYPES.get(PurePath(upload.name or "").suffix.lower())
-    if expected is None:
-        raise ValidationError({"evidence": _("只接受 PDF、JPG、PNG、Excel（.xlsx）或 Word（.docx）文件。")})
-    if _sniff(upload) != expected:
-        raise ValidationError(
-            {"evidence": _("文件内容与扩展名不符，请上传真实的 PDF、JPG、PNG、.xlsx 或 .docx 文件。")}
-        )
+def validate_evidence(upload) -> CheckedUpload:
+    """Evidence is a real PDF, JPG, PNG, .xlsx or .docx of at most 10 MB; errors are on ``evidence``."""
+    return check_upload(upload, EVIDENCE, field="evidence")
 
 
 # --- manual records ---------------------------------------------------------------------------------------------
@@ -327,10 +280,11 @@ def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_requir
     upload = values["evidence"]
     if upload:
         try:
-            validate_evidence(upload)
+            checked = validate_evidence(upload)
         except ValidationError as error:
             errors.setdefault("evidence", []).extend(error.messages)
         else:
+            upload.name = checked.stored_name
             record.evidence = upload
     elif evidence_required:
         refuse("evidence", _("线下登记须上传佐证材料（使用登记表、实验记录、服务合同等）。"))

@@ -188,3 +188,70 @@ def test_bad_quotes_through_the_api(world, order, amount):
     )
     assert response.status_code == 400 and "hours" in response.json()
     assert not Charge.objects.filter(order=order).exists()
+
+
+def make_orders(world, served, count: int) -> None:
+    """``count`` orders in every stage of service, each with events, a results file and an assigned technician."""
+    from yiqi.orders.models import OrderEvent
+
+    from .factories import TestOrderFactory
+
+    stages = [S.SUBMITTED, S.QUOTED, S.TESTING, S.RESULTS_READY, S.COMPLETED]
+    for index in range(count):
+        order = TestOrderFactory(
+            instrument=served,
+            user=world.users["external_user"],
+            user_organization=world.enterprise,
+            status=stages[index % len(stages)],
+        )
+        order.assigned_staff.add(world.users["technician_a"])
+        OrderEvent.objects.create(order=order, to_status=order.status, actor=world.users["manager_a"])
+        OrderResult.objects.create(
+            order=order, file=f"order-results/{order.pk}/r.pdf", original_name="r.pdf", size=1
+        )
+
+
+@pytest.mark.parametrize(
+    "reader", ["external_user", "manager_a", "technician_a", "unit_admin_a", "platform_admin"]
+)
+def test_the_order_list_asks_the_same_number_of_queries_for_3n_orders(world, served, reader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(world.users[reader])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/orders/").status_code == 200
+        return len(captured)
+
+    make_orders(world, served, 2)
+    queries()  # the first request also fills per-process caches
+    few = queries()
+    make_orders(world, served, 4)
+    assert len(client.get("/api/v1/orders/").json()["results"]) == 6
+    assert queries() == few
+
+
+def test_the_order_form_fields_list_asks_the_same_number_of_queries_for_3n_fields(world, served):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yiqi.orders.models import OrderFormField
+
+    def add_fields(start: int, count: int) -> None:
+        for position in range(start, start + count):
+            OrderFormField.objects.create(
+                instrument=served, key=f"q{position}", label=f"问题{position}", position=position
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = APIClient().get(f"/api/v1/instruments/{served.pk}/order-fields/")
+            assert response.status_code == 200
+        return len(captured), len(response.json())
+
+    add_fields(0, 2)
+    few, shown = queries()
+    add_fields(2, 4)
+    assert queries() == (few, shown * 3)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from yiqi.accounts.access import access_for
@@ -241,3 +242,14 @@ def test_records_from_bookings_cannot_be_changed_by_hand(world, recent):
         services.update_manual_usage(record, actor=world.users["technician_a"], machine_hours=Decimal("1"))
     with pytest.raises(ValidationError):
         services.delete_manual_usage(record, actor=world.users["technician_a"])
+
+
+def test_evidence_is_stored_under_a_random_name_with_its_real_extension(world, recent):
+    record = manual(world, when=recent, evidence=png(name="../../记录照片.PNG"))
+    stored = record.evidence.name.rsplit("/", 1)[1]
+    assert stored.endswith(".png") and len(stored) == 32 + 4 and "记录" not in stored
+
+
+def test_a_web_page_posing_as_a_pdf_is_refused(world, recent):
+    page = SimpleUploadedFile("登记表.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>")
+    assert "不符" in refused(world, recent, "evidence", evidence=page)[0]

@@ -225,3 +225,10 @@ def test_pages_and_messages_have_english_translations(world, usage, client_for, 
     start, end = recent
     response = client.post("/usage/records/new/", form_data(world, start, end, machine_hours="3"))
     assert "Machine-hours cannot exceed the time from start to end (2.00 h)." in response.content.decode()
+
+
+def test_evidence_is_served_as_a_download_never_inline(world, client_for, recent):
+    client = client_for(world.users["technician_a"])
+    client.post("/usage/records/new/", form_data(world, *recent))
+    download = client.get(f"/usage/records/{UsageRecord.objects.get().pk}/evidence/")
+    assert download["Content-Disposition"].startswith("attachment;")
