@@ -25,11 +25,10 @@ from yiqi.organizations.models import Organization
 from yiqi.registry.models import Instrument
 
 from .models import Charge, ChargeAdjustment, ChargeLine
-from .services import served_charges
+from .services.charges import SETTLED, served_charges
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 INDIVIDUALS = gettext_lazy("个人用户")
-SETTLED = (Charge.Status.BILLED, Charge.Status.PAID)
 MONEY_FORMAT = "#,##0.00"
 
 

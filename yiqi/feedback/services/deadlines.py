@@ -1,0 +1,79 @@
+"""Complaint deadlines: the handling period in working days on the statutory calendar, and the daily job that
+reminds about overdue complaints and closes resolved ones nobody answered."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiqi.core.workdays import add_working_days
+
+from ..models import Complaint, ComplaintAction, ComplaintStatus
+from .complaint_events import notify_parties, record_step
+
+A = ComplaintAction
+S = ComplaintStatus
+
+COMPLAINT_WORKING_DAYS = 10  # default handling period; settings.COMPLAINT_WORKING_DAYS overrides it
+CONFIRMATION_WORKING_DAYS = 10  # a resolved complaint closes itself after this long without an answer
+ACTIVE_STATES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
+
+
+def complaint_working_days() -> int:
+    return getattr(settings, "COMPLAINT_WORKING_DAYS", COMPLAINT_WORKING_DAYS)
+
+
+def complaint_due_on(filed_on: dt.date) -> dt.date:
+    """The last day of the handling period: N working days after filing, on the statutory calendar."""
+    return add_working_days(filed_on, complaint_working_days()).date
+
+
+def overdue_q(today: dt.date | None = None) -> Q:
+    return Q(status__in=ACTIVE_STATES, due_on__lt=today or timezone.localdate())
+
+
+@transaction.atomic
+def remind_overdue_complaints(today: dt.date | None = None) -> int:
+    """Past the handling period and not resolved: remind the unit's side and the department, once per period."""
+    today = today or timezone.localdate()
+    overdue = (
+        Complaint.objects.select_for_update(of=("self",))
+        .filter(overdue_q(today), escalated_at__isnull=True)
+        .select_related("unit", "instrument", "complainant")
+        .order_by("due_on", "id")
+    )
+    count = 0
+    for complaint in overdue:
+        complaint.escalated_at = timezone.now()
+        complaint.save(update_fields=["escalated_at", "updated_at"])
+        note = _("已超过办理期限（%(date)s）仍未办结。") % {"date": complaint.due_on.isoformat()}
+        record_step(complaint, A.ESCALATE, complaint.status, None, note)
+        notify_parties(complaint, A.ESCALATE, None, note)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def close_unconfirmed_complaints(today: dt.date | None = None) -> int:
+    """Resolved complaints the complainant neither confirmed nor reopened in time close themselves."""
+    today = today or timezone.localdate()
+    expired = (
+        Complaint.objects.select_for_update(of=("self",))
+        .filter(status=S.RESOLVED, auto_close_on__lte=today)
+        .select_related("unit", "instrument", "complainant")
+        .order_by("auto_close_on", "id")
+    )
+    count = 0
+    for complaint in expired:
+        complaint.status = S.CLOSED
+        complaint.save(update_fields=["status", "updated_at"])
+        note = _("投诉人在 %(days)d 个工作日内未确认或提出异议，投诉自动关闭。") % {
+            "days": CONFIRMATION_WORKING_DAYS
+        }
+        record_step(complaint, A.AUTO_CLOSE, S.RESOLVED, None, note)
+        notify_parties(complaint, A.AUTO_CLOSE, None, note)
+        count += 1
+    return count
