@@ -257,7 +257,7 @@ class ManagedInstrumentMixin:
 class ServiceSettingsView(ManagedInstrumentMixin, APIView):
     @extend_schema(tags=["bookings"], summary="仪器预约设置", responses={200: s.ServiceSettingsSerializer})
     def get(self, request, pk: int):
-        conf = services.settings_for(self.managed_instrument(pk))
+        conf = services.settings_or_defaults(self.managed_instrument(pk))
         return Response(s.ServiceSettingsSerializer(conf).data)
 
     @extend_schema(

@@ -100,7 +100,7 @@ def instrument_calendar(instrument) -> bytes:
     """When the instrument is taken, as anonymous ``availability`` reports it: no names, no booking ids."""
     now = timezone.now()
     start = now - INSTRUMENT_FEED_HISTORY
-    end = now + dt.timedelta(days=services.settings_for(instrument).horizon_days + 1)
+    end = now + dt.timedelta(days=services.settings_or_defaults(instrument).horizon_days + 1)
     calendar = _calendar(_("%(name)s 预约占用") % {"name": instrument.name})
     stamp = _utc(now)
     for block in services.availability(instrument, start, end, access=ANONYMOUS).busy:

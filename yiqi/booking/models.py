@@ -196,6 +196,9 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("爽约")
 
 
+# Bookings still ahead of their user (or under way).
+ACTIVE_STATES = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+
 # States that hold the time slot: these never overlap for one instrument.
 SLOT_HOLDING_STATES = (
     BookingStatus.REQUESTED,

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import UserFactory, user_with_role
 from yiqi.booking import services
@@ -275,7 +276,7 @@ def test_an_instrument_that_is_not_open_for_self_operation_cannot_be_booked(
 ):
     Instrument.objects.filter(pk=instrument.pk).update(**change)
     instrument.refresh_from_db()
-    assert not services.bookable(services.access_for(customer), instrument)
+    assert not services.bookable(access_for(customer), instrument)
     with refused("instrument", fragment):
         book(customer, instrument, local(2026, 3, 3, 9), local(2026, 3, 3, 11))
 
@@ -284,12 +285,12 @@ def test_an_internal_only_instrument_is_bookable_by_the_units_staff(world, instr
     Instrument.objects.filter(pk=instrument.pk).update(sharing_mode=Instrument.SharingMode.INTERNAL)
     instrument.refresh_from_db()
     technician = world.users["technician_a"]
-    assert services.bookable(services.access_for(technician), instrument)
+    assert services.bookable(access_for(technician), instrument)
     assert book(technician, instrument, local(2026, 3, 3, 9), local(2026, 3, 3, 11))
     # A student registered with the unit (no staff role) is the unit's own user too, as pricing treats them.
     student = user_with_role(Role.EXTERNAL_USER, organization=world.unit_a)
-    assert services.bookable(services.access_for(student), instrument)
-    assert not services.bookable(services.access_for(world.users["external_user"]), instrument)
+    assert services.bookable(access_for(student), instrument)
+    assert not services.bookable(access_for(world.users["external_user"]), instrument)
 
 
 def test_paused_bookings_are_refused(instrument, customer):

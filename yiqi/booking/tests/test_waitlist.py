@@ -158,3 +158,59 @@ def test_declining_passes_the_offer_on_and_waiting_entries_lapse_when_their_time
     clock(local(2026, 3, 5, 9))
     services.expire_offers()
     assert [e.status for e in refreshed(b, late)] == [W.EXPIRED, W.EXPIRED]
+
+
+# --- an offer holds its window until it expires ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def offered(world, instrument, holder):
+    """Wednesday 09:00–11:00 freed by the holder and offered to a waiting user until Monday 10:00."""
+    user = UserFactory()
+    entry = wait(user, instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 11))
+    services.cancel(holder, actor=world.users["external_user"])
+    (entry,) = refreshed(entry)
+    assert entry.status == W.OFFERED and entry.offer_expires_at == local(2026, 3, 2, 10)
+    return entry
+
+
+def book_as(user, instrument, start, end):
+    return services.request_booking(
+        user=user, instrument=instrument, starts_at=start, ends_at=end, purpose="抢占测试"
+    )
+
+
+def test_while_an_offer_is_live_nobody_else_may_book_its_window_and_the_offered_user_can(instrument, offered):
+    someone = UserFactory()
+    with pytest.raises(ValidationError, match="留给候补用户确认") as refused:
+        book_as(someone, instrument, local(2026, 3, 4, 10), local(2026, 3, 4, 12))
+    assert "starts_at" in refused.value.message_dict
+    assert "2026-03-02 10:00" in refused.value.message_dict["starts_at"][0]
+    # Time next to the window stays bookable.
+    book_as(someone, instrument, local(2026, 3, 4, 11), local(2026, 3, 4, 12))
+
+    booking = services.accept_offer(offered, user=offered.user)
+    assert (booking.user, booking.starts_at, booking.ends_at) == (
+        offered.user,
+        local(2026, 3, 4, 9),
+        local(2026, 3, 4, 11),
+    )
+
+
+def test_the_window_is_free_again_once_the_offer_has_expired(instrument, offered, clock):
+    clock(local(2026, 3, 2, 10))
+    [booking] = book_as(UserFactory(), instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 11))
+    assert booking.status == BookingStatus.CONFIRMED
+    with pytest.raises(ValidationError, match="确认期限已过"):
+        services.accept_offer(offered, user=offered.user)
+
+
+def test_the_window_is_free_again_once_the_offer_is_declined(instrument, offered):
+    services.decline_offer(offered, user=offered.user)
+    [booking] = book_as(UserFactory(), instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 11))
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_a_user_refused_because_of_an_offer_may_wait_for_it(instrument, offered):
+    entry = wait(UserFactory(), instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 10))
+    assert entry.status == W.WAITING

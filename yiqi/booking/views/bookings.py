@@ -18,7 +18,7 @@ from yiqi.fees.models import ChargeLine
 from .. import ical, services
 from ..forms import BookingActionForm
 from ..models import Booking, BookingStatus, WaitlistEntry
-from .common import ACTIVE_STATES, paginate, servable_instruments
+from .common import paginate
 
 
 def visible(request):
@@ -128,17 +128,10 @@ class MyBookingsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        mine = visible(self.request).filter(user=user)
-        now = timezone.now()
+        upcoming, past = services.upcoming_and_past(visible(self.request).filter(user=user), timezone.now())
         return super().get_context_data(
-            upcoming=paginate(
-                self.request, mine.filter(status__in=ACTIVE_STATES, ends_at__gte=now), "upcoming_page"
-            ),
-            past=paginate(
-                self.request,
-                mine.exclude(status__in=ACTIVE_STATES, ends_at__gte=now).order_by("-starts_at", "-id"),
-                "past_page",
-            ),
+            upcoming=paginate(self.request, upcoming, "upcoming_page"),
+            past=paginate(self.request, past, "past_page"),
             waitlist=WaitlistEntry.objects.filter(
                 user=user, status__in=(WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
             ).select_related("instrument"),
@@ -193,7 +186,7 @@ class QueueView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
-        instruments = servable_instruments(access)
+        instruments = services.servable_instruments(access)
         if not instruments:
             raise PermissionDenied
         chosen = self.request.GET.get("instrument", "")
