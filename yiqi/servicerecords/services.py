@@ -43,15 +43,18 @@ def build(
 
 
 @transaction.atomic
-def open_records(records: list[ServiceRecord]) -> list[ServiceRecord]:
+def open_records(records: list[ServiceRecord], *, priced: bool = True) -> list[ServiceRecord]:
+    """Save new records; ``priced``: their quantities are known now (a booked time), so have them quoted. An order
+    is priced later, when staff estimate its hours (``requote``)."""
     ServiceRecord.objects.bulk_create(records)
-    for record in records:
-        signals.service_quoted.send(sender=ServiceRecord, record=record)
+    if priced:
+        for record in records:
+            signals.service_quoted.send(sender=ServiceRecord, record=record)
     return records
 
 
-def open_record(kind: str, **fields) -> ServiceRecord:
-    return open_records([build(kind, **fields)])[0]
+def open_record(kind: str, *, priced: bool = True, **fields) -> ServiceRecord:
+    return open_records([build(kind, **fields)], priced=priced)[0]
 
 
 def _require_open(record: ServiceRecord) -> None:
