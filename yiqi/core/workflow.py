@@ -77,8 +77,32 @@ class StateMachine:
         return [t for t in self.transitions.values() if state in t.sources]
 
     def label(self, action: str) -> str:
+        if action == "create":
+            return _("创建")
         step = self.transitions.get(action)
         return str(step.label) if step else action
+
+    def history(self, obj: models.Model, *, labels: dict | None = None) -> list[dict]:
+        """The object's audit trail as plain rows for a page or the API, oldest first. ``labels`` names actions
+        recorded outside the transitions (e.g. a charge's payment note)."""
+        rows = []
+        for event in AuditEvent.objects.for_object(obj).select_related("actor"):
+            rows.append(
+                {
+                    "at": event.created_at,
+                    "action": event.action,
+                    "action_label": str((labels or {}).get(event.action) or self.label(event.action)),
+                    "from_state": event.from_state,
+                    "from_label": self.state_label(event.from_state) if event.from_state else "",
+                    "to_state": event.to_state,
+                    "to_label": self.state_label(event.to_state) if event.to_state else "",
+                    "actor": event.actor,
+                    "actor_name": event.actor.get_full_name() if event.actor else "",
+                    "comment": event.comment,
+                    "data": event.data,
+                }
+            )
+        return rows
 
     # --- changing ----------------------------------------------------------------------------------------------
 

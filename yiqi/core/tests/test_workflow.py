@@ -106,3 +106,15 @@ def test_audit_events_outlive_their_object(draft):
     pk = draft.pk
     draft.delete()
     assert AuditEvent.objects.filter(object_id=pk, action="create").count() == 1
+
+
+def test_history_is_plain_rows_with_labels(draft, django_user_model):
+    actor = django_user_model.objects.create_user("clerk2", full_name="王五")
+    MACHINE.record_created(draft, actor=actor)
+    MACHINE.run(draft, "submit", actor=actor, comment="请审核")
+    rows = MACHINE.history(draft)
+    assert [(r["action"], r["action_label"], r["from_label"], r["to_label"]) for r in rows] == [
+        ("create", "创建", "", str(S.DRAFT.label)),
+        ("submit", "提交", str(S.DRAFT.label), str(S.SUBMITTED.label)),
+    ]
+    assert rows[1]["comment"] == "请审核" and rows[1]["actor_name"] == "王五"
