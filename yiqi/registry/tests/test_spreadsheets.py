@@ -12,7 +12,7 @@ from yiqi.accounts.tests.factories import user_with_role
 from yiqi.organizations.tests.factories import OrganizationFactory, SubUnitFactory
 from yiqi.registry import spreadsheets
 from yiqi.registry.models import ImportJob, Instrument, RegistrationStatus
-from yiqi.registry.spreadsheets import COLUMN_BY_FIELD, sheet_columns
+from yiqi.registry.spreadsheets import COLUMN_BY_FIELD, importer, sheet_columns
 from yiqi.registry.tasks import run_import_job
 from yiqi.registry.tests.factories import InstrumentFactory
 
@@ -299,7 +299,7 @@ def test_one_bad_row_among_many_writes_nothing(unit, officer):
 
 
 def test_every_bad_row_is_reported_up_to_a_limit(unit, officer, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_STORED_ERRORS", 3)
+    monkeypatch.setattr(importer, "MAX_STORED_ERRORS", 3)
     rows = [valid_row(n, original_value=-1) for n in range(1, 6)]
     job = run(unit, officer, make_xlsx({SINGLE: rows}))
     assert job.status == ImportJob.Status.FAILED
@@ -348,7 +348,7 @@ def test_unexpected_error_rolls_everything_back(unit, officer, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(spreadsheets, "bulk_update_with_history", broken)
+    monkeypatch.setattr(importer, "bulk_update_with_history", broken)
     job = run(unit, officer, make_xlsx({SINGLE: [valid_row(1), valid_row(2)]}))  # one update, one new
 
     assert job.status == ImportJob.Status.ERROR
