@@ -36,6 +36,7 @@ from .columns import (
     sheet_names,
 )
 from .progress import JobProgress, error_entry, finish_job
+from .upload import archive_members, check_expansion
 
 logger = logging.getLogger(__name__)
 
@@ -105,12 +106,8 @@ class Importer:
             self._error(_("上传人没有该单位的仪器编辑权限。"))
             return self._fail()
         with self.job.file.open("rb") as fh:
-            try:
-                workbook = load_workbook(fh, read_only=True, data_only=True)
-            except Exception:  # a damaged file: its details are not the user's problem
-                logger.info("Unreadable workbook in import job %s", self.job.pk, exc_info=True)
-                self._error(_("无法读取该文件，请确认它是用 Excel 保存的 .xlsx 工作簿。"))
-            else:
+            workbook = self._open(fh)
+            if workbook is not None:
                 try:
                     self._validate(workbook)
                 finally:
@@ -137,6 +134,20 @@ class Importer:
         )
         written = [i.pk for i in self.to_create] + [i.pk for group in self.to_update.values() for i in group]
         instruments_bulk_changed.send(sender=Instrument, ids=written)
+
+    def _open(self, fh):
+        """The workbook, read-only; None (with the error noted) if it is too large unpacked or unreadable."""
+        try:
+            check_expansion(archive_members(fh))  # again: a file stored before these limits was never checked
+        except ValidationError as e:
+            self._error(e.messages[0])
+            return None
+        try:
+            return load_workbook(fh, read_only=True, data_only=True)
+        except Exception:  # a damaged file: its details are not the user's problem
+            logger.info("Unreadable workbook in import job %s", self.job.pk, exc_info=True)
+            self._error(_("无法读取该文件，请确认它是用 Excel 保存的 .xlsx 工作簿。"))
+            return None
 
     # -- validation ---------------------------------------------------------------------------------------
 

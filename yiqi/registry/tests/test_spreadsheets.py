@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -60,6 +61,17 @@ def make_xlsx(sheets: dict[str, list[dict]], *, hint_row: bool = True, headers: 
             ws.append([row.get(c.field) for c in columns] if columns else list(row.values()))
     out = io.BytesIO()
     wb.save(out)
+    return out.getvalue()
+
+
+def add_members(content: bytes, sizes: dict[str, int]) -> bytes:
+    """The workbook with further members of the given uncompressed sizes (zeros, which pack to almost nothing)."""
+    out = io.BytesIO(content)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, size in sizes.items():
+            with archive.open(name, "w") as member:
+                for start in range(0, size, 2**20):
+                    member.write(bytes(min(2**20, size - start)))
     return out.getvalue()
 
 
@@ -333,6 +345,20 @@ def test_row_limit(unit, officer, settings):
 def test_damaged_file_fails_cleanly(unit, officer):
     job = run(unit, officer, b"PK\x03\x04 not really a workbook")
     assert "无法读取该文件" in the_error(job)["message"]
+
+
+def test_a_zip_bomb_is_refused_before_the_workbook_is_read(unit, officer, monkeypatch):
+    def load_workbook(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(importer, "load_workbook", load_workbook)
+    content = add_members(make_xlsx({SINGLE: [valid_row()]}), {"xl/media/image1.bin": 201 * 2**20})
+    assert len(content) < 2**20  # what was uploaded is small
+
+    error = the_error(run(unit, officer, content))
+
+    assert error["message"].startswith("工作簿解压后为 201.0\xa0MB，超过上限 200.0\xa0MB。")
+    assert not Instrument.objects.exists()
 
 
 def test_uploader_who_lost_the_editor_role(unit, officer):
