@@ -68,6 +68,8 @@ def forward(apps, schema_editor):
     def row(e):
         if not e.from_status:
             action = "create"
+        elif e.from_status == e.to_status:  # a note on the order (results uploaded, staff assigned)
+            action = "note"
         elif e.to_status == "completed":
             action = "accept" if e.actor_id == ordered_by[e.order_id] else "close"
         else:
