@@ -89,6 +89,7 @@ class StateMachine:
         for event in AuditEvent.objects.for_object(obj).select_related("actor"):
             rows.append(
                 {
+                    "id": event.pk,
                     "at": event.created_at,
                     "action": event.action,
                     "action_label": str((labels or {}).get(event.action) or self.label(event.action)),
