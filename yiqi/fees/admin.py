@@ -53,6 +53,13 @@ class ChargeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "paid_on",
     ]
     list_filter = ["status", "user_category"]
-    search_fields = ["payment_reference", "payer__username", "payer__full_name", "instrument__name"]
+    search_fields = [
+        "payment_reference",
+        "payer__username",
+        "payer__full_name",
+        "instrument__name",
+        "record__reference",
+    ]
     list_select_related = ["instrument", "unit", "payer", "payer_organization"]
+    readonly_fields = ["record"]
     inlines = [LineInline, AdjustmentInline, AuditEventInline]

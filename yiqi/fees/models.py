@@ -1,4 +1,4 @@
-"""Cost-based fees: each instrument's published schedule, the charge for every booking and order, adjustments.
+"""Cost-based fees: each instrument's published schedule, the charge of every service record, adjustments.
 
 Money is Decimal CNY with two places (fen). A charge's total is always the sum of its lines plus its approved
 adjustments, each rounded to the fen; ``services`` keeps ``Charge.total`` in step.
@@ -11,8 +11,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-FEN = Decimal("0.01")
 
 
 class UserCategory(models.TextChoices):

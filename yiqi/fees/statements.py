@@ -59,7 +59,7 @@ def billed_in(queryset: QuerySet[Charge], month: dt.date) -> QuerySet[Charge]:
     start, end = month_range(month)
     return (
         queryset.filter(status__in=SETTLED, billed_at__gte=start, billed_at__lt=end)
-        .select_related("instrument", "unit", "payer", "payer_organization")
+        .select_related("instrument", "unit", "payer", "payer_organization", "record")
         .prefetch_related(
             Prefetch("lines", ChargeLine.objects.filter(stage=ChargeLine.Stage.BILL), to_attr="bill_lines"),
             Prefetch(

@@ -1,12 +1,13 @@
 """Fees: the schedule, who pays which rate, quotes before confirmation, the bill after service, adjustments
 (requested by service staff, approved by another unit admin) and payment.
 
-``amounts`` (rounding, typed amounts), ``pricing`` (categories, price lines, estimate), ``charges`` (quote, bill,
-void, total, who sees which charge), ``adjustments`` (adjustments and payment), ``schedule`` (fee items and their
-visibility), ``presenters`` (plain data for pages).
+``amounts`` (typed amounts), ``pricing`` (categories, price lines, estimate), ``charges`` (the charge's state
+machine: quote, bill, void a service record's charge; total; history; who sees which charge), ``adjustments``
+(adjustments and payment), ``schedule`` (fee items and their visibility), ``presenters`` (plain data for pages).
 """
 
 from .adjustments import (
+    ADJUSTMENTS,
     available_actions,
     can_decide,
     decidable_adjustments,
@@ -14,21 +15,27 @@ from .adjustments import (
     record_payment,
     request_adjustment,
 )
-from .amounts import MAX_ADJUSTMENT, MAX_RATE, parse_money, to_fen
+from .amounts import MAX_ADJUSTMENT, MAX_RATE, parse_money
 from .charges import (
+    CHARGES,
     SETTLED,
-    bill_booking,
-    bill_order,
+    bill,
     current_stage,
-    quote_booking,
-    quote_order,
+    history,
+    quote,
     recompute_total,
     served_charges,
     serves,
     visible_charges,
-    void,
+    void_for,
 )
-from .presenters import charge_lines_for_display, fee_schedule_panel, fee_workspace
+from .presenters import (
+    charge_lines_for_display,
+    charge_page,
+    fee_schedule_panel,
+    fee_workspace,
+    service_charge_panel,
+)
 from .pricing import (
     ACADEMIC_KINDS,
     COMMISSIONED_TESTING,
@@ -52,6 +59,8 @@ from .schedule import (
 
 __all__ = [
     "ACADEMIC_KINDS",
+    "ADJUSTMENTS",
+    "CHARGES",
     "COMMISSIONED_TESTING",
     "MAX_ADJUSTMENT",
     "MAX_RATE",
@@ -62,33 +71,33 @@ __all__ = [
     "Estimate",
     "PricedLine",
     "available_actions",
-    "bill_booking",
-    "bill_order",
+    "bill",
     "can_decide",
     "charge_lines_for_display",
+    "charge_page",
     "current_stage",
     "decidable_adjustments",
     "decide_adjustment",
     "estimate",
     "fee_schedule_panel",
     "fee_workspace",
+    "history",
     "managed_instruments",
     "parse_money",
     "price_lines",
     "published_schedule",
-    "quote_booking",
-    "quote_order",
+    "quote",
     "recompute_total",
     "record_payment",
     "request_adjustment",
     "save_fee_item",
     "schedule_for",
     "served_charges",
+    "service_charge_panel",
     "serves",
     "set_fee_item_active",
-    "to_fen",
     "user_category",
     "visible_charges",
     "visible_fee_items",
-    "void",
+    "void_for",
 ]

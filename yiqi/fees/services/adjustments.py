@@ -8,15 +8,30 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
+from yiqi.core.models import AuditEvent
+from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import notify
 
-from ..models import Charge, ChargeAdjustment, ChargeEvent
+from ..models import Charge, ChargeAdjustment
 from .amounts import MAX_ADJUSTMENT, parse_money
-from .charges import recompute_total, record_event, serves
+from .charges import CHARGES, recompute_total, serves, trail_data
+
+A = ChargeAdjustment.Status
+ADJUSTMENTS = StateMachine(
+    ChargeAdjustment,
+    [
+        Transition("approve", gettext_lazy("批准"), (A.PENDING,), A.APPROVED),
+        Transition("reject", gettext_lazy("驳回"), (A.PENDING,), A.REJECTED, needs_comment=True),
+    ],
+    comment_max_length=300,
+    missing_comment=gettext_lazy("驳回时请填写审批意见。"),
+    lock_related=("requested_by",),
+)
 
 
 def decidable_adjustments(access: Access) -> QuerySet[ChargeAdjustment]:
@@ -32,8 +47,9 @@ def can_decide(access: Access, adjustment: ChargeAdjustment) -> bool:
 
 
 def available_actions(charge: Charge, access: Access) -> list[str]:
-    """What the user may do to the charge now: a subset of "adjust", "record_payment"."""
-    if charge.status != Charge.Status.BILLED or not serves(access, charge):
+    """What the user may do to the charge now: a subset of "adjust", "record_payment" (both only on an issued,
+    unpaid bill)."""
+    if not CHARGES.allows(charge, "paid") or not serves(access, charge):
         return []
     actions = ["adjust"]
     # Reads the prefetched adjustments when the list view supplied them.
@@ -44,13 +60,6 @@ def available_actions(charge: Charge, access: Access) -> list[str]:
 
 def _url(charge: Charge) -> str:
     return reverse("fees:charge_detail", args=[charge.pk])
-
-
-def _lock(charge: Charge) -> Charge:
-    # Only the charge's row: the instrument and the payer stay free for bookings running meanwhile.
-    return (
-        Charge.objects.select_for_update(of=("self",)).select_related("instrument", "payer").get(pk=charge.pk)
-    )
 
 
 def _require_billed(charge: Charge, doing: str) -> None:
@@ -67,7 +76,7 @@ def _require_billed(charge: Charge, doing: str) -> None:
 @transaction.atomic
 def request_adjustment(charge: Charge, *, actor, amount, reason: str) -> ChargeAdjustment:
     """Service staff ask to change a bill (negative for a reduction); a unit admin must approve it."""
-    charge = _lock(charge)
+    charge = CHARGES.lock(charge)
     if not serves(access_for(actor), charge):
         raise PermissionDenied(_("只有本单位的服务人员可以申请调整费用。"))
     _require_billed(charge, _("调整"))
@@ -93,7 +102,14 @@ def request_adjustment(charge: Charge, *, actor, amount, reason: str) -> ChargeA
     adjustment = ChargeAdjustment.objects.create(
         charge=charge, amount=amount, reason=reason, requested_by=actor
     )
-    record_event(charge, ChargeEvent.Action.ADJUSTMENT_REQUESTED, actor, f"{amount:+} · {reason}"[:300])
+    ADJUSTMENTS.record_created(adjustment, actor=actor, comment=reason, data={"amount": str(amount)})
+    AuditEvent.record(
+        charge,
+        "adjustment_requested",
+        actor=actor,
+        comment=f"{amount:+} · {reason}"[:300],
+        data=trail_data(charge),
+    )
     approvers = users_with_role(Role.UNIT_ADMIN, organization_id=charge.unit_id).exclude(pk=actor.pk)
     notify(
         approvers,
@@ -111,39 +127,34 @@ def decide_adjustment(
     adjustment: ChargeAdjustment, *, actor, approve: bool, comment: str = ""
 ) -> ChargeAdjustment:
     """Approve (the bill's total changes, the payer is told) or reject (nothing changes) an adjustment."""
-    charge = _lock(adjustment.charge)
-    adjustment = (
-        ChargeAdjustment.objects.select_for_update(of=("self",))
-        .select_related("requested_by")
-        .get(pk=adjustment.pk)
-    )
-    adjustment.charge = charge
+    charge = CHARGES.lock(adjustment.charge)
+    adjustment = ADJUSTMENTS.lock(adjustment)
     access = access_for(actor)
     if charge.unit_id not in access.unit_admin_unit_ids:
         raise PermissionDenied(_("只有本单位的单位管理员可以审批费用调整。"))
     if adjustment.requested_by_id == actor.pk:
         raise PermissionDenied(_("不能审批自己提出的调整，请由本单位其他单位管理员审批。"))
-    if adjustment.status != ChargeAdjustment.Status.PENDING:
+    action = "approve" if approve else "reject"
+    if not ADJUSTMENTS.allows(adjustment, action):
         raise ValidationError(_("该调整已经审批过了。"))
     _require_billed(charge, _("调整"))
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ValidationError({"comment": [_("驳回时请填写审批意见。")]})
-    if len(comment) > 300:
-        raise ValidationError({"comment": [_("审批意见不能超过 300 字。")]})
-    if approve and charge.total + adjustment.amount < 0:
-        raise ValidationError(
-            _("批准后应收金额将低于零（当前应收 %(total)s 元），不能批准。") % {"total": charge.total}
-        )
-    adjustment.status = ChargeAdjustment.Status.APPROVED if approve else ChargeAdjustment.Status.REJECTED
-    adjustment.decided_by = actor
-    adjustment.decided_at = timezone.now()
-    adjustment.decision_comment = comment
-    adjustment.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    comment = ADJUSTMENTS.clean_comment(ADJUSTMENTS.step(action), comment)
+
+    def prepare(locked: ChargeAdjustment, step) -> None:
+        if approve and charge.total + locked.amount < 0:
+            raise ValidationError(
+                _("批准后应收金额将低于零（当前应收 %(total)s 元），不能批准。") % {"total": charge.total}
+            )
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_comment = comment
+
+    adjustment = ADJUSTMENTS.run(adjustment, action, actor=actor, comment=comment, prepare=prepare)
+    adjustment.charge = charge
     if approve:
         recompute_total(charge)
-    action = ChargeEvent.Action.ADJUSTMENT_APPROVED if approve else ChargeEvent.Action.ADJUSTMENT_REJECTED
-    record_event(charge, action, actor, comment)
+    trail_action = "adjustment_approved" if approve else "adjustment_rejected"
+    AuditEvent.record(charge, trail_action, actor=actor, comment=comment, data=trail_data(charge))
     verdict = _("已批准") if approve else _("已驳回")
     notify(
         [adjustment.requested_by],
@@ -176,7 +187,7 @@ def _paid_on(value) -> dt.date:
 @transaction.atomic
 def record_payment(charge: Charge, *, actor, reference: str, paid_on) -> Charge:
     """The unit has received the money: the charge is settled and can no longer change."""
-    charge = _lock(charge)
+    charge = CHARGES.lock(charge)
     if not serves(access_for(actor), charge):
         raise PermissionDenied(_("只有本单位的服务人员可以登记缴费。"))
     if charge.status == Charge.Status.PAID:
@@ -209,22 +220,16 @@ def record_payment(charge: Charge, *, actor, reference: str, paid_on) -> Charge:
             ]
     if errors:
         raise ValidationError(errors)
-    charge.status = Charge.Status.PAID
-    charge.paid_at = timezone.now()
-    charge.paid_on = paid_on
-    charge.payment_reference = reference
-    charge.payment_recorded_by = actor
-    charge.save(
-        update_fields=[
-            "status",
-            "paid_at",
-            "paid_on",
-            "payment_reference",
-            "payment_recorded_by",
-            "updated_at",
-        ]
+
+    def prepare(locked: Charge, step) -> None:
+        locked.paid_at = timezone.now()
+        locked.paid_on = paid_on
+        locked.payment_reference = reference
+        locked.payment_recorded_by = actor
+
+    charge = CHARGES.run(
+        charge, "paid", actor=actor, comment=reference, prepare=prepare, data=trail_data(charge)
     )
-    record_event(charge, ChargeEvent.Action.PAID, actor, reference)
     notify(
         [charge.payer],
         _("已收到您的缴费：%(instrument)s") % {"instrument": charge.instrument},

@@ -1,19 +1,15 @@
-"""Money as people and bills see it: rounding to the fen, and amounts typed by people."""
+"""Amounts typed by people: yuan with at most two decimals, within sane bounds (rounding is ``core.money``)."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..models import FEN
+from yiqi.core.money import FEN
 
 # Far above any real unit price or correction, low enough to catch a figure typed in fen or with extra zeros.
 MAX_RATE = Decimal("1000000.00")
 MAX_ADJUSTMENT = Decimal("10000000.00")
-
-
-def to_fen(amount: Decimal) -> Decimal:
-    return Decimal(amount).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def parse_money(value, *, maximum: Decimal, signed: bool = False) -> Decimal:

@@ -1,26 +1,49 @@
-"""Charges: the quote before a service is confirmed, the bill after it, voiding, the running total, and who sees
-which charge. Booking and order workflows call ``quote_*``, ``bill_*`` and ``void`` here.
+"""Charges: the quote while a service record is open, the bill once it is completed, voiding when it is closed, the
+running total, and who sees which charge. ``receivers`` call ``quote``, ``bill`` and ``void_for`` when the service
+records say so; every step goes through the charge's state machine and leaves one row on its audit trail.
 
 Totals are sums of rounded lines (plus approved adjustments), so a statement always adds up to the bills it lists.
 """
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
+from yiqi.core.money import to_fen
+from yiqi.core.workflow import StateMachine, Transition
 from yiqi.registry import scoping
 
-from ..models import Charge, ChargeAdjustment, ChargeEvent, ChargeLine
-from .amounts import to_fen
-from .pricing import COMMISSIONED_TESTING, SELF_OPERATION, PricedLine, price_lines, user_category
+from .. import signals
+from ..models import Charge, ChargeAdjustment, ChargeLine
+from .pricing import PricedLine, price_lines, user_category
 
-SETTLED = (Charge.Status.BILLED, Charge.Status.PAID)
+S = Charge.Status
+SETTLED = (S.BILLED, S.PAID)
+
+# Action names are those of the charge history kept since the first release (migrated into the audit trail).
+CHARGES = StateMachine(
+    Charge,
+    [
+        Transition("quoted", _("报价"), (S.QUOTED,), S.QUOTED),
+        Transition("billed", _("出账单"), (S.QUOTED,), S.BILLED),
+        Transition("paid", _("登记缴费"), (S.BILLED,), S.PAID),
+        Transition("voided", _("作废"), (S.QUOTED, S.BILLED), S.VOID),
+    ],
+    comment_max_length=300,
+    # Only the charge's row: the instrument and the payer stay free for bookings running meanwhile.
+    lock_related=("instrument", "payer"),
+)
+# Rows on a charge's trail that are not its own transitions: an adjustment asked for or decided.
+TRAIL_LABELS = {
+    "adjustment_requested": _("申请调整"),
+    "adjustment_approved": _("批准调整"),
+    "adjustment_rejected": _("驳回调整"),
+}
 
 
 def current_stage(charge: Charge) -> str:
@@ -28,8 +51,14 @@ def current_stage(charge: Charge) -> str:
     return ChargeLine.Stage.BILL if charge.status in SETTLED else ChargeLine.Stage.QUOTE
 
 
-def _hours_between(start, end) -> Decimal:
-    return to_fen(Decimal((end - start).total_seconds()) / Decimal(3600))
+def history(charge: Charge) -> list[dict]:
+    """The charge's trail as plain rows (``StateMachine.history``), its total after each step in ``data``."""
+    return CHARGES.history(charge, labels=TRAIL_LABELS)
+
+
+def trail_data(charge: Charge) -> dict:
+    """What every row of a charge's trail records besides the step: the total after it."""
+    return {"total": str(charge.total)}
 
 
 def _write_lines(charge: Charge, stage: str, lines: list[PricedLine]) -> Decimal:
@@ -51,139 +80,92 @@ def _write_lines(charge: Charge, stage: str, lines: list[PricedLine]) -> Decimal
     return sum((line.amount for line in lines), Decimal("0.00"))
 
 
-def _charge_for(*, booking=None, order=None) -> Charge:
-    service = booking or order
-    instrument = service.instrument
-    charge = (
-        Charge.objects.select_for_update().filter(booking=booking, order=order).first()
-        if service.pk
-        else None
-    )
-    if charge is None:
-        charge = Charge(
-            booking=booking,
-            order=order,
-            instrument=instrument,
-            unit_id=instrument.unit_id,
-            payer=service.user,
-            payer_organization=service.user_organization,
-            user_category=user_category(service.user_organization, instrument.unit_id),
-        )
-        charge.save()
-    return charge
-
-
-def _requotable(charge: Charge) -> Charge:
-    if charge.status in (Charge.Status.BILLED, Charge.Status.PAID):
-        raise ValidationError(_("已出账单的费用不能重新报价。"))
-    return charge
-
-
-def record_event(charge: Charge, action: str, actor=None, note: str = "") -> ChargeEvent:
-    return ChargeEvent.objects.create(
-        charge=charge, action=action, actor=actor, total=charge.total, note=note
-    )
-
-
-def _quoted(charge: Charge, lines: list[PricedLine]) -> Charge:
-    charge.quoted_total = _write_lines(charge, ChargeLine.Stage.QUOTE, lines)
-    charge.total = charge.quoted_total
-    charge.save(update_fields=["quoted_total", "total", "updated_at"])
-    record_event(charge, ChargeEvent.Action.QUOTED)
-    return charge
-
-
-@transaction.atomic
-def quote_booking(booking) -> Charge:
-    """Price the booked time (and declared samples) before the booking is confirmed."""
-    charge = _requotable(_charge_for(booking=booking))
-    lines = price_lines(
-        booking.instrument,
-        SELF_OPERATION,
-        charge.user_category,
-        hours=_hours_between(booking.starts_at, booking.ends_at),
-        samples=booking.sample_count,
-    )
-    return _quoted(charge, lines)
-
-
-@transaction.atomic
-def quote_order(order, *, hours: Decimal = Decimal("0"), items: int = 1) -> Charge:
-    """Price an order from its sample count and the staff's estimate of machine-hours."""
-    charge = _requotable(_charge_for(order=order))
-    lines = price_lines(
-        order.instrument,
-        COMMISSIONED_TESTING,
-        charge.user_category,
-        hours=hours,
-        samples=order.sample_count,
-        items=items,
-    )
-    return _quoted(charge, lines)
-
-
-def _bill(charge: Charge, lines: list[PricedLine]) -> Charge:
-    if charge.status == Charge.Status.PAID:
-        raise ValidationError(_("该费用已缴清，不能重新结算。"))
-    _write_lines(charge, ChargeLine.Stage.BILL, lines)
-    charge.status = Charge.Status.BILLED
-    charge.billed_at = timezone.now()
-    recompute_total(charge)
-    record_event(charge, ChargeEvent.Action.BILLED)
-    return charge
-
-
-@transaction.atomic
-def bill_booking(booking) -> Charge:
-    """Final bill for a completed booking, on the actual time used (or the booked time if none was recorded)."""
-    charge = _charge_for(booking=booking)
-    start = booking.actual_start or booking.starts_at
-    end = booking.actual_end or booking.ends_at
-    lines = price_lines(
-        booking.instrument,
-        SELF_OPERATION,
-        charge.user_category,
-        hours=_hours_between(start, end),
-        samples=booking.sample_count,
-    )
-    return _bill(charge, lines)
-
-
-@transaction.atomic
-def bill_order(order, *, items: int = 1) -> Charge:
-    """Final bill for a finished order, on its recorded machine-hours and sample count."""
-    charge = _charge_for(order=order)
-    lines = price_lines(
-        order.instrument,
-        COMMISSIONED_TESTING,
-        charge.user_category,
-        hours=order.machine_hours or Decimal("0"),
-        samples=order.sample_count,
-        items=items,
-    )
-    return _bill(charge, lines)
-
-
-@transaction.atomic
-def void(charge: Charge, *, actor=None) -> Charge:
-    """A cancelled or rejected service owes nothing (money already received stays on record)."""
-    charge.refresh_from_db(from_queryset=Charge.objects.select_for_update())
-    if charge.status not in (Charge.Status.PAID, Charge.Status.VOID):
-        charge.status = Charge.Status.VOID
-        charge.total = Decimal("0.00")
-        charge.save(update_fields=["status", "total", "updated_at"])
-        record_event(charge, ChargeEvent.Action.VOIDED, actor)
-    return charge
-
-
-def recompute_total(charge: Charge) -> Decimal:
-    """Billed lines plus approved adjustments; never below zero."""
-    lines = charge.lines.filter(stage=current_stage(charge)).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+def _total(charge: Charge, stage: str) -> Decimal:
+    """The stage's lines plus approved adjustments; never below zero."""
+    lines = charge.lines.filter(stage=stage).aggregate(s=Sum("amount"))["s"] or Decimal("0")
     adjustments = charge.adjustments.filter(status=ChargeAdjustment.Status.APPROVED).aggregate(
         s=Sum("amount")
     )["s"] or Decimal("0")
-    charge.total = max(to_fen(lines + adjustments), Decimal("0.00"))
-    charge.save()
+    return max(to_fen(lines + adjustments), Decimal("0.00"))
+
+
+def _charge_for(record) -> Charge:
+    """The record's charge, made (as a quote of nothing yet) the first time the record is priced."""
+    charge = Charge.objects.filter(record=record).first()
+    if charge is None:
+        charge = Charge.objects.create(
+            record=record,
+            instrument_id=record.instrument_id,
+            unit_id=record.unit_id,
+            payer_id=record.user_id,
+            payer_organization=record.user_organization,
+            user_category=user_category(record.user_organization, record.unit_id),
+        )
+    return charge
+
+
+def _lines(record, charge: Charge, hours: Decimal | None) -> list[PricedLine]:
+    return price_lines(
+        record.instrument,
+        record.kind,
+        charge.user_category,
+        hours=hours or Decimal("0"),
+        samples=record.sample_count,
+    )
+
+
+@transaction.atomic
+def quote(record) -> Charge:
+    """Price the record's planned hours and samples (a booked time; an order's estimate); again when they change."""
+    charge = _charge_for(record)
+    lines = _lines(record, charge, record.planned_hours)
+    data = {}
+
+    def prepare(locked: Charge, step) -> None:
+        locked.quoted_total = locked.total = _write_lines(locked, ChargeLine.Stage.QUOTE, lines)
+        data.update(trail_data(locked))
+
+    return CHARGES.run(charge, "quoted", actor=None, prepare=prepare, data=data)
+
+
+@transaction.atomic
+def bill(record, *, actor=None) -> Charge:
+    """The final bill of a completed record, on its actual hours and samples; tells the layers above."""
+    charge = _charge_for(record)
+    lines = _lines(record, charge, record.hours)
+    data = {}
+
+    def prepare(locked: Charge, step) -> None:
+        _write_lines(locked, ChargeLine.Stage.BILL, lines)
+        locked.billed_at = timezone.now()
+        locked.total = _total(locked, ChargeLine.Stage.BILL)
+        data.update(trail_data(locked))
+
+    charge = CHARGES.run(charge, "billed", actor=actor, prepare=prepare, data=data)
+    signals.charge_billed.send(sender=Charge, charge=charge, record=record, actor=actor)
+    return charge
+
+
+@transaction.atomic
+def void_for(record, *, actor=None) -> Charge | None:
+    """A closed record (cancelled, rejected, missed) owes nothing; money already received stays on record."""
+    charge = Charge.objects.filter(record=record).first()
+    if charge is None:
+        return None
+    charge = CHARGES.lock(charge)
+    if not CHARGES.allows(charge, "voided"):
+        return charge
+
+    def prepare(locked: Charge, step) -> None:
+        locked.total = Decimal("0.00")
+
+    return CHARGES.run(charge, "voided", actor=actor, prepare=prepare, data={"total": "0.00"})
+
+
+def recompute_total(charge: Charge) -> Decimal:
+    """Lines of the current stage plus approved adjustments; never below zero."""
+    charge.total = _total(charge, current_stage(charge))
+    charge.save(update_fields=["total", "updated_at"])
     return charge.total
 
 

@@ -8,16 +8,17 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from yiqi.core.money import to_fen
 from yiqi.organizations.models import Organization
+from yiqi.servicerecords.models import ServiceKind
 
 from ..models import FeeItem, UserCategory
-from .amounts import to_fen
 
-SELF_OPERATION = "self_operation"
-COMMISSIONED_TESTING = "commissioned_testing"
-SERVICE_LABELS = {SELF_OPERATION: gettext_lazy("自主上机"), COMMISSIONED_TESTING: gettext_lazy("委托测试")}
+# The service kinds, which are also the schedule's ``FeeItem.AppliesTo`` values they are priced under.
+SELF_OPERATION = ServiceKind.SELF_OPERATION
+COMMISSIONED_TESTING = ServiceKind.COMMISSIONED_TESTING
+SERVICE_LABELS = dict(ServiceKind.choices)
 ACADEMIC_KINDS = (Organization.Kind.UNIVERSITY, Organization.Kind.RESEARCH_INSTITUTE)
 
 

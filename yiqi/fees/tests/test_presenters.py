@@ -3,11 +3,10 @@
 import pytest
 
 from yiqi.accounts.access import access_for
-from yiqi.booking.models import BookingStatus
 from yiqi.fees import services
 from yiqi.fees.models import Charge, ChargeLine
 
-from .helpers import bill, booking, priced
+from .helpers import bill, priced, service
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +17,10 @@ def stages(charge) -> set[str]:
 
 def test_a_charge_shows_its_quote_until_billed_then_its_bill(world):
     priced(world.published_a)
-    service = booking(world.published_a, world.users["external_user"], status=BookingStatus.CONFIRMED)
-    charge = services.quote_booking(service)
+    record = service(world.published_a, world.users["external_user"])
+    charge = services.quote(record)
     assert stages(charge) == {ChargeLine.Stage.QUOTE}
-    service.actual_start = service.starts_at
-    service.actual_end = service.starts_at + (service.ends_at - service.starts_at) / 2
-    charge = bill(service)
+    charge = bill(record, hours="1.00")
     lines = services.charge_lines_for_display(charge)
     assert stages(charge) == {ChargeLine.Stage.BILL}
     assert sum(line.amount for line in lines) == charge.total  # the lines add up to what is owed
