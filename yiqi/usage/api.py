@@ -15,8 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yiqi.accounts.access import access_for
-from yiqi.core.api import AccessMixin
+from yiqi.accounts.access import AccessMixin, access_for
 
 from . import services, totals
 from .filters import UsageRecordFilter
@@ -56,7 +55,9 @@ class UsageRecordViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return services.visible_usage(self.access).select_related("instrument", "unit", "user_organization")
+        return services.with_service_details(
+            services.visible_usage(self.access).select_related("instrument", "unit", "user_organization")
+        )
 
     def perform_destroy(self, instance):
         services.delete_manual_usage(instance, actor=self.request.user)

@@ -146,16 +146,6 @@ def _visible_record(request, pk) -> UsageRecord:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _history(record: UsageRecord) -> list:
-    """Event rows with their changes under the fields' labels."""
-    label = {field: UsageRecord._meta.get_field(field).verbose_name for field in services.MANUAL_FIELDS}
-    label["instrument"] = _("仪器")
-    return [
-        (event, [(label.get(field, field), old, new) for field, (old, new) in event.changes.items()])
-        for event in record.events.select_related("actor")
-    ]
-
-
 class RecordDetailView(LoginRequiredMixin, DetailView):
     template_name = "usage/record_detail.html"
     context_object_name = "record"
@@ -170,7 +160,7 @@ class RecordDetailView(LoginRequiredMixin, DetailView):
             can_change=services.can_change(access, record),
             can_download=bool(record.evidence) and services.can_download_evidence(access, record),
             evidence_name=PurePath(record.evidence.name).name if record.evidence else "",
-            history=_history(record) if services.can_download_evidence(access, record) else [],
+            history=services.change_history(record) if services.can_download_evidence(access, record) else [],
             **kwargs,
         )
 

@@ -32,7 +32,7 @@ def test_the_quality_signal_spans_the_catalogues_scale():
 
 def test_a_rating_updates_the_document_once_and_logs_the_change(world, indexed):
     user = world.users["external_user"]
-    feedback.rate(user=user, booking=completed_booking(indexed, user), **GOOD)
+    feedback.rate(user=user, record=completed_booking(indexed, user), **GOOD)
     assert SearchDocument.objects.get(pk=indexed.pk).quality == 583
     assert IndexChange.objects.filter(instrument_id=indexed.pk).count() == 1
     ratings_changed.send(sender=None, instrument_ids=[indexed.pk])  # nothing new: nothing logged
@@ -43,7 +43,7 @@ def test_a_rating_rolled_back_leaves_the_ranking_as_it_was(world, indexed):
     user = world.users["external_user"]
     booking = completed_booking(indexed, user)
     with pytest.raises(RuntimeError), transaction.atomic():
-        feedback.rate(user=user, booking=booking, **GOOD)
+        feedback.rate(user=user, record=booking, **GOOD)
         raise RuntimeError
     assert SearchDocument.objects.get(pk=indexed.pk).quality == 500
     assert not IndexChange.objects.filter(instrument_id=indexed.pk).exists()

@@ -1,21 +1,21 @@
 """Business rules of ratings and complaints. Web pages, the API and the daily task all call these.
 
 ``ratings`` (rate, reply, who sees which), ``summaries`` (averages, the catalogue's quality signal),
-``complaints`` (filing and the state machine), ``deadlines`` (handling periods, the daily job),
-``presenters`` (plain data for pages).
+``complaints`` (filing and the steps; the state machine itself is in ``complaint_events``), ``deadlines``
+(handling periods, the daily job), ``presenters`` (plain data for pages, the rating part of a service's page).
 """
 
+from .complaint_events import COMPLAINT_MACHINE, DESCRIPTION_MAX_LENGTH, USER_ACTIONS
 from .complaints import (
-    DESCRIPTION_MAX_LENGTH,
     MISSING_COMMENT,
-    STEPS,
     SUBJECT_MAX_LENGTH,
-    Step,
     available_actions,
     file_complaint,
     handled_complaints,
     handles,
+    history,
     is_complainant,
+    step,
     supervised_complaints,
     supervises,
     transition,
@@ -38,6 +38,7 @@ from .presenters import (
     instrument_ratings_panel,
     rater_label,
     ratings_panel,
+    service_rating_panel,
     star_counts,
     unit_ratings_panel,
     workspace_summary,
@@ -46,6 +47,7 @@ from .ratings import (
     ASPECTS,
     COMMENT_MAX_LENGTH,
     REPLY_MAX_LENGTH,
+    ask_for_rating,
     aspect_label,
     manageable_ratings,
     mask_name,
@@ -74,6 +76,7 @@ __all__ = [
     "ACTIVE_STATES",
     "ASPECTS",
     "COMMENT_MAX_LENGTH",
+    "COMPLAINT_MACHINE",
     "COMPLAINT_WORKING_DAYS",
     "CONFIRMATION_WORKING_DAYS",
     "DESCRIPTION_MAX_LENGTH",
@@ -83,12 +86,12 @@ __all__ = [
     "PRIOR_WEIGHT",
     "QUALITY_SCALE",
     "REPLY_MAX_LENGTH",
-    "STEPS",
     "SUBJECT_MAX_LENGTH",
+    "USER_ACTIONS",
     "WORKSPACE_ROWS",
     "RatingSummary",
     "ScoreShare",
-    "Step",
+    "ask_for_rating",
     "aspect_label",
     "available_actions",
     "awaiting_rating",
@@ -99,6 +102,7 @@ __all__ = [
     "file_complaint",
     "handled_complaints",
     "handles",
+    "history",
     "instrument_ratings_panel",
     "is_complainant",
     "manageable_ratings",
@@ -115,7 +119,9 @@ __all__ = [
     "ratings_panel",
     "remind_overdue_complaints",
     "reply",
+    "service_rating_panel",
     "star_counts",
+    "step",
     "summarize",
     "supervised_complaints",
     "supervises",

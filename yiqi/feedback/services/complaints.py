@@ -4,8 +4,6 @@ sequence, due within the handling period (``deadlines``); OPEN → IN_PROGRESS (
 in time). The complainant may reopen once.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -14,19 +12,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
-from yiqi.booking.models import Booking
+from yiqi.core.models import AuditEvent
 from yiqi.core.sequences import next_daily_number
 from yiqi.core.workdays import add_working_days
-from yiqi.orders.models import TestOrder
+from yiqi.core.workflow import Transition
 from yiqi.registry import scoping
+from yiqi.servicerecords.models import ServiceRecord
 
 from ..models import Complaint, ComplaintAction, ComplaintStatus
-from .complaint_events import notify_parties, record_step
+from .complaint_events import (
+    COMPLAINT_MACHINE,
+    DESCRIPTION_MAX_LENGTH,
+    HISTORY_LABELS,
+    NOTE,
+    USER_ACTIONS,
+    notify_parties,
+)
 from .deadlines import CONFIRMATION_WORKING_DAYS, complaint_due_on
 from .shared import no_rows, too_long
 
 SUBJECT_MAX_LENGTH = 100
-DESCRIPTION_MAX_LENGTH = 3000
 
 A = ComplaintAction
 S = ComplaintStatus
@@ -44,7 +49,7 @@ def _handler_q(access: Access) -> Q:
 
 def visible_complaints(access: Access) -> QuerySet[Complaint]:
     """Complainants see their own; the unit's side its unit's; departments their units'; the platform all."""
-    queryset = Complaint.objects.select_related("unit", "instrument", "complainant")
+    queryset = Complaint.objects.select_related("unit", "instrument", "complainant", "record")
     if access.is_platform_admin:
         return queryset
     if not access.is_authenticated:
@@ -92,19 +97,15 @@ def _check_text(errors: dict, field: str, text: str, limit: int, missing: str) -
     return text
 
 
-def _check_target(access: Access, user, unit, instrument, booking, order) -> tuple:
-    """(unit, instrument) complained about, consistent with each other and with the user's own booking or
-    order; raises a field error otherwise."""
-    if booking is not None and order is not None:
-        raise ValidationError({"order": [_("一件投诉只能关联一次预约或一份委托测试单。")]})
-    service = booking if booking is not None else order
-    if service is not None:
-        if service.user_id != user.pk:
-            field = "booking" if booking is not None else "order"
-            raise ValidationError({field: [_("只能关联您本人的预约或委托测试单。")]})
-        if instrument is not None and instrument.pk != service.instrument_id:
+def _check_target(access: Access, user, unit, instrument, record: ServiceRecord | None) -> tuple:
+    """(unit, instrument) complained about, consistent with each other and with the user's own service record;
+    raises a field error otherwise."""
+    if record is not None:
+        if record.user_id != user.pk:
+            raise ValidationError({"record": [_("只能关联您本人的预约或委托测试单。")]})
+        if instrument is not None and instrument.pk != record.instrument_id:
             raise ValidationError({"instrument": [_("所选仪器与关联的预约或委托测试单不一致。")]})
-        instrument = service.instrument
+        instrument = record.instrument
     if instrument is not None:
         if not scoping.visible_instruments(access).filter(pk=instrument.pk).exists():
             raise ValidationError({"instrument": [_("所选仪器不存在。")]})
@@ -126,17 +127,16 @@ def file_complaint(
     description: str,
     unit=None,
     instrument=None,
-    booking: Booking | None = None,
-    order: TestOrder | None = None,
+    record: ServiceRecord | None = None,
 ) -> Complaint:
-    """A signed-in user complains about a unit or one of its instruments, optionally about their own booking or
-    order; the unit's side and its supervising department are told at once."""
+    """A signed-in user complains about a unit or one of its instruments, optionally about one of their own
+    service records; the unit's side and its supervising department are told at once."""
     access = access_for(user)
     if not access.is_authenticated:
         raise PermissionDenied(_("请先登录再提交投诉。"))
     errors: dict[str, list[str]] = {}
     try:
-        unit, instrument = _check_target(access, user, unit, instrument, booking, order)
+        unit, instrument = _check_target(access, user, unit, instrument, record)
     except ValidationError as error:
         errors.update(error.message_dict)
     subject = _check_text(errors, "subject", subject, SUBJECT_MAX_LENGTH, _("请填写投诉事项。"))
@@ -151,35 +151,17 @@ def file_complaint(
         complainant=user,
         unit=unit,
         instrument=instrument,
-        booking=booking,
-        order=order,
+        record=record,
         subject=subject,
         description=description,
         due_on=complaint_due_on(today),
     )
-    record_step(complaint, ComplaintAction.FILE, "", user)
-    notify_parties(complaint, ComplaintAction.FILE, user)
+    # The complaint's own word for its creation, as in the trail migrated from before.
+    AuditEvent.record(complaint, A.FILE, actor=user, to_state=complaint.status)
+    notify_parties(complaint, A.FILE, user)
     return complaint
 
 
-@dataclass(frozen=True)
-class Step:
-    action: str
-    sources: tuple[str, ...]
-    target: str | None  # None: a note, the state stays
-    needs_comment: bool = False
-
-
-STEPS = {
-    step.action: step
-    for step in (
-        Step(A.ACCEPT, (S.OPEN,), S.IN_PROGRESS),
-        Step(A.RESOLVE, (S.OPEN, S.IN_PROGRESS), S.RESOLVED, needs_comment=True),
-        Step(A.CONFIRM, (S.RESOLVED,), S.CLOSED),
-        Step(A.REOPEN, (S.RESOLVED,), S.IN_PROGRESS, needs_comment=True),
-        Step(A.COMMENT, (S.OPEN, S.IN_PROGRESS, S.RESOLVED), None, needs_comment=True),
-    )
-}
 MISSING_COMMENT = {
     A.RESOLVE: gettext_lazy("办结时须填写处理结果。"),
     A.REOPEN: gettext_lazy("要求重新办理时须说明理由。"),
@@ -206,28 +188,32 @@ def _may(access: Access, action: str, complaint: Complaint) -> bool:
     return False
 
 
+def step(action: str) -> Transition:
+    """The declaration of one of ``USER_ACTIONS`` (an unknown action is a field error)."""
+    if action == A.COMMENT:
+        return NOTE
+    if action not in USER_ACTIONS:
+        raise ValidationError({"action": [_("未知操作：%(action)s") % {"action": action}]})
+    return COMPLAINT_MACHINE.step(action)
+
+
 def available_actions(complaint: Complaint, access: Access) -> list[str]:
     return [
         action
-        for action, step in STEPS.items()
-        if complaint.status in step.sources and _may(access, action, complaint)
+        for action in USER_ACTIONS
+        if complaint.status in step(action).sources and _may(access, action, complaint)
     ]
 
 
-@transaction.atomic
-def transition(complaint: Complaint, action: str, *, actor, comment: str = "") -> Complaint:
-    """One step of a complaint (accept, resolve with its outcome, confirm, reopen once, comment), recorded and
-    told to the other side."""
-    step = STEPS.get(action)
-    if step is None:
-        raise ValidationError({"action": [_("未知操作：%(action)s") % {"action": action}]})
-    complaint = (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("unit", "instrument", "complainant")
-        .get(pk=complaint.pk)
-    )
-    access = access_for(actor)
-    if complaint.status not in step.sources:
+def history(complaint: Complaint) -> list[dict]:
+    """The complaint's trail, oldest first, as plain rows (``StateMachine.history``)."""
+    return COMPLAINT_MACHINE.history(complaint, labels=HISTORY_LABELS)
+
+
+def _check_step(complaint: Complaint, action: str, access: Access, comment: str) -> None:
+    """The rules of one user's step on a locked complaint: its state, the one reopening, who may, the comment."""
+    declared = step(action)
+    if complaint.status not in declared.sources:
         raise ValidationError(
             {
                 "action": [
@@ -240,24 +226,51 @@ def transition(complaint: Complaint, action: str, *, actor, comment: str = "") -
         raise ValidationError({"action": [_("每件投诉只能要求重新办理一次。")]})
     if not _may(access, action, complaint):
         raise PermissionDenied(_("您无权对该投诉执行此操作。"))
-    comment = (comment or "").strip()
-    if step.needs_comment and not comment:
+    if declared.needs_comment and not comment:
         raise ValidationError({"comment": [MISSING_COMMENT[action]]})
     if len(comment) > DESCRIPTION_MAX_LENGTH:
         raise ValidationError({"comment": [too_long(comment, DESCRIPTION_MAX_LENGTH)]})
-    source = complaint.status
+
+
+def _prepare(complaint: Complaint, declared: Transition, comment: str) -> None:
+    """What a step sets besides the state: the outcome and the confirmation deadline, or a fresh period."""
     today = timezone.localdate()
-    if action == A.RESOLVE:
+    if declared.action == A.RESOLVE:
         complaint.outcome, complaint.resolved_at = comment, timezone.now()
         complaint.auto_close_on = add_working_days(today, CONFIRMATION_WORKING_DAYS).date
-    elif action == A.REOPEN:
+    elif declared.action == A.REOPEN:
         # A fresh handling period, and a fresh overdue reminder if that one passes too.
         complaint.reopened_at = timezone.now()
         complaint.outcome, complaint.resolved_at, complaint.auto_close_on = "", None, None
         complaint.due_on, complaint.escalated_at = complaint_due_on(today), None
-    if step.target:
-        complaint.status = step.target
-    complaint.save()
-    record_step(complaint, action, source, actor, comment)
+
+
+@transaction.atomic
+def transition(complaint: Complaint, action: str, *, actor, comment: str = "") -> Complaint:
+    """One step of a complaint (accept, resolve with its outcome, confirm, reopen once) or a note (comment),
+    recorded and told to the other side."""
+    declared = step(action)
+    access = access_for(actor)
+    comment = (comment or "").strip()
+    if declared is NOTE:
+        complaint = COMPLAINT_MACHINE.lock(complaint)
+        _check_step(complaint, action, access, comment)
+        complaint.save(update_fields=["updated_at"])
+        status = complaint.status
+        AuditEvent.record(complaint, action, actor=actor, from_state=status, to_state=status, comment=comment)
+    else:
+
+        def permitted(locked: Complaint, _step: Transition) -> bool:
+            _check_step(locked, action, access, comment)
+            return True
+
+        complaint = COMPLAINT_MACHINE.run(
+            complaint,
+            action,
+            actor=actor,
+            comment=comment,
+            permitted=permitted,
+            prepare=lambda locked, declared: _prepare(locked, declared, comment),
+        )
     notify_parties(complaint, action, actor, comment)
     return complaint

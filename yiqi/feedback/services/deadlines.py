@@ -9,10 +9,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiqi.core.models import AuditEvent
 from yiqi.core.workdays import add_working_days
 
 from ..models import Complaint, ComplaintAction, ComplaintStatus
-from .complaint_events import notify_parties, record_step
+from .complaint_events import COMPLAINT_MACHINE, notify_parties
 
 A = ComplaintAction
 S = ComplaintStatus
@@ -50,7 +51,8 @@ def remind_overdue_complaints(today: dt.date | None = None) -> int:
         complaint.escalated_at = timezone.now()
         complaint.save(update_fields=["escalated_at", "updated_at"])
         note = _("已超过办理期限（%(date)s）仍未办结。") % {"date": complaint.due_on.isoformat()}
-        record_step(complaint, A.ESCALATE, complaint.status, None, note)
+        status = complaint.status
+        AuditEvent.record(complaint, A.ESCALATE, actor=None, from_state=status, to_state=status, comment=note)
         notify_parties(complaint, A.ESCALATE, None, note)
         count += 1
     return count
@@ -67,13 +69,11 @@ def close_unconfirmed_complaints(today: dt.date | None = None) -> int:
         .order_by("auto_close_on", "id")
     )
     count = 0
+    note = _("投诉人在 %(days)d 个工作日内未确认或提出异议，投诉自动关闭。") % {
+        "days": CONFIRMATION_WORKING_DAYS
+    }
     for complaint in expired:
-        complaint.status = S.CLOSED
-        complaint.save(update_fields=["status", "updated_at"])
-        note = _("投诉人在 %(days)d 个工作日内未确认或提出异议，投诉自动关闭。") % {
-            "days": CONFIRMATION_WORKING_DAYS
-        }
-        record_step(complaint, A.AUTO_CLOSE, S.RESOLVED, None, note)
+        complaint = COMPLAINT_MACHINE.run(complaint, A.AUTO_CLOSE, actor=None, comment=note)
         notify_parties(complaint, A.AUTO_CLOSE, None, note)
         count += 1
     return count

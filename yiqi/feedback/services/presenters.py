@@ -2,16 +2,17 @@
 workspace's list of what waits for the user. Template tags only call these."""
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from yiqi.accounts.access import Access, access_for
-from yiqi.booking.models import Booking, BookingStatus
-from yiqi.orders.models import OrderStatus, TestOrder
 from yiqi.registry import scoping
+from yiqi.servicerecords.models import ServiceRecord, ServiceStatus
+from yiqi.servicerecords.presenters import ServicePanel
 
 from ..models import Complaint, ComplaintStatus, Rating
 from .complaints import handled_complaints, supervised_complaints
 from .deadlines import ACTIVE_STATES, overdue_q
-from .ratings import manageable_ratings, mask_name, public_ratings
+from .ratings import ASPECTS, manageable_ratings, mask_name, public_ratings, rating_of, rating_refusal
 from .summaries import summarize
 
 LATEST_RATINGS = 10
@@ -54,15 +55,35 @@ def unit_ratings_panel(access: Access, unit) -> dict:
     return ratings_panel(access, public_ratings(access).filter(unit=unit))
 
 
-def awaiting_rating(user) -> tuple[list[Booking], list[TestOrder], int]:
-    """The user's completed bookings and orders not rated yet (newest first) and how many there are."""
-    bookings = Booking.objects.filter(user=user, status=BookingStatus.COMPLETED, rating__isnull=True)
-    orders = TestOrder.objects.filter(user=user, status=OrderStatus.COMPLETED, rating__isnull=True)
-    return (
-        list(bookings.select_related("instrument").order_by("-ends_at", "-id")[:WORKSPACE_ROWS]),
-        list(orders.select_related("instrument").order_by("-updated_at", "-id")[:WORKSPACE_ROWS]),
-        bookings.count() + orders.count(),
-    )
+def awaiting_rating(user) -> tuple[list[ServiceRecord], int]:
+    """The user's completed service records not rated yet (latest completed first) and how many there are."""
+    records = ServiceRecord.objects.filter(user=user, status=ServiceStatus.COMPLETED, rating__isnull=True)
+    latest = records.select_related("instrument").order_by("-completed_at", "-id")[:WORKSPACE_ROWS]
+    return list(latest), records.count()
+
+
+RATING_PANEL_POSITION = 30  # after the charge (fees: 20)
+
+
+def service_rating_panel(record: ServiceRecord, user) -> ServicePanel | None:
+    """The rating part of a service's page: the rating once given, else the link to give it when ``user`` may
+    (``rating_refusal``); nothing otherwise."""
+    rating = rating_of(record)
+    if rating is not None:
+        context = {
+            "rating": {
+                **{aspect: getattr(rating, aspect) for aspect in ASPECTS},
+                "comment": rating.comment,
+                "created_at": rating.created_at,
+                "reply": rating.reply,
+                "replied_at": rating.replied_at,
+            }
+        }
+    elif rating_refusal(record, user) is None:
+        context = {"rate_url": reverse("feedback:rate", args=[record.pk])}
+    else:
+        return None
+    return ServicePanel("feedback/_service_rating.html", context, position=RATING_PANEL_POSITION)
 
 
 def workspace_summary(user) -> dict:
@@ -71,11 +92,10 @@ def workspace_summary(user) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     access = access_for(user)
-    bookings, orders, to_rate = awaiting_rating(user)
+    to_rate, to_rate_count = awaiting_rating(user)
     summary = {
-        "to_rate_bookings": bookings,
-        "to_rate_orders": orders,
-        "to_rate_count": to_rate,
+        "to_rate": to_rate,
+        "to_rate_count": to_rate_count,
         "to_confirm": list(
             Complaint.objects.filter(complainant=user, status=ComplaintStatus.RESOLVED).order_by(
                 "auto_close_on", "id"

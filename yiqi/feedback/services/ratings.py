@@ -1,5 +1,5 @@
-"""Ratings: the user of a completed booking or commissioned-testing order rates it once; the instrument's
-manager or the unit's admins reply once. A new rating tells listeners (the catalogue) through ``ratings_changed``.
+"""Ratings: the user of a completed service record (whatever its kind) rates it once; the instrument's manager or
+the unit's admins reply once. A new rating tells listeners (the catalogue) through ``ratings_changed``.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,13 +8,13 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.services import organizations_of
-from yiqi.booking.models import Booking, BookingStatus
 from yiqi.notifications.services import notify
-from yiqi.orders.models import OrderStatus, TestOrder
 from yiqi.registry import scoping
+from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
 
 from ..models import Rating
 from ..signals import ratings_changed
@@ -44,37 +44,20 @@ def _score(value) -> int | None:
     return value if isinstance(value, int) and 1 <= value <= 5 else None
 
 
-def _locked_service(booking: Booking | None, order: TestOrder | None) -> Booking | TestOrder:
-    if (booking is None) == (order is None):
-        raise ValidationError(_("请指定要评价的一次预约或一份委托测试单。"))
-    model = Booking if booking is not None else TestOrder
-    return (
-        model.objects.select_for_update(of=("self",))
-        .select_related("instrument__unit", "user_organization")
-        .get(pk=(booking or order).pk)
-    )
+def rating_of(record: ServiceRecord) -> Rating | None:
+    return Rating.objects.filter(record=record).first()
 
 
-def _is_completed(service: Booking | TestOrder) -> bool:
-    done = BookingStatus.COMPLETED if isinstance(service, Booking) else OrderStatus.COMPLETED
-    return service.status == done
-
-
-def rating_of(service: Booking | TestOrder) -> Rating | None:
-    key = "booking" if isinstance(service, Booking) else "order"
-    return Rating.objects.filter(**{key: service}).first()
-
-
-def rating_refusal(service: Booking | TestOrder, user) -> str | None:
-    """Why ``user`` cannot rate ``service`` now (None when they can); the service's user only, once, after
-    completion."""
-    if service.user_id != getattr(user, "pk", None):
+def rating_refusal(record: ServiceRecord, user) -> str | None:
+    """Why ``user`` cannot rate ``record`` now (None when they can): the service's user only, once, after
+    completion. The one rule for offering the rating link anywhere."""
+    if record.user_id != getattr(user, "pk", None):
         return _("只有服务的使用人可以评价。")
-    if not _is_completed(service):
+    if record.status != ServiceStatus.COMPLETED:
         return _("该服务尚未完成（当前状态：%(status)s），完成后才能评价。") % {
-            "status": service.get_status_display()
+            "status": record.get_status_display()
         }
-    if rating_of(service) is not None:
+    if rating_of(record) is not None:
         return _("您已评价过该服务，每次服务只能评价一次。")
     return None
 
@@ -83,19 +66,24 @@ def rating_refusal(service: Booking | TestOrder, user) -> str | None:
 def rate(
     *,
     user,
-    booking: Booking | None = None,
-    order: TestOrder | None = None,
+    record: ServiceRecord | None,
     overall,
     timeliness,
     attitude,
     result_quality,
     comment: str = "",
 ) -> Rating:
-    """The service's user rates a completed booking or order (1–5 on each aspect, optional comment)."""
-    service = _locked_service(booking, order)
-    if service.user_id != user.pk:
+    """The service's user rates a completed service record (1–5 on each aspect, optional comment)."""
+    if record is None:
+        raise ValidationError(_("请指定要评价的一次预约或一份委托测试单。"))
+    record = (
+        ServiceRecord.objects.select_for_update(of=("self",))
+        .select_related("instrument", "user_organization")
+        .get(pk=record.pk)
+    )
+    if record.user_id != user.pk:
         raise PermissionDenied(_("只有服务的使用人可以评价。"))
-    refusal = rating_refusal(service, user)
+    refusal = rating_refusal(record, user)
     if refusal:
         raise ValidationError(refusal)
     scores = dict(zip(ASPECTS, (overall, timeliness, attitude, result_quality), strict=True))
@@ -109,12 +97,11 @@ def rate(
         errors["comment"] = [too_long(comment, COMMENT_MAX_LENGTH, _("评价内容"))]
     if errors:
         raise ValidationError(errors)
-    organization = service.user_organization or organizations_of(user).first()
+    organization = record.user_organization or organizations_of(user).first()
     rating = Rating.objects.create(
-        booking=service if isinstance(service, Booking) else None,
-        order=service if isinstance(service, TestOrder) else None,
-        instrument=service.instrument,
-        unit_id=service.instrument.unit_id,
+        record=record,
+        instrument=record.instrument,
+        unit_id=record.unit_id,
         user=user,
         rater_kind=organization.kind if organization else "",
         comment=comment,
@@ -122,13 +109,39 @@ def rate(
     )
     ratings_changed.send(sender=Rating, instrument_ids=[rating.instrument_id])
     notify(
-        unit_side(service.instrument.unit_id, service.instrument),
+        unit_side(record.unit_id, record.instrument),
         _("“%(instrument)s”收到一条用户评价（总体 %(score)d 星）")
-        % {"instrument": service.instrument.name, "score": rating.overall},
+        % {"instrument": record.instrument.name, "score": rating.overall},
         comment,
         reverse("feedback:rating_list") + "?unreplied=1",
     )
     return rating
+
+
+# What the user is told when a service is done, by kind (the wording each kind's users have always received).
+RATE_NOTICES = {
+    ServiceKind.SELF_OPERATION: (
+        gettext_lazy("上机已完成，请评价服务：%(instrument)s %(reference)s"),
+        gettext_lazy("请对本次服务的及时性、态度和结果质量进行评价，您的评价将用于仪器开放共享考核。"),
+    ),
+    ServiceKind.COMMISSIONED_TESTING: (
+        gettext_lazy("请评价委托测试服务：%(reference)s"),
+        gettext_lazy("您的委托测试已完成，欢迎对服务的及时性、态度和结果质量作出评价。"),
+    ),
+}
+
+
+def ask_for_rating(record: ServiceRecord) -> None:
+    """The service was delivered: invite its user to rate it, with a link to the rating page."""
+    if rating_refusal(record, record.user) is not None:
+        return
+    subject, body = RATE_NOTICES[record.kind]
+    notify(
+        [record.user],
+        str(subject) % {"instrument": record.instrument.name, "reference": record.reference},
+        str(body),
+        reverse("feedback:rate", args=[record.pk]),
+    )
 
 
 @transaction.atomic
@@ -160,9 +173,7 @@ def reply(rating: Rating, *, actor, text: str) -> Rating:
 
 
 def rating_url(rating: Rating) -> str:
-    if rating.booking_id:
-        return reverse("feedback:rate_booking", args=[rating.booking_id])
-    return reverse("feedback:rate_order", args=[rating.order_id])
+    return reverse("feedback:rate", args=[rating.record_id])
 
 
 def public_ratings(access: Access) -> QuerySet[Rating]:

@@ -39,9 +39,9 @@ def add_feedback(world, count: int) -> None:
         )
         user = UserFactory()
         booking = completed_booking(instrument, user)
-        rating = services.rate(user=user, booking=booking, **GOOD, comment="好")
+        rating = services.rate(user=user, record=booking, **GOOD, comment="好")
         services.reply(rating, actor=world.users["manager_a"], text="谢谢")
-        complaint = services.file_complaint(user=user, booking=booking, subject="迟到", description="……")
+        complaint = services.file_complaint(user=user, record=booking, subject="迟到", description="……")
         services.transition(complaint, "accept", actor=world.users["unit_admin_a"])
 
 

@@ -161,6 +161,7 @@ def test_editing_and_deleting_through_the_pages(world, client_for, recent):
     assert record.machine_hours == Decimal("1.50") and record.evidence
     detail = client.get(f"/usage/records/{record.pk}/").content.decode()
     assert "有效机时（小时）：2.00 → 1.50" in detail
+    assert "<strong>登记</strong>" in detail and "<strong>修改</strong>" in detail
     outsider = Client()
     outsider.force_login(world.users["unit_admin_b"])
     assert outsider.get(f"/usage/records/{record.pk}/edit/").status_code == 404
