@@ -15,6 +15,7 @@ from .configuration import (
     settings_for,
 )
 from .lifecycle import (
+    BOOKING_MACHINE,
     MAX_REPEAT_WEEKS,
     accept_offer,
     approve,
@@ -28,14 +29,23 @@ from .lifecycle import (
     servable_instruments,
     visible_bookings,
 )
-from .presenters import booking_page, booking_panel, booking_workspace, taken_by_others, upcoming_and_past
+from .presenters import (
+    booking_page,
+    booking_panel,
+    booking_workspace,
+    service_queue,
+    taken_by_others,
+    upcoming_and_past,
+)
 from .reminders import send_reminders
 from .rules import bookable, is_qualified
-from .waitlist import decline_offer, expire_offers, join_waitlist
+from .waitlist import WAITLIST_MACHINE, decline_offer, expire_offers, join_waitlist
 
 __all__ = [
+    "BOOKING_MACHINE",
     "MAX_REPEAT_WEEKS",
     "SETTINGS_FIELDS",
+    "WAITLIST_MACHINE",
     "Availability",
     "BusyPeriod",
     "accept_offer",
@@ -63,6 +73,7 @@ __all__ = [
     "save_service_settings",
     "send_reminders",
     "servable_instruments",
+    "service_queue",
     "set_open_hours",
     "settings_for",
     "settings_or_defaults",

@@ -5,8 +5,9 @@ No two slot-holding bookings of one instrument overlap: every write that could c
 the instrument's ``ServiceSettings`` row first (PostgreSQL; SQLite serialises writers with ``BEGIN IMMEDIATE``),
 checks, and inserts; PostgreSQL's exclusion constraint ``booking_no_overlap`` is the last line of defence.
 
-The calls into fees and usage are all here (quote on request, void on reject/cancel/no-show, bill and usage on
-completion).
+Every booking owns a service record (``servicerecords``): it is opened (and so quoted) with the booking, completed
+when the booking is, and closed on rejection, cancellation or a no-show; the layers above (fees, usage, feedback)
+act on the record's signals. Each step is a transition of ``BOOKING_MACHINE``, which keeps the audit trail.
 """
 
 import datetime as dt
@@ -17,27 +18,52 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
-from yiqi.fees import services as fees
-from yiqi.fees.models import Charge
+from yiqi.core.money import hours_between
+from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import notify
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import can_serve
-from yiqi.usage import services as usage
+from yiqi.servicerecords import services as records
+from yiqi.servicerecords.models import ServiceKind
 
-from ..availability import settings_or_defaults
-from ..models import Booking, BookingEvent, BookingStatus, ServiceSettings, WaitlistEntry
-from .common import aware, booking_url, tell_user, when
+from ..availability import as_local, settings_or_defaults
+from ..models import Booking, BookingStatus, ServiceSettings, WaitlistEntry
+from .common import aware, booking_url, run, tell_user, when
 from .configuration import lock_settings
 from .rules import HeldTime, Rules, booking_organization, check_times, series_error, unbookable_reason
-from .waitlist import locked_entry, offer_freed_time
+from .waitlist import WAITLIST_MACHINE, offer_freed_time, own_entry
 
 S = BookingStatus
-W = WaitlistEntry.Status
 MAX_REPEAT_WEEKS = 26
+
+# Who may take a step (``Transition.who``): the instrument's service staff, or also the booking's own user.
+SERVER, USER_OR_SERVER = "server", "user_or_server"
+
+BOOKING_MACHINE = StateMachine(
+    Booking,
+    [
+        Transition("approve", gettext_lazy("审核通过"), (S.REQUESTED,), S.CONFIRMED, who=SERVER),
+        Transition(
+            "reject", gettext_lazy("审核不通过"), (S.REQUESTED,), S.REJECTED, who=SERVER, needs_comment=True
+        ),
+        Transition(
+            "cancel", gettext_lazy("取消预约"), (S.REQUESTED, S.CONFIRMED), S.CANCELLED, who=USER_OR_SERVER
+        ),
+        Transition("check_in", gettext_lazy("签到上机"), (S.CONFIRMED,), S.CHECKED_IN, who=SERVER),
+        Transition(
+            "complete", gettext_lazy("完成上机"), (S.CONFIRMED, S.CHECKED_IN), S.COMPLETED, who=SERVER
+        ),
+        Transition("no_show", gettext_lazy("记为爽约"), (S.CONFIRMED,), S.NO_SHOW, who=SERVER),
+    ],
+    comment_max_length=500,
+    missing_comment=gettext_lazy("请填写不通过的理由。"),
+    lock_related=("instrument", "user", "user_organization", "record"),
+)
 
 
 def _service_staff(instrument: Instrument) -> list:
@@ -52,12 +78,6 @@ def _conf(instrument: Instrument) -> ServiceSettings:
     if Instrument.service_settings.is_cached(instrument):
         return getattr(instrument, "service_settings", None) or ServiceSettings(instrument=instrument)
     return settings_or_defaults(instrument)
-
-
-def _event(booking: Booking, source: str, actor, comment: str = "") -> None:
-    BookingEvent.objects.create(
-        booking=booking, from_status=source, to_status=booking.status, actor=actor, comment=comment[:500]
-    )
 
 
 # --- requesting ---------------------------------------------------------------------------------------------------
@@ -138,9 +158,25 @@ def _create_bookings(user, instrument, organization, is_internal, occurrences, p
         rules.held.append(HeldTime(user.pk, is_internal, start, end))
     status = S.REQUESTED if conf.requires_approval else S.CONFIRMED
     series = uuid.uuid4() if len(occurrences) > 1 else None
-    bookings = []
-    for start, end in occurrences:
-        booking = Booking.objects.create(
+    service_records = records.open_records(
+        [
+            records.build(
+                ServiceKind.SELF_OPERATION,
+                instrument=instrument,
+                user=user,
+                user_organization=organization,
+                is_internal=is_internal,
+                reference=f"{as_local(start):%Y-%m-%d %H:%M}",
+                content=purpose,
+                planned_hours=hours_between(start, end),
+                sample_count=sample_count,
+            )
+            for start, end in occurrences
+        ]
+    )
+    bookings = Booking.objects.bulk_create(
+        Booking(
+            record=record,
             instrument=instrument,
             user=user,
             user_organization=organization,
@@ -152,9 +188,9 @@ def _create_bookings(user, instrument, organization, is_internal, occurrences, p
             sample_count=sample_count,
             series=series,
         )
-        _event(booking, "", user)
-        fees.quote_booking(booking)
-        bookings.append(booking)
+        for record, (start, end) in zip(service_records, occurrences, strict=True)
+    )
+    BOOKING_MACHINE.record_created_many(bookings, actor=user)
     _notify_requested(bookings)
     return bookings
 
@@ -181,68 +217,63 @@ def _notify_requested(bookings: list[Booking]) -> None:
 # --- the booking's life -------------------------------------------------------------------------------------------
 
 
-def _locked(booking: Booking) -> Booking:
-    return (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("instrument", "user", "user_organization")
-        .get(pk=booking.pk)
-    )
+def _permitted(actor):
+    """``permitted`` for every step: the instrument's service staff take their steps; cancelling is also for the
+    booking's own user, before the cutoff (staff: before the end)."""
+
+    def permitted(booking: Booking, step: Transition) -> bool:
+        access = access_for(actor)
+        if step.who == SERVER and not can_serve(access, booking.instrument):
+            raise PermissionDenied(_("只有该仪器的机组负责人、单位管理员和实验技术人员可以执行此操作。"))
+        if step.who == USER_OR_SERVER:
+            if booking.user_id != access.user_id and not can_serve(access, booking.instrument):
+                raise PermissionDenied(_("您只能取消自己的预约。"))
+            refusal = _cancel_refusal(booking, access, timezone.now())
+            if refusal:
+                raise ValidationError({"status": refusal})
+        return True
+
+    return permitted
 
 
-def _require_state(booking: Booking, *states: str) -> None:
-    if booking.status not in states:
-        raise ValidationError(
-            {
-                "status": _("预约当前状态为“%(status)s”，不能执行此操作。")
-                % {"status": booking.get_status_display()}
-            }
-        )
-
-
-def _require_server(actor, booking: Booking) -> None:
-    if not can_serve(access_for(actor), booking.instrument):
-        raise PermissionDenied(_("只有该仪器的机组负责人、单位管理员和实验技术人员可以执行此操作。"))
-
-
-def _move(booking: Booking, status: str, actor, comment: str = "", **changes) -> Booking:
-    source = booking.status
-    booking.status = status
-    for name, value in changes.items():
-        setattr(booking, name, value)
-    booking.save()
-    _event(booking, source, actor, comment)
-    return booking
-
-
-def _void_charge(booking: Booking, actor) -> None:
-    charge = Charge.objects.filter(booking=booking).first()
-    if charge is not None:
-        fees.void(charge, actor=actor)
+def _decide(booking: Booking, actor) -> None:
+    booking.decided_by = actor
+    booking.decided_at = timezone.now()
 
 
 @transaction.atomic
 def approve(booking: Booking, *, actor, comment: str = "") -> Booking:
-    booking = _locked(booking)
-    _require_server(actor, booking)
-    _require_state(booking, S.REQUESTED)
-    if booking.ends_at <= timezone.now():
-        raise ValidationError({"status": _("预约时段已过，不能再审核通过。")})
-    _move(booking, S.CONFIRMED, actor, comment, decided_by=actor, decided_at=timezone.now())
+    def prepare(booking: Booking, step: Transition) -> None:
+        if booking.ends_at <= timezone.now():
+            raise ValidationError({"status": _("预约时段已过，不能再审核通过。")})
+        _decide(booking, actor)
+
+    booking = run(
+        BOOKING_MACHINE,
+        booking,
+        "approve",
+        actor=actor,
+        comment=comment,
+        permitted=_permitted(actor),
+        prepare=prepare,
+    )
     tell_user(booking, _("预约已通过审核：%(instrument)s %(when)s"), comment)
     return booking
 
 
 @transaction.atomic
 def reject(booking: Booking, *, actor, comment: str) -> Booking:
-    booking = _locked(booking)
-    _require_server(actor, booking)
-    _require_state(booking, S.REQUESTED)
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("请填写不通过的理由。")})
-    _move(booking, S.REJECTED, actor, comment, decided_by=actor, decided_at=timezone.now())
-    _void_charge(booking, actor)
-    tell_user(booking, _("预约未通过审核：%(instrument)s %(when)s"), comment)
+    booking = run(
+        BOOKING_MACHINE,
+        booking,
+        "reject",
+        actor=actor,
+        comment=comment,
+        permitted=_permitted(actor),
+        prepare=lambda booking, step: _decide(booking, actor),
+    )
+    records.close(booking.record, actor=actor)
+    tell_user(booking, _("预约未通过审核：%(instrument)s %(when)s"), (comment or "").strip())
     offer_freed_time(booking.instrument, booking.starts_at, booking.ends_at)
     return booking
 
@@ -251,7 +282,7 @@ def _cancel_refusal(booking: Booking, access: Access, now: dt.datetime) -> str |
     """Why ``access`` may not cancel this booking now (None: they may)."""
     if booking.status == S.CANCELLED:
         return _("该预约已经取消，无需重复取消。")
-    if booking.status not in (S.REQUESTED, S.CONFIRMED):
+    if not BOOKING_MACHINE.allows(booking, "cancel"):
         return _("预约当前状态为“%(status)s”，不能取消。") % {"status": booking.get_status_display()}
     if can_serve(access, booking.instrument):
         return None if now < booking.ends_at else _("预约时段已结束，不能取消。")
@@ -267,16 +298,11 @@ def _cancel_refusal(booking: Booking, access: Access, now: dt.datetime) -> str |
 def cancel(booking: Booking, *, actor, reason: str = "") -> Booking:
     """The user cancels before the cutoff, or service staff at any time before the end; the waitlist is offered
     the freed time."""
-    booking = _locked(booking)
-    access = access_for(actor)
-    if booking.user_id != access.user_id and not can_serve(access, booking.instrument):
-        raise PermissionDenied(_("您只能取消自己的预约。"))
-    refusal = _cancel_refusal(booking, access, timezone.now())
-    if refusal:
-        raise ValidationError({"status": refusal})
+    booking = run(
+        BOOKING_MACHINE, booking, "cancel", actor=actor, comment=reason, permitted=_permitted(actor)
+    )
+    records.close(booking.record, actor=actor)
     reason = (reason or "").strip()
-    _move(booking, S.CANCELLED, actor, reason)
-    _void_charge(booking, actor)
     values = {
         "instrument": booking.instrument.name,
         "when": when(booking.starts_at, booking.ends_at),
@@ -298,46 +324,55 @@ def cancel(booking: Booking, *, actor, reason: str = "") -> Booking:
 @transaction.atomic
 def check_in(booking: Booking, *, actor, at: dt.datetime | None = None) -> Booking:
     """The user has arrived: the actual start is recorded (now unless given)."""
-    booking = _locked(booking)
-    _require_server(actor, booking)
-    _require_state(booking, S.CONFIRMED)
-    now = timezone.now()
-    at = now if at is None else aware(at, "at")
-    if at > now:
-        raise ValidationError({"at": _("签到时间不能晚于当前时间。")})
-    if at >= booking.ends_at:
-        raise ValidationError({"at": _("签到时间不能晚于预约结束时间。")})
-    return _move(booking, S.CHECKED_IN, actor, actual_start=at)
+
+    def prepare(booking: Booking, step: Transition) -> None:
+        now = timezone.now()
+        start = now if at is None else aware(at, "at")
+        if start > now:
+            raise ValidationError({"at": _("签到时间不能晚于当前时间。")})
+        if start >= booking.ends_at:
+            raise ValidationError({"at": _("签到时间不能晚于预约结束时间。")})
+        booking.actual_start = start
+
+    return run(
+        BOOKING_MACHINE, booking, "check_in", actor=actor, permitted=_permitted(actor), prepare=prepare
+    )
 
 
 @transaction.atomic
 def complete(
     booking: Booking, *, actor, actual_start: dt.datetime | None = None, actual_end: dt.datetime | None = None
 ) -> Booking:
-    """Service done: actual times recorded, the bill issued, a usage record written, the user asked to rate.
+    """Service done: actual times recorded and the service record completed (the layers above bill it, record
+    the usage and ask the user to rate it).
 
     By default the actual start is the check-in (or booked start) and the actual end is now or the booked end,
     whichever is earlier; an overrun must be entered.
     """
-    booking = _locked(booking)
-    _require_server(actor, booking)
-    _require_state(booking, S.CONFIRMED, S.CHECKED_IN)
-    now = timezone.now()
-    start = aware(actual_start, "actual_start") if actual_start else booking.actual_start or booking.starts_at
-    end = aware(actual_end, "actual_end") if actual_end else min(now, booking.ends_at)
-    if start >= now:
-        raise ValidationError({"actual_start": _("上机尚未开始，不能完成。")})
-    if end <= start:
-        raise ValidationError({"actual_end": _("实际结束时间必须晚于实际开始时间。")})
-    if end > now:
-        raise ValidationError({"actual_end": _("实际结束时间不能晚于当前时间。")})
-    _move(booking, S.COMPLETED, actor, actual_start=start, actual_end=end)
-    fees.bill_booking(booking)
-    usage.record_for_booking(booking, actor=actor)
-    tell_user(
-        booking,
-        _("上机已完成，请评价服务：%(instrument)s %(when)s"),
-        _("请对本次服务的及时性、态度和结果质量进行评价，您的评价将用于仪器开放共享考核。"),
+
+    def prepare(booking: Booking, step: Transition) -> None:
+        now = timezone.now()
+        start = (
+            aware(actual_start, "actual_start") if actual_start else booking.actual_start or booking.starts_at
+        )
+        end = aware(actual_end, "actual_end") if actual_end else min(now, booking.ends_at)
+        if start >= now:
+            raise ValidationError({"actual_start": _("上机尚未开始，不能完成。")})
+        if end <= start:
+            raise ValidationError({"actual_end": _("实际结束时间必须晚于实际开始时间。")})
+        if end > now:
+            raise ValidationError({"actual_end": _("实际结束时间不能晚于当前时间。")})
+        booking.actual_start, booking.actual_end = start, end
+
+    booking = run(
+        BOOKING_MACHINE, booking, "complete", actor=actor, permitted=_permitted(actor), prepare=prepare
+    )
+    records.complete(
+        booking.record,
+        actor=actor,
+        started_at=booking.actual_start,
+        ended_at=booking.actual_end,
+        sample_count=booking.sample_count,
     )
     return booking
 
@@ -345,13 +380,15 @@ def complete(
 @transaction.atomic
 def mark_no_show(booking: Booking, *, actor) -> Booking:
     """The user did not come; the booking no longer holds its time and owes nothing."""
-    booking = _locked(booking)
-    _require_server(actor, booking)
-    _require_state(booking, S.CONFIRMED)
-    if timezone.now() < booking.starts_at:
-        raise ValidationError({"status": _("预约尚未开始，不能标记爽约。")})
-    _move(booking, S.NO_SHOW, actor)
-    _void_charge(booking, actor)
+
+    def prepare(booking: Booking, step: Transition) -> None:
+        if timezone.now() < booking.starts_at:
+            raise ValidationError({"status": _("预约尚未开始，不能标记爽约。")})
+
+    booking = run(
+        BOOKING_MACHINE, booking, "no_show", actor=actor, permitted=_permitted(actor), prepare=prepare
+    )
+    records.close(booking.record, actor=actor)
     tell_user(booking, _("您未按预约上机，已记为爽约：%(instrument)s %(when)s"))
     return booking
 
@@ -360,21 +397,15 @@ def available_actions(booking: Booking, access: Access) -> list[str]:
     """What ``access`` may do with the booking now: approve, reject, cancel, check_in, complete, no_show."""
     now = timezone.now()
     serving = can_serve(access, booking.instrument)
-    status = booking.status
-    actions = []
-    if serving and status == S.REQUESTED and booking.ends_at > now:
-        actions += ["approve", "reject"]
+    allowed = {step.action for step in BOOKING_MACHINE.available(booking)} if serving else set()
+    actions = [action for action in ("approve", "reject") if action in allowed and booking.ends_at > now]
     if (booking.user_id == access.user_id or serving) and _cancel_refusal(booking, access, now) is None:
         actions.append("cancel")
-    if serving and status == S.CONFIRMED and booking.ends_at > now:
+    if "check_in" in allowed and booking.ends_at > now:
         actions.append("check_in")
-    if (
-        serving
-        and status in (S.CONFIRMED, S.CHECKED_IN)
-        and (booking.actual_start or booking.starts_at) < now
-    ):
+    if "complete" in allowed and (booking.actual_start or booking.starts_at) < now:
         actions.append("complete")
-    if serving and status == S.CONFIRMED and booking.starts_at <= now:
+    if "no_show" in allowed and booking.starts_at <= now:
         actions.append("no_show")
     return actions
 
@@ -394,11 +425,20 @@ def visible_bookings(access: Access) -> QuerySet[Booking]:
 @transaction.atomic
 def accept_offer(entry: WaitlistEntry, *, user) -> Booking:
     """Book the offered window (through every booking rule); the entry stays offered if a rule refuses."""
-    entry = locked_entry(entry, user)
-    if entry.status != W.OFFERED:
-        raise ValidationError({"status": _("该候补没有待确认的空出时段。")})
-    if entry.offer_expires_at <= timezone.now():
-        raise ValidationError({"status": _("确认期限已过，该时段已通知其他候补用户。")})
+
+    def prepare(entry: WaitlistEntry, step: Transition) -> None:
+        if entry.offer_expires_at <= timezone.now():
+            raise ValidationError({"status": _("确认期限已过，该时段已通知其他候补用户。")})
+
+    entry = run(
+        WAITLIST_MACHINE,
+        entry,
+        "accept",
+        actor=user,
+        permitted=own_entry(user),
+        prepare=prepare,
+        refusal=lambda entry: _("该候补没有待确认的空出时段。"),
+    )
     bookings = request_booking(
         user=user,
         instrument=entry.instrument,
@@ -406,8 +446,6 @@ def accept_offer(entry: WaitlistEntry, *, user) -> Booking:
         ends_at=entry.ends_at,
         purpose=entry.purpose or _("候补转预约"),
     )
-    entry.status = W.ACCEPTED
-    entry.save(update_fields=["status"])
     return bookings[0]
 
 

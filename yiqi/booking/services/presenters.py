@@ -89,3 +89,19 @@ def upcoming_and_past(bookings, now: dt.datetime):
     upcoming = bookings.filter(status__in=ACTIVE_STATES, ends_at__gte=now)
     past = bookings.exclude(status__in=ACTIVE_STATES, ends_at__gte=now).order_by("-starts_at", "-id")
     return upcoming, past
+
+
+def service_queue(bookings, now: dt.datetime) -> dict:
+    """The service desk's lists of ``bookings``: requests to decide, today's arrivals (and late ones still within
+    their time), instruments in use, and the last week's completions, latest first."""
+    today = timezone.localdate(now)
+    return {
+        "pending": bookings.filter(status=BookingStatus.REQUESTED),
+        "arriving": bookings.filter(
+            status=BookingStatus.CONFIRMED, starts_at__date__lte=today, ends_at__gte=now
+        ),
+        "in_use": bookings.filter(status=BookingStatus.CHECKED_IN),
+        "completed": bookings.filter(
+            status=BookingStatus.COMPLETED, ends_at__gte=now - dt.timedelta(days=7)
+        ).order_by("-ends_at", "-id"),
+    }

@@ -1,5 +1,6 @@
 """The waitlist: users wait for taken time; freed time is offered to them first come first served, and an offer
-keeps the window for its user until it expires, is declined or is accepted (``lifecycle.accept_offer``)."""
+keeps the window for its user until it expires, is declined or is accepted (``lifecycle.accept_offer``). Each step
+is a transition of ``WAITLIST_MACHINE``."""
 
 import datetime as dt
 
@@ -8,18 +9,34 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import access_for
+from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import notify
 from yiqi.registry.models import Instrument
 
 from ..availability import as_local, held_bookings_between, live_offers_between, settings_or_defaults
 from ..models import WaitlistEntry
-from .common import aware, when
+from .common import aware, run, when
 from .rules import unbookable_reason
 
 W = WaitlistEntry.Status
 OFFER_VALID_FOR = dt.timedelta(hours=2)
+
+# Who takes a step (``Transition.who``): the entry's own user, or the platform itself.
+OWNER, PLATFORM = "owner", "platform"
+
+WAITLIST_MACHINE = StateMachine(
+    WaitlistEntry,
+    [
+        Transition("offer", gettext_lazy("通知空出时段"), (W.WAITING,), W.OFFERED, who=PLATFORM),
+        Transition("accept", gettext_lazy("确认预约"), (W.OFFERED,), W.ACCEPTED, who=OWNER),
+        Transition("decline", gettext_lazy("放弃候补"), (W.WAITING, W.OFFERED), W.CANCELLED, who=OWNER),
+        Transition("expire", gettext_lazy("过期"), (W.WAITING, W.OFFERED), W.EXPIRED, who=PLATFORM),
+    ],
+    lock_related=("instrument", "user"),
+)
 
 
 def join_waitlist(*, user, instrument: Instrument, starts_at, ends_at, purpose: str = "") -> WaitlistEntry:
@@ -49,9 +66,11 @@ def join_waitlist(*, user, instrument: Instrument, starts_at, ends_at, purpose: 
         ends_at__gt=start,
     ).exists():
         raise ValidationError({"starts_at": _("您已在候补这一时段。")})
-    return WaitlistEntry.objects.create(
+    entry = WaitlistEntry.objects.create(
         instrument=instrument, user=user, starts_at=start, ends_at=end, purpose=(purpose or "").strip()[:300]
     )
+    WAITLIST_MACHINE.record_created(entry, actor=user)
+    return entry
 
 
 def offer_freed_time(instrument: Instrument, start: dt.datetime, end: dt.datetime) -> list[WaitlistEntry]:
@@ -68,7 +87,6 @@ def offer_freed_time(instrument: Instrument, start: dt.datetime, end: dt.datetim
             ends_at__gt=start,
             starts_at__gte=now + lead,
         )
-        .select_related("user", "instrument")
         .order_by("created_at", "id")
     )
     if not candidates:
@@ -83,10 +101,7 @@ def offer_freed_time(instrument: Instrument, start: dt.datetime, end: dt.datetim
     for entry in candidates:
         if any(s < entry.ends_at and e > entry.starts_at for s, e in taken):
             continue
-        entry.status = W.OFFERED
-        entry.offered_at = now
-        entry.offer_expires_at = min(now + OFFER_VALID_FOR, entry.starts_at)
-        entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        entry = WAITLIST_MACHINE.run(entry, "offer", actor=None, prepare=_offer(now))
         taken.append((entry.starts_at, entry.ends_at))
         offered.append(entry)
         notify(
@@ -100,26 +115,39 @@ def offer_freed_time(instrument: Instrument, start: dt.datetime, end: dt.datetim
     return offered
 
 
-def locked_entry(entry: WaitlistEntry, user) -> WaitlistEntry:
-    """The user's own entry, locked for this transaction."""
-    entry = WaitlistEntry.objects.select_for_update().select_related("instrument").get(pk=entry.pk)
-    if user is None or entry.user_id != user.pk:
-        raise PermissionDenied(_("这不是您的候补。"))
-    return entry
+def _offer(now: dt.datetime):
+    def prepare(entry: WaitlistEntry, step: Transition) -> None:
+        entry.offered_at = now
+        entry.offer_expires_at = min(now + OFFER_VALID_FOR, entry.starts_at)
+
+    return prepare
+
+
+def own_entry(user):
+    """``permitted`` for the user's own steps: nobody answers for another user."""
+
+    def permitted(entry: WaitlistEntry, step: Transition) -> bool:
+        if user is None or entry.user_id != user.pk:
+            raise PermissionDenied(_("这不是您的候补。"))
+        return True
+
+    return permitted
 
 
 @transaction.atomic
 def decline_offer(entry: WaitlistEntry, *, user) -> WaitlistEntry:
     """Leave the waitlist; a declined offer goes to the next user waiting."""
-    entry = locked_entry(entry, user)
-    if entry.status not in (W.WAITING, W.OFFERED):
-        raise ValidationError(
-            {"status": _("该候补当前状态为“%(status)s”，无需取消。") % {"status": entry.get_status_display()}}
-        )
-    was_offered = entry.status == W.OFFERED
-    entry.status = W.CANCELLED
-    entry.save(update_fields=["status"])
-    if was_offered:
+    entry = run(
+        WAITLIST_MACHINE,
+        entry,
+        "decline",
+        actor=user,
+        permitted=own_entry(user),
+        refusal=lambda entry: (
+            _("该候补当前状态为“%(status)s”，无需取消。") % {"status": entry.get_status_display()}
+        ),
+    )
+    if entry.offered_at is not None:  # only a waiting entry is ever offered: this one held its window
         offer_freed_time(entry.instrument, entry.starts_at, entry.ends_at)
     return entry
 
@@ -129,13 +157,11 @@ def expire_offers() -> int:
     """Offers not taken up in time pass to the next user waiting; windows already begun stop waiting."""
     now = timezone.now()
     expired = list(
-        WaitlistEntry.objects.select_for_update()
-        .filter(status=W.OFFERED, offer_expires_at__lte=now)
-        .select_related("instrument")
+        WaitlistEntry.objects.select_for_update().filter(status=W.OFFERED, offer_expires_at__lte=now)
     )
     for entry in expired:
-        entry.status = W.EXPIRED
-        entry.save(update_fields=["status"])
+        entry = WAITLIST_MACHINE.run(entry, "expire", actor=None)
         offer_freed_time(entry.instrument, entry.starts_at, entry.ends_at)
-    WaitlistEntry.objects.filter(status=W.WAITING, starts_at__lte=now).update(status=W.EXPIRED)
+    for entry in WaitlistEntry.objects.select_for_update().filter(status=W.WAITING, starts_at__lte=now):
+        WAITLIST_MACHINE.run(entry, "expire", actor=None)
     return len(expired)

@@ -91,6 +91,15 @@ def test_the_settings_row_is_created_when_someone_books(world, unsettled):
     assert booking.status == "requested"
 
 
+@pytest.mark.parametrize("who", ["unit_admin_a", "external_user"])
+def test_looking_at_a_booking_writes_nothing(world, client, clock, who):
+    """Its page gathers the charge and rating parts from the layers above; none of them writes."""
+    clock(NOW)
+    booking = BookingFactory(instrument=world.published_a, user=world.users["external_user"])
+    client.force_login(world.users[who])
+    assert writes_during(client, reverse("booking:detail", args=[booking.pk])) == []
+
+
 # --- lists cost the same whatever their length ---------------------------------------------------------------------
 
 

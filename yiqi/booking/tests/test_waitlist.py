@@ -13,6 +13,7 @@ from yiqi.booking.tests.factories import (
     bookable_instrument,
     local,
 )
+from yiqi.core.models import AuditEvent
 from yiqi.notifications.models import Notification
 
 W = WaitlistEntry.Status
@@ -108,6 +109,12 @@ def test_accepting_books_the_time_through_the_rules(world, instrument, holder):
     )
     (entry,) = refreshed(entry)
     assert entry.status == W.ACCEPTED
+    trail = AuditEvent.objects.for_object(entry).values_list("action", "from_state", "to_state", "actor")
+    assert list(trail) == [
+        ("create", "", W.WAITING, user.pk),
+        ("offer", W.WAITING, W.OFFERED, None),
+        ("accept", W.OFFERED, W.ACCEPTED, user.pk),
+    ]
     with pytest.raises(ValidationError, match="没有待确认的空出时段"):
         services.accept_offer(entry, user=user)
 

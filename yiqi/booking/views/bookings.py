@@ -1,10 +1,8 @@
 """One booking's page and the buttons on it; the user's own bookings and waitlist; the unit's service queue."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
 from yiqi.accounts.access import access_for
-from yiqi.fees.models import ChargeLine
+from yiqi.servicerecords.presenters import panels_for
 
 from .. import ical, services
 from ..forms import BookingActionForm
-from ..models import Booking, BookingStatus, WaitlistEntry
+from ..models import WaitlistEntry
 from .common import paginate
 
 
@@ -27,38 +25,19 @@ def visible(request):
     )
 
 
-def charge_summary(booking: Booking) -> dict | None:
-    """The booking's charge with the lines of its current stage (the bill once billed, else the quote)."""
-    try:
-        charge = booking.charge
-    except ObjectDoesNotExist:
-        return None
-    billed = charge.status != charge.Status.QUOTED
-    stage = ChargeLine.Stage.BILL if billed else ChargeLine.Stage.QUOTE
-    return {
-        "charge": charge,
-        "billed": billed,
-        "total": charge.total if billed else charge.quoted_total,
-        "lines": list(charge.lines.filter(stage=stage)),
-    }
-
-
 class BookingDetailView(LoginRequiredMixin, DetailView):
     template_name = "booking/booking_detail.html"
     context_object_name = "booking"
 
     def get_queryset(self):
-        return visible(self.request)
+        return visible(self.request).select_related("record")
 
     def get_context_data(self, **kwargs):
         booking = self.object
         return super().get_context_data(
             actions=services.available_actions(booking, access_for(self.request.user)),
-            events=booking.events.select_related("actor"),
-            charge=charge_summary(booking),
-            rating_url=reverse("feedback:rate_booking", args=[booking.pk])
-            if booking.status == BookingStatus.COMPLETED and booking.user_id == self.request.user.pk
-            else None,
+            history=services.BOOKING_MACHINE.history(booking),
+            panels=panels_for(booking.record, self.request.user),
             **kwargs,
         )
 
@@ -191,33 +170,13 @@ class QueueView(LoginRequiredMixin, TemplateView):
             raise PermissionDenied
         chosen = self.request.GET.get("instrument", "")
         ids = [i.pk for i in instruments if str(i.pk) == chosen] or [i.pk for i in instruments]
-        bookings = visible(self.request).filter(instrument_id__in=ids)
-        now = timezone.now()
-        today = timezone.localdate()
+        queue = services.service_queue(visible(self.request).filter(instrument_id__in=ids), timezone.now())
         return super().get_context_data(
             instruments=instruments,
             chosen=chosen,
-            pending=with_actions(
-                paginate(self.request, bookings.filter(status=BookingStatus.REQUESTED), "pending_page"),
-                access,
-            ),
-            arriving=with_actions(
-                paginate(
-                    self.request,
-                    bookings.filter(
-                        status=BookingStatus.CONFIRMED, starts_at__date__lte=today, ends_at__gte=now
-                    ),
-                    "arriving_page",
-                ),
-                access,
-            ),
-            in_use=paginate(self.request, bookings.filter(status=BookingStatus.CHECKED_IN), "in_use_page"),
-            completed=paginate(
-                self.request,
-                bookings.filter(
-                    status=BookingStatus.COMPLETED, ends_at__gte=now - dt.timedelta(days=7)
-                ).order_by("-ends_at", "-id"),
-                "completed_page",
-            ),
+            pending=with_actions(paginate(self.request, queue["pending"], "pending_page"), access),
+            arriving=with_actions(paginate(self.request, queue["arriving"], "arriving_page"), access),
+            in_use=paginate(self.request, queue["in_use"], "in_use_page"),
+            completed=paginate(self.request, queue["completed"], "completed_page"),
             **kwargs,
         )
