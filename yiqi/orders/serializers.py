@@ -8,12 +8,13 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
 from yiqi.accounts.models import User
+from yiqi.core.models import AuditEvent
 from yiqi.organizations.models import Organization
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 
 from . import services
-from .models import OrderEvent, OrderFormField, OrderResult, OrderStatus
+from .models import OrderFormField, OrderResult, OrderStatus
 
 
 class OrderFormFieldSerializer(serializers.ModelSerializer):
@@ -27,12 +28,18 @@ class OrderFormFieldSerializer(serializers.ModelSerializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
-    from_status = serializers.CharField(read_only=True, help_text=_("原状态（status 的取值；提交时为空）"))
-    to_status = serializers.CharField(read_only=True, help_text=_("新状态（status 的取值）"))
+    """One row of the order's audit trail, under the keys the API has always used."""
+
+    from_status = serializers.CharField(
+        source="from_state", read_only=True, help_text=_("原状态（status 的取值；提交时为空）")
+    )
+    to_status = serializers.CharField(
+        source="to_state", read_only=True, help_text=_("新状态（status 的取值）")
+    )
     actor_name = serializers.CharField(source="actor.get_full_name", read_only=True, allow_null=True)
 
     class Meta:
-        model = OrderEvent
+        model = AuditEvent
         fields = ["id", "from_status", "to_status", "actor", "actor_name", "comment", "created_at"]
         read_only_fields = fields
 
@@ -106,7 +113,7 @@ class OrderSerializer(serializers.Serializer):
     machine_hours = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True, allow_null=True)
     tested_from = serializers.DateTimeField(read_only=True, allow_null=True)
     tested_until = serializers.DateTimeField(read_only=True, allow_null=True)
-    charge = ChargeSummarySerializer(read_only=True, allow_null=True)
+    charge = ChargeSummarySerializer(source="record.charge", read_only=True, allow_null=True)
 
     user = serializers.IntegerField(source="user_id", read_only=True, allow_null=True)
     user_name = serializers.CharField(source="user.get_full_name", read_only=True, allow_null=True)
@@ -167,7 +174,10 @@ class OrderSerializer(serializers.Serializer):
 
     @extend_schema_field(OrderEventSerializer(many=True, allow_null=True))
     def get_events(self, order):
-        return OrderEventSerializer(order.events.all(), many=True).data
+        trails = self.context.get("audit_trails")
+        if trails is None:
+            trails = services.audit_trails([order])
+        return OrderEventSerializer(trails.get(order.pk, []), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_available_actions(self, order) -> list[str]:

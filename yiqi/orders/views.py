@@ -11,8 +11,8 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from yiqi.accounts.access import access_for
-from yiqi.fees.models import Charge, ChargeLine
 from yiqi.registry import scoping
+from yiqi.servicerecords.presenters import panels_for
 
 from . import services
 from .forms import ActionForm, AssignForm, FormFieldForm, OrderForm, ResultUploadForm, add_service_errors
@@ -22,7 +22,7 @@ from .models import OrderFormField, OrderStatus, TestOrder
 def openable_order(request, pk) -> TestOrder:
     """The order if this user may open its page, else 404 (its existence is not revealed)."""
     queryset = services.openable_orders(access_for(request.user)).select_related(
-        "instrument__unit", "instrument__manager", "user", "user_organization"
+        "instrument__unit", "instrument__manager", "user", "user_organization", "record"
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -142,13 +142,9 @@ def render_detail(request, order: TestOrder, *, upload_form=None, assign_form=No
         "actions": actions,
         "action_names": {step.action for step in actions},
         "action_form": ActionForm(initial={"hours": order.estimated_hours, "tested_from": order.tested_from}),
-        "events": order.events.select_related("actor"),
+        "events": services.ORDER_MACHINE.history(order),
+        "panels": panels_for(order.record, request.user),
     }
-    charge = Charge.objects.filter(order=order).first()
-    if charge is not None:
-        billed = charge.status in (Charge.Status.BILLED, Charge.Status.PAID)
-        stage = ChargeLine.Stage.BILL if billed else ChargeLine.Stage.QUOTE
-        context.update(charge=charge, charge_lines=charge.lines.filter(stage=stage))
     if confidential:
         context.update(
             answers=answer_rows(order),

@@ -1,4 +1,5 @@
-"""Results files: uploaded while testing, private to those who may download them, and downloading completes."""
+"""Results files: uploaded while testing, private to those who may download them. Downloading changes nothing but
+the ordering user's first-download time: the user completes the order with an explicit step ("accept")."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access, access_for
+from yiqi.core.models import AuditEvent
 from yiqi.core.uploads import RESULTS, check_upload
 
-from ..models import OrderEvent, OrderResult, TestOrder
+from ..models import OrderResult, TestOrder
 from ..models import OrderStatus as S
 from .visibility import can_download_results, serves
-from .workflow import TRANSITIONS, apply_step, locked
+from .workflow import locked
 
 DEFAULT_RESULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -54,11 +56,12 @@ def add_results(order: TestOrder, uploads, *, actor) -> list[OrderResult]:
         for result in saved:  # nothing half-saved: no orphaned files either
             result.file.delete(save=False)
         raise
-    OrderEvent.objects.create(
-        order=order,
-        from_status=order.status,
-        to_status=order.status,
+    AuditEvent.record(
+        order,
+        "add_results",
         actor=actor,
+        from_state=order.status,
+        to_state=order.status,
         comment=_("上传结果文件：%(names)s") % {"names": "、".join(r.original_name for r in saved)},
     )
     return saved
@@ -72,11 +75,12 @@ def remove_result(result: OrderResult, *, actor) -> None:
         raise PermissionDenied(_("您无权删除该结果文件。"))
     if order.status != S.TESTING:
         raise ValidationError({"files": [_("结果发布后不能再删除文件。")]})
-    OrderEvent.objects.create(
-        order=order,
-        from_status=order.status,
-        to_status=order.status,
+    AuditEvent.record(
+        order,
+        "remove_result",
         actor=actor,
+        from_state=order.status,
+        to_state=order.status,
         comment=_("删除结果文件：%(name)s") % {"name": result.original_name},
     )
     result.file.delete(save=False)
@@ -93,20 +97,16 @@ def visible_results(
     return order.results.none()
 
 
-@transaction.atomic
 def open_result(result: OrderResult, *, actor) -> OrderResult:
-    """Hand a results file to someone allowed to have it. The ordering user's first download is recorded, and
-    downloading published results completes the order (billing it)."""
-    order = locked(result.order)
+    """Hand a results file to someone allowed to have it; the ordering user's first download is recorded. A download
+    never moves the order (a link from another site could make one)."""
+    order = result.order
     access = access_for(actor)
     if not can_download_results(access, order):
         raise PermissionDenied(_("您无权下载该结果文件。"))
-    if order.user_id == access.user_id:
-        if result.downloaded_at is None:
-            result.downloaded_at = timezone.now()
-            result.save(update_fields=["downloaded_at"])
-        if order.status == S.RESULTS_READY:
-            apply_step(
-                order, TRANSITIONS["accept"], actor=actor, comment=_("用户下载了检测结果。"), params={}
-            )
+    if order.user_id == access.user_id and result.downloaded_at is None:
+        result.downloaded_at = timezone.now()
+        OrderResult.objects.filter(pk=result.pk, downloaded_at__isnull=True).update(
+            downloaded_at=result.downloaded_at
+        )
     return result

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
+from yiqi.core.models import AuditEvent
 from yiqi.notifications.services import notify
 
-from ..models import OrderEvent, TestOrder
+from ..models import TestOrder
 from .visibility import FINAL_STATES, serves
 from .workflow import locked
 
@@ -39,11 +40,12 @@ def assign_staff(order: TestOrder, staff, *, actor) -> TestOrder:
         )
     before = set(order.assigned_staff.values_list("pk", flat=True))
     order.assigned_staff.set(staff)
-    OrderEvent.objects.create(
-        order=order,
-        from_status=order.status,
-        to_status=order.status,
+    AuditEvent.record(
+        order,
+        "assign_staff",
         actor=actor,
+        from_state=order.status,
+        to_state=order.status,
         comment=_("负责人员：%(names)s") % {"names": "、".join(str(user) for user in staff) or "—"},
     )
     added = [user for user in staff if user.pk not in before]

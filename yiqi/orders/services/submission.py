@@ -11,10 +11,13 @@ from yiqi.accounts.access import access_for
 from yiqi.accounts.services import organizations_of
 from yiqi.core.sequences import next_daily_number
 from yiqi.registry.models import Instrument
+from yiqi.servicerecords import services as records
+from yiqi.servicerecords.models import ServiceKind
 
-from ..models import OrderEvent, OrderFormField, TestOrder
+from ..models import OrderFormField, TestOrder
 from .notices import notify_order, staff_contacts
 from .visibility import order_refusal
+from .workflow import ORDER_MACHINE
 
 MAX_SAMPLES = 10000
 MAX_TEXT_ANSWER = 500
@@ -144,14 +147,26 @@ def submit_order(
         return_samples=bool(return_samples),
     )
     try:
-        order.full_clean(exclude=["number", "answers", *errors])
+        order.full_clean(exclude=["number", "record", "answers", *errors])
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     order.number = next_daily_number("WT", timezone.localdate(), TestOrder.objects)
+    # Priced later, when staff estimate the hours (the quote step).
+    order.record = records.open_record(
+        ServiceKind.COMMISSIONED_TESTING,
+        priced=False,
+        instrument=instrument,
+        user=user,
+        user_organization=order.user_organization,
+        is_internal=order.is_internal,
+        reference=order.number,
+        content=f"{order.sample_name}：{order.requirements}",
+        sample_count=order.sample_count,
+    )
     order.save(force_insert=True)
-    OrderEvent.objects.create(order=order, from_status="", to_status=order.status, actor=user)
+    ORDER_MACHINE.record_created(order, actor=user)
     notify_order(order, staff_contacts(order))
     return order

@@ -1,52 +1,38 @@
 """The order's state machine: one table of steps, each with who may take it, and its side effects.
 
-Completion: the order is completed when the ordering user first downloads a results file or accepts the results
-on the order page ("accept"); if the user never does, the unit's staff may close it with a comment ("close").
-Either way the order is billed, a usage record is written and the user is asked for a rating. Every call into
-fees and usage from orders is here.
+Completion: the ordering user accepts the results on the order page ("accept"); if the user never does, the unit's
+staff may close it with a comment ("close"). Either way the order's service record is completed, and the layers
+above bill it, write its usage record and ask the user for a rating. Downloading a results file changes nothing.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
-from yiqi.fees import services as fees
-from yiqi.fees.models import Charge
-from yiqi.notifications.services import notify
-from yiqi.registry.models import Instrument
-from yiqi.usage import services as usage
+from yiqi.core.models import AuditEvent
+from yiqi.core.money import hours_between, to_fen
+from yiqi.core.workflow import StateMachine, Transition
+from yiqi.servicerecords import services as records
 
-from ..models import OrderEvent, TestOrder
 from ..models import OrderStatus as S
+from ..models import TestOrder
 from .notices import notify_order, staff_contacts
 from .visibility import serves
 
 USER, UNIT = "user", "unit"
 MAX_HOURS = Decimal("10000")
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    who: str  # USER: the ordering user; UNIT: staff serving the order
-    needs_comment: bool = False
-
-
 # The whole state machine: (action, sources → target, who may do it).
-TRANSITIONS = {
-    t.action: t
-    for t in (
+ORDER_MACHINE = StateMachine(
+    TestOrder,
+    [
         Transition("quote", gettext_lazy("报价"), (S.SUBMITTED, S.QUOTED), S.QUOTED, UNIT),
         Transition("reject", gettext_lazy("拒绝受理"), (S.SUBMITTED,), S.REJECTED, UNIT, needs_comment=True),
         Transition("confirm", gettext_lazy("确认报价"), (S.QUOTED,), S.CONFIRMED, USER),
@@ -60,8 +46,10 @@ TRANSITIONS = {
         Transition(
             "close", gettext_lazy("结束委托"), (S.RESULTS_READY,), S.COMPLETED, UNIT, needs_comment=True
         ),
-    )
-}
+    ],
+    lock_related=("instrument__unit",),
+)
+TRANSITIONS = ORDER_MACHINE.transitions
 
 
 def _may(access: Access, step: Transition, order: TestOrder, *, serving: bool | None = None) -> bool:
@@ -75,16 +63,21 @@ def available_actions(order: TestOrder, access: Access, *, serving: bool | None 
     the user serves the order, when already known (see ``served_order_ids``)."""
     serving = serves(access, order) if serving is None else serving
     return [
-        step.action
-        for step in TRANSITIONS.values()
-        if order.status in step.sources and _may(access, step, order, serving=serving)
+        step.action for step in ORDER_MACHINE.available(order) if _may(access, step, order, serving=serving)
     ]
 
 
+def audit_trails(orders) -> dict[int, list[AuditEvent]]:
+    """The audit trails of several orders (a list's page) in one query, oldest first, keyed by order id."""
+    trails: dict[int, list[AuditEvent]] = defaultdict(list)
+    events = AuditEvent.objects.for_model(TestOrder).filter(object_id__in=[order.pk for order in orders])
+    for event in events.select_related("actor"):
+        trails[event.object_id].append(event)
+    return trails
+
+
 def locked(order: TestOrder) -> TestOrder:
-    locked = TestOrder.objects.select_for_update().get(pk=order.pk)
-    locked.instrument = Instrument.objects.select_related("unit").get(pk=locked.instrument_id)
-    return locked
+    return ORDER_MACHINE.lock(order)
 
 
 def _hours(value, field: str) -> Decimal:
@@ -98,7 +91,7 @@ def _hours(value, field: str) -> Decimal:
         raise ValidationError({field: [_("机时不能为负数。")]})
     if hours > MAX_HOURS:
         raise ValidationError({field: [_("机时不能超过 %(n)s 小时。") % {"n": MAX_HOURS}]})
-    return fees.to_fen(hours)
+    return to_fen(hours)
 
 
 def _record_test_time(order: TestOrder, machine_hours, tested_from, tested_until) -> None:
@@ -120,81 +113,77 @@ def _record_test_time(order: TestOrder, machine_hours, tested_from, tested_until
         raise ValidationError({"tested_until": [_("检测结束时间不能晚于现在。")]})
     if tested_from >= tested_until:
         raise ValidationError({"tested_until": [_("检测结束时间须晚于开始时间。")]})
-    span = Decimal((tested_until - tested_from).total_seconds()) / Decimal(3600)
-    if hours > fees.to_fen(span):
+    if hours > hours_between(tested_from, tested_until):
         raise ValidationError({"machine_hours": [_("机时不能超过检测起止时间之差。")]})
     order.machine_hours = hours
     order.tested_from = tested_from
     order.tested_until = tested_until
 
 
-def _void_charge(order: TestOrder) -> None:
-    charge = Charge.objects.filter(order=order).first()
-    if charge is not None:
-        fees.void(charge)
+def _preparer(params: dict):
+    """What each step records on the order before it moves (checked, so the step may still be refused)."""
+
+    def prepare(order: TestOrder, step: Transition) -> None:
+        if step.action == "quote":
+            order.estimated_hours = _hours(params.get("hours"), "hours")
+        elif step.action == "start_testing":
+            order.tested_from = timezone.now()
+        elif step.action == "publish_results":
+            _record_test_time(
+                order, params.get("machine_hours"), params.get("tested_from"), params.get("tested_until")
+            )
+
+    return prepare
 
 
-def apply_step(order: TestOrder, step: Transition, *, actor, comment: str, params: dict) -> TestOrder:
-    """Move a locked order along ``step`` (rights and state already checked), with its side effects."""
-    if step.action == "quote":
-        hours = _hours(params.get("hours"), "hours")
-        order.estimated_hours = hours
-    elif step.action == "start_testing":
-        order.tested_from = timezone.now()
-    elif step.action == "publish_results":
-        _record_test_time(
-            order, params.get("machine_hours"), params.get("tested_from"), params.get("tested_until")
-        )
-    source = order.status
-    order.status = step.target
-    order.save()
-    OrderEvent.objects.create(
-        order=order, from_status=source, to_status=order.status, actor=actor, comment=comment
+def _permitted(access: Access):
+    def permitted(order: TestOrder, step: Transition) -> bool:
+        if not _may(access, step, order):
+            raise PermissionDenied(_("您无权对该委托单执行此操作。"))
+        return True
+
+    return permitted
+
+
+def _complete_record(order: TestOrder, *, actor) -> None:
+    """The service record of a completed order: tested from/until as staff recorded them (at least a minute)."""
+    hours = order.machine_hours or Decimal("0")
+    start = order.tested_from or order.created_at
+    if order.tested_until and order.tested_until > start:
+        end = order.tested_until
+    else:
+        end = start + timedelta(seconds=max(int(hours * 3600), 60))
+    records.complete(
+        order.record,
+        actor=actor,
+        started_at=start,
+        ended_at=end,
+        hours=hours,
+        sample_count=order.sample_count,
     )
-    if step.action == "quote":
-        fees.quote_order(order, hours=order.estimated_hours)
-    elif step.target in (S.CANCELLED, S.REJECTED):
-        _void_charge(order)
-    elif step.target == S.COMPLETED:
-        fees.bill_order(order)
-        usage.record_for_order(order, actor=actor)
-    notify_order(order, [order.user] if step.who == UNIT else staff_contacts(order), comment)
-    if step.target == S.COMPLETED:
-        notify(
-            [order.user],
-            _("请评价委托测试服务：%(number)s") % {"number": order.number},
-            _("您的委托测试已完成，欢迎对服务的及时性、态度和结果质量作出评价。"),
-            reverse("feedback:rate_order", args=[order.pk]),
-        )
-    return order
 
 
 @transaction.atomic
 def transition(order: TestOrder, action: str, *, actor, comment: str = "", **params) -> TestOrder:
     """Apply one step of the state machine. ``params``: ``hours`` (quote); ``machine_hours``, ``tested_from``,
     ``tested_until`` (publish_results)."""
-    step = TRANSITIONS.get(action)
-    if step is None:
-        raise ValidationError({"action": [_("未知操作：%(action)s") % {"action": action}]})
-    order = locked(order)
-    access = access_for(actor)
-    if not _may(access, step, order):
-        raise PermissionDenied(_("您无权对该委托单执行此操作。"))
-    if order.status not in step.sources:
-        raise ValidationError(
-            {
-                "action": [
-                    _("委托单当前状态为“%(status)s”，不能%(action)s。")
-                    % {"status": order.get_status_display(), "action": step.label}
-                ]
-            }
-        )
-    comment = (comment or "").strip()
-    if step.needs_comment and not comment:
-        raise ValidationError({"comment": [_("请填写理由。")]})
-    if len(comment) > 1000:
-        raise ValidationError({"comment": [_("说明不能超过 1000 个字。")]})
-    return apply_step(order, step, actor=actor, comment=comment, params=params)
+    order = ORDER_MACHINE.run(
+        order,
+        action,
+        actor=actor,
+        comment=comment,
+        permitted=_permitted(access_for(actor)),
+        prepare=_preparer(params),
+    )
+    step = TRANSITIONS[action]
+    if step.action == "quote":
+        records.requote(order.record, planned_hours=order.estimated_hours)
+    elif step.target in (S.CANCELLED, S.REJECTED):
+        records.close(order.record, actor=actor)
+    elif step.target == S.COMPLETED:
+        _complete_record(order, actor=actor)
+    notify_order(order, [order.user] if step.who == UNIT else staff_contacts(order), comment)
+    return order
 
 
 def quote(order, *, actor, hours, comment="") -> TestOrder:

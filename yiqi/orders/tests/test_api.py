@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from yiqi.core.models import AuditEvent
 from yiqi.fees.models import Charge
 from yiqi.orders.models import OrderResult, TestOrder
 from yiqi.orders.models import OrderStatus as S
@@ -36,7 +37,7 @@ def new_order(world, served, **fields):
     return api(world.users["external_user"]).post("/api/v1/orders/", body, format="json")
 
 
-def test_request_to_downloaded_results_through_the_api(world, served, questions):
+def test_request_to_accepted_results_through_the_api(world, served, questions):
     user, manager = api(world.users["external_user"]), api(world.users["manager_a"])
     response = new_order(world, served, answers={"coating": "喷金"}, return_samples=True)
     assert response.status_code == 201, response.content
@@ -81,11 +82,30 @@ def test_request_to_downloaded_results_through_the_api(world, served, questions)
     [first, second] = detail["results"]
     download = user.get(first["download_url"])
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert user.get(url).json()["status"] == "results_ready"  # a download completes nothing
+    assert step(user, "accept")["status"] == "completed"
     finished = user.get(url).json()
-    assert finished["status"] == "completed"
     assert finished["charge"]["status"] == "billed" and finished["charge"]["total"] == "1000.00"
-    assert UsageRecord.objects.get(order_id=order["id"]).machine_hours == Decimal("3.00")
-    assert [e["to_status"] for e in finished["events"]][-1] == "completed"
+    record = TestOrder.objects.get(pk=order["id"]).record
+    assert UsageRecord.objects.get(record=record).machine_hours == Decimal("3.00")
+    events = finished["events"]
+    assert set(events[-1]) == {
+        "id",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_name",
+        "comment",
+        "created_at",
+    }
+    assert [(e["from_status"], e["to_status"]) for e in events][:2] == [
+        ("", "submitted"),
+        ("submitted", "quoted"),
+    ]
+    assert (
+        events[-1]["to_status"] == "completed"
+        and events[-1]["actor_name"] == world.users["external_user"].get_full_name()
+    )
 
 
 def test_refusals_come_back_as_field_errors(world, served, questions):
@@ -117,7 +137,7 @@ def test_wrong_steps_and_wrong_people(world, order):
         == 403
     )
     order.refresh_from_db()
-    assert order.status == S.SUBMITTED and order.events.count() == 1
+    assert order.status == S.SUBMITTED and AuditEvent.objects.for_object(order).count() == 1
 
 
 def test_malformed_times_are_refused(world, order):
@@ -187,13 +207,11 @@ def test_bad_quotes_through_the_api(world, order, amount):
         f"/api/v1/orders/{order.pk}/transition/", {"action": "quote", "hours": amount}, format="json"
     )
     assert response.status_code == 400 and "hours" in response.json()
-    assert not Charge.objects.filter(order=order).exists()
+    assert not Charge.objects.filter(record=order.record).exists()
 
 
 def make_orders(world, served, count: int) -> None:
     """``count`` orders in every stage of service, each with events, a results file and an assigned technician."""
-    from yiqi.orders.models import OrderEvent
-
     from .factories import TestOrderFactory
 
     stages = [S.SUBMITTED, S.QUOTED, S.TESTING, S.RESULTS_READY, S.COMPLETED]
@@ -205,7 +223,7 @@ def make_orders(world, served, count: int) -> None:
             status=stages[index % len(stages)],
         )
         order.assigned_staff.add(world.users["technician_a"])
-        OrderEvent.objects.create(order=order, to_status=order.status, actor=world.users["manager_a"])
+        AuditEvent.record(order, "create", actor=world.users["manager_a"], to_state=order.status)
         OrderResult.objects.create(
             order=order, file=f"order-results/{order.pk}/r.pdf", original_name="r.pdf", size=1
         )

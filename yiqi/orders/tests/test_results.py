@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from yiqi.core.models import AuditEvent
 from yiqi.orders import services
-from yiqi.orders.models import OrderEvent, OrderResult
+from yiqi.orders.models import OrderResult
 
 from .conftest import EXE, PDF, PNG, advance, office_file, upload
 
@@ -100,7 +101,11 @@ def test_several_files_at_once_from_the_page(world, testing, client_for):
     )
     assert response.status_code == 302
     assert sorted(OrderResult.objects.values_list("original_name", flat=True)) == ["a.pdf", "b.png"]
-    assert OrderEvent.objects.filter(order=testing, comment__contains="a.pdf").exists()
+    assert (
+        AuditEvent.objects.for_object(testing)
+        .filter(action="add_results", comment__contains="a.pdf")
+        .exists()
+    )
 
 
 def test_results_are_uploaded_only_while_testing_and_by_those_serving(world, order):
