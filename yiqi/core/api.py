@@ -3,11 +3,6 @@
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
-# Until booking, orders, fees and usage import it from its home in accounts (import-linter ignores this one line).
-from yiqi.accounts.access import AccessMixin
-
-__all__ = ["AccessMixin", "StandardPagination", "exception_handler"]
-
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
