@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiqi.organizations.models import Deployment
+
 from ..models import Booking, BookingStatus
 from .common import tell_user
-
-REMIND_BEFORE = dt.timedelta(hours=24)
 
 
 def send_reminders() -> int:
@@ -19,7 +19,7 @@ def send_reminders() -> int:
         status=BookingStatus.CONFIRMED,
         reminder_sent_at__isnull=True,
         starts_at__gt=now,
-        starts_at__lte=now + REMIND_BEFORE,
+        starts_at__lte=now + dt.timedelta(hours=Deployment.current().booking_reminder_hours),
     ).select_related("instrument", "user")
     sent = 0
     for booking in due:

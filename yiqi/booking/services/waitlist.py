@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from yiqi.accounts.access import access_for
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import notify
+from yiqi.organizations.models import Deployment
 from yiqi.registry.models import Instrument
 
 from ..availability import as_local, held_bookings_between, live_offers_between, settings_or_defaults
@@ -22,7 +23,6 @@ from .common import aware, run, when
 from .rules import unbookable_reason
 
 W = WaitlistEntry.Status
-OFFER_VALID_FOR = dt.timedelta(hours=2)
 
 # Who takes a step (``Transition.who``): the entry's own user, or the platform itself.
 OWNER, PLATFORM = "owner", "platform"
@@ -37,6 +37,11 @@ WAITLIST_MACHINE = StateMachine(
     ],
     lock_related=("instrument", "user"),
 )
+
+
+def _offer_valid_for() -> dt.timedelta:
+    """How long a freed slot is held for the waiting user it is offered to (the deployment's policy)."""
+    return dt.timedelta(hours=Deployment.current().waitlist_offer_hours)
 
 
 def join_waitlist(*, user, instrument: Instrument, starts_at, ends_at, purpose: str = "") -> WaitlistEntry:
@@ -118,7 +123,7 @@ def offer_freed_time(instrument: Instrument, start: dt.datetime, end: dt.datetim
 def _offer(now: dt.datetime):
     def prepare(entry: WaitlistEntry, step: Transition) -> None:
         entry.offered_at = now
-        entry.offer_expires_at = min(now + OFFER_VALID_FOR, entry.starts_at)
+        entry.offer_expires_at = min(now + _offer_valid_for(), entry.starts_at)
 
     return prepare
 

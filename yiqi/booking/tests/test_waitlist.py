@@ -1,6 +1,8 @@
 """Waiting for taken time: a freed slot is offered to the next user, who books it, lets it go, or lets the offer
 run out so it passes on."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -15,6 +17,7 @@ from yiqi.booking.tests.factories import (
 )
 from yiqi.core.models import AuditEvent
 from yiqi.notifications.models import Notification
+from yiqi.organizations.models import Deployment
 
 W = WaitlistEntry.Status
 NOW = local(2026, 3, 2, 8)
@@ -78,6 +81,14 @@ def test_a_cancellation_offers_the_time_to_the_first_user_whose_window_is_free(w
     assert earliest.offered_at == NOW and earliest.offer_expires_at == local(2026, 3, 2, 10)
     note = Notification.objects.get(recipient=second, subject__startswith="候补时段已空出")
     assert "2026-03-02 10:00" in note.body
+
+
+def test_how_long_an_offer_is_held_is_the_deployments_policy(world, instrument, holder):
+    Deployment.objects.update_or_create(pk=1, defaults={"waitlist_offer_hours": 5})
+    entry = wait(UserFactory(), instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 11))
+    services.cancel(holder, actor=world.users["external_user"])
+    entry.refresh_from_db()
+    assert entry.status == W.OFFERED and entry.offer_expires_at == NOW + dt.timedelta(hours=5)
 
 
 def test_the_offer_runs_until_the_window_starts_when_that_is_sooner(world, instrument, clock):

@@ -23,8 +23,6 @@ from .complaints import (
 )
 from .deadlines import (
     ACTIVE_STATES,
-    COMPLAINT_WORKING_DAYS,
-    CONFIRMATION_WORKING_DAYS,
     close_unconfirmed_complaints,
     complaint_due_on,
     complaint_working_days,
@@ -73,12 +71,11 @@ from .summaries import (
 )
 
 __all__ = [
+    "complaint_working_days",
     "ACTIVE_STATES",
     "ASPECTS",
     "COMMENT_MAX_LENGTH",
     "COMPLAINT_MACHINE",
-    "COMPLAINT_WORKING_DAYS",
-    "CONFIRMATION_WORKING_DAYS",
     "DESCRIPTION_MAX_LENGTH",
     "LATEST_RATINGS",
     "MISSING_COMMENT",
@@ -98,7 +95,6 @@ __all__ = [
     "catalogue_quality",
     "close_unconfirmed_complaints",
     "complaint_due_on",
-    "complaint_working_days",
     "file_complaint",
     "handled_complaints",
     "handles",

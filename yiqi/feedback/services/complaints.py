@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from yiqi.accounts.access import Access, access_for
 from yiqi.core.models import AuditEvent
 from yiqi.core.sequences import next_daily_number
-from yiqi.core.workdays import add_working_days
 from yiqi.core.workflow import Transition
 from yiqi.registry import scoping
 from yiqi.servicerecords.models import ServiceRecord
@@ -28,7 +27,7 @@ from .complaint_events import (
     USER_ACTIONS,
     notify_parties,
 )
-from .deadlines import CONFIRMATION_WORKING_DAYS, complaint_due_on
+from .deadlines import auto_close_on, complaint_due_on
 from .shared import no_rows, too_long
 
 SUBJECT_MAX_LENGTH = 100
@@ -237,7 +236,7 @@ def _prepare(complaint: Complaint, declared: Transition, comment: str) -> None:
     today = timezone.localdate()
     if declared.action == A.RESOLVE:
         complaint.outcome, complaint.resolved_at = comment, timezone.now()
-        complaint.auto_close_on = add_working_days(today, CONFIRMATION_WORKING_DAYS).date
+        complaint.auto_close_on = auto_close_on(today)
     elif declared.action == A.REOPEN:
         # A fresh handling period, and a fresh overdue reminder if that one passes too.
         complaint.reopened_at = timezone.now()

@@ -3,7 +3,6 @@ reminds about overdue complaints and closes resolved ones nobody answered."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from yiqi.core.models import AuditEvent
 from yiqi.core.workdays import add_working_days
+from yiqi.organizations.models import Deployment
 
 from ..models import Complaint, ComplaintAction, ComplaintStatus
 from .complaint_events import COMPLAINT_MACHINE, notify_parties
@@ -18,18 +18,22 @@ from .complaint_events import COMPLAINT_MACHINE, notify_parties
 A = ComplaintAction
 S = ComplaintStatus
 
-COMPLAINT_WORKING_DAYS = 10  # default handling period; settings.COMPLAINT_WORKING_DAYS overrides it
-CONFIRMATION_WORKING_DAYS = 10  # a resolved complaint closes itself after this long without an answer
 ACTIVE_STATES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
 
 
 def complaint_working_days() -> int:
-    return getattr(settings, "COMPLAINT_WORKING_DAYS", COMPLAINT_WORKING_DAYS)
+    """The handling period the deployment sets, in working days."""
+    return Deployment.current().complaint_working_days
 
 
 def complaint_due_on(filed_on: dt.date) -> dt.date:
-    """The last day of the handling period: N working days after filing, on the statutory calendar."""
+    """The last day of the handling period: that many working days after filing, on the statutory calendar."""
     return add_working_days(filed_on, complaint_working_days()).date
+
+
+def auto_close_on(resolved_on: dt.date) -> dt.date:
+    """A resolved complaint closes itself after the deployment's confirmation period without an answer."""
+    return add_working_days(resolved_on, Deployment.current().complaint_confirmation_working_days).date
 
 
 def overdue_q(today: dt.date | None = None) -> Q:
@@ -70,7 +74,7 @@ def close_unconfirmed_complaints(today: dt.date | None = None) -> int:
     )
     count = 0
     note = _("投诉人在 %(days)d 个工作日内未确认或提出异议，投诉自动关闭。") % {
-        "days": CONFIRMATION_WORKING_DAYS
+        "days": Deployment.current().complaint_confirmation_working_days
     }
     for complaint in expired:
         complaint = COMPLAINT_MACHINE.run(complaint, A.AUTO_CLOSE, actor=None, comment=note)

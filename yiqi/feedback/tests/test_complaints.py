@@ -13,6 +13,7 @@ from yiqi.feedback import services
 from yiqi.feedback.models import Complaint, ComplaintAction, ComplaintStatus
 from yiqi.feedback.tasks import complaint_deadlines
 from yiqi.notifications.models import Notification
+from yiqi.organizations.models import Deployment
 from yiqi.organizations.tests.factories import OrganizationFactory
 
 from .conftest import completed_booking, completed_order, local_time
@@ -57,8 +58,8 @@ def test_filing_numbers_the_complaint_and_sets_the_statutory_deadline(world):
     assert (event.action, event.from_state, event.to_state) == (ComplaintAction.FILE, "", S.OPEN)
 
 
-def test_the_handling_period_is_a_setting(world, settings):
-    settings.COMPLAINT_WORKING_DAYS = 3
+def test_the_handling_period_is_the_deployments_policy(world):
+    Deployment.objects.update_or_create(pk=1, defaults={"complaint_working_days": 3})
     with local_time(2026, 9, 30):
         assert file(world).due_on == dt.date(2026, 10, 10)  # 8th, 9th and the make-up Saturday
 
@@ -320,3 +321,14 @@ def test_numbering_continues_after_complaints_loaded_by_other_means(world):
     DailySequence.objects.all().delete()  # e.g. demo data written straight to the table
     with local_time(2026, 3, 2):
         assert file(world).number == "TS202603020042"
+
+
+def test_the_confirmation_period_is_the_deployments_policy(world, served):
+    Deployment.objects.update_or_create(pk=1, defaults={"complaint_confirmation_working_days": 2})
+    complaint = file(world, instrument=served["instrument"])
+    with local_time(2026, 9, 30):
+        services.transition(complaint, ComplaintAction.ACCEPT, actor=world.users["unit_admin_a"])
+        resolved = services.transition(
+            complaint, ComplaintAction.RESOLVE, actor=world.users["unit_admin_a"], comment="已更换样品托"
+        )
+    assert resolved.auto_close_on == dt.date(2026, 10, 9)  # two working days after the National Day week

@@ -3,11 +3,9 @@ staff and the instrument's extra questions. Views and the API call these; nothin
 
 from .form_fields import RESERVED_KEYS, delete_form_field, move_form_field, save_form_field
 from .results import (
-    DEFAULT_RESULT_MAX_BYTES,
     add_results,
     open_result,
     remove_result,
-    result_max_bytes,
     visible_results,
 )
 from .staffing import assign_staff, assignable_staff
@@ -48,7 +46,6 @@ from .workflow import (
 )
 
 __all__ = [
-    "DEFAULT_RESULT_MAX_BYTES",
     "FINAL_STATES",
     "MAX_HOURS",
     "MAX_SAMPLES",
@@ -84,7 +81,6 @@ __all__ = [
     "receive_samples",
     "reject",
     "remove_result",
-    "result_max_bytes",
     "save_form_field",
     "served_order_ids",
     "serves",

@@ -17,12 +17,6 @@ from ..models import OrderStatus as S
 from .visibility import can_download_results, serves
 from .workflow import locked
 
-DEFAULT_RESULT_MAX_BYTES = 50 * 1024 * 1024
-
-
-def result_max_bytes() -> int:
-    return getattr(settings, "ORDER_RESULT_MAX_BYTES", DEFAULT_RESULT_MAX_BYTES)
-
 
 @transaction.atomic
 def add_results(order: TestOrder, uploads, *, actor) -> list[OrderResult]:
@@ -38,7 +32,9 @@ def add_results(order: TestOrder, uploads, *, actor) -> list[OrderResult]:
     checked, problems = [], []
     for upload in uploads:
         try:
-            checked.append(check_upload(upload, RESULTS, field="files", max_bytes=result_max_bytes()))
+            checked.append(
+                check_upload(upload, RESULTS, field="files", max_bytes=settings.YIQI_RESULT_MAX_BYTES)
+            )
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:

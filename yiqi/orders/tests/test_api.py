@@ -163,7 +163,7 @@ def test_a_wrong_file_through_the_api_saves_nothing(world, order, settings):
     )
     assert response.status_code == 400 and "坏.pdf" in response.json()["files"][0]
     assert not OrderResult.objects.exists()
-    settings.ORDER_RESULT_MAX_BYTES = 10
+    settings.YIQI_RESULT_MAX_BYTES = 10
     response = api(world.users["manager_a"]).post(
         f"/api/v1/orders/{order.pk}/results/", {"files": [upload("好.pdf", PDF)]}, format="multipart"
     )

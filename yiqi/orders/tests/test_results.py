@@ -70,17 +70,12 @@ def test_wrong_or_disguised_types_are_refused_and_nothing_is_saved(
 
 
 def test_a_file_over_the_limit_is_refused(world, testing, settings):
-    settings.ORDER_RESULT_MAX_BYTES = 1024
+    settings.YIQI_RESULT_MAX_BYTES = 1024
     big = upload("报告.pdf", PDF + b"0" * 1024)
     with pytest.raises(ValidationError) as refused:
         services.add_results(testing, [big], actor=world.users["manager_a"])
     assert "过大" in refused.value.messages[0] and "上限 1.0\xa0KB" in refused.value.messages[0]
     assert not OrderResult.objects.exists() and stored_files(settings) == []
-
-
-def test_the_default_limit_is_50_megabytes(settings):
-    del settings.ORDER_RESULT_MAX_BYTES
-    assert services.result_max_bytes() == 50 * 1024 * 1024
 
 
 def test_the_upload_form_shows_the_error_on_the_field(world, testing, client_for, settings):
