@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from yiqi.booking.models import Booking, BookingStatus
-from yiqi.booking.tests.factories import BookingFactory, bookable_instrument, local
+from yiqi.booking.tests.factories import BookingFactory, bookable_instrument, local, service_record_for
 
 pytestmark = pytest.mark.postgres
 
@@ -16,8 +16,8 @@ def instrument(world):
 
 
 def overlapping(instrument, user, status=BookingStatus.CONFIRMED) -> Booking:
-    """10:00–12:00 against the 09:00–11:00 booking each test starts with."""
-    return Booking(
+    """10:00–12:00 against the 09:00–11:00 booking each test starts with (with its own service record)."""
+    booking = Booking(
         instrument=instrument,
         user=user,
         status=status,
@@ -25,6 +25,8 @@ def overlapping(instrument, user, status=BookingStatus.CONFIRMED) -> Booking:
         ends_at=local(2026, 3, 4, 12),
         purpose="绕过服务层",
     )
+    booking.record = service_record_for(booking)
+    return booking
 
 
 @pytest.fixture
@@ -57,7 +59,7 @@ def test_cancelled_bookings_may_overlap(world, instrument, first):
 
 
 def test_touching_bookings_and_other_instruments_do_not_clash(world, instrument, first):
-    Booking.objects.create(
+    touching = Booking(
         instrument=instrument,
         user=world.users["external_user"],
         status=BookingStatus.CONFIRMED,
@@ -65,6 +67,8 @@ def test_touching_bookings_and_other_instruments_do_not_clash(world, instrument,
         ends_at=local(2026, 3, 4, 12),
         purpose="紧接着上一位",
     )
+    touching.record = service_record_for(touching)
+    touching.save()
     other = bookable_instrument()
     Booking.objects.bulk_create([overlapping(other, world.users["external_user"])])
     assert Booking.objects.count() == 3
