@@ -46,6 +46,7 @@ class StateMachine:
         comment_max_length: int = 1000,
         missing_comment: str | Promise = "",
         lock_related: tuple[str, ...] = (),
+        refusal_field: str = "action",
     ):
         self.model = model
         self.field = field
@@ -53,6 +54,9 @@ class StateMachine:
         self.comment_max_length = comment_max_length
         self.missing_comment = missing_comment
         self.lock_related = lock_related
+        self.refusal_field = (
+            refusal_field  # the form/API field a step refused by the current state is reported on
+        )
 
     # --- reading -----------------------------------------------------------------------------------------------
 
@@ -114,20 +118,23 @@ class StateMachine:
             rows = rows.select_related(*self.lock_related)
         return rows.get(pk=obj.pk)
 
-    def check(self, obj: models.Model, step: Transition) -> None:
-        if self.state(obj) not in step.sources:
-            raise ValidationError(
-                {
-                    "action": [
-                        _("%(object)s当前状态为“%(status)s”，不能%(action)s。")
-                        % {
-                            "object": self.model._meta.verbose_name,
-                            "status": self.state_label(self.state(obj)),
-                            "action": step.label,
-                        }
-                    ]
-                }
-            )
+    def check(
+        self, obj: models.Model, step: Transition, refusal: Callable[[models.Model], str] | None = None
+    ):
+        """Refuse ``step`` unless the object is in one of its source states, in ``refusal(obj)``'s words if given."""
+        if self.state(obj) in step.sources:
+            return
+        message = (
+            refusal(obj)
+            if refusal
+            else _("%(object)s当前状态为“%(status)s”，不能%(action)s。")
+            % {
+                "object": self.model._meta.verbose_name,
+                "status": self.state_label(self.state(obj)),
+                "action": step.label,
+            }
+        )
+        raise ValidationError({self.refusal_field: [message]})
 
     def clean_comment(self, step: Transition, comment: str | None) -> str:
         comment = (comment or "").strip()
@@ -149,16 +156,17 @@ class StateMachine:
         permitted: Callable[[models.Model, Transition], bool] | None = None,
         prepare: Callable[[models.Model, Transition], None] | None = None,
         data: dict | None = None,
+        refusal: Callable[[models.Model], str] | None = None,
     ) -> models.Model:
         """Take ``action`` on ``obj``: lock, check rights (``permitted``) and state, ``prepare`` the row (set fields,
-        validate parameters; may raise), save it in its new state and write the audit event. Returns the locked,
-        saved object."""
+        validate parameters; may raise), save it in its new state and write the audit event. ``refusal`` words the
+        error when the current state does not allow the step. Returns the locked, saved object."""
         step = self.step(action)
         with transaction.atomic():
             locked = self.lock(obj)
             if permitted is not None and not permitted(locked, step):
                 raise PermissionDenied(_("您无权执行此操作。"))
-            self.check(locked, step)
+            self.check(locked, step, refusal)
             comment = self.clean_comment(step, comment)
             if prepare is not None:
                 prepare(locked, step)

@@ -1,13 +1,11 @@
-"""Helpers every part of the booking services shares: how times read in messages, time input, links, steps."""
+"""Helpers every part of the booking services shares: how times read in messages, time input, links."""
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yiqi.core.workflow import StateMachine
 from yiqi.notifications.services import notify
 
 from ..availability import as_local
@@ -41,15 +39,3 @@ def tell_user(booking: Booking, subject: str, body: str = "") -> None:
     """Notify the booking's user; ``subject`` may use ``%(instrument)s`` and ``%(when)s``."""
     values = {"instrument": booking.instrument.name, "when": when(booking.starts_at, booking.ends_at)}
     notify([booking.user], subject % values, body, booking_url(booking))
-
-
-def run(machine: StateMachine, obj, action: str, *, refusal: Callable | None = None, **options):
-    """``machine.run(obj, action, **options)``; a step the current state does not allow is refused under
-    ``status``, as the booking pages and API always have, in ``refusal(obj)``'s words when given."""
-    try:
-        return machine.run(obj, action, **options)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict") or "action" not in error.error_dict:
-            raise
-        message = refusal(obj) if refusal else error.error_dict["action"]
-        raise ValidationError({"status": message}) from error

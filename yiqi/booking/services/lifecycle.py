@@ -33,7 +33,7 @@ from yiqi.servicerecords.models import ServiceKind
 
 from ..availability import as_local, settings_or_defaults
 from ..models import Booking, BookingStatus, ServiceSettings, WaitlistEntry
-from .common import aware, booking_url, run, tell_user, when
+from .common import aware, booking_url, tell_user, when
 from .configuration import lock_settings
 from .rules import HeldTime, Rules, booking_organization, check_times, series_error, unbookable_reason
 from .waitlist import WAITLIST_MACHINE, offer_freed_time, own_entry
@@ -63,6 +63,7 @@ BOOKING_MACHINE = StateMachine(
     comment_max_length=500,
     missing_comment=gettext_lazy("请填写不通过的理由。"),
     lock_related=("instrument", "user", "user_organization", "record"),
+    refusal_field="status",
 )
 
 
@@ -248,8 +249,7 @@ def approve(booking: Booking, *, actor, comment: str = "") -> Booking:
             raise ValidationError({"status": _("预约时段已过，不能再审核通过。")})
         _decide(booking, actor)
 
-    booking = run(
-        BOOKING_MACHINE,
+    booking = BOOKING_MACHINE.run(
         booking,
         "approve",
         actor=actor,
@@ -263,8 +263,7 @@ def approve(booking: Booking, *, actor, comment: str = "") -> Booking:
 
 @transaction.atomic
 def reject(booking: Booking, *, actor, comment: str) -> Booking:
-    booking = run(
-        BOOKING_MACHINE,
+    booking = BOOKING_MACHINE.run(
         booking,
         "reject",
         actor=actor,
@@ -298,9 +297,7 @@ def _cancel_refusal(booking: Booking, access: Access, now: dt.datetime) -> str |
 def cancel(booking: Booking, *, actor, reason: str = "") -> Booking:
     """The user cancels before the cutoff, or service staff at any time before the end; the waitlist is offered
     the freed time."""
-    booking = run(
-        BOOKING_MACHINE, booking, "cancel", actor=actor, comment=reason, permitted=_permitted(actor)
-    )
+    booking = BOOKING_MACHINE.run(booking, "cancel", actor=actor, comment=reason, permitted=_permitted(actor))
     records.close(booking.record, actor=actor)
     reason = (reason or "").strip()
     values = {
@@ -334,9 +331,7 @@ def check_in(booking: Booking, *, actor, at: dt.datetime | None = None) -> Booki
             raise ValidationError({"at": _("签到时间不能晚于预约结束时间。")})
         booking.actual_start = start
 
-    return run(
-        BOOKING_MACHINE, booking, "check_in", actor=actor, permitted=_permitted(actor), prepare=prepare
-    )
+    return BOOKING_MACHINE.run(booking, "check_in", actor=actor, permitted=_permitted(actor), prepare=prepare)
 
 
 @transaction.atomic
@@ -364,8 +359,8 @@ def complete(
             raise ValidationError({"actual_end": _("实际结束时间不能晚于当前时间。")})
         booking.actual_start, booking.actual_end = start, end
 
-    booking = run(
-        BOOKING_MACHINE, booking, "complete", actor=actor, permitted=_permitted(actor), prepare=prepare
+    booking = BOOKING_MACHINE.run(
+        booking, "complete", actor=actor, permitted=_permitted(actor), prepare=prepare
     )
     records.complete(
         booking.record,
@@ -385,8 +380,8 @@ def mark_no_show(booking: Booking, *, actor) -> Booking:
         if timezone.now() < booking.starts_at:
             raise ValidationError({"status": _("预约尚未开始，不能标记爽约。")})
 
-    booking = run(
-        BOOKING_MACHINE, booking, "no_show", actor=actor, permitted=_permitted(actor), prepare=prepare
+    booking = BOOKING_MACHINE.run(
+        booking, "no_show", actor=actor, permitted=_permitted(actor), prepare=prepare
     )
     records.close(booking.record, actor=actor)
     tell_user(booking, _("您未按预约上机，已记为爽约：%(instrument)s %(when)s"))
@@ -430,8 +425,7 @@ def accept_offer(entry: WaitlistEntry, *, user) -> Booking:
         if entry.offer_expires_at <= timezone.now():
             raise ValidationError({"status": _("确认期限已过，该时段已通知其他候补用户。")})
 
-    entry = run(
-        WAITLIST_MACHINE,
+    entry = WAITLIST_MACHINE.run(
         entry,
         "accept",
         actor=user,

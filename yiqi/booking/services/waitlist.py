@@ -19,7 +19,7 @@ from yiqi.registry.models import Instrument
 
 from ..availability import as_local, held_bookings_between, live_offers_between, settings_or_defaults
 from ..models import WaitlistEntry
-from .common import aware, run, when
+from .common import aware, when
 from .rules import unbookable_reason
 
 W = WaitlistEntry.Status
@@ -36,6 +36,7 @@ WAITLIST_MACHINE = StateMachine(
         Transition("expire", gettext_lazy("过期"), (W.WAITING, W.OFFERED), W.EXPIRED, who=PLATFORM),
     ],
     lock_related=("instrument", "user"),
+    refusal_field="status",
 )
 
 
@@ -142,8 +143,7 @@ def own_entry(user):
 @transaction.atomic
 def decline_offer(entry: WaitlistEntry, *, user) -> WaitlistEntry:
     """Leave the waitlist; a declined offer goes to the next user waiting."""
-    entry = run(
-        WAITLIST_MACHINE,
+    entry = WAITLIST_MACHINE.run(
         entry,
         "decline",
         actor=user,
