@@ -354,7 +354,7 @@ class InstrumentViewSet(
         responses=HistoryEntrySerializer(many=True),
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def history(self, request, pk=None):
+    def history(self, request, pk=None, format=None):
         return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)
 
     @extend_schema(
@@ -363,7 +363,7 @@ class InstrumentViewSet(
         responses=RegistrationEventSerializer(many=True),
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def events(self, request, pk=None):
+    def events(self, request, pk=None, format=None):
         events = self.get_object().registration_events.select_related("actor")
         return Response(RegistrationEventSerializer(events, many=True).data)
 
