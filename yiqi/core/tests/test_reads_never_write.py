@@ -2,6 +2,7 @@
 answers 500. A new route fails test_every_route_is_walked until read_routes.ROUTES says how to address it."""
 
 import re
+from http.cookies import SimpleCookie
 
 import pytest
 from django.conf import settings
@@ -65,17 +66,17 @@ def media_in_tmp(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, media_in_tmp):
-    """One world and one signed-in session per role for the whole module, rolled back at its end. Logging in
-    happens here, so its writes (session row, last_login) are never inside a captured read."""
+    """One world, one signed-in session per role and one client (it loads the middleware once) for the whole
+    module, rolled back at its end. Logging in happens here, so its writes (session row, last_login) are never
+    inside a captured read."""
     with django_db_blocker.unblock(), transaction.atomic():
-        scene = build_scene()
-        sessions = {}
+        scene, client, sessions = build_scene(), Client(), {}
         for role, user in scene.users.items():
             if user is not None:
-                client = Client()
+                client.cookies = SimpleCookie()  # a new session each, not a switch of user in one
                 client.force_login(user)
                 sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-        yield scene, sessions
+        yield scene, client, sessions
         transaction.set_rollback(True)
 
 
@@ -89,16 +90,14 @@ def test_every_route_is_walked():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "builder", "role"), list(_cases()))
 def test_reading_writes_nothing(world, route, builder, role):
-    scene, sessions = world
+    scene, client, sessions = world
     kwargs = builder(scene)
     if route.has_format:
         kwargs["format"] = "json"
     url = reverse(route.name, kwargs=kwargs)
     if query := query_for(route.name):
         url = f"{url}?{query}"
-    client = Client()
-    if role in sessions:
-        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: sessions[role]} if role in sessions else {})
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
