@@ -348,7 +348,7 @@ class InstrumentViewSet(
         responses=HistoryEntrySerializer(many=True),
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def history(self, request, pk=None):
+    def history(self, request, pk=None, format=None):
         return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)
 
     @extend_schema(
@@ -357,7 +357,7 @@ class InstrumentViewSet(
         responses=RegistrationEventSerializer(many=True),
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def events(self, request, pk=None):
+    def events(self, request, pk=None, format=None):
         events = services.MACHINE.history(self.get_object())
         return Response(RegistrationEventSerializer(events, many=True).data)
 

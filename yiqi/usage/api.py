@@ -72,7 +72,7 @@ class UsageRecordViewSet(
         },
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def evidence(self, request, pk=None):
+    def evidence(self, request, pk=None, format=None):
         record = self.get_object()
         if not services.can_download_evidence(self.access, record):
             raise PermissionDenied(_("佐证材料仅对本单位人员、主管部门和平台管理员开放。"))
