@@ -247,3 +247,34 @@ def test_sub_units_of_a_non_management_organisation_stay_private(world):
     assert results(APIClient().get(f"{API}sub-units/")) == []
     member = client_for(world.users["external_user"])
     assert [r["name"] for r in results(member.get(f"{API}sub-units/"))] == ["研发部"]
+
+
+def _queries_for(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm the per-process caches first
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("kind", ["regions", "departments", "sub-units"])
+def test_directory_lists_cost_the_same_for_three_times_the_rows(directory, kind):
+    """No list asks per row: N and 3N rows run the same number of queries."""
+    unit = directory["xian_university"]
+    client = client_for(user_with_role(Role.PLATFORM_ADMIN))
+
+    def add(n: int) -> None:
+        for i in range(n):
+            if kind == "regions":
+                RegionFactory(code=f"61{len(str(i)) % 9}{i:03d}", name=f"测试区{i}")
+            elif kind == "departments":
+                DepartmentFactory()
+            else:
+                SubUnitFactory(unit=unit)
+
+    add(4)
+    few = _queries_for(client, f"{API}{kind}/")
+    add(8)
+    assert _queries_for(client, f"{API}{kind}/") == few
