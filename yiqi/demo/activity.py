@@ -484,17 +484,7 @@ class ActivityBuilder:
         Charge.objects.bulk_create(charges, batch_size=BATCH_SIZE)
         ChargeLine.objects.bulk_create(
             (
-                ChargeLine(
-                    charge=charge,
-                    stage=stage,
-                    fee_item=line.fee_item,
-                    description=line.fee_item.name,
-                    component=line.fee_item.component,
-                    basis=line.fee_item.basis,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                )
+                line.row(charge, stage)
                 for charge, (lines, stage) in zip(charges, lines_by_charge, strict=True)
                 for line in lines
             ),

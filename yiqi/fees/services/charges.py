@@ -63,20 +63,7 @@ def trail_data(charge: Charge) -> dict:
 
 def _write_lines(charge: Charge, stage: str, lines: list[PricedLine]) -> Decimal:
     charge.lines.filter(stage=stage).delete()
-    ChargeLine.objects.bulk_create(
-        ChargeLine(
-            charge=charge,
-            stage=stage,
-            fee_item=line.fee_item,
-            description=line.fee_item.name,
-            component=line.fee_item.component,
-            basis=line.fee_item.basis,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            amount=line.amount,
-        )
-        for line in lines
-    )
+    ChargeLine.objects.bulk_create(line.row(charge, stage) for line in lines)
     return sum((line.amount for line in lines), Decimal("0.00"))
 
 

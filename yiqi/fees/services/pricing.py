@@ -13,7 +13,7 @@ from yiqi.core.money import to_fen
 from yiqi.organizations.models import Organization
 from yiqi.servicerecords.models import ServiceKind
 
-from ..models import FeeItem, UserCategory
+from ..models import Charge, ChargeLine, FeeItem, UserCategory
 
 # The service kinds, which are also the schedule's ``FeeItem.AppliesTo`` values they are priced under.
 SELF_OPERATION = ServiceKind.SELF_OPERATION
@@ -49,6 +49,20 @@ class PricedLine:
     @property
     def amount(self) -> Decimal:
         return to_fen(self.quantity * self.unit_price)
+
+    def row(self, charge: Charge, stage: str) -> ChargeLine:
+        """The charge line that keeps this priced line (a snapshot: later schedule changes never alter it)."""
+        return ChargeLine(
+            charge=charge,
+            stage=stage,
+            fee_item=self.fee_item,
+            description=self.fee_item.name,
+            component=self.fee_item.component,
+            basis=self.fee_item.basis,
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            amount=self.amount,
+        )
 
 
 def price_lines(instrument, service: str, category: str, *, hours: Decimal, samples: int, items: int = 1):

@@ -10,8 +10,9 @@ from django.utils import timezone
 from yiqi.core.money import hours_between
 from yiqi.fees import services
 from yiqi.fees.models import Charge, FeeItem
-from yiqi.fees.tests.factories import FeeItemFactory, ServiceRecordFactory
+from yiqi.fees.tests.factories import FeeItemFactory
 from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
+from yiqi.servicerecords.tests.factories import ServiceRecordFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _days = itertools.count()

@@ -11,10 +11,11 @@ from rest_framework.test import APIClient
 
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
+from yiqi.servicerecords.tests.factories import CompletedRecordFactory
 from yiqi.usage import services
 from yiqi.usage.models import UsageRecord
 from yiqi.usage.tests.conftest import pdf
-from yiqi.usage.tests.factories import CompletedRecordFactory, UsageRecordFactory
+from yiqi.usage.tests.factories import UsageRecordFactory
 
 pytestmark = pytest.mark.django_db
 

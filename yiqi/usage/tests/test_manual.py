@@ -13,10 +13,10 @@ from yiqi.core.models import AuditEvent
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.servicerecords.models import ServiceKind
+from yiqi.servicerecords.tests.factories import CompletedRecordFactory
 from yiqi.usage import services
 from yiqi.usage.models import UsageRecord
 from yiqi.usage.tests.conftest import docx, pdf, png, xlsx
-from yiqi.usage.tests.factories import CompletedRecordFactory
 
 pytestmark = pytest.mark.django_db
 

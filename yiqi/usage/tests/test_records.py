@@ -15,9 +15,10 @@ from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.servicerecords import services as service_records
 from yiqi.servicerecords.models import ServiceKind
+from yiqi.servicerecords.tests.factories import CompletedRecordFactory
 from yiqi.usage import services
 from yiqi.usage.models import UsageRecord
-from yiqi.usage.tests.factories import CompletedRecordFactory, UsageRecordFactory
+from yiqi.usage.tests.factories import UsageRecordFactory
 
 pytestmark = pytest.mark.django_db
 
