@@ -152,6 +152,11 @@ def servable_instruments(access: Access) -> QuerySet[Instrument]:
     )
 
 
+def can_record(access: Access) -> bool:
+    """Whether the user may record offline use at all: they serve some instrument (``servable_instruments``)."""
+    return servable_instruments(access).exists()
+
+
 def can_download_evidence(access: Access, record: UsageRecord) -> bool:
     """Evidence may hold names and lab notes: the unit's staff, its department and the platform admin only."""
     return (

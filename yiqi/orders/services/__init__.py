@@ -1,7 +1,16 @@
 """Business rules of commissioned testing: who sees what, submitting an order, its state machine, results files,
-staff and the instrument's extra questions. Views and the API call these; nothing else changes an order."""
+staff and the instrument's extra questions, and plain data for pages (``presenters``). Views, the API and the
+template tags call these; nothing else changes an order."""
 
 from .form_fields import RESERVED_KEYS, delete_form_field, move_form_field, save_form_field
+from .presenters import (
+    answer_rows,
+    order_page,
+    order_panel,
+    order_workspace,
+    queue_rows,
+    status_tabs,
+)
 from .results import (
     add_results,
     open_result,
@@ -20,6 +29,7 @@ from .visibility import (
     can_upload_results,
     confidential_orders,
     handled_orders,
+    has_queue,
     openable_orders,
     order_refusal,
     served_order_ids,
@@ -57,6 +67,7 @@ __all__ = [
     "TRANSITIONS",
     "accept",
     "add_results",
+    "answer_rows",
     "assign_staff",
     "assignable_staff",
     "audit_trails",
@@ -72,11 +83,16 @@ __all__ = [
     "confirm",
     "delete_form_field",
     "handled_orders",
+    "has_queue",
     "move_form_field",
     "open_result",
     "openable_orders",
+    "order_page",
+    "order_panel",
     "order_refusal",
+    "order_workspace",
     "publish_results",
+    "queue_rows",
     "quote",
     "receive_samples",
     "reject",
@@ -85,6 +101,7 @@ __all__ = [
     "served_order_ids",
     "serves",
     "start_testing",
+    "status_tabs",
     "submit_order",
     "transition",
     "unit_orders",

@@ -70,6 +70,11 @@ def unit_orders(access: Access) -> QuerySet[TestOrder]:
     return TestOrder.objects.filter(_unit_q(access))
 
 
+def has_queue(access: Access) -> bool:
+    """Unit staff (any staff role) have their units' queue."""
+    return bool(access.staff_unit_ids)
+
+
 def visible_orders(access: Access) -> QuerySet[TestOrder]:
     """Orders listed for the user: their own and their units' queue; every order for platform admins."""
     if access.is_platform_admin:
