@@ -192,7 +192,7 @@ class OrderViewSet(
         filter_backends=[],
         pagination_class=None,
     )
-    def download_result(self, request, pk=None, result_id=None):
+    def download_result(self, request, pk=None, result_id=None, format=None):
         result = get_object_or_404(self.get_object().results, pk=result_id)
         result = services.open_result(result, actor=request.user)
         return FileResponse(result.file.open("rb"), as_attachment=True, filename=result.original_name)

@@ -108,14 +108,17 @@ class MyBookingsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         upcoming, past = services.upcoming_and_past(visible(self.request).filter(user=user), timezone.now())
+        feed = ical.feed_of(user)  # made on the user's explicit POST (FeedResetView), never by looking
         return super().get_context_data(
             upcoming=paginate(self.request, upcoming, "upcoming_page"),
             past=paginate(self.request, past, "past_page"),
             waitlist=WaitlistEntry.objects.filter(
                 user=user, status__in=(WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
             ).select_related("instrument"),
-            feed_url=self.request.build_absolute_uri(
-                reverse("booking:user_feed", args=[ical.feed_for(user).token])
+            feed_url=(
+                self.request.build_absolute_uri(reverse("booking:user_feed", args=[feed.token]))
+                if feed
+                else None
             ),
             **kwargs,
         )
@@ -144,10 +147,16 @@ class WaitlistAnswerView(LoginRequiredMixin, View):
 
 
 class FeedResetView(LoginRequiredMixin, View):
+    """Make the user's calendar address on request, or a new one in place of a leaked one."""
+
     def post(self, request):
+        had_feed = ical.feed_of(request.user) is not None
         ical.reset_feed(request.user)
-        messages.success(request, _("已生成新的订阅地址，原地址已失效。"))
-        return redirect("booking:mine")
+        if had_feed:
+            messages.success(request, _("已生成新的订阅地址，原地址已失效。"))
+        else:
+            messages.success(request, _("已生成订阅地址。"))
+        return redirect(f"{reverse('booking:mine')}#calendar-feed")
 
 
 def with_actions(section, access):

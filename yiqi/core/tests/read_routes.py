@@ -33,6 +33,7 @@ from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, SubUnitFactory
 from yiqi.registry.models import ImportJob, Instrument, RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
+from yiqi.servicerecords.models import ServiceRecord
 from yiqi.usage.models import UsageRecord
 from yiqi.usage.tests.conftest import pdf, xlsx
 from yiqi.usage.tests.factories import UsageRecordFactory
@@ -63,11 +64,14 @@ class Scene:
     waitlist_entry: object
     qualification: object
     blackout: object
+    unrated: ServiceRecord
     order: TestOrder
     form_field: OrderFormField
     charge: Charge
+    order_charge: Charge
     adjustment: object
     usage_record: UsageRecord
+    service_usage: UsageRecord
     rating: object
     complaint: object
     import_job: ImportJob
@@ -115,11 +119,12 @@ def build_scene() -> Scene:
         starts_at=ended - dt.timedelta(hours=2),
         ends_at=ended,
     )
-    charge = fees.bill_booking(booking)
+    # The bill of the finished booking's record; billing also writes the service's usage record.
+    charge = fees.bill(booking.record, actor=manager)
     adjustment = fees.request_adjustment(charge, actor=manager, amount="-10.00", reason="机时记录有误")
     rating = feedback.rate(
         user=company,
-        booking=booking,
+        record=booking.record,
         overall=4,
         timeliness=4,
         attitude=5,
@@ -127,8 +132,22 @@ def build_scene() -> Scene:
         comment="数据清晰",
     )
     complaint = feedback.file_complaint(
-        user=company, subject="报告延迟", description="结果晚了一周。", instrument=published, booking=booking
+        user=company,
+        subject="报告延迟",
+        description="结果晚了一周。",
+        instrument=published,
+        record=booking.record,
     )
+    # Another finished booking, billed but not yet rated: its record's rating page offers the form.
+    unrated = BookingFactory(
+        instrument=published,
+        user=company,
+        user_organization=enterprise,
+        status=BookingStatus.COMPLETED,
+        starts_at=ended - dt.timedelta(days=1, hours=2),
+        ends_at=ended - dt.timedelta(days=1),
+    ).record
+    fees.bill(unrated, actor=manager)
     order = advance(
         SimpleNamespace(users={"manager_a": manager, "external_user": company}),
         submit(SimpleNamespace(users={"external_user": company}), published, user_organization=enterprise),
@@ -153,13 +172,16 @@ def build_scene() -> Scene:
         waitlist_entry=WaitlistEntryFactory(instrument=published, user=company),
         qualification=QualificationFactory(instrument=published, user=company),
         blackout=BlackoutFactory(instrument=published, starts_at=timezone.now() + dt.timedelta(days=20)),
+        unrated=unrated,
         order=order,
         form_field=form_field,
         charge=charge,
+        order_charge=Charge.objects.get(record=order.record),  # the order's quote, not yet billed
         adjustment=adjustment,
         usage_record=UsageRecordFactory(
             instrument=published, machine_hours=Decimal("1.50"), evidence=pdf(), recorded_by=manager
         ),
+        service_usage=UsageRecord.objects.get(record=booking.record),  # written when the booking was billed
         rating=rating,
         complaint=complaint,
         import_job=ImportJob.objects.create(
@@ -213,8 +235,16 @@ def _charge(scene):
     return {"pk": scene.charge.pk}
 
 
+def _order_charge(scene):
+    return {"pk": scene.order_charge.pk}
+
+
 def _record(scene):
     return {"pk": scene.usage_record.pk}
+
+
+def _service_usage(scene):
+    return {"pk": scene.service_usage.pk}
 
 
 # Every named route and the path arguments it is read with: a function, or a tuple of them for several objects
@@ -272,12 +302,12 @@ ROUTES = {
     "api-fee-item-list": _none,
     "api-fee-item-detail": lambda s: {"pk": s.published.fee_items.first().pk},
     "api-charge-list": _none,
-    "api-charge-detail": _charge,
+    "api-charge-detail": (_charge, _order_charge),
     "api-charge-adjust": _charge,
     "api-charge-decide-adjustment": _charge,
     "api-charge-record-payment": _charge,
     "api-usage-record-list": _none,
-    "api-usage-record-detail": _record,
+    "api-usage-record-detail": (_record, _service_usage),
     "api-usage-record-evidence": _record,
     "api-rating-list": _none,
     "api-rating-detail": lambda s: {"pk": s.rating.pk},
@@ -303,8 +333,6 @@ ROUTES = {
     "registry:import_template": _none,
     "registry:import_status": lambda s: {"pk": s.import_job.pk},
     "catalog:search": _none,
-    "organizations:unit_list": _none,
-    "organizations:unit_detail": lambda s: {"pk": s.unit.pk},
     "notifications:inbox": _none,
     "booking:mine": _none,
     "booking:queue": _none,
@@ -338,7 +366,7 @@ ROUTES = {
     "fees:schedule": _published,
     "fees:fee_item_edit": lambda s: {"pk": s.published.pk, "item_pk": s.published.fee_items.first().pk},
     "fees:fee_item_active": lambda s: {"pk": s.published.pk, "item_pk": s.published.fee_items.first().pk},
-    "fees:charge_detail": _charge,
+    "fees:charge_detail": (_charge, _order_charge),
     "fees:charge_adjust": _charge,
     "fees:adjustment_decide": lambda s: {"pk": s.charge.pk, "adjustment_pk": s.adjustment.pk},
     "fees:charge_payment": _charge,
@@ -350,20 +378,26 @@ ROUTES = {
     "usage:record_list": _none,
     "usage:record_export": _none,
     "usage:record_create": _none,
-    "usage:record_detail": _record,
+    "usage:record_detail": (_record, _service_usage),
     "usage:record_update": _record,
     "usage:record_delete": _record,
     "usage:record_evidence": _record,
-    "feedback:rate_booking": lambda s: {"pk": s.booking.pk},
-    "feedback:rate_order": _order,
+    # Service records: a booking's, completed and rated; another, completed and not yet rated; the order's, open.
+    "feedback:rate": (
+        lambda s: {"pk": s.booking.record_id},
+        lambda s: {"pk": s.unrated.pk},
+        lambda s: {"pk": s.order.record_id},
+    ),
     "feedback:rating_list": _none,
     "feedback:rating_reply": lambda s: {"pk": s.rating.pk},
     "feedback:complaint_list": _none,
     "feedback:complaint_create": _none,
     "feedback:complaint_detail": lambda s: {"pk": s.complaint.pk},
     "feedback:complaint_transition": lambda s: {"pk": s.complaint.pk},
-    "core:home": _none,
-    "core:workspace": _none,
+    "portal:home": _none,
+    "portal:workspace": _none,
+    "portal:unit_list": _none,
+    "portal:unit_detail": lambda s: {"pk": s.unit.pk},
 }
 
 # Query strings that make a read exercise more than its empty state.

@@ -82,6 +82,8 @@ def test_request_to_accepted_results_through_the_api(world, served, questions):
     [first, second] = detail["results"]
     download = user.get(first["download_url"])
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    suffixed = user.get(first["download_url"].rstrip("/") + ".json")  # the route's format-suffix twin
+    assert suffixed.status_code == 200 and b"".join(suffixed.streaming_content) == PDF
     assert user.get(url).json()["status"] == "results_ready"  # a download completes nothing
     assert step(user, "accept")["status"] == "completed"
     finished = user.get(url).json()
