@@ -33,6 +33,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: $(VENV)/.installed lint
 	env -u DATABASE_URL $(DEV) $(BIN)/python manage.py makemigrations --check --dry-run

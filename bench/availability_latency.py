@@ -31,9 +31,12 @@ def seed(dense: bool) -> int:
     from yiqi.accounts.models import Role, RoleAssignment, User
     from yiqi.booking.availability import local_midnight
     from yiqi.booking.models import Blackout, Booking, BookingStatus, OpenHours, ServiceSettings
+    from yiqi.core.money import hours_between
     from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, make_credit_code
     from yiqi.registry.models import Instrument, RegistrationStatus
     from yiqi.registry.tests.factories import InstrumentFactory
+    from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
+    from yiqi.servicerecords.services import build
 
     scale = "dense" if dense else "normal"
     name = f"可用时段基准仪器-{scale}"
@@ -83,17 +86,32 @@ def seed(dense: bool) -> int:
                 break
             start = local_midnight(day) + dt.timedelta(minutes=minute)
             past = offset < 0
+            user = rng.choice(users)
+            end = start + dt.timedelta(minutes=length)
+            record = build(
+                ServiceKind.SELF_OPERATION,
+                instrument=instrument,
+                user=user,
+                reference=f"{timezone.localtime(start):%Y-%m-%d %H:%M}",
+                content="基准测试",
+                planned_hours=hours_between(start, end),
+            )
+            if past:
+                record.status, record.started_at, record.ended_at = ServiceStatus.COMPLETED, start, end
+                record.hours, record.completed_at = hours_between(start, end), end
             rows.append(
                 Booking(
+                    record=record,
                     instrument=instrument,
-                    user=rng.choice(users),
+                    user=user,
                     status=BookingStatus.COMPLETED if past else BookingStatus.CONFIRMED,
                     starts_at=start,
-                    ends_at=start + dt.timedelta(minutes=length),
+                    ends_at=end,
                     purpose="基准测试",
                 )
             )
             minute += length
+    ServiceRecord.objects.bulk_create([row.record for row in rows], batch_size=2000)
     Booking.objects.bulk_create(rows, batch_size=2000)
     Blackout.objects.bulk_create(
         Blackout(instrument=instrument, starts_at=s, ends_at=e, reason="保养") for s, e in blackouts

@@ -4,19 +4,19 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from yiqi.accounts.api import ObtainTokenView
+from yiqi.accounts.directory_api import register_routes as register_directory_routes
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
 from yiqi.feedback import api as feedback_api
 from yiqi.fees import api as fees_api
 from yiqi.orders import api as orders_api
-from yiqi.organizations.api import register_routes as register_organization_routes
 from yiqi.registry.api import register_routes as register_registry_routes
 from yiqi.usage import api as usage_api
 
 SERVICE_APIS = (booking_api, orders_api, fees_api, usage_api, feedback_api)
 
 router = DefaultRouter()
-register_organization_routes(router)
+register_directory_routes(router)
 register_registry_routes(router)
 for service_api in SERVICE_APIS:
     service_api.register_routes(router)

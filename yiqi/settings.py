@@ -61,12 +61,14 @@ INSTALLED_APPS = [
     "yiqi.accounts",
     "yiqi.notifications",
     "yiqi.registry",
+    "yiqi.servicerecords",
     "yiqi.catalog",
     "yiqi.booking",
     "yiqi.orders",
     "yiqi.fees",
     "yiqi.usage",
     "yiqi.feedback",
+    "yiqi.portal",
     "yiqi.demo",
 ]
 
@@ -101,7 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "yiqi.core.context_processors.platform",
+                "yiqi.portal.context_processors.platform",
             ],
         },
     },
@@ -137,8 +139,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:workspace"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:workspace"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # Login throttling: 5 failures for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -254,3 +256,4 @@ YIQI_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 YIQI_IMPORT_MAX_ROWS = 200_000
 YIQI_PHOTO_MAX_BYTES = 2 * 1024 * 1024
 YIQI_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+YIQI_RESULT_MAX_BYTES = 50 * 1024 * 1024  # one commissioned-testing results file

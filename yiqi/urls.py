@@ -13,14 +13,13 @@ urlpatterns = [
     path("accounts/", include("yiqi.accounts.urls")),
     path("instruments/", include("yiqi.registry.urls")),
     path("catalog/", include("yiqi.catalog.urls")),
-    path("organizations/", include("yiqi.organizations.urls")),
     path("inbox/", include("yiqi.notifications.urls")),
     path("booking/", include("yiqi.booking.urls")),
     path("orders/", include("yiqi.orders.urls")),
     path("fees/", include("yiqi.fees.urls")),
     path("usage/", include("yiqi.usage.urls")),
     path("feedback/", include("yiqi.feedback.urls")),
-    path("", include("yiqi.core.urls")),
+    path("", include("yiqi.portal.urls")),
 ]
 
 if settings.DEBUG:

@@ -91,3 +91,14 @@ def access_for(user) -> Access:
     )
     user._yiqi_access = access
     return access
+
+
+class AccessMixin:
+    """For API views: the caller's ``Access`` as ``self.access``, also handed to serializers in their context."""
+
+    @property
+    def access(self) -> Access:
+        return access_for(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "access": self.access}

@@ -29,7 +29,7 @@ class RegisterView(FormView):
         )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("注册成功，欢迎使用。"))
-        return redirect("core:workspace")
+        return redirect("portal:workspace")
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):

@@ -3,12 +3,11 @@
 
 from django.contrib import admin
 
-from yiqi.core.admin import ReadOnlyAdminMixin
+from yiqi.core.admin import AuditEventInline, ReadOnlyAdminMixin
 
 from .models import (
     Blackout,
     Booking,
-    BookingEvent,
     CalendarFeed,
     OpenHours,
     Qualification,
@@ -54,16 +53,6 @@ class QualificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["instrument", "user", "granted_by"]
 
 
-class EventInline(admin.TabularInline):
-    model = BookingEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "comment", "created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Booking)
 class BookingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -78,7 +67,7 @@ class BookingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "is_internal"]
     search_fields = ["instrument__name", "user__username", "user__full_name", "purpose"]
     date_hierarchy = "starts_at"
-    inlines = [EventInline]
+    inlines = [AuditEventInline]
 
 
 @admin.register(WaitlistEntry)

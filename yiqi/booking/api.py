@@ -12,8 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yiqi.accounts.access import access_for
-from yiqi.core.api import AccessMixin
+from yiqi.accounts.access import AccessMixin, access_for
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import can_manage_service, visible_instruments
 
@@ -102,12 +101,13 @@ class BookingViewSet(
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        return services.visible_bookings(self.access).select_related("charge")
+        return services.visible_bookings(self.access).select_related(*s.CHARGE_RELATED)
 
     def create(self, request, *args, **kwargs):
         data = s.BookingRequestSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         bookings = services.request_booking(user=request.user, **data.validated_data)
+        bookings = self.get_queryset().filter(pk__in=[booking.pk for booking in bookings])  # as priced
         return Response(
             {"bookings": self.get_serializer(bookings, many=True).data}, status=status.HTTP_201_CREATED
         )
@@ -221,7 +221,7 @@ class WaitlistViewSet(
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         booking = services.accept_offer(self.get_object(), user=request.user)
-        booking = services.visible_bookings(self.access).select_related("charge").get(pk=booking.pk)
+        booking = services.visible_bookings(self.access).select_related(*s.CHARGE_RELATED).get(pk=booking.pk)
         return Response(
             s.BookingSerializer(booking, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -257,7 +257,7 @@ class ManagedInstrumentMixin:
 class ServiceSettingsView(ManagedInstrumentMixin, APIView):
     @extend_schema(tags=["bookings"], summary="仪器预约设置", responses={200: s.ServiceSettingsSerializer})
     def get(self, request, pk: int):
-        conf = services.settings_for(self.managed_instrument(pk))
+        conf = services.settings_or_defaults(self.managed_instrument(pk))
         return Response(s.ServiceSettingsSerializer(conf).data)
 
     @extend_schema(

@@ -6,3 +6,9 @@ class BookingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yiqi.booking"
     verbose_name = _("预约")
+
+    def ready(self):
+        from yiqi.servicerecords import kinds
+        from yiqi.servicerecords.models import ServiceKind
+
+        kinds.register(ServiceKind.SELF_OPERATION, relation="booking", url_name="booking:detail")

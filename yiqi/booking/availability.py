@@ -18,7 +18,7 @@ from yiqi.accounts.access import Access
 from yiqi.core.workdays import is_workday
 from yiqi.registry.scoping import can_serve
 
-from .models import SLOT_HOLDING_STATES, Blackout, Booking, OpenHours, ServiceSettings
+from .models import SLOT_HOLDING_STATES, Blackout, Booking, OpenHours, ServiceSettings, WaitlistEntry
 
 Interval = tuple[dt.datetime, dt.datetime]
 # No booking may be longer than this (ServiceSettings.max_booking_minutes' validator): it bounds the index scan
@@ -42,17 +42,16 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=local_zone())
 
 
-def settings_for(instrument) -> ServiceSettings:
-    """The instrument's booking settings, created with the defaults the first time they are needed."""
-    conf, _created = ServiceSettings.objects.get_or_create(instrument=instrument)
-    return conf
-
-
 def settings_or_defaults(instrument) -> ServiceSettings:
     """The settings for reading: the stored row, or unsaved defaults (a page view writes nothing)."""
     return ServiceSettings.objects.filter(instrument=instrument).first() or ServiceSettings(
         instrument=instrument
     )
+
+
+def format_minutes(minutes: int) -> str:
+    """Minutes after midnight as ``HH:MM``."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 @lru_cache(maxsize=4096)
@@ -166,6 +165,18 @@ def held_bookings_between(instrument, start: dt.datetime, end: dt.datetime):
         instrument=instrument,
         status__in=SLOT_HOLDING_STATES,
         starts_at__gte=start - MAX_BOOKING_SPAN,
+        starts_at__lt=end,
+        ends_at__gt=start,
+    ).order_by("starts_at")
+
+
+def live_offers_between(instrument, start: dt.datetime, end: dt.datetime, now: dt.datetime):
+    """Waitlist offers overlapping ``[start, end)`` still open at ``now``: the window is kept for the offered
+    user until the offer expires."""
+    return WaitlistEntry.objects.filter(
+        instrument=instrument,
+        status=WaitlistEntry.Status.OFFERED,
+        offer_expires_at__gt=now,
         starts_at__lt=end,
         ends_at__gt=start,
     ).order_by("starts_at")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yiqi.accounts.models import User
 from yiqi.core.forms import BootstrapFormMixin, DateInput
 
+from .availability import format_minutes
 from .models import Blackout, OpenHours, ServiceSettings
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -111,10 +112,6 @@ def parse_minutes(value: str) -> int | None:
         return None
     minutes = int(match[1]) * 60 + int(match[2])
     return minutes if minutes <= 1440 else None
-
-
-def format_minutes(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 WEEKDAYS = OpenHours._meta.get_field("weekday").choices

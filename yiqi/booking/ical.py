@@ -33,14 +33,14 @@ ICAL_STATUS = {
 }
 
 
-def feed_for(user) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(user=user)
-    return feed
+def feed_of(user) -> CalendarFeed | None:
+    """The user's feed if they have asked for one; reading never makes one (``reset_feed`` does, on a POST)."""
+    return CalendarFeed.objects.filter(user=user).first()
 
 
 @transaction.atomic
 def reset_feed(user) -> CalendarFeed:
-    """A new secret address; the old one stops working at once."""
+    """The user's secret address: the first one, or a new one in place of the old, which stops working at once."""
     feed = CalendarFeed.objects.select_for_update().filter(user=user).first() or CalendarFeed(user=user)
     feed.token = new_feed_token()
     feed.save()
@@ -100,7 +100,7 @@ def instrument_calendar(instrument) -> bytes:
     """When the instrument is taken, as anonymous ``availability`` reports it: no names, no booking ids."""
     now = timezone.now()
     start = now - INSTRUMENT_FEED_HISTORY
-    end = now + dt.timedelta(days=services.settings_for(instrument).horizon_days + 1)
+    end = now + dt.timedelta(days=services.settings_or_defaults(instrument).horizon_days + 1)
     calendar = _calendar(_("%(name)s 预约占用") % {"name": instrument.name})
     stamp = _utc(now)
     for block in services.availability(instrument, start, end, access=ANONYMOUS).busy:

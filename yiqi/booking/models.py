@@ -196,6 +196,9 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("爽约")
 
 
+# Bookings still ahead of their user (or under way).
+ACTIVE_STATES = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+
 # States that hold the time slot: these never overlap for one instrument.
 SLOT_HOLDING_STATES = (
     BookingStatus.REQUESTED,
@@ -208,6 +211,9 @@ SLOT_HOLDING_STATES = (
 class Booking(models.Model):
     """A reservation of instrument time for self-operation."""
 
+    record = models.OneToOneField(
+        "servicerecords.ServiceRecord", on_delete=models.PROTECT, related_name="booking", editable=False
+    )
     instrument = models.ForeignKey("registry.Instrument", on_delete=models.PROTECT, related_name="bookings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
     user_organization = models.ForeignKey(
@@ -266,27 +272,6 @@ class Booking(models.Model):
     @property
     def holds_slot(self) -> bool:
         return self.status in SLOT_HOLDING_STATES
-
-
-class BookingEvent(models.Model):
-    """Audit row for one change of a booking's state."""
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("原状态"), max_length=20, choices=BookingStatus.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=BookingStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.CharField(_("说明"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("预约记录")
-        verbose_name_plural = _("预约记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class WaitlistEntry(models.Model):

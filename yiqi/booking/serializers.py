@@ -42,6 +42,10 @@ class TimeOrDateField(TimeField):
 
 # --- bookings ----------------------------------------------------------------------------------------------------
 
+# The charge the fees layer keeps on a booking's service record, joined for ``fee`` and ``fee_status`` (by relation
+# name only: bookings never import fees).
+CHARGE_RELATED = ("record__charge",)
+
 
 class BookingSerializer(serializers.ModelSerializer):
     instrument_name = serializers.CharField(source="instrument.name", read_only=True)
@@ -86,7 +90,7 @@ class BookingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _charge(self, booking: Booking):
-        return getattr(booking, "charge", None)
+        return getattr(booking.record, "charge", None)
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
     def get_fee(self, booking: Booking) -> str | None:

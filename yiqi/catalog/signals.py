@@ -9,11 +9,13 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from yiqi.feedback.services import catalogue_quality
+from yiqi.feedback.signals import ratings_changed
 from yiqi.organizations.models import Organization, SubUnit
 from yiqi.registry.models import Instrument, InstrumentCategory
 from yiqi.registry.signals import instruments_bulk_changed
 
-from .models import IndexChange, Synonym
+from .models import IndexChange, SearchDocument, Synonym
 
 
 class _Pending:
@@ -79,3 +81,22 @@ def context_changed(sender, instance, created=False, raw=False, **kwargs):
 def synonyms_changed(sender, raw=False, **kwargs):
     if not raw:
         IndexChange.objects.create(instrument_id=IndexChange.SYNONYMS)
+
+
+def update_quality(instrument_ids) -> list[int]:
+    """Write the ratings' quality signal into the search documents and log the change, so every process's facet
+    cache reloads them (``IndexChange``); returns the instruments whose signal changed. Unpublished instruments
+    have no document and are left alone."""
+    changed = [
+        doc
+        for doc, quality in sorted(catalogue_quality(instrument_ids).items())
+        if SearchDocument.objects.filter(id=doc).exclude(quality=quality).update(quality=quality)
+    ]
+    IndexChange.objects.bulk_create([IndexChange(instrument_id=doc) for doc in changed])
+    return changed
+
+
+@receiver(ratings_changed, dispatch_uid="catalog_ratings_changed")
+def ratings_changed_quality(sender, instrument_ids=(), **kwargs):
+    """A rating changed these instruments' averages (inside its transaction): rank them accordingly."""
+    update_quality(instrument_ids)

@@ -1,8 +1,9 @@
 """Demo service activity: booking settings, fee schedules and eighteen months of bookings, orders, bills,
 usage records, ratings and complaints, plus the next two weeks' bookings — so every page has something real.
 
-Rows are written with ``bulk_create`` (no signals, no rule checks); amounts use the fee service's own line
-arithmetic, so bills reconcile exactly as the platform's would.
+Rows are written with ``bulk_create`` (no signals, no rule checks). Each booking and order owns its service record,
+built as the record services build it; charges, usage records and ratings hang off the record. Amounts use the fee
+service's own line arithmetic, so bills reconcile exactly as the platform's would.
 """
 
 import datetime as dt
@@ -18,14 +19,19 @@ from django.utils import timezone
 
 from yiqi.accounts.models import Role, RoleAssignment, User
 from yiqi.booking.models import Booking, BookingStatus, OpenHours, Qualification, ServiceSettings
-from yiqi.core.workdays import add_working_days
-from yiqi.feedback.models import Complaint, ComplaintStatus, Rating
+from yiqi.core.money import hours_between, to_fen
+from yiqi.feedback.models import Rating
 from yiqi.fees.models import Charge, ChargeLine, FeeItem
-from yiqi.fees.services import COMMISSIONED_TESTING, SELF_OPERATION, PricedLine, to_fen, user_category
+from yiqi.fees.services import PricedLine, user_category
 from yiqi.orders.models import OrderStatus, TestOrder
 from yiqi.organizations.models import Organization
 from yiqi.registry.models import Instrument, RegistrationStatus
+from yiqi.servicerecords import services as records
+from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
 from yiqi.usage.models import UsageRecord
+from yiqi.usage.services import SOURCE_OF_KIND
+
+from .complaints import build_complaints
 
 BATCH_SIZE = 2000
 HISTORY_DAYS = 540
@@ -61,7 +67,6 @@ COMMENTS = (
     "",
     "价格合理，服务规范。",
 )
-COMPLAINT_SUBJECTS = ("报告迟迟未出", "预约被无故取消", "收费与公示标准不符", "样品未按约定退还")
 
 
 @dataclass
@@ -121,7 +126,6 @@ class ActivityBuilder:
             )
             .order_by("id")
         )
-        self.unit_of = {instrument.pk: instrument.unit_id for instrument in instruments}
         self.outside, self.staff = self.customers()
         self.academic_staff = [
             c
@@ -132,7 +136,12 @@ class ActivityBuilder:
         self.build_settings(instruments)
         self.fee_items = self.build_fee_schedules(instruments)
         self.build_history(instruments)
-        self.build_complaints()
+        self.counts["complaints"] = build_complaints(
+            self.rng,
+            self.now,
+            sorted({instrument.unit_id for instrument in instruments}),
+            [c.user for c in self.outside],
+        )
 
     def build_settings(self, instruments):
         rng = self.rng
@@ -273,7 +282,7 @@ class ActivityBuilder:
             past = self.open_days(instrument, first, yesterday, rng.randint(level // 2, level + level // 2))
             for day in past:
                 start, end = self.slot(instrument, day)
-                hours = to_fen(Decimal((end - start).total_seconds()) / 3600)
+                hours = hours_between(start, end)
                 roll = rng.random()
                 if roll < 0.35:
                     staff = self.staff.get(instrument.unit_id)
@@ -302,22 +311,23 @@ class ActivityBuilder:
                 ):
                     row = self.booking(instrument, customer, start, end, samples, BookingStatus.COMPLETED)
                     bookings.append(row)
-                    service = SELF_OPERATION
                 else:
                     row = self.order(instrument, customer, start, end, samples, OrderStatus.COMPLETED, hours)
                     orders.append(row)
-                    service = COMMISSIONED_TESTING
-                category, lines = self.bill(instrument, service, customer, hours, samples)
+                category, lines = self.bill(instrument, row.record.kind, customer, hours, samples)
                 paid = rng.random() < 0.85 or day < self.today - dt.timedelta(days=60)
                 billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.BILL, paid))
             self.future(instrument, bookings, orders, billing)
+        ServiceRecord.objects.bulk_create([row.record for row in (*bookings, *orders)], batch_size=BATCH_SIZE)
         Booking.objects.bulk_create(bookings, batch_size=BATCH_SIZE)
         TestOrder.objects.bulk_create(orders, batch_size=BATCH_SIZE)
         self.write_charges(billing)
-        self.write_usage(bookings, orders, manual)
-        self.write_ratings(bookings, orders)
+        done = [row.record for row in (*bookings, *orders) if row.record.status == ServiceStatus.COMPLETED]
+        self.write_usage(done, manual)
+        self.write_ratings(done)
         self.write_qualifications(bookings)
-        self.backdate(bookings, orders)
+        self.backdate()
+        self.counts["service_records"] = len(bookings) + len(orders)
         self.counts["bookings"] = len(bookings)
         self.counts["test_orders"] = len(orders)
 
@@ -336,8 +346,13 @@ class ActivityBuilder:
                 status = BookingStatus.CONFIRMED if rng.random() < 0.7 else BookingStatus.REQUESTED
                 row = self.booking(instrument, customer, start, end, rng.randint(0, 4), status)
                 bookings.append(row)
-                hours = to_fen(Decimal((end - start).total_seconds()) / 3600)
-                category, lines = self.bill(instrument, SELF_OPERATION, customer, hours, row.sample_count)
+                category, lines = self.bill(
+                    instrument,
+                    ServiceKind.SELF_OPERATION,
+                    customer,
+                    row.record.planned_hours,
+                    row.sample_count,
+                )
                 billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.QUOTE, False))
         if instrument.offers_commissioned_testing and rng.random() < 0.08:
             customer = self.customer_for(instrument)
@@ -353,24 +368,40 @@ class ActivityBuilder:
             now = self.now - dt.timedelta(days=rng.randint(0, 6))
             row = self.order(instrument, customer, now, None, rng.randint(1, 6), status, None)
             orders.append(row)
-            if status != OrderStatus.SUBMITTED:
+            if status != OrderStatus.SUBMITTED:  # quoted by staff at two hours
+                row.estimated_hours = row.record.planned_hours = Decimal("2.00")
                 category, lines = self.bill(
-                    instrument, COMMISSIONED_TESTING, customer, Decimal(2), row.sample_count
+                    instrument, ServiceKind.COMMISSIONED_TESTING, customer, Decimal(2), row.sample_count
                 )
                 billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.QUOTE, False))
 
     def booking(self, instrument, customer: Customer, start, end, samples: int, status) -> Booking:
         org = customer.organization
         done = status == BookingStatus.COMPLETED
-        return Booking(
-            instrument_id=instrument.pk,
+        purpose = self.rng.choice(PURPOSES)
+        record = records.build(
+            ServiceKind.SELF_OPERATION,
+            instrument=instrument,
             user=customer.user,
             user_organization=org,
             is_internal=org is not None and org.pk == instrument.unit_id,
+            reference=f"{timezone.localtime(start, self.tz):%Y-%m-%d %H:%M}",
+            content=purpose,
+            planned_hours=hours_between(start, end),
+            sample_count=samples,
+        )
+        if done:
+            self.completed(record, start, end, hours_between(start, end))
+        return Booking(
+            record=record,
+            instrument_id=instrument.pk,
+            user=customer.user,
+            user_organization=org,
+            is_internal=record.is_internal,
             status=status,
             starts_at=start,
             ends_at=end,
-            purpose=self.rng.choice(PURPOSES),
+            purpose=purpose,
             sample_count=samples,
             actual_start=start if done else None,
             actual_end=end if done else None,
@@ -381,38 +412,60 @@ class ActivityBuilder:
     def order(self, instrument, customer: Customer, start, end, samples: int, status, hours) -> TestOrder:
         org = customer.organization
         day = timezone.localtime(start, self.tz).date()
-        return TestOrder(
-            number=self.order_number(day),
-            instrument_id=instrument.pk,
+        number = self.order_number(day)
+        sample_name, requirements = self.rng.choice(SAMPLE_NAMES), self.rng.choice(PURPOSES)
+        record = records.build(
+            ServiceKind.COMMISSIONED_TESTING,
+            instrument=instrument,
             user=customer.user,
             user_organization=org,
             is_internal=org is not None and org.pk == instrument.unit_id,
+            reference=number,
+            content=f"{sample_name}：{requirements}",
+            planned_hours=hours or Decimal("0"),
+            sample_count=samples,
+        )
+        if status == OrderStatus.COMPLETED:
+            self.completed(record, start, end, hours)
+        return TestOrder(
+            record=record,
+            number=number,
+            instrument_id=instrument.pk,
+            user=customer.user,
+            user_organization=org,
+            is_internal=record.is_internal,
             status=status,
-            sample_name=self.rng.choice(SAMPLE_NAMES),
+            sample_name=sample_name,
             sample_count=samples,
             sample_description="常温保存，无毒无害，每份约 5 g。",
-            requirements=self.rng.choice(PURPOSES),
+            requirements=requirements,
+            estimated_hours=hours,
             machine_hours=hours,
             tested_from=start if end else None,
             tested_until=end,
         )
 
+    @staticmethod
+    def completed(record: ServiceRecord, start, end, hours: Decimal) -> None:
+        """What ``servicerecords.services.complete`` records, dated when the service ended."""
+        record.status = ServiceStatus.COMPLETED
+        record.started_at, record.ended_at, record.hours = start, end, hours
+        record.completed_at = end
+
     # -- what the services left behind: bills, usage, ratings, qualifications -------------------------------------
 
     def write_charges(self, billing):
         charges, lines_by_charge = [], []
-        self.fees: dict[tuple[str, int], Decimal] = {}
+        self.fees: dict[int, Decimal] = {}  # billed total by service record
         for row, instrument, customer, category, lines, stage, paid in billing:
-            is_booking = isinstance(row, Booking)
             total = sum((line.amount for line in lines), Decimal("0.00"))
-            finished = row.ends_at if is_booking else row.tested_until
+            finished = row.ends_at if isinstance(row, Booking) else row.tested_until
             status = Charge.Status.QUOTED if stage == ChargeLine.Stage.QUOTE else Charge.Status.BILLED
             if paid:
                 status = Charge.Status.PAID
             charges.append(
                 Charge(
-                    booking=row if is_booking else None,
-                    order=None if is_booking else row,
+                    record=row.record,
                     instrument_id=instrument.pk,
                     unit_id=instrument.unit_id,
                     payer=customer.user,
@@ -427,21 +480,11 @@ class ActivityBuilder:
                 )
             )
             lines_by_charge.append((lines, stage))
-            self.fees[("booking" if is_booking else "order", row.pk)] = total
+            self.fees[row.record.pk] = total
         Charge.objects.bulk_create(charges, batch_size=BATCH_SIZE)
         ChargeLine.objects.bulk_create(
             (
-                ChargeLine(
-                    charge=charge,
-                    stage=stage,
-                    fee_item=line.fee_item,
-                    description=line.fee_item.name,
-                    component=line.fee_item.component,
-                    basis=line.fee_item.basis,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                )
+                line.row(charge, stage)
                 for charge, (lines, stage) in zip(charges, lines_by_charge, strict=True)
                 for line in lines
             ),
@@ -449,53 +492,36 @@ class ActivityBuilder:
         )
         self.counts["charges"] = len(charges)
 
-    def write_usage(self, bookings, orders, manual):
-        records = list(manual)
-        for booking in bookings:
-            if booking.status == BookingStatus.COMPLETED:
-                records.append(
-                    self.usage_for(booking, "booking", booking.starts_at, booking.ends_at, booking.purpose)
-                )
-        for order in orders:
-            if order.status == OrderStatus.COMPLETED:
-                records.append(
-                    self.usage_for(
-                        order,
-                        "order",
-                        order.tested_from,
-                        order.tested_until,
-                        f"{order.sample_name}：{order.requirements}",
-                    )
-                )
-        UsageRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
-        self.counts["usage_records"] = len(records)
+    def write_usage(self, done: list[ServiceRecord], manual: list[UsageRecord]):
+        """Manual records, and what the usage service writes when a completed service is billed."""
+        rows = list(manual)
+        rows += [
+            UsageRecord(
+                record=record,
+                instrument_id=record.instrument_id,
+                unit_id=record.unit_id,
+                source=SOURCE_OF_KIND[record.kind],
+                user=record.user,
+                user_name=record.user.get_full_name(),
+                user_organization=record.user_organization,
+                is_external=not record.is_internal,
+                purpose=UsageRecord.Purpose.RESEARCH if record.is_internal else UsageRecord.Purpose.SERVICE,
+                started_at=record.started_at,
+                ended_at=record.ended_at,
+                machine_hours=record.hours,
+                sample_count=record.sample_count,
+                service_content=record.content,
+                fee=self.fees.get(record.pk, Decimal("0.00")),
+            )
+            for record in done
+        ]
+        UsageRecord.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.counts["usage_records"] = len(rows)
 
-    def usage_for(self, service, source: str, start, end, content: str) -> UsageRecord:
-        return UsageRecord(
-            instrument_id=service.instrument_id,
-            unit_id=self.unit_of[service.instrument_id],
-            source=source,
-            booking=service if source == "booking" else None,
-            order=service if source == "order" else None,
-            user=service.user,
-            user_name=service.user.full_name,
-            user_organization=service.user_organization,
-            is_external=not service.is_internal,
-            purpose=UsageRecord.Purpose.RESEARCH if service.is_internal else UsageRecord.Purpose.SERVICE,
-            started_at=start,
-            ended_at=end,
-            machine_hours=to_fen(Decimal((end - start).total_seconds()) / 3600),
-            sample_count=service.sample_count,
-            service_content=content[:300],
-            fee=self.fees.get((source, service.pk), Decimal("0.00")),
-        )
-
-    def write_ratings(self, bookings, orders):
+    def write_ratings(self, done: list[ServiceRecord]):
         rng = self.rng
         ratings = []
-        done = [(b, "booking") for b in bookings if b.status == BookingStatus.COMPLETED]
-        done += [(o, "order") for o in orders if o.status == OrderStatus.COMPLETED]
-        for service, kind in done:
+        for record in done:
             if rng.random() > 0.55:
                 continue
             overall = rng.choices((5, 4, 3, 2, 1), weights=(55, 30, 10, 3, 2))[0]
@@ -505,12 +531,11 @@ class ActivityBuilder:
 
             ratings.append(
                 Rating(
-                    booking=service if kind == "booking" else None,
-                    order=service if kind == "order" else None,
-                    instrument_id=service.instrument_id,
-                    unit_id=self.unit_of[service.instrument_id],
-                    user=service.user,
-                    rater_kind=service.user_organization.kind if service.user_organization else "",
+                    record=record,
+                    instrument_id=record.instrument_id,
+                    unit_id=record.unit_id,
+                    user=record.user,
+                    rater_kind=record.user_organization.kind if record.user_organization else "",
                     overall=overall,
                     timeliness=near(overall),
                     attitude=near(overall),
@@ -540,54 +565,19 @@ class ActivityBuilder:
         )
         self.counts["qualifications"] = len(pairs)
 
-    def backdate(self, bookings, orders):
+    def backdate(self):
         """bulk_create stamps 'now' on auto_now_add fields: give history rows their historical dates."""
         Booking.objects.update(created_at=F("starts_at") - dt.timedelta(days=3))
         TestOrder.objects.filter(tested_from__isnull=False).update(
             created_at=F("tested_from") - dt.timedelta(days=2)
         )
+        ServiceRecord.objects.filter(kind=ServiceKind.SELF_OPERATION).update(
+            created_at=Subquery(Booking.objects.filter(record=OuterRef("pk")).values("created_at")[:1])
+        )
+        ServiceRecord.objects.filter(kind=ServiceKind.COMMISSIONED_TESTING).update(
+            created_at=Subquery(TestOrder.objects.filter(record=OuterRef("pk")).values("created_at")[:1])
+        )
         UsageRecord.objects.update(created_at=F("ended_at"))
-        Rating.objects.filter(booking__isnull=False).update(
-            created_at=Subquery(Booking.objects.filter(pk=OuterRef("booking_id")).values("ends_at")[:1])
+        Rating.objects.update(
+            created_at=Subquery(ServiceRecord.objects.filter(pk=OuterRef("record_id")).values("ended_at")[:1])
         )
-        Rating.objects.filter(order__isnull=False).update(
-            created_at=Subquery(TestOrder.objects.filter(pk=OuterRef("order_id")).values("tested_until")[:1])
-        )
-
-    def build_complaints(self):
-        rng = self.rng
-        units = sorted({unit for unit in self.unit_of.values()})
-        complaints = []
-        # Complaint times are spread over four months: created first, then resolved a few days later.
-        for n in range(max(3, len(units) // 15)):
-            created = self.now - dt.timedelta(days=rng.randint(1, 120))
-            day = timezone.localtime(created, self.tz).date()
-            status = rng.choices(
-                (
-                    ComplaintStatus.OPEN,
-                    ComplaintStatus.IN_PROGRESS,
-                    ComplaintStatus.RESOLVED,
-                    ComplaintStatus.CLOSED,
-                ),
-                weights=(2, 2, 2, 4),
-            )[0]
-            finished = status in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
-            complaints.append(
-                Complaint(
-                    number=f"TS{day:%Y%m%d}{n + 1:04d}",
-                    complainant=rng.choice(self.outside).user,
-                    unit_id=rng.choice(units),
-                    subject=rng.choice(COMPLAINT_SUBJECTS),
-                    description="已多次电话联系未果，希望单位尽快处理并答复。",
-                    status=status,
-                    due_on=add_working_days(day, 10).date,
-                    outcome="已与用户沟通并重新安排测试，免收本次机时费。" if finished else "",
-                    resolved_at=created + dt.timedelta(days=rng.randint(2, 9)) if finished else None,
-                )
-            )
-        Complaint.objects.bulk_create(complaints)
-        for complaint, row in zip(Complaint.objects.order_by("id"), complaints, strict=True):
-            Complaint.objects.filter(pk=complaint.pk).update(
-                created_at=(row.resolved_at or self.now) - dt.timedelta(days=5)
-            )
-        self.counts["complaints"] = len(complaints)

@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 
-from .models import Complaint, ComplaintEvent, Rating
+from yiqi.core.admin import AuditEventInline
+
+from .models import Complaint, Rating
 
 
 @admin.register(Rating)
@@ -10,18 +12,8 @@ class RatingAdmin(admin.ModelAdmin):
     list_display = ["instrument", "unit", "user", "overall", "created_at", "replied_at"]
     list_filter = ["overall", "rater_kind"]
     search_fields = ["instrument__name", "unit__name", "comment", "reply"]
-    raw_id_fields = ["booking", "order", "instrument", "user", "replied_by"]
+    raw_id_fields = ["record", "instrument", "user", "replied_by"]
     readonly_fields = ["unit", "rater_kind", "created_at"]
-
-
-class ComplaintEventInline(admin.TabularInline):
-    model = ComplaintEvent
-    extra = 0
-    readonly_fields = ["action", "from_status", "to_status", "actor", "comment", "created_at"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Complaint)
@@ -29,6 +21,6 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_display = ["number", "subject", "unit", "status", "due_on", "created_at"]
     list_filter = ["status"]
     search_fields = ["number", "subject", "unit__name", "complainant__username", "complainant__full_name"]
-    raw_id_fields = ["complainant", "unit", "instrument", "booking", "order"]
+    raw_id_fields = ["complainant", "unit", "instrument", "record"]
     readonly_fields = ["number", "resolved_at", "auto_close_on", "reopened_at", "escalated_at", "created_at"]
-    inlines = [ComplaintEventInline]
+    inlines = [AuditEventInline]

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from yiqi.accounts.access import access_for
+from yiqi.servicerecords import kinds
 
 from . import services
 from .models import Complaint, ComplaintStatus, Rating
@@ -46,7 +47,8 @@ class RatingFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="一条评价"),
     create=extend_schema(
         summary="评价一次服务",
-        description="本人已完成的预约（booking）或委托测试单（order）二选一，每次服务只能评价一次；"
+        description="本人已完成的服务记录（record），或以预约（booking）、委托测试单（order）指定，三者选一；"
+        "每次服务只能评价一次；"
         "总体评价、及时性、服务态度、结果质量各 1 至 5 分，评价内容不超过 1000 字。",
         request=RatingCreateSerializer,
         responses={
@@ -59,7 +61,7 @@ class RatingFilter(django_filters.FilterSet):
 class RatingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """Users' ratings of completed bookings and commissioned-testing orders, with the unit's reply."""
+    """Users' ratings of completed service records, with the unit's reply."""
 
     serializer_class = RatingSerializer
     filterset_class = RatingFilter
@@ -128,7 +130,8 @@ class ComplaintViewSet(
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
-        return services.visible_complaints(access_for(self.request.user))
+        complaints = services.visible_complaints(access_for(self.request.user))
+        return complaints.select_related(*kinds.detail_relations("record__"))
 
     def get_serializer_class(self):
         return ComplaintDetailSerializer if self.action == "retrieve" else ComplaintSerializer

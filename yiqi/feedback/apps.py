@@ -6,3 +6,6 @@ class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yiqi.feedback"
     verbose_name = _("评价与投诉")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the receivers)

@@ -2,16 +2,14 @@
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.accounts.access import Access
-from yiqi.booking.models import Booking
 from yiqi.core.forms import BootstrapFormMixin
-from yiqi.orders.models import TestOrder
 from yiqi.organizations.models import Organization
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
+from yiqi.servicerecords.models import ServiceRecord
 
 from .services import (
     ASPECTS,
@@ -78,16 +76,10 @@ class ComplaintForm(BootstrapFormMixin, forms.Form):
         help_text=_("选填。列出您使用过的仪器；也可从仪器页面进入投诉。"),
         error_messages={"invalid_choice": _("所选仪器不存在。")},
     )
-    booking = forms.ModelChoiceField(
-        label=_("关联预约"),
+    record = forms.ModelChoiceField(
+        label=_("相关服务"),
         required=False,
-        queryset=Booking.objects.none(),
-        error_messages={"invalid_choice": _("只能关联您本人的预约或委托测试单。")},
-    )
-    order = forms.ModelChoiceField(
-        label=_("关联委托测试单"),
-        required=False,
-        queryset=TestOrder.objects.none(),
+        queryset=ServiceRecord.objects.none(),
         error_messages={"invalid_choice": _("只能关联您本人的预约或委托测试单。")},
     )
     subject = forms.CharField(
@@ -106,25 +98,19 @@ class ComplaintForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, access: Access, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Organization.objects.management_units().order_by("name")
-        bookings = Booking.objects.filter(user=user).select_related("instrument").order_by("-starts_at")
-        orders = TestOrder.objects.filter(user=user).select_related("instrument").order_by("-created_at")
-        self.fields["booking"].queryset = bookings
-        self.fields["order"].queryset = orders
+        records = ServiceRecord.objects.filter(user=user).select_related("instrument").order_by("-created_at")
+        self.fields["record"].queryset = records
         # Any visible instrument is accepted; the list offers the ones the user has used (and a preset one).
         instrument = self.fields["instrument"]
         instrument.queryset = scoping.visible_instruments(access).select_related("unit")
         preset = self.initial.get("instrument")
-        used = Q(bookings__user=user) | Q(test_orders__user=user) | Q(pk=getattr(preset, "pk", preset))
+        used = Q(service_records__user=user) | Q(pk=getattr(preset, "pk", preset))
         offered = instrument.queryset.filter(used).distinct().order_by("name")[:RECENT_CHOICES]
         instrument.widget.choices = [("", "---------")] + [
             (i.pk, f"{i.name}（{i.unit.name}）") for i in offered
         ]
-        self.fields["booking"].widget.choices = [("", "---------")] + [
-            (b.pk, f"{timezone.localtime(b.starts_at):%Y-%m-%d %H:%M} {b.instrument.name}")
-            for b in bookings[:RECENT_CHOICES]
-        ]
-        self.fields["order"].widget.choices = [("", "---------")] + [
-            (o.pk, f"{o.number} {o.instrument.name}") for o in orders[:RECENT_CHOICES]
+        self.fields["record"].widget.choices = [("", "---------")] + [
+            (r.pk, f"{r.reference} {r.instrument.name}") for r in records[:RECENT_CHOICES]
         ]
 
 

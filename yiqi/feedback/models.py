@@ -13,13 +13,10 @@ SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class Rating(models.Model):
-    """One rating per completed booking or order, 1–5 on each aspect."""
+    """One rating per completed service record, 1–5 on each aspect."""
 
-    booking = models.OneToOneField(
-        "booking.Booking", null=True, blank=True, on_delete=models.CASCADE, related_name="rating"
-    )
-    order = models.OneToOneField(
-        "orders.TestOrder", null=True, blank=True, on_delete=models.CASCADE, related_name="rating"
+    record = models.OneToOneField(
+        "servicerecords.ServiceRecord", on_delete=models.CASCADE, related_name="rating", editable=False
     )
     instrument = models.ForeignKey("registry.Instrument", on_delete=models.CASCADE, related_name="ratings")
     unit = models.ForeignKey(
@@ -51,11 +48,6 @@ class Rating(models.Model):
             models.Index(fields=["unit", "created_at"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                name="rating_for_exactly_one_service",
-                condition=Q(booking__isnull=False, order__isnull=True)
-                | Q(booking__isnull=True, order__isnull=False),
-            ),
             models.CheckConstraint(
                 name="rating_scores_in_range",
                 condition=Q(overall__gte=1, overall__lte=5)
@@ -89,11 +81,13 @@ class Complaint(models.Model):
     instrument = models.ForeignKey(
         "registry.Instrument", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
-    booking = models.ForeignKey(
-        "booking.Booking", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
-    )
-    order = models.ForeignKey(
-        "orders.TestOrder", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    record = models.ForeignKey(
+        "servicerecords.ServiceRecord",
+        verbose_name=_("相关服务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
     )
     subject = models.CharField(_("投诉事项"), max_length=100)
     description = models.TextField(_("详细情况"), max_length=3000)
@@ -135,25 +129,3 @@ class ComplaintAction(models.TextChoices):
     COMMENT = "comment", _("补充意见")
     ESCALATE = "escalate", _("逾期提醒")
     AUTO_CLOSE = "auto_close", _("自动关闭")
-
-
-class ComplaintEvent(models.Model):
-    """Audit row: a state change or a note on a complaint."""
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("操作"), max_length=20, choices=ComplaintAction.choices, blank=True)
-    from_status = models.CharField(_("原状态"), max_length=20, choices=ComplaintStatus.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=ComplaintStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.TextField(_("说明"), max_length=3000, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("投诉处理记录")
-        verbose_name_plural = _("投诉处理记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"

@@ -5,25 +5,60 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from yiqi.accounts.access import access_for
-from yiqi.booking.models import Booking
-from yiqi.orders.models import TestOrder
 from yiqi.organizations.models import Organization
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
+from yiqi.servicerecords.models import ServiceRecord
 
 from . import services
-from .models import Complaint, ComplaintEvent, Rating
+from .models import Complaint, Rating
 
 
 def _access(serializer):
     return access_for(serializer.context["request"].user)
 
 
-class OwnServiceField(serializers.PrimaryKeyRelatedField):
-    """A booking or order of the requesting user: other people's ids reveal nothing."""
+class OwnRecordField(serializers.PrimaryKeyRelatedField):
+    """One of the requesting user's service records: other people's ids reveal nothing.
+
+    With ``relation`` ("booking", "test_order": the kind's row on the record) the id is that of the booking or
+    order behind the record, as the API took before service records; it reads back as that id too.
+    """
+
+    def __init__(self, relation: str = "", **kwargs):
+        self.relation = relation
+        kwargs.setdefault("queryset", ServiceRecord.objects.all())
+        super().__init__(**kwargs)
 
     def get_queryset(self):
         return super().get_queryset().filter(user=self.context["request"].user)
+
+    def use_pk_only_optimization(self):
+        return not self.relation
+
+    def to_internal_value(self, data):
+        if not self.relation:
+            return super().to_internal_value(data)
+        try:
+            return self.get_queryset().get(**{f"{self.relation}__pk": int(data)})
+        except (ServiceRecord.DoesNotExist, TypeError, ValueError):
+            self.fail("does_not_exist", pk_value=data)
+
+    def to_representation(self, value):
+        if not self.relation:
+            return super().to_representation(value)
+        detail = getattr(value, self.relation, None)
+        return detail.pk if detail is not None else None
+
+
+def one_service(serializer, data: dict, message: str) -> dict:
+    """At most one of ``record``, ``booking``, ``order`` names the service (all three fill ``record``)."""
+    given = [
+        name for name in ("record", "booking", "order") if serializer.initial_data.get(name) not in (None, "")
+    ]
+    if len(given) > 1:
+        raise serializers.ValidationError({given[-1]: [message]})
+    return data
 
 
 class VisibleInstrumentField(serializers.PrimaryKeyRelatedField):
@@ -74,17 +109,26 @@ class RatingSerializer(serializers.ModelSerializer):
 
 
 class RatingCreateSerializer(serializers.Serializer):
-    booking = OwnServiceField(
+    record = OwnRecordField(
+        label=_("服务记录"),
+        required=False,
+        allow_null=True,
+        help_text=_("您本人已完成的服务记录；也可用 booking 或 order 指定，三者选一"),
+        error_messages={"does_not_exist": _("服务记录“{pk_value}”不存在。")},
+    )
+    booking = OwnRecordField(
+        "booking",
+        source="record",
         label=_("预约"),
-        queryset=Booking.objects.all(),
         required=False,
         allow_null=True,
         help_text=_("您本人已完成的预约；与 order 二选一"),
         error_messages={"does_not_exist": _("预约“{pk_value}”不存在。")},
     )
-    order = OwnServiceField(
+    order = OwnRecordField(
+        "test_order",
+        source="record",
         label=_("委托测试单"),
-        queryset=TestOrder.objects.all(),
         required=False,
         allow_null=True,
         help_text=_("您本人已完成的委托测试单；与 booking 二选一"),
@@ -102,8 +146,13 @@ class RatingCreateSerializer(serializers.Serializer):
         help_text=_("纯文本，不超过 1000 字"),
     )
 
+    def validate(self, attrs):
+        return one_service(self, attrs, _("请指定要评价的一次预约或一份委托测试单。"))
+
     def create(self, validated_data):
-        return services.rate(user=self.context["request"].user, **validated_data)
+        return services.rate(
+            user=self.context["request"].user, record=validated_data.pop("record", None), **validated_data
+        )
 
 
 class ReplySerializer(serializers.Serializer):
@@ -115,25 +164,19 @@ class ReplySerializer(serializers.Serializer):
     )
 
 
-class ComplaintEventSerializer(serializers.ModelSerializer):
-    action_label = serializers.CharField(source="get_action_display", read_only=True)
-    from_status = serializers.CharField(read_only=True, help_text=_("原状态（投诉 status 的取值）"))
-    to_status = serializers.CharField(read_only=True, help_text=_("新状态（投诉 status 的取值）"))
-    actor_name = serializers.CharField(source="actor.get_full_name", read_only=True, allow_null=True)
+class ComplaintEventSerializer(serializers.Serializer):
+    """One row of ``services.history``, under the keys the API has always used."""
 
-    class Meta:
-        model = ComplaintEvent
-        fields = [
-            "id",
-            "action",
-            "action_label",
-            "from_status",
-            "to_status",
-            "actor_name",
-            "comment",
-            "created_at",
-        ]
-        read_only_fields = fields
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    from_status = serializers.CharField(source="from_state", help_text=_("原状态（投诉 status 的取值）"))
+    to_status = serializers.CharField(source="to_state", help_text=_("新状态（投诉 status 的取值）"))
+    actor_name = serializers.SerializerMethodField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField(source="at")
+
+    def get_actor_name(self, row: dict) -> str | None:
+        return row["actor_name"] if row["actor"] is not None else None  # None: the daily job
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -154,16 +197,25 @@ class ComplaintSerializer(serializers.ModelSerializer):
         error_messages={"does_not_exist": _("仪器“{pk_value}”不存在。")},
     )
     instrument_name = serializers.CharField(source="instrument.name", read_only=True, allow_null=True)
-    booking = OwnServiceField(
+    record = OwnRecordField(
+        label=_("相关服务"),
+        required=False,
+        allow_null=True,
+        help_text=_("您本人的服务记录；也可用 booking 或 order 指定，三者选一"),
+        error_messages={"does_not_exist": _("服务记录“{pk_value}”不存在。")},
+    )
+    booking = OwnRecordField(
+        "booking",
+        source="record",
         label=_("关联预约"),
-        queryset=Booking.objects.all(),
         required=False,
         allow_null=True,
         error_messages={"does_not_exist": _("预约“{pk_value}”不存在。")},
     )
-    order = OwnServiceField(
+    order = OwnRecordField(
+        "test_order",
+        source="record",
         label=_("关联委托测试单"),
-        queryset=TestOrder.objects.all(),
         required=False,
         allow_null=True,
         error_messages={"does_not_exist": _("委托测试单“{pk_value}”不存在。")},
@@ -191,6 +243,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "unit_name",
             "instrument",
             "instrument_name",
+            "record",
             "booking",
             "order",
             "subject",
@@ -214,20 +267,27 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_available_actions(self, complaint: Complaint) -> list[str]:
         return [str(action) for action in services.available_actions(complaint, _access(self))]
 
+    def validate(self, attrs):
+        return one_service(self, attrs, _("一件投诉只能关联一次预约或一份委托测试单。"))
+
     def create(self, validated_data):
         return services.file_complaint(user=self.context["request"].user, **validated_data)
 
 
 class ComplaintDetailSerializer(ComplaintSerializer):
-    events = ComplaintEventSerializer(many=True, read_only=True, help_text=_("办理记录，按时间先后"))
+    events = serializers.SerializerMethodField(help_text=_("办理记录，按时间先后"))
 
     class Meta(ComplaintSerializer.Meta):
         fields = [*ComplaintSerializer.Meta.fields, "events"]
 
+    @extend_schema_field(ComplaintEventSerializer(many=True))
+    def get_events(self, complaint: Complaint) -> list[dict]:
+        return ComplaintEventSerializer(services.history(complaint), many=True).data
+
 
 class ComplaintTransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
-        label=_("操作"), choices=[(action.value, action.label) for action in services.STEPS]
+        label=_("操作"), choices=[(action.value, action.label) for action in services.USER_ACTIONS]
     )
     comment = serializers.CharField(
         label=_("说明"),

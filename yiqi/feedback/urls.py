@@ -5,8 +5,7 @@ from . import views
 app_name = "feedback"
 
 urlpatterns = [
-    path("rate/booking/<int:pk>/", views.RateView.as_view(kind="booking"), name="rate_booking"),
-    path("rate/order/<int:pk>/", views.RateView.as_view(kind="order"), name="rate_order"),
+    path("rate/<int:pk>/", views.RateView.as_view(), name="rate"),
     path("ratings/", views.RatingListView.as_view(), name="rating_list"),
     path("ratings/<int:pk>/reply/", views.ReplyView.as_view(), name="rating_reply"),
     path("complaints/", views.ComplaintListView.as_view(), name="complaint_list"),

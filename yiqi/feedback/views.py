@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, View
 
 from yiqi.accounts.access import access_for
-from yiqi.booking.models import Booking
-from yiqi.orders.models import TestOrder
 from yiqi.registry import scoping
+from yiqi.servicerecords.models import ServiceRecord
 
 from . import services
 from .forms import ComplaintForm, ComplaintStepForm, RatingForm, ReplyForm
@@ -36,38 +35,35 @@ class PaginatedListView(LoginRequiredMixin, ListView):
 
 
 class RateView(LoginRequiredMixin, View):
-    """Rate one completed booking or order. Only its user gets the page; anyone else a 404."""
+    """Rate one completed service record. Only its user gets the page; anyone else a 404."""
 
-    kind = "booking"
+    def record(self, request, pk):
+        records = ServiceRecord.objects.select_related("instrument__unit")
+        return get_object_or_404(records, pk=pk, user=request.user)
 
-    def service(self, request, pk):
-        model = Booking if self.kind == "booking" else TestOrder
-        return get_object_or_404(model.objects.select_related("instrument__unit"), pk=pk, user=request.user)
-
-    def render_page(self, request, service, form):
-        rating = services.rating_of(service)
+    def render_page(self, request, record, form):
+        rating = services.rating_of(record)
         context = {
-            "service": service,
-            "kind": self.kind,
+            "record": record,
             "rating": rating,
-            "refusal": None if rating else services.rating_refusal(service, request.user),
+            "refusal": None if rating else services.rating_refusal(record, request.user),
             "form": form,
         }
         return render(request, "feedback/rate.html", context)
 
     def get(self, request, pk):
-        return self.render_page(request, self.service(request, pk), RatingForm())
+        return self.render_page(request, self.record(request, pk), RatingForm())
 
     def post(self, request, pk):
-        service = self.service(request, pk)
+        record = self.record(request, pk)
         form = RatingForm(request.POST)
         if not form.is_valid():  # e.g. control characters the form field refuses
-            return self.render_page(request, service, form)
+            return self.render_page(request, record, form)
         try:
-            services.rate(user=request.user, **{self.kind: service}, **form.cleaned_data)
+            services.rate(user=request.user, record=record, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
-            return self.render_page(request, service, form)
+            return self.render_page(request, record, form)
         messages.success(request, _("感谢您的评价！"))
         return redirect(request.path)
 
@@ -137,8 +133,8 @@ class ComplaintListView(PaginatedListView):
 
 
 def _preset(request) -> dict:
-    """Form defaults from the page the user came from (``?instrument=…``, ``?unit=…``, ``?booking=…``)."""
-    fields = ("unit", "instrument", "booking", "order")
+    """Form defaults from the page the user came from (``?instrument=…``, ``?unit=…``, ``?record=…``)."""
+    fields = ("unit", "instrument", "record")
     return {name: request.GET[name] for name in fields if request.GET.get(name, "").isdecimal()}
 
 
@@ -177,12 +173,12 @@ class ComplaintDetailView(LoginRequiredMixin, View):
         access = access_for(request.user)
         complaint = get_object_or_404(services.visible_complaints(access), pk=pk)
         steps = [
-            (ComplaintAction(action), services.STEPS[action].needs_comment)
+            (ComplaintAction(action), services.step(action).needs_comment)
             for action in services.available_actions(complaint, access)
         ]
         context = {
             "complaint": complaint,
-            "events": complaint.events.select_related("actor"),
+            "events": services.history(complaint),
             "steps": steps,
             "form": ComplaintStepForm(),
         }

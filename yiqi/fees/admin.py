@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
-from yiqi.core.admin import ReadOnlyAdminMixin
+from yiqi.core.admin import AuditEventInline, ReadOnlyAdminMixin
 
-from .models import Charge, ChargeAdjustment, ChargeEvent, ChargeLine, FeeItem
+from .models import Charge, ChargeAdjustment, ChargeLine, FeeItem
 
 
 @admin.register(FeeItem)
@@ -40,12 +40,6 @@ class AdjustmentInline(ReadOnlyInline):
     fields = ["amount", "reason", "status", "requested_by", "decided_by", "decided_at", "decision_comment"]
 
 
-class EventInline(ReadOnlyInline):
-    model = ChargeEvent
-    fields = ["created_at", "action", "actor", "total", "note"]
-    readonly_fields = ["created_at"]
-
-
 @admin.register(Charge)
 class ChargeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -59,6 +53,13 @@ class ChargeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "paid_on",
     ]
     list_filter = ["status", "user_category"]
-    search_fields = ["payment_reference", "payer__username", "payer__full_name", "instrument__name"]
+    search_fields = [
+        "payment_reference",
+        "payer__username",
+        "payer__full_name",
+        "instrument__name",
+        "record__reference",
+    ]
     list_select_related = ["instrument", "unit", "payer", "payer_organization"]
-    inlines = [LineInline, AdjustmentInline, EventInline]
+    readonly_fields = ["record"]
+    inlines = [LineInline, AdjustmentInline, AuditEventInline]

@@ -10,8 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yiqi.accounts.access import access_for
-from yiqi.core.api import AccessMixin
+from yiqi.accounts.access import AccessMixin, access_for
+from yiqi.servicerecords import kinds
 
 from . import services, statements
 from .filters import ChargeFilter
@@ -89,7 +89,7 @@ class FeeItemViewSet(
     ),
 )
 class ChargeViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
-    """The charge of each booking and order: quote, bill, adjustments, payment."""
+    """The charge of each service record (booking, order): quote, bill, adjustments, payment."""
 
     serializer_class = ChargeSerializer
     filterset_class = ChargeFilter
@@ -98,7 +98,14 @@ class ChargeViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             services.visible_charges(self.access)
-            .select_related("instrument", "unit", "payer", "payer_organization")
+            .select_related(
+                "instrument",
+                "unit",
+                "payer",
+                "payer_organization",
+                "record",
+                *kinds.detail_relations("record__"),
+            )
             .prefetch_related("lines", "adjustments__requested_by", "adjustments__decided_by")
         )
 

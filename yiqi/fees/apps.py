@@ -6,3 +6,8 @@ class FeesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yiqi.fees"
     verbose_name = _("收费")
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

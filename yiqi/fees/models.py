@@ -1,4 +1,4 @@
-"""Cost-based fees: each instrument's published schedule, the charge for every booking and order, adjustments.
+"""Cost-based fees: each instrument's published schedule, the charge of every service record, adjustments.
 
 Money is Decimal CNY with two places (fen). A charge's total is always the sum of its lines plus its approved
 adjustments, each rounded to the fen; ``services`` keeps ``Charge.total`` in step.
@@ -11,8 +11,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-FEN = Decimal("0.01")
 
 
 class UserCategory(models.TextChoices):
@@ -101,7 +99,7 @@ RATE_UNITS = {
 
 
 class Charge(models.Model):
-    """What one booking or order costs: quoted before confirmation, billed after service, then paid."""
+    """What one service record (a booking, an order, ...) costs: quoted before confirmation, billed after service, then paid."""
 
     class Status(models.TextChoices):
         QUOTED = "quoted", _("报价")
@@ -109,11 +107,8 @@ class Charge(models.Model):
         PAID = "paid", _("已缴费")
         VOID = "void", _("已作废")
 
-    booking = models.OneToOneField(
-        "booking.Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="charge"
-    )
-    order = models.OneToOneField(
-        "orders.TestOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="charge"
+    record = models.OneToOneField(
+        "servicerecords.ServiceRecord", on_delete=models.PROTECT, related_name="charge", editable=False
     )
     instrument = models.ForeignKey("registry.Instrument", on_delete=models.PROTECT, related_name="charges")
     unit = models.ForeignKey(
@@ -153,11 +148,6 @@ class Charge(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                name="charge_for_exactly_one_service",
-                condition=Q(booking__isnull=False, order__isnull=True)
-                | Q(booking__isnull=True, order__isnull=False),
-            ),
-            models.CheckConstraint(
                 name="charge_total_not_negative", condition=Q(total__gte=0, quoted_total__gte=0)
             ),
         ]
@@ -172,10 +162,11 @@ class Charge(models.Model):
 
     @property
     def service(self) -> str:
-        return FeeItem.AppliesTo.SELF_OPERATION if self.booking_id else FeeItem.AppliesTo.COMMISSIONED_TESTING
+        """The service kind, which is also the fee schedule's ``applies_to`` value it is priced under."""
+        return self.record.kind
 
     def get_service_display(self) -> str:
-        return str(_("自主上机") if self.booking_id else _("委托测试"))
+        return self.record.get_kind_display()
 
 
 class ChargeLine(models.Model):
@@ -245,33 +236,3 @@ class ChargeAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.amount} · {self.reason}"
-
-
-class ChargeEvent(models.Model):
-    """One step in a charge's life (quoted, billed, adjustment requested/decided, paid, voided)."""
-
-    class Action(models.TextChoices):
-        QUOTED = "quoted", _("报价")
-        BILLED = "billed", _("出账单")
-        ADJUSTMENT_REQUESTED = "adjustment_requested", _("申请调整")
-        ADJUSTMENT_APPROVED = "adjustment_approved", _("批准调整")
-        ADJUSTMENT_REJECTED = "adjustment_rejected", _("驳回调整")
-        PAID = "paid", _("登记缴费")
-        VOIDED = "voided", _("作废")
-
-    charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    total = models.DecimalField(_("操作后应收金额（元）"), max_digits=12, decimal_places=2)
-    note = models.CharField(_("说明"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("费用记录")
-        verbose_name_plural = _("费用记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.get_action_display()} · ¥{self.total}"

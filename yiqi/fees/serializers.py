@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from yiqi.registry.api import VisibleInstrumentField
 from yiqi.registry.models import Instrument
+from yiqi.servicerecords.models import ServiceKind
 
 from . import services
 from .models import Charge, ChargeAdjustment, ChargeLine, FeeItem
@@ -120,9 +121,12 @@ class ChargeSerializer(serializers.ModelSerializer):
         source="payer_organization.name", read_only=True, default=None
     )
     user_category_label = serializers.CharField(source="get_user_category_display", read_only=True)
-    service = serializers.ChoiceField(
-        choices=[(services.SELF_OPERATION, _("自主上机")), (services.COMMISSIONED_TESTING, _("委托测试"))],
-        read_only=True,
+    service = serializers.ChoiceField(choices=ServiceKind.choices, read_only=True)
+    reference = serializers.CharField(
+        source="record.reference", read_only=True, help_text=_("服务单号或预约时段")
+    )
+    service_url = serializers.CharField(
+        source="record.get_absolute_url", read_only=True, help_text=_("预约或委托测试的页面")
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     lines = ChargeLineSerializer(many=True, read_only=True, help_text=_("报价（quote）和结算（bill）明细"))
@@ -140,9 +144,10 @@ class ChargeSerializer(serializers.ModelSerializer):
             "instrument_name",
             "unit",
             "unit_name",
-            "booking",
-            "order",
+            "record",
             "service",
+            "reference",
+            "service_url",
             "payer",
             "payer_name",
             "payer_organization",

@@ -25,11 +25,10 @@ from yiqi.organizations.models import Organization
 from yiqi.registry.models import Instrument
 
 from .models import Charge, ChargeAdjustment, ChargeLine
-from .services import served_charges
+from .services.charges import SETTLED, served_charges
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 INDIVIDUALS = gettext_lazy("个人用户")
-SETTLED = (Charge.Status.BILLED, Charge.Status.PAID)
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -60,7 +59,7 @@ def billed_in(queryset: QuerySet[Charge], month: dt.date) -> QuerySet[Charge]:
     start, end = month_range(month)
     return (
         queryset.filter(status__in=SETTLED, billed_at__gte=start, billed_at__lt=end)
-        .select_related("instrument", "unit", "payer", "payer_organization")
+        .select_related("instrument", "unit", "payer", "payer_organization", "record")
         .prefetch_related(
             Prefetch("lines", ChargeLine.objects.filter(stage=ChargeLine.Stage.BILL), to_attr="bill_lines"),
             Prefetch(

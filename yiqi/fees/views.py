@@ -1,7 +1,5 @@
 """Fee pages. Thin: who sees what comes from ``services``/``statements`` scoping, every rule from ``services``."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +13,12 @@ from django.views.generic import ListView, View
 from yiqi.accounts.access import access_for
 from yiqi.core.exports import XLSX_CONTENT_TYPE
 from yiqi.registry import scoping
+from yiqi.servicerecords import kinds
 
 from . import services, statements
 from .filters import ChargeFilter
 from .forms import AdjustmentForm, DecisionForm, FeeItemForm, PaymentForm
-from .models import Charge, ChargeAdjustment, ChargeLine, FeeItem
+from .models import Charge, ChargeAdjustment, FeeItem
 
 
 def add_errors(request, form, error: ValidationError) -> None:
@@ -113,28 +112,22 @@ class FeeItemActiveView(ScheduleMixin, View):
 class ChargeMixin(LoginRequiredMixin):
     def charge(self) -> Charge:
         visible = services.visible_charges(access_for(self.request.user))
-        related = ("instrument", "unit", "payer", "payer_organization", "booking", "order")
+        related = (
+            "instrument",
+            "unit",
+            "payer",
+            "payer_organization",
+            "record",
+            *kinds.detail_relations("record__"),
+        )
         return get_object_or_404(visible.select_related(*related), pk=self.kwargs["pk"])
 
     def detail(self, charge: Charge, status: int = 200, **forms):
-        access = access_for(self.request.user)
-        adjustments = list(charge.adjustments.select_related("requested_by", "decided_by"))
-        for adjustment in adjustments:
-            adjustment.charge = charge
-            adjustment.can_decide = services.can_decide(access, adjustment)
-        actions = services.available_actions(charge, access)
-        bill_lines = list(charge.lines.filter(stage=ChargeLine.Stage.BILL))
         return render(
             self.request,
             "fees/charge_detail.html",
             {
-                "charge": charge,
-                "quote_lines": charge.lines.filter(stage=ChargeLine.Stage.QUOTE),
-                "bill_lines": bill_lines,
-                "bill_amount": sum((line.amount for line in bill_lines), Decimal("0.00")),
-                "adjustments": adjustments,
-                "events": charge.events.select_related("actor"),
-                "actions": actions,
+                **services.charge_page(charge, access_for(self.request.user)),
                 "adjustment_form": forms.get("adjustment_form") or AdjustmentForm(),
                 "payment_form": forms.get("payment_form") or PaymentForm(),
             },
@@ -212,7 +205,7 @@ class ChargeListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         charges = self.scope(access_for(self.request.user)).select_related(
-            "instrument", "unit", "payer", "payer_organization"
+            "instrument", "unit", "payer", "payer_organization", "record"
         )
         self.filterset = ChargeFilter(self.request.GET, queryset=charges, request=self.request)
         return self.filterset.qs

@@ -3,7 +3,6 @@
 import json
 
 import django_filters
-from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -16,12 +15,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from yiqi.accounts.access import access_for
-from yiqi.core.api import AccessMixin
+from yiqi.accounts.access import AccessMixin, access_for
 from yiqi.registry import scoping
 
 from . import services
-from .models import OrderEvent, OrderFormField, OrderStatus, TestOrder
+from .models import OrderFormField, OrderStatus, TestOrder
 from .serializers import (
     OrderCreateSerializer,
     OrderFormFieldSerializer,
@@ -99,12 +97,12 @@ class OrderViewSet(
             services.visible_orders(access) if self.action == "list" else services.openable_orders(access)
         )
         return orders.select_related(
-            "instrument__unit", "user", "user_organization", "charge"
-        ).prefetch_related(
-            "assigned_staff", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
-        )
+            "instrument__unit", "user", "user_organization", "record__charge"
+        ).prefetch_related("assigned_staff", "results")
 
     def _respond(self, order, code=status.HTTP_200_OK) -> Response:
+        """The order as it is now, read afresh (its charge is written by the layers above, after the step)."""
+        order = self.get_queryset().get(pk=order.pk)
         return Response(OrderSerializer(order, context=self.get_serializer_context()).data, status=code)
 
     def list(self, request, *args, **kwargs):
@@ -114,7 +112,12 @@ class OrderViewSet(
             .filter(pk__in=[order.pk for order in page])
             .values_list("pk", flat=True)
         )
-        context = {**self.get_serializer_context(), "confidential_ids": confidential}
+        context = {
+            **self.get_serializer_context(),
+            "confidential_ids": confidential,
+            "serving_ids": services.served_order_ids(self.access, page),
+            "audit_trails": services.audit_trails([order for order in page if order.pk in confidential]),
+        }
         return self.get_paginated_response(OrderSerializer(page, many=True, context=context).data)
 
     def create(self, request, *args, **kwargs):
@@ -128,7 +131,7 @@ class OrderViewSet(
         description="quote 报价（工作人员，须填 hours）；reject 拒绝受理（须填 comment）；confirm 确认报价、"
         "cancel 取消（委托人，收样前）；receive_samples 确认收样；start_testing 开始检测；publish_results "
         "发布结果（须已上传结果，填 machine_hours，可填 tested_from/tested_until）；accept 确认完成（委托人）；"
-        "close 结束委托（工作人员，须填 comment）。完成时出账单并记入使用记录。",
+        "close 结束委托（工作人员，须填 comment）。完成时出账单并记入使用记录。下载结果文件不改变委托单状态。",
         request=OrderTransitionSerializer,
         responses={200: OrderSerializer, **ERRORS},
     )
@@ -173,7 +176,7 @@ class OrderViewSet(
 
     @extend_schema(
         summary="下载结果文件",
-        description="负责人员随时可下载；委托人在结果发布后可下载，首次下载即确认完成委托。",
+        description="负责人员随时可下载；委托人在结果发布后可下载（记录首次下载时间），确认完成须另行提交 accept。",
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
             403: ERRORS[403],
@@ -189,7 +192,7 @@ class OrderViewSet(
         filter_backends=[],
         pagination_class=None,
     )
-    def download_result(self, request, pk=None, result_id=None):
+    def download_result(self, request, pk=None, result_id=None, format=None):
         result = get_object_or_404(self.get_object().results, pk=result_id)
         result = services.open_result(result, actor=request.user)
         return FileResponse(result.file.open("rb"), as_attachment=True, filename=result.original_name)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiqi.accounts.services import organizations_of
 from yiqi.core.forms import BootstrapFormMixin
+from yiqi.core.uploads import RESULTS
 
 from . import services
 from .models import OrderFormField
@@ -139,9 +140,7 @@ class ResultUploadForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["files"].widget.attrs["accept"] = ",".join(
-            f".{ext}" for ext in services.RESULT_SIGNATURES
-        )
+        self.fields["files"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in RESULTS.extensions)
 
 
 class AssignForm(BootstrapFormMixin, forms.Form):

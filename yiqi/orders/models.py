@@ -67,6 +67,12 @@ class TestOrder(models.Model):
     __test__ = False  # not a pytest test class despite the name
 
     number = models.CharField(_("委托单号"), max_length=20, unique=True, editable=False)
+    record = models.OneToOneField(
+        "servicerecords.ServiceRecord",
+        on_delete=models.PROTECT,
+        related_name="test_order",
+        editable=False,
+    )
     instrument = models.ForeignKey(
         "registry.Instrument", on_delete=models.PROTECT, related_name="test_orders"
     )
@@ -134,27 +140,6 @@ class TestOrder(models.Model):
 
     def __str__(self):
         return self.number
-
-
-class OrderEvent(models.Model):
-    """Audit row for every transition of an order."""
-
-    order = models.ForeignKey(TestOrder, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("原状态"), max_length=20, choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=OrderStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.CharField(_("说明"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("委托单记录")
-        verbose_name_plural = _("委托单记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 def result_path(instance, filename):

@@ -8,12 +8,13 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
 from yiqi.accounts.models import User
+from yiqi.core.models import AuditEvent
 from yiqi.organizations.models import Organization
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 
 from . import services
-from .models import OrderEvent, OrderFormField, OrderResult, OrderStatus
+from .models import OrderFormField, OrderResult, OrderStatus
 
 
 class OrderFormFieldSerializer(serializers.ModelSerializer):
@@ -27,12 +28,18 @@ class OrderFormFieldSerializer(serializers.ModelSerializer):
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
-    from_status = serializers.CharField(read_only=True, help_text=_("原状态（status 的取值；提交时为空）"))
-    to_status = serializers.CharField(read_only=True, help_text=_("新状态（status 的取值）"))
+    """One row of the order's audit trail, under the keys the API has always used."""
+
+    from_status = serializers.CharField(
+        source="from_state", read_only=True, help_text=_("原状态（status 的取值；提交时为空）")
+    )
+    to_status = serializers.CharField(
+        source="to_state", read_only=True, help_text=_("新状态（status 的取值）")
+    )
     actor_name = serializers.CharField(source="actor.get_full_name", read_only=True, allow_null=True)
 
     class Meta:
-        model = OrderEvent
+        model = AuditEvent
         fields = ["id", "from_status", "to_status", "actor", "actor_name", "comment", "created_at"]
         read_only_fields = fields
 
@@ -106,7 +113,7 @@ class OrderSerializer(serializers.Serializer):
     machine_hours = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True, allow_null=True)
     tested_from = serializers.DateTimeField(read_only=True, allow_null=True)
     tested_until = serializers.DateTimeField(read_only=True, allow_null=True)
-    charge = ChargeSummarySerializer(read_only=True, allow_null=True)
+    charge = ChargeSummarySerializer(source="record.charge", read_only=True, allow_null=True)
 
     user = serializers.IntegerField(source="user_id", read_only=True, allow_null=True)
     user_name = serializers.CharField(source="user.get_full_name", read_only=True, allow_null=True)
@@ -136,6 +143,11 @@ class OrderSerializer(serializers.Serializer):
             return frozenset(self.fields)
         return OVERSIGHT_FIELDS if self._access.is_platform_admin else SUMMARY_FIELDS
 
+    def _serving(self, order) -> bool | None:
+        """Whether the reader serves the order, when the list worked it out for the whole page."""
+        serving_ids = self.context.get("serving_ids")
+        return None if serving_ids is None else order.pk in serving_ids
+
     def to_representation(self, order):
         allowed = self._allowed_fields(order)
         data = {}
@@ -157,15 +169,19 @@ class OrderSerializer(serializers.Serializer):
 
     @extend_schema_field(OrderResultSerializer(many=True, allow_null=True))
     def get_results(self, order):
-        return OrderResultSerializer(services.visible_results(self._access, order), many=True).data
+        results = services.visible_results(self._access, order, serving=self._serving(order))
+        return OrderResultSerializer(results, many=True).data
 
     @extend_schema_field(OrderEventSerializer(many=True, allow_null=True))
     def get_events(self, order):
-        return OrderEventSerializer(order.events.all(), many=True).data
+        trails = self.context.get("audit_trails")
+        if trails is None:
+            trails = services.audit_trails([order])
+        return OrderEventSerializer(trails.get(order.pk, []), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_available_actions(self, order) -> list[str]:
-        return services.available_actions(order, self._access)
+        return services.available_actions(order, self._access, serving=self._serving(order))
 
 
 class VisibleInstrumentField(serializers.PrimaryKeyRelatedField):

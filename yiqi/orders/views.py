@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,34 +10,20 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from yiqi.accounts.access import access_for
-from yiqi.fees.models import Charge, ChargeLine
 from yiqi.registry import scoping
+from yiqi.servicerecords.presenters import panels_for
 
 from . import services
 from .forms import ActionForm, AssignForm, FormFieldForm, OrderForm, ResultUploadForm, add_service_errors
-from .models import OrderFormField, OrderStatus, TestOrder
+from .models import OrderFormField, TestOrder
 
 
 def openable_order(request, pk) -> TestOrder:
     """The order if this user may open its page, else 404 (its existence is not revealed)."""
     queryset = services.openable_orders(access_for(request.user)).select_related(
-        "instrument__unit", "instrument__manager", "user", "user_organization"
+        "instrument__unit", "instrument__manager", "user", "user_organization", "record"
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def answer_rows(order: TestOrder) -> list[tuple[str, str]]:
-    """(question, answer) in the form's order; questions removed since keep their key as label."""
-    questions = {q.key: q for q in order.instrument.order_form_fields.all()}
-    keys = [key for key in questions if key in order.answers]
-    keys += [key for key in order.answers if key not in questions]
-    rows = []
-    for key in keys:
-        value = order.answers[key]
-        if isinstance(value, bool):
-            value = _("是") if value else _("否")
-        rows.append((questions[key].label if key in questions else key, value))
-    return rows
 
 
 class OrderCreateView(LoginRequiredMixin, FormView):
@@ -84,20 +69,14 @@ class OrderCreateView(LoginRequiredMixin, FormView):
 
 
 class StatusFilterMixin:
-    """``?status=`` narrows a list; the page shows how many orders are in each state."""
+    """``?status=`` narrows a list; the page shows how many orders are in each state (``services.status_tabs``)."""
 
     def filter_status(self, queryset):
-        self.counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
-        self.status = self.request.GET.get("status", "")
-        if self.status in OrderStatus.values:
-            queryset = queryset.filter(status=self.status)
+        queryset, self.tabs = services.status_tabs(queryset, self.request.GET.get("status", ""))
         return queryset.select_related("instrument__unit", "user")
 
     def get_context_data(self, **kwargs):
-        tabs = [(status, label, self.counts.get(status, 0)) for status, label in OrderStatus.choices]
-        return super().get_context_data(
-            tabs=tabs, status=self.status, total=sum(self.counts.values()), **kwargs
-        )
+        return super().get_context_data(**self.tabs, **kwargs)
 
 
 class MyOrdersView(LoginRequiredMixin, StatusFilterMixin, ListView):
@@ -116,49 +95,26 @@ class QueueView(LoginRequiredMixin, StatusFilterMixin, ListView):
 
     def get_queryset(self):
         access = access_for(self.request.user)
-        if not access.staff_unit_ids:
+        if not services.has_queue(access):
             raise PermissionDenied
         return self.filter_status(services.unit_orders(access))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page_ids = [order.pk for order in context["object_list"]]
-        confidential = set(
-            services.confidential_orders(access_for(self.request.user))
-            .filter(pk__in=page_ids)
-            .values_list("pk", flat=True)
-        )
-        context["rows"] = [(order, order.pk in confidential) for order in context["object_list"]]
+        context["rows"] = services.queue_rows(access_for(self.request.user), context["object_list"])
         return context
 
 
 def render_detail(request, order: TestOrder, *, upload_form=None, assign_form=None, status=200):
-    access = access_for(request.user)
-    confidential = services.can_see_confidential(access, order)
-    actions = [services.TRANSITIONS[name] for name in services.available_actions(order, access)]
+    page = services.order_page(access_for(request.user), order)
     context = {
-        "order": order,
-        "confidential": confidential,
-        "actions": actions,
-        "action_names": {step.action for step in actions},
+        **page,
         "action_form": ActionForm(initial={"hours": order.estimated_hours, "tested_from": order.tested_from}),
-        "events": order.events.select_related("actor"),
+        "panels": panels_for(order.record, request.user),
     }
-    charge = Charge.objects.filter(order=order).first()
-    if charge is not None:
-        billed = charge.status in (Charge.Status.BILLED, Charge.Status.PAID)
-        stage = ChargeLine.Stage.BILL if billed else ChargeLine.Stage.QUOTE
-        context.update(charge=charge, charge_lines=charge.lines.filter(stage=stage))
-    if confidential:
-        context.update(
-            answers=answer_rows(order),
-            results=services.visible_results(access, order),
-            assigned=order.assigned_staff.all(),
-            can_download=services.can_download_results(access, order),
-        )
-    if services.can_upload_results(access, order):
+    if page["may_upload"]:
         context["upload_form"] = upload_form or ResultUploadForm()
-    if services.can_assign(access, order):
+    if page["may_assign"]:
         context["assign_form"] = assign_form or AssignForm(order=order)
     return render(request, "orders/order_detail.html", context, status=status)
 

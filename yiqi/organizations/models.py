@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +98,24 @@ class Deployment(models.Model):
         help_text=_("例如 [10, 5, 1]；逾期当天总会提醒。"),
     )
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    complaint_working_days = models.PositiveSmallIntegerField(
+        _("投诉办理期限（工作日）"), default=10, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    complaint_confirmation_working_days = models.PositiveSmallIntegerField(
+        _("办结后待确认期限（工作日）"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("投诉人在此期限内未确认也未要求重新办理的，投诉自动关闭。"),
+    )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        _("候补名额保留时长（小时）"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("空出的时段通知候补用户后，为其保留的时长；到期转给下一位。"),
+    )
+    booking_reminder_hours = models.PositiveSmallIntegerField(
+        _("预约提醒提前（小时）"), default=24, validators=[MinValueValidator(1), MaxValueValidator(168)]
+    )
 
     class Meta:
         verbose_name = _("平台设置")

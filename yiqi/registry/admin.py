@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ImportJob, Instrument, InstrumentAttachment, InstrumentCategory, RegistrationEvent
+from yiqi.core.admin import AuditEventInline
+
+from .models import ImportJob, Instrument, InstrumentAttachment, InstrumentCategory
 
 
 @admin.register(InstrumentCategory)
@@ -13,13 +15,6 @@ class InstrumentCategoryAdmin(admin.ModelAdmin):
 class AttachmentInline(admin.TabularInline):
     model = InstrumentAttachment
     extra = 0
-
-
-class EventInline(admin.TabularInline):
-    model = RegistrationEvent
-    extra = 0
-    readonly_fields = ["action", "from_status", "to_status", "actor", "comment", "created_at"]
-    can_delete = False
 
 
 @admin.register(Instrument)
@@ -42,7 +37,7 @@ class InstrumentAdmin(SimpleHistoryAdmin):
         "registration_due_estimated",
         "published_at",
     ]
-    inlines = [AttachmentInline, EventInline]
+    inlines = [AttachmentInline, AuditEventInline]
     list_select_related = ["unit", "category"]
 
 

@@ -16,9 +16,9 @@ from yiqi.organizations.models import Deployment, Organization, SubUnit
 from . import deadlines, scoping, services
 from .filters import InstrumentFilter
 from .history import history_entries
-from .models import Instrument, InstrumentCategory, RegistrationEvent
+from .models import Instrument, InstrumentCategory, RegistrationAction
 
-WORKFLOW_ACTIONS = [(name, step.action.label) for name, step in services.TRANSITIONS.items()]
+WORKFLOW_ACTIONS = [(name, step.label) for name, step in services.MACHINE.transitions.items()]
 
 # --- categories -------------------------------------------------------------------------------------------------
 
@@ -221,29 +221,23 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = HistoryChangeSerializer(many=True, help_text=_("与上一版本相比改动的字段"))
 
 
-class RegistrationEventSerializer(serializers.ModelSerializer):
-    action_label = serializers.CharField(source="get_action_display", read_only=True)
+class RegistrationEventSerializer(serializers.Serializer):
+    """One row of ``services.MACHINE.history``, under the keys this endpoint has always had."""
+
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+    action = serializers.ChoiceField(choices=RegistrationAction.choices, read_only=True)
+    action_label = serializers.CharField(read_only=True)
     # Plain strings: the codes are those of ``registration_status``.
     from_status = serializers.CharField(
-        read_only=True, help_text=_("原入网状态（registration_status 的取值）")
+        source="from_state", read_only=True, help_text=_("原入网状态（registration_status 的取值）")
     )
-    to_status = serializers.CharField(read_only=True, help_text=_("新入网状态（registration_status 的取值）"))
+    to_status = serializers.CharField(
+        source="to_state", read_only=True, help_text=_("新入网状态（registration_status 的取值）")
+    )
+    actor = serializers.IntegerField(source="actor.pk", read_only=True, allow_null=True)
     actor_name = serializers.CharField(source="actor.get_full_name", read_only=True, allow_null=True)
-
-    class Meta:
-        model = RegistrationEvent
-        fields = [
-            "id",
-            "action",
-            "action_label",
-            "from_status",
-            "to_status",
-            "actor",
-            "actor_name",
-            "comment",
-            "created_at",
-        ]
-        read_only_fields = fields
+    comment = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(source="at", read_only=True)
 
 
 class InstrumentPermission(permissions.IsAuthenticatedOrReadOnly):
@@ -329,7 +323,7 @@ class InstrumentViewSet(
     def submit(self, request, pk=None):
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._transition(RegistrationEvent.Action.SUBMIT, data.validated_data.get("comment", ""))
+        return self._transition(RegistrationAction.SUBMIT, data.validated_data.get("comment", ""))
 
     @extend_schema(
         summary="入网流程操作",
@@ -354,7 +348,7 @@ class InstrumentViewSet(
         responses=HistoryEntrySerializer(many=True),
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def history(self, request, pk=None):
+    def history(self, request, pk=None, format=None):
         return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)
 
     @extend_schema(
@@ -363,8 +357,8 @@ class InstrumentViewSet(
         responses=RegistrationEventSerializer(many=True),
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def events(self, request, pk=None):
-        events = self.get_object().registration_events.select_related("actor")
+    def events(self, request, pk=None, format=None):
+        events = services.MACHINE.history(self.get_object())
         return Response(RegistrationEventSerializer(events, many=True).data)
 
 

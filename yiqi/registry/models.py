@@ -309,37 +309,16 @@ class Instrument(models.Model):
         return self.registration_status in EDITABLE_STATES
 
 
-class RegistrationEvent(models.Model):
-    """One step of an instrument's registration workflow, with who did it and why."""
+class RegistrationAction(models.TextChoices):
+    """The steps of the registration workflow (audited as ``core.AuditEvent`` rows with these actions)."""
 
-    class Action(models.TextChoices):
-        SUBMIT = "submit", _("提交")
-        CONFIRM = "confirm", _("单位确认")
-        RETURN = "return", _("退回")
-        DEPARTMENT_APPROVE = "department_approve", _("主管部门同意")
-        DEPARTMENT_DECLINE = "department_decline", _("主管部门不同意")
-        APPROVE = "approve", _("审核通过并发布")
-        WITHDRAW = "withdraw", _("撤回")
-
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="registration_events")
-    action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
-    from_status = models.CharField(_("原状态"), max_length=30, choices=RegistrationStatus.choices)
-    to_status = models.CharField(_("新状态"), max_length=30, choices=RegistrationStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.TextField(_("意见"), blank=True, max_length=1000)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("入网审核记录")
-        verbose_name_plural = _("入网审核记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return (
-            f"{self.get_action_display()}: {self.get_from_status_display()} → {self.get_to_status_display()}"
-        )
+    SUBMIT = "submit", _("提交")
+    CONFIRM = "confirm", _("单位确认")
+    RETURN = "return", _("退回")
+    DEPARTMENT_APPROVE = "department_approve", _("主管部门同意")
+    DEPARTMENT_DECLINE = "department_decline", _("主管部门不同意")
+    APPROVE = "approve", _("审核通过并发布")
+    WITHDRAW = "withdraw", _("撤回")
 
 
 class InstrumentAttachment(models.Model):

@@ -3,24 +3,26 @@
 Forms, the API and the spreadsheet import all call these, so the rules hold whichever way data arrives.
 """
 
-from dataclasses import dataclass
-
 import nh3
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
+from yiqi.core.uploads import DOCUMENT, PHOTO, check_upload, display_name
+from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import notify
 from yiqi.organizations.models import Deployment
 
 from . import scoping
 from .deadlines import apply_deadline, is_mandatory
-from .models import Instrument, RegistrationEvent
+from .models import Instrument, InstrumentAttachment, RegistrationAction
 from .models import RegistrationStatus as S
 
 RICH_TEXT_TAGS = {
@@ -89,28 +91,48 @@ def save_instrument(instrument: Instrument, *, access: Access, user=None) -> Ins
     return instrument
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: tuple[str, ...]
-    needs_comment: bool = False
+A = RegistrationAction
 
 
-TRANSITIONS = {
-    t.action: t
-    for t in (
-        Transition(RegistrationEvent.Action.SUBMIT, (S.DRAFT, S.RETURNED, S.DECLINED)),
-        Transition(RegistrationEvent.Action.CONFIRM, (S.SUBMITTED,)),
-        Transition(RegistrationEvent.Action.RETURN, (S.SUBMITTED, S.AWAITING_AUTHORITY), needs_comment=True),
-        Transition(RegistrationEvent.Action.DEPARTMENT_APPROVE, (S.AWAITING_DEPARTMENT,)),
-        Transition(RegistrationEvent.Action.DEPARTMENT_DECLINE, (S.AWAITING_DEPARTMENT,), needs_comment=True),
-        Transition(RegistrationEvent.Action.APPROVE, (S.AWAITING_AUTHORITY,)),
-    )
-}
+def _confirmed(instrument: Instrument) -> str:
+    """A confirmed record goes straight to the authority when registration is mandatory, else to its department."""
+    return S.AWAITING_AUTHORITY if is_mandatory(instrument) else S.AWAITING_DEPARTMENT
+
+
+MACHINE = StateMachine(
+    Instrument,
+    [
+        Transition(A.SUBMIT, A.SUBMIT.label, (S.DRAFT, S.RETURNED, S.DECLINED), S.SUBMITTED),
+        Transition(A.CONFIRM, A.CONFIRM.label, (S.SUBMITTED,), _confirmed),
+        Transition(
+            A.RETURN,
+            A.RETURN.label,
+            (S.SUBMITTED, S.AWAITING_AUTHORITY),
+            S.RETURNED,
+            needs_comment=True,
+        ),
+        Transition(
+            A.DEPARTMENT_APPROVE,
+            A.DEPARTMENT_APPROVE.label,
+            (S.AWAITING_DEPARTMENT,),
+            S.AWAITING_AUTHORITY,
+        ),
+        Transition(
+            A.DEPARTMENT_DECLINE,
+            A.DEPARTMENT_DECLINE.label,
+            (S.AWAITING_DEPARTMENT,),
+            S.DECLINED,
+            needs_comment=True,
+        ),
+        Transition(A.APPROVE, A.APPROVE.label, (S.AWAITING_AUTHORITY,), S.PUBLISHED),
+    ],
+    field="registration_status",
+    missing_comment=gettext_lazy("退回或不同意时须填写理由。"),
+    lock_related=("unit",),
+)
 
 
 def _may(access: Access, action: str, instrument: Instrument) -> bool:
-    A = RegistrationEvent.Action
     unit = instrument.unit_id
     if action == A.SUBMIT:
         return unit in access.editor_unit_ids
@@ -128,62 +150,34 @@ def _may(access: Access, action: str, instrument: Instrument) -> bool:
 
 
 def available_actions(access: Access, instrument: Instrument) -> list[Transition]:
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if instrument.registration_status in t.sources and _may(access, t.action, instrument)
-    ]
-
-
-def _target(action: str, instrument: Instrument) -> str:
-    A = RegistrationEvent.Action
-    if action == A.CONFIRM:
-        return S.AWAITING_AUTHORITY if is_mandatory(instrument) else S.AWAITING_DEPARTMENT
-    return {
-        A.SUBMIT: S.SUBMITTED,
-        A.RETURN: S.RETURNED,
-        A.DEPARTMENT_APPROVE: S.AWAITING_AUTHORITY,
-        A.DEPARTMENT_DECLINE: S.DECLINED,
-        A.APPROVE: S.PUBLISHED,
-    }[action]
+    return [t for t in MACHINE.available(instrument) if _may(access, t.action, instrument)]
 
 
 @transaction.atomic
 def transition(instrument_id: int, action: str, *, access: Access, user, comment: str = "") -> Instrument:
-    """Apply one workflow step, record it, and tell the people who act next."""
-    step = TRANSITIONS.get(action)
-    if step is None:
-        raise ValidationError({"action": _("未知操作：%(action)s") % {"action": action}})
-    instrument = Instrument.objects.select_for_update().select_related("unit").get(pk=instrument_id)
-    if instrument.registration_status not in step.sources:
-        raise ValidationError(
-            {
-                "action": _("当前状态“%(status)s”下不能执行此操作。")
-                % {"status": instrument.get_registration_status_display()}
-            }
-        )
-    if not _may(access, action, instrument):
-        raise PermissionDenied(_("您无权执行此操作。"))
+    """Apply one workflow step (audited by the state machine), and tell the people who act next."""
     comment = (comment or "").strip()
-    if step.needs_comment and not comment:
-        raise ValidationError({"comment": _("退回或不同意时须填写理由。")})
-    if action == RegistrationEvent.Action.SUBMIT:
-        # A record must be complete before it leaves the unit's hands.
-        instrument.full_clean()
-        validate_acceptance_date(instrument)
-    source = instrument.registration_status
-    instrument.registration_status = _target(action, instrument)
-    if instrument.registration_status == S.PUBLISHED:
-        instrument.published_at = timezone.now()
-    instrument._change_reason = f"{step.action.label}{'：' + comment if comment else ''}"
-    instrument.save()
-    RegistrationEvent.objects.create(
-        instrument=instrument,
-        action=action,
-        from_status=source,
-        to_status=instrument.registration_status,
+
+    def prepare(instrument: Instrument, step: Transition) -> None:
+        if step.action == A.SUBMIT:
+            # A record must be complete before it leaves the unit's hands.
+            instrument.full_clean()
+            validate_acceptance_date(instrument)
+        if step.target_for(instrument) == S.PUBLISHED:
+            instrument.published_at = timezone.now()
+        instrument._change_reason = f"{step.label}{'：' + comment if comment else ''}"
+
+    def permitted(instrument: Instrument, step: Transition) -> bool:
+        MACHINE.check(instrument, step)  # a step the state does not allow is refused as such, whoever asks
+        return _may(access, step.action, instrument)
+
+    instrument = MACHINE.run(
+        Instrument(pk=instrument_id),
+        action,
         actor=user,
         comment=comment,
+        permitted=permitted,
+        prepare=prepare,
     )
     _notify_next(instrument, comment)
     return instrument
@@ -212,38 +206,20 @@ def _notify_next(instrument: Instrument, comment: str) -> None:
     notify(recipients, subject, comment, url)
 
 
-# Leading bytes of the file types accepted as attachments.
-ATTACHMENT_SIGNATURES = {
-    "photo": {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"},
-    "document": {b"%PDF-": "PDF", b"PK\x03\x04": "Office (docx/xlsx)"},
-}
-
-
-def validate_attachment(kind: str, upload) -> None:
-    from django.conf import settings
-
-    limit = settings.YIQI_PHOTO_MAX_BYTES if kind == "photo" else settings.YIQI_DOCUMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("文件过大（%(size).1f MB），上限 %(limit)d MB。")
-                % {"size": upload.size / 2**20, "limit": limit // 2**20}
-            }
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    signatures = ATTACHMENT_SIGNATURES.get(kind, {})
-    if not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError(
-            {"file": _("文件类型不符，仅接受：%(types)s。") % {"types": "、".join(signatures.values())}}
-        )
+def validate_attachment(kind: str, upload):
+    """The checked upload of a photo or document (the limits are settings), or a ValidationError on ``file``."""
+    if kind == InstrumentAttachment.Kind.PHOTO:
+        return check_upload(upload, PHOTO, field="file", max_bytes=settings.YIQI_PHOTO_MAX_BYTES)
+    return check_upload(upload, DOCUMENT, field="file", max_bytes=settings.YIQI_DOCUMENT_MAX_BYTES)
 
 
 def add_attachment(attachment, *, access: Access, user):
     instrument = attachment.instrument
     if not scoping.can_edit(access, instrument):
         raise PermissionDenied(_("您无权为该仪器上传附件。"))
-    validate_attachment(attachment.kind, attachment.file)
+    checked = validate_attachment(attachment.kind, attachment.file)
+    attachment.file.name = checked.stored_name
+    attachment.title = attachment.title or display_name(checked.display_name, max_length=100)
     attachment.uploaded_by = user
     attachment.full_clean()
     attachment.save()

@@ -15,8 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yiqi.accounts.access import access_for
-from yiqi.core.api import AccessMixin
+from yiqi.accounts.access import AccessMixin, access_for
 
 from . import services, totals
 from .filters import UsageRecordFilter
@@ -56,7 +55,9 @@ class UsageRecordViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return services.visible_usage(self.access).select_related("instrument", "unit", "user_organization")
+        return services.with_service_details(
+            services.visible_usage(self.access).select_related("instrument", "unit", "user_organization")
+        )
 
     def perform_destroy(self, instance):
         services.delete_manual_usage(instance, actor=self.request.user)
@@ -71,7 +72,7 @@ class UsageRecordViewSet(
         },
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def evidence(self, request, pk=None):
+    def evidence(self, request, pk=None, format=None):
         record = self.get_object()
         if not services.can_download_evidence(self.access, record):
             raise PermissionDenied(_("佐证材料仅对本单位人员、主管部门和平台管理员开放。"))

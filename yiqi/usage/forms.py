@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core.forms import BootstrapFormMixin
+from yiqi.core.uploads import EVIDENCE
 from yiqi.organizations.models import Organization
 
 from .models import UsageRecord
-from .services import EVIDENCE_TYPES
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -51,7 +51,7 @@ class ManualUsageForm(BootstrapFormMixin, forms.Form):
     evidence = forms.FileField(
         label=_("佐证材料"),
         help_text=_("使用登记表、实验记录或服务合同等：PDF、JPG、PNG、.xlsx 或 .docx，不超过 10 MB。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{ext}" for ext in EVIDENCE.extensions)}),
     )
 
     def __init__(self, *args, instruments, record: UsageRecord | None = None, **kwargs):

@@ -35,11 +35,12 @@ class UsageRecord(models.Model):
         "organizations.Organization", on_delete=models.PROTECT, related_name="usage_records", editable=False
     )
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
-    booking = models.OneToOneField(
-        "booking.Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="usage_record"
-    )
-    order = models.OneToOneField(
-        "orders.TestOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="usage_record"
+    record = models.OneToOneField(
+        "servicerecords.ServiceRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="usage_record",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,45 +112,10 @@ class UsageRecord(models.Model):
             ),
             models.CheckConstraint(
                 name="usage_source_matches_link",
-                condition=Q(source="booking", booking__isnull=False, order__isnull=True)
-                | Q(source="order", order__isnull=False, booking__isnull=True)
-                | Q(source="manual", booking__isnull=True, order__isnull=True),
+                condition=Q(source__in=["booking", "order"], record__isnull=False)
+                | Q(source="manual", record__isnull=True),
             ),
         ]
 
     def __str__(self):
         return f"{self.instrument} {self.started_at:%Y-%m-%d} {self.machine_hours} h"
-
-
-class UsageRecordEvent(models.Model):
-    """Who created, changed or deleted a usage record, and when; kept after the record itself is deleted."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", _("登记")
-        UPDATE = "update", _("修改")
-        DELETE = "delete", _("删除")
-
-    record = models.ForeignKey(
-        UsageRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
-    )
-    record_number = models.PositiveBigIntegerField(_("记录编号"))
-    unit = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # field name -> [old, new] as shown to people; for a deletion, the record's last values.
-    changes = models.JSONField(_("改动"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("使用记录变更")
-        verbose_name_plural = _("使用记录变更")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"#{self.record_number} {self.get_action_display()}"

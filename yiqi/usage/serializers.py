@@ -5,6 +5,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from yiqi.organizations.models import Organization
@@ -55,6 +56,8 @@ class UsageRecordSerializer(serializers.ModelSerializer):
         help_text=_("佐证材料下载地址（仅本单位人员、主管部门和平台管理员）")
     )
     can_change = serializers.SerializerMethodField(help_text=_("当前用户能否修改或删除该记录"))
+    booking = serializers.SerializerMethodField(help_text=_("产生该记录的预约（预约上机时）"))
+    order = serializers.SerializerMethodField(help_text=_("产生该记录的委托测试单（委托测试时）"))
 
     class Meta:
         model = UsageRecord
@@ -65,6 +68,7 @@ class UsageRecordSerializer(serializers.ModelSerializer):
             "instrument_name",
             "unit",
             "unit_name",
+            "record",
             "booking",
             "order",
             "user",
@@ -88,8 +92,7 @@ class UsageRecordSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "source",
             "unit",
-            "booking",
-            "order",
+            "record",
             "user",
             "is_external",
             "recorded_by",
@@ -102,6 +105,14 @@ class UsageRecordSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(
             reverse("api-usage-record-evidence", args=[record.pk])
         )
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_booking(self, record: UsageRecord) -> int | None:
+        return services.service_detail_id(record, UsageRecord.Source.BOOKING)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_order(self, record: UsageRecord) -> int | None:
+        return services.service_detail_id(record, UsageRecord.Source.ORDER)
 
     def get_can_change(self, record: UsageRecord) -> bool:
         return services.can_change(self.context["access"], record)

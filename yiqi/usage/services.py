@@ -1,12 +1,11 @@
-"""Writing usage records. Completed bookings and orders produce one each; staff add offline use by hand.
+"""Writing usage records. Every completed service record produces one when billed; staff add offline use by hand.
 
-Manual records (the unit's own research and teaching, offline service) carry evidence, may not overlap a
-completed booking's usage of the same instrument (that time is already counted), and can be corrected or
-withdrawn by the unit's service staff only in the month they were entered; every change leaves an event row.
+Manual records (the unit's own research and teaching, offline service) carry evidence, may not overlap the usage of
+a completed self-operation service on the same instrument (that time is already counted), and can be corrected or
+withdrawn by the unit's service staff only in the month they were entered; every change leaves an audit row.
 """
 
 import datetime as dt
-import zipfile
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -15,98 +14,113 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
-from yiqi.fees.services import to_fen
+from yiqi.core.models import AuditEvent
+from yiqi.core.money import hours_between, to_fen
+from yiqi.core.uploads import EVIDENCE, CheckedUpload, check_upload
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
+from yiqi.servicerecords import kinds
+from yiqi.servicerecords.models import ServiceKind, ServiceRecord
 
-from .models import UsageRecord, UsageRecordEvent
+from .models import UsageRecord
+
+# Where a service record's usage comes from, in the terms the usage lists and exports have always used.
+SOURCE_OF_KIND = {
+    ServiceKind.SELF_OPERATION: UsageRecord.Source.BOOKING,
+    ServiceKind.COMMISSIONED_TESTING: UsageRecord.Source.ORDER,
+}
+MIN_SPAN = timedelta(minutes=1)
 
 
-def machine_hours(start, end) -> Decimal:
-    return to_fen(Decimal((end - start).total_seconds()) / Decimal(3600))
-
-
-def _fee_of(service) -> Decimal:
-    charge = getattr(service, "charge", None)
-    return charge.total if charge is not None else Decimal("0.00")
-
-
-@transaction.atomic
-def record_for_booking(booking, *, actor=None) -> UsageRecord:
-    """The usage record of a completed booking: actual time if recorded, else the booked time."""
-    start = booking.actual_start or booking.starts_at
-    end = booking.actual_end or booking.ends_at
-    record, created = UsageRecord.objects.update_or_create(
-        booking=booking,
-        defaults={
-            "source": UsageRecord.Source.BOOKING,
-            "instrument": booking.instrument,
-            "unit_id": booking.instrument.unit_id,
-            "user": booking.user,
-            "user_name": booking.user.get_full_name(),
-            "user_organization": booking.user_organization,
-            "is_external": not booking.is_internal,
-            "purpose": UsageRecord.Purpose.RESEARCH if booking.is_internal else UsageRecord.Purpose.SERVICE,
-            "started_at": start,
-            "ended_at": end,
-            "machine_hours": machine_hours(start, end),
-            "sample_count": booking.sample_count,
-            "service_content": booking.purpose[:300],
-            "fee": _fee_of(booking),
-            "recorded_by": actor,
-        },
-    )
-    _log(record, UsageRecordEvent.Action.CREATE if created else UsageRecordEvent.Action.UPDATE, actor)
-    return record
+def _span(record: ServiceRecord) -> tuple[dt.datetime, dt.datetime]:
+    """When the service ran: its actual times; without a later end, the recorded hours (at least a minute)
+    from its start."""
+    start = record.started_at or record.created_at
+    end = record.ended_at
+    if end is None or end <= start:
+        end = start + max(timedelta(seconds=int((record.hours or 0) * 3600)), MIN_SPAN)
+    return start, end
 
 
 @transaction.atomic
-def record_for_order(order, *, actor=None) -> UsageRecord:
-    """The usage record of a completed order, on the machine-hours the staff recorded."""
-    start = order.tested_from or order.created_at
-    end = order.tested_until if order.tested_until and order.tested_until > start else None
-    hours = order.machine_hours or Decimal("0")
-    if end is None:
-        end = start + timedelta(seconds=max(int(hours * 3600), 60))
-    record, created = UsageRecord.objects.update_or_create(
-        order=order,
-        defaults={
-            "source": UsageRecord.Source.ORDER,
-            "instrument": order.instrument,
-            "unit_id": order.instrument.unit_id,
-            "user": order.user,
-            "user_name": order.user.get_full_name(),
-            "user_organization": order.user_organization,
-            "is_external": not order.is_internal,
-            "purpose": UsageRecord.Purpose.RESEARCH if order.is_internal else UsageRecord.Purpose.SERVICE,
-            "started_at": start,
-            "ended_at": end,
-            "machine_hours": to_fen(hours),
-            "sample_count": order.sample_count,
-            "service_content": f"{order.sample_name}：{order.requirements}"[:300],
-            "fee": _fee_of(order),
-            "recorded_by": actor,
-        },
-    )
-    _log(record, UsageRecordEvent.Action.CREATE if created else UsageRecordEvent.Action.UPDATE, actor)
-    return record
-
-
-def _log(record: UsageRecord, action: str, actor, changes: dict | None = None) -> UsageRecordEvent:
-    return UsageRecordEvent.objects.create(
+def record_for_service(record: ServiceRecord, *, fee: Decimal, actor=None) -> UsageRecord:
+    """The usage record of a completed (and billed) service record: what was done, at the billed ``fee``.
+    Billing again (e.g. after an adjustment) updates the one usage record of the service."""
+    start, end = _span(record)
+    usage, created = UsageRecord.objects.update_or_create(
         record=record,
-        record_number=record.pk,
-        unit_id=record.unit_id,
-        action=action,
-        actor=actor,
-        changes=changes or {},
+        defaults={
+            "source": SOURCE_OF_KIND[record.kind],
+            "instrument_id": record.instrument_id,
+            "unit_id": record.unit_id,
+            "user_id": record.user_id,
+            "user_name": record.user.get_full_name(),
+            "user_organization_id": record.user_organization_id,
+            "is_external": not record.is_internal,
+            "purpose": UsageRecord.Purpose.RESEARCH if record.is_internal else UsageRecord.Purpose.SERVICE,
+            "started_at": start,
+            "ended_at": end,
+            "machine_hours": to_fen(record.hours) if record.hours is not None else hours_between(start, end),
+            "sample_count": record.sample_count,
+            "service_content": record.content[:300],
+            "fee": to_fen(fee),
+            "recorded_by": actor,
+        },
     )
+    _log(usage, "create" if created else "update", actor)
+    return usage
+
+
+CHANGE_LABELS = {
+    "create": gettext_lazy("登记"),
+    "update": gettext_lazy("修改"),
+    "delete": gettext_lazy("删除"),
+}
+
+
+def service_detail_id(usage: UsageRecord, source: str) -> int | None:
+    """The pk of the booking or order behind ``usage`` when it came from ``source`` (the API's ``booking`` and
+    ``order`` fields); load with ``with_service_details``."""
+    if usage.record_id is None or usage.source != source:
+        return None
+    detail = kinds.detail_of(usage.record)
+    return detail.pk if detail is not None else None
+
+
+def with_service_details(usage_records: QuerySet[UsageRecord]) -> QuerySet[UsageRecord]:
+    return usage_records.select_related("record", *kinds.detail_relations("record__"))
+
+
+def _log(usage: UsageRecord, action: str, actor, changes: dict | None = None) -> AuditEvent:
+    """One audit row per change (``CHANGE_LABELS``), kept after the record is deleted. ``changes``: field name ->
+    [old, new] as shown to people; for a deletion, the record's last values."""
+    return AuditEvent.record(
+        usage, action, actor=actor, data={"unit": usage.unit_id, "changes": changes or {}}
+    )
+
+
+def change_history(usage: UsageRecord) -> list[dict]:
+    """The record's audit rows, oldest first, with each change under the field's label."""
+    label = {field: UsageRecord._meta.get_field(field).verbose_name for field in MANUAL_FIELDS}
+    label["instrument"] = _("仪器")
+    return [
+        {
+            "at": event.created_at,
+            "action_label": str(CHANGE_LABELS.get(event.action, event.action)),
+            "actor": event.actor,
+            "changes": [
+                (label.get(field, field), old, new)
+                for field, (old, new) in event.data.get("changes", {}).items()
+            ],
+        }
+        for event in AuditEvent.objects.for_object(usage).select_related("actor")
+    ]
 
 
 # --- who sees and changes what ----------------------------------------------------------------------------------
@@ -138,6 +152,11 @@ def servable_instruments(access: Access) -> QuerySet[Instrument]:
     )
 
 
+def can_record(access: Access) -> bool:
+    """Whether the user may record offline use at all: they serve some instrument (``servable_instruments``)."""
+    return servable_instruments(access).exists()
+
+
 def can_download_evidence(access: Access, record: UsageRecord) -> bool:
     """Evidence may hold names and lab notes: the unit's staff, its department and the platform admin only."""
     return (
@@ -167,56 +186,10 @@ def can_change(access: Access, record: UsageRecord) -> bool:
 
 # --- evidence ---------------------------------------------------------------------------------------------------
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {
-    ".pdf": "pdf",
-    ".jpg": "jpeg",
-    ".jpeg": "jpeg",
-    ".png": "png",
-    ".xlsx": "xlsx",
-    ".docx": "docx",
-}
 
-
-def _sniff(upload) -> str | None:
-    """The file's real type from its content, whatever its name says."""
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if not head.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return None
-    finally:
-        upload.seek(0)
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    return "docx" if "word/document.xml" in names else None
-
-
-def validate_evidence(upload) -> None:
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            {
-                "evidence": _("文件大小为 %(size)s，超过上限 %(limit)s。")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(EVIDENCE_MAX_BYTES)}
-            }
-        )
-    expected = EVIDENCE_TYPES.get(PurePath(upload.name or "").suffix.lower())
-    if expected is None:
-        raise ValidationError({"evidence": _("只接受 PDF、JPG、PNG、Excel（.xlsx）或 Word（.docx）文件。")})
-    if _sniff(upload) != expected:
-        raise ValidationError(
-            {"evidence": _("文件内容与扩展名不符，请上传真实的 PDF、JPG、PNG、.xlsx 或 .docx 文件。")}
-        )
+def validate_evidence(upload) -> CheckedUpload:
+    """Evidence is a real PDF, JPG, PNG, .xlsx or .docx of at most 10 MB; errors are on ``evidence``."""
+    return check_upload(upload, EVIDENCE, field="evidence")
 
 
 # --- manual records ---------------------------------------------------------------------------------------------
@@ -265,10 +238,14 @@ def _snapshot(record: UsageRecord) -> dict[str, str]:
     return shown
 
 
-def _booking_usage_overlapping(instrument, start, end, exclude_pk) -> UsageRecord | None:
+def _self_operation_overlapping(instrument, start, end, exclude_pk) -> UsageRecord | None:
+    """The usage of a completed self-operation service on ``instrument`` overlapping [start, end), if any."""
     return (
         UsageRecord.objects.filter(
-            instrument=instrument, source=UsageRecord.Source.BOOKING, started_at__lt=end, ended_at__gt=start
+            instrument=instrument,
+            record__kind=ServiceKind.SELF_OPERATION,
+            started_at__lt=end,
+            ended_at__gt=start,
         )
         .exclude(pk=exclude_pk)
         .order_by("started_at")
@@ -300,8 +277,8 @@ def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_requir
         elif end > timezone.now():
             refuse("ended_at", _("不能登记尚未结束的使用：结束时间晚于当前时间。"))
         else:
-            span = machine_hours(start, end)
-            clash = _booking_usage_overlapping(instrument, start, end, record.pk)
+            span = hours_between(start, end)
+            clash = _self_operation_overlapping(instrument, start, end, record.pk)
             if clash is not None:
                 refuse(
                     "started_at",
@@ -327,10 +304,11 @@ def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_requir
     upload = values["evidence"]
     if upload:
         try:
-            validate_evidence(upload)
+            checked = validate_evidence(upload)
         except ValidationError as error:
             errors.setdefault("evidence", []).extend(error.messages)
         else:
+            upload.name = checked.stored_name
             record.evidence = upload
     elif evidence_required:
         refuse("evidence", _("线下登记须上传佐证材料（使用登记表、实验记录、服务合同等）。"))
@@ -393,7 +371,7 @@ def record_manual_usage(
     record = UsageRecord(source=UsageRecord.Source.MANUAL, recorded_by=actor)
     _apply(record, access_for(actor), values, evidence_required=True)
     record.save()
-    _log(record, UsageRecordEvent.Action.CREATE, actor)
+    _log(record, "create", actor)
     return record
 
 
@@ -421,20 +399,20 @@ def update_manual_usage(record: UsageRecord, *, actor, **changes) -> UsageRecord
     }
     if old_file and record.evidence.name != old_file:
         _delete_file_on_commit(record.evidence.storage, old_file)
-    _log(record, UsageRecordEvent.Action.UPDATE, actor, changed)
+    _log(record, "update", actor, changed)
     return record
 
 
 @transaction.atomic
 def delete_manual_usage(record: UsageRecord, *, actor) -> None:
-    """Withdraw a manual record; its event rows keep who deleted it, when, and what it said."""
+    """Withdraw a manual record; its audit rows keep who deleted it, when, and what it said."""
     record = (
         UsageRecord.objects.select_related("instrument", "unit")
         .select_for_update(of=("self",))
         .get(pk=record.pk)
     )
     _require_changeable(access_for(actor), record)
-    _log(record, UsageRecordEvent.Action.DELETE, actor, {f: [v, ""] for f, v in _snapshot(record).items()})
+    _log(record, "delete", actor, {f: [v, ""] for f, v in _snapshot(record).items()})
     storage, name = record.evidence.storage, record.evidence.name
     record.delete()
     _delete_file_on_commit(storage, name)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
 from yiqi.core import codes
-from yiqi.fees.services import to_fen
+from yiqi.core.money import to_fen
 from yiqi.organizations.models import Department, Organization, Region
 from yiqi.registry.models import Instrument
 

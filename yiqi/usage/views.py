@@ -15,31 +15,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from yiqi.accounts.access import access_for
 
-from . import services, totals
+from . import presenters, services, totals
 from .exports import export_csv
 from .filters import UsageRecordFilter
 from .forms import DashboardForm, ManualUsageForm
 from .models import UsageRecord
-
-TOP = 10
-
-
-def _chart(months: list) -> dict:
-    """Monthly series and labels for the ECharts chart; numbers go as decimal strings."""
-    return {
-        "months": [month.strftime("%Y-%m") for month, _row in months],
-        "machine_hours": [str(row.machine_hours) for _month, row in months],
-        "external_hours": [str(row.external_hours) for _month, row in months],
-        "sharing_rate": [
-            None if row.sharing_percent is None else str(row.sharing_percent) for _m, row in months
-        ],
-        "labels": {
-            "machine_hours": _("有效机时"),
-            "external_hours": _("对外服务机时"),
-            "sharing_rate": _("共享率"),
-            "hours": _("小时"),
-        },
-    }
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -49,56 +29,18 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
-        units = totals.units_for(access)
-        if not units.exists():
-            raise PermissionDenied(_("使用统计仅对单位人员、主管部门和平台管理员开放。"))
-        this_year = timezone.localdate().year
-        sees_all = access.is_platform_admin or access.is_evaluator
-        groups = ["department", "region", "unit"] if sees_all else ["unit"]
-        # Staff of a single unit see that unit; departments and the platform choose, or see all their units.
-        pick_unit = sees_all or bool(access.department_ids) or len(units) > 1
-        defaults = {"year": this_year, "first_month": 1, "last_month": 12, "group_by": groups[0]}
+        options = presenters.dashboard_options(access)
         form = DashboardForm(
-            defaults | self.request.GET.dict(),
-            units=units,
-            years=list(range(this_year, this_year - 6, -1)),
-            groups=groups,
-            pick_unit=pick_unit,
+            options["initial"] | self.request.GET.dict(),
+            units=options["units"],
+            years=options["years"],
+            groups=options["groups"],
+            pick_unit=options["pick_unit"],
         )
-        data = form.cleaned_data if form.is_valid() else {}
-        year = data.get("year") or this_year
-        first, last = data.get("first_month") or 1, data.get("last_month") or 12
-        unit = data.get("unit") or (None if pick_unit else units.get())
-        scope = units.filter(pk=unit.pk) if unit else units
-        start, end = totals.period(year, first, last)
-        months = totals.monthly_totals(start, end, scope)
-        headline = totals.Totals(None, "")
-        for _month, row in months:
-            headline.add(row)
-        context = {
-            "form": form,
-            "unit": unit,
-            "year": year,
-            "first_month": first,
-            "last_month": last,
-            "headline": headline,
-            "can_record": services.servable_instruments(access).exists(),
-            "monthly": months,
-            "chart": _chart(months),
-        }
-        if unit:
-            rows = totals.usage_totals("instrument", start=start, end=end, scope_queryset=scope)
-            shared = [row for row in rows if row.sharing_rate is not None]
-            context["top_instruments"] = rows[:TOP]
-            context["least_shared"] = sorted(shared, key=lambda row: (row.sharing_rate, -row.machine_hours))[
-                :TOP
-            ]
-        else:
-            group_by = data.get("group_by") or groups[0]
-            context["group_by"] = group_by
-            context["group_label"] = dict(DashboardForm.GROUPS)[group_by]
-            context["rows"] = totals.usage_totals(group_by, start=start, end=end, scope_queryset=scope)
-        return super().get_context_data(**context, **kwargs)
+        page = presenters.dashboard(access, options, form.cleaned_data if form.is_valid() else {})
+        if "group_by" in page:
+            page["group_label"] = dict(DashboardForm.GROUPS)[page["group_by"]]
+        return super().get_context_data(form=form, **page, **kwargs)
 
 
 def _filtered(request) -> UsageRecordFilter:
@@ -116,11 +58,8 @@ class RecordListView(LoginRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        access = access_for(self.request.user)
         return super().get_context_data(
-            filter=self.filterset,
-            can_record=services.servable_instruments(access).exists(),
-            **kwargs,
+            filter=self.filterset, can_record=services.can_record(access_for(self.request.user)), **kwargs
         )
 
     def paginate_queryset(self, queryset, page_size):
@@ -146,16 +85,6 @@ def _visible_record(request, pk) -> UsageRecord:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _history(record: UsageRecord) -> list:
-    """Event rows with their changes under the fields' labels."""
-    label = {field: UsageRecord._meta.get_field(field).verbose_name for field in services.MANUAL_FIELDS}
-    label["instrument"] = _("仪器")
-    return [
-        (event, [(label.get(field, field), old, new) for field, (old, new) in event.changes.items()])
-        for event in record.events.select_related("actor")
-    ]
-
-
 class RecordDetailView(LoginRequiredMixin, DetailView):
     template_name = "usage/record_detail.html"
     context_object_name = "record"
@@ -164,15 +93,8 @@ class RecordDetailView(LoginRequiredMixin, DetailView):
         return _visible_record(self.request, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        access = access_for(self.request.user)
-        record = self.object
-        return super().get_context_data(
-            can_change=services.can_change(access, record),
-            can_download=bool(record.evidence) and services.can_download_evidence(access, record),
-            evidence_name=PurePath(record.evidence.name).name if record.evidence else "",
-            history=_history(record) if services.can_download_evidence(access, record) else [],
-            **kwargs,
-        )
+        page = presenters.record_page(access_for(self.request.user), self.object)
+        return super().get_context_data(**page, **kwargs)
 
 
 class ManualRecordFormView(LoginRequiredMixin, View):
@@ -190,7 +112,7 @@ class ManualRecordFormView(LoginRequiredMixin, View):
                 raise PermissionDenied(
                     _("该记录当前不可由您修改（线下登记的记录只能由本单位人员在登记当月修改）。")
                 )
-        elif not instruments.exists():
+        elif not services.can_record(access):
             raise PermissionDenied(_("您没有可登记使用记录的仪器。"))
         return record, ManualUsageForm(data, files, instruments=instruments, record=record)
 

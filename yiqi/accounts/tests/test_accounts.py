@@ -94,7 +94,7 @@ def test_login_with_the_right_password_opens_the_workspace(client, db):
     response = client.post(
         reverse("accounts:login"), {"username": "someone", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("core:workspace")
+    assert response.redirect_chain[-1][0] == reverse("portal:workspace")
 
 
 def test_user_creates_an_api_token_on_the_profile_page(client, db):

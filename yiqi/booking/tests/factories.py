@@ -14,8 +14,11 @@ from yiqi.booking.models import (
     ServiceSettings,
     WaitlistEntry,
 )
+from yiqi.core.money import hours_between
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
+from yiqi.servicerecords import services as records
+from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
 
 
 class ServiceSettingsFactory(factory.django.DjangoModelFactory):
@@ -79,6 +82,35 @@ class BookingFactory(factory.django.DjangoModelFactory):
         lambda o: o.user_organization is not None and o.user_organization.pk == o.instrument.unit_id
     )
     user_organization = None
+    record = factory.LazyAttribute(lambda o: service_record_for(o))
+
+
+CLOSED_STATES = (BookingStatus.CANCELLED, BookingStatus.REJECTED, BookingStatus.NO_SHOW)
+
+
+def service_record_for(booking) -> ServiceRecord:
+    """The booking's service record in step with its status, saved without being priced (no charge)."""
+    record = records.build(
+        ServiceKind.SELF_OPERATION,
+        instrument=booking.instrument,
+        user=booking.user,
+        user_organization=booking.user_organization,
+        is_internal=booking.is_internal,
+        reference=f"{timezone.localtime(booking.starts_at):%Y-%m-%d %H:%M}",
+        content=booking.purpose,
+        planned_hours=hours_between(booking.starts_at, booking.ends_at),
+        sample_count=getattr(booking, "sample_count", 0),
+    )
+    if booking.status == BookingStatus.COMPLETED:
+        record.status = ServiceStatus.COMPLETED
+        record.started_at = getattr(booking, "actual_start", None) or booking.starts_at
+        record.ended_at = getattr(booking, "actual_end", None) or booking.ends_at
+        record.hours = hours_between(record.started_at, record.ended_at)
+        record.completed_at = record.ended_at
+    elif booking.status in CLOSED_STATES:
+        record.status = ServiceStatus.CLOSED
+    record.save()
+    return record
 
 
 class WaitlistEntryFactory(factory.django.DjangoModelFactory):

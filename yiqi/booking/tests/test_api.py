@@ -13,6 +13,7 @@ from yiqi.booking.models import (
     WaitlistEntry,
 )
 from yiqi.booking.tests.factories import BookingFactory, bookable_instrument, local
+from yiqi.core.models import AuditEvent
 from yiqi.fees.models import Charge
 from yiqi.fees.tests.factories import FeeItemFactory
 from yiqi.usage.models import UsageRecord
@@ -308,7 +309,7 @@ def test_cancelling_twice_is_refused_clearly(world, scene):
     )
     data = errors(client.post(f"{BOOKINGS}{booking.pk}/cancel/", {}, format="json"))
     assert data == {"status": ["该预约已经取消，无需重复取消。"]}
-    assert booking.events.count() == 2
+    assert AuditEvent.objects.for_object(booking).count() == 2
 
 
 def test_served_end_to_end_through_the_api(world, scene, clock):
@@ -326,7 +327,7 @@ def test_served_end_to_end_through_the_api(world, scene, clock):
         200,
     )
     assert data["status"] == "completed" and data["fee_status"] == "billed" and data["fee"] == "600.00"
-    assert UsageRecord.objects.get(booking=booking).machine_hours == 2
+    assert UsageRecord.objects.get(record=booking.record).machine_hours == 2
     assert errors(staff.post(f"{BOOKINGS}{booking.pk}/no_show/", {}, format="json"))["status"]
 
 

@@ -4,6 +4,8 @@ anyone; both parse as iCalendar, carry UTC times, and never name another user.""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -38,6 +40,12 @@ def feed_url(client):
     return client.get(reverse("booking:mine")).context["feed_url"]
 
 
+def subscribe(client):
+    """Ask for the address (the page only shows one the user has made) and read it off the page."""
+    assert client.post(reverse("booking:feed_reset")).status_code == 302
+    return feed_url(client)
+
+
 def test_my_feed_lists_my_bookings_with_instrument_place_and_status_in_utc(
     client_for, instrument, customer, rival
 ):
@@ -53,7 +61,7 @@ def test_my_feed_lists_my_bookings_with_instrument_place_and_status_in_utc(
     )
     BookingFactory(instrument=instrument, user=rival, purpose="王的秘密实验", starts_at=local(2026, 3, 4, 14))
     client = client_for(customer)
-    url = feed_url(client)
+    url = subscribe(client)
     assert url.startswith("http://testserver/booking/feeds/") and url.endswith(".ics")
 
     # A calendar app fetches it without a session.
@@ -74,7 +82,8 @@ def test_my_feed_lists_my_bookings_with_instrument_place_and_status_in_utc(
 def test_resetting_the_address_stops_the_old_one(client_for, instrument, customer):
     BookingFactory(instrument=instrument, user=customer, starts_at=local(2026, 3, 4, 10))
     client = client_for(customer)
-    old = feed_url(client)
+    old = subscribe(client)
+    assert feed_url(client) == old  # the page shows the same address until it is reset
     assert client.get(old).status_code == 200
 
     response = client.post(reverse("booking:feed_reset"))
@@ -83,6 +92,25 @@ def test_resetting_the_address_stops_the_old_one(client_for, instrument, custome
     assert new != old
     assert client.get(old).status_code == 404
     assert len(events_of(client.get(new))) == 1
+
+
+def test_the_address_is_made_on_request_never_by_looking(client_for, customer):
+    client = client_for(customer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("booking:mine"))
+    assert page.status_code == 200 and page.context["feed_url"] is None
+    assert not [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert not CalendarFeed.objects.exists()
+    assert reverse("booking:feed_reset") in page.content.decode()  # the button that makes one
+
+    response = client.post(reverse("booking:feed_reset"), follow=True)
+    feed = CalendarFeed.objects.get(user=customer)
+    assert "已生成订阅地址。" in response.content.decode()
+    assert (
+        response.context["feed_url"] == f"http://testserver{reverse('booking:user_feed', args=[feed.token])}"
+    )
 
 
 def test_feed_reset_needs_login_and_a_post(client_for, customer):

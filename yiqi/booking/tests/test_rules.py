@@ -7,10 +7,11 @@ from contextlib import contextmanager
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import UserFactory, user_with_role
 from yiqi.booking import services
-from yiqi.booking.models import Booking, BookingEvent, BookingStatus, ServiceSettings
+from yiqi.booking.models import Booking, BookingStatus, ServiceSettings
 from yiqi.booking.tests.factories import (
     BlackoutFactory,
     BookingFactory,
@@ -19,6 +20,7 @@ from yiqi.booking.tests.factories import (
     freeze_now,
     local,
 )
+from yiqi.core.models import AuditEvent
 from yiqi.fees.models import Charge
 from yiqi.notifications.models import Notification
 from yiqi.registry.models import Instrument, RegistrationStatus
@@ -41,7 +43,7 @@ def book(user, instrument, start, end, **options):
 def counts():
     return (
         Booking.objects.count(),
-        BookingEvent.objects.count(),
+        AuditEvent.objects.count(),
         Charge.objects.count(),
         Notification.objects.count(),
     )
@@ -67,8 +69,10 @@ def test_an_external_user_books_free_time_and_it_is_confirmed_quoted_and_announc
     assert booking.starts_at == dt.datetime(2026, 3, 3, 1, 0, tzinfo=dt.UTC)
     assert booking.user_organization == world.enterprise and not booking.is_internal
     assert booking.sample_count == 3 and booking.series is None
-    assert list(booking.events.values_list("from_status", "to_status")) == [("", "confirmed")]
-    assert Charge.objects.get(booking=booking).status == Charge.Status.QUOTED
+    assert list(AuditEvent.objects.for_object(booking).values_list("from_state", "to_state")) == [
+        ("", "confirmed")
+    ]
+    assert Charge.objects.get(record=booking.record).status == Charge.Status.QUOTED
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert {"admin_a", "tech_a", "company"} <= told
     assert "officer_a" not in told
@@ -275,7 +279,7 @@ def test_an_instrument_that_is_not_open_for_self_operation_cannot_be_booked(
 ):
     Instrument.objects.filter(pk=instrument.pk).update(**change)
     instrument.refresh_from_db()
-    assert not services.bookable(services.access_for(customer), instrument)
+    assert not services.bookable(access_for(customer), instrument)
     with refused("instrument", fragment):
         book(customer, instrument, local(2026, 3, 3, 9), local(2026, 3, 3, 11))
 
@@ -284,12 +288,12 @@ def test_an_internal_only_instrument_is_bookable_by_the_units_staff(world, instr
     Instrument.objects.filter(pk=instrument.pk).update(sharing_mode=Instrument.SharingMode.INTERNAL)
     instrument.refresh_from_db()
     technician = world.users["technician_a"]
-    assert services.bookable(services.access_for(technician), instrument)
+    assert services.bookable(access_for(technician), instrument)
     assert book(technician, instrument, local(2026, 3, 3, 9), local(2026, 3, 3, 11))
     # A student registered with the unit (no staff role) is the unit's own user too, as pricing treats them.
     student = user_with_role(Role.EXTERNAL_USER, organization=world.unit_a)
-    assert services.bookable(services.access_for(student), instrument)
-    assert not services.bookable(services.access_for(world.users["external_user"]), instrument)
+    assert services.bookable(access_for(student), instrument)
+    assert not services.bookable(access_for(world.users["external_user"]), instrument)
 
 
 def test_paused_bookings_are_refused(instrument, customer):
@@ -340,7 +344,7 @@ class TestWeeklySeries:
         assert [b.starts_at for b in bookings] == [local(2026, 3, 3 + 7 * n, 9) for n in range(4)]
         assert len({b.series for b in bookings}) == 1 and bookings[0].series is not None
         assert all(b.is_internal for b in bookings)
-        assert Charge.objects.filter(booking__in=bookings).count() == 4
+        assert Charge.objects.filter(record__booking__in=bookings).count() == 4
 
     def test_outside_users_cannot_repeat(self, instrument, customer):
         with refused("repeat_weeks", "只有本单位用户可以按周重复预约"):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from yiqi.accounts.models import Role, RoleAssignment
 from yiqi.accounts.tests.factories import UserFactory
-from yiqi.booking.models import Booking, BookingEvent, BookingStatus, WaitlistEntry
+from yiqi.booking.models import Booking, BookingStatus, WaitlistEntry
 from yiqi.booking.tests.factories import (
     BookingFactory,
     WaitlistEntryFactory,
@@ -20,6 +20,7 @@ from yiqi.booking.tests.factories import (
     freeze_now,
     local,
 )
+from yiqi.core.models import AuditEvent
 from yiqi.fees.tests.factories import FeeItemFactory
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
@@ -180,7 +181,7 @@ def test_a_refused_booking_shows_the_reason_beside_the_field_and_saves_nothing(
     assert response.status_code == 200
     assert message in error_of(response, field)
     assert 'aria-invalid="true"' in response.content.decode()
-    assert not Booking.objects.exists() and not BookingEvent.objects.exists()
+    assert not Booking.objects.exists() and not AuditEvent.objects.exists()
 
 
 def test_a_taken_time_offers_the_waitlist(world, client_for, instrument, customer):
@@ -321,7 +322,7 @@ def test_service_staff_approve_and_the_user_cancels_from_the_page(world, client_
     owner.post(reverse("booking:action", args=[booking.pk, "cancel"]), {"comment": "实验推迟"})
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
-    assert booking.events.last().comment == "实验推迟"
+    assert AuditEvent.objects.for_object(booking).last().comment == "实验推迟"
 
 
 def test_rejecting_without_a_reason_is_refused_and_changes_nothing(world, client_for, instrument, customer):
@@ -332,7 +333,7 @@ def test_rejecting_without_a_reason_is_refused_and_changes_nothing(world, client
     )
     assert "请填写不通过的理由" in response.content.decode()
     booking.refresh_from_db()
-    assert booking.status == BookingStatus.REQUESTED and not booking.events.exists()
+    assert booking.status == BookingStatus.REQUESTED and not AuditEvent.objects.for_object(booking).exists()
 
 
 def test_the_user_cannot_approve_their_own_booking(client_for, instrument, customer):
@@ -364,7 +365,7 @@ def test_check_in_then_complete_with_actual_times_then_the_user_is_asked_to_rate
     assert booking.status == BookingStatus.COMPLETED
     assert (booking.actual_start, booking.actual_end) == (local(2026, 3, 2, 10, 5), local(2026, 3, 2, 12, 30))
     owner_page = client_for(customer).get(reverse("booking:detail", args=[booking.pk])).content.decode()
-    assert f"/feedback/rate/booking/{booking.pk}/" in owner_page and "费用结算" in owner_page
+    assert f"/feedback/rate/{booking.record_id}/" in owner_page and "费用结算" in owner_page
 
 
 def test_unknown_action_is_not_found(client_for, instrument, customer):

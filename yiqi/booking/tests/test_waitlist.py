@@ -1,6 +1,8 @@
 """Waiting for taken time: a freed slot is offered to the next user, who books it, lets it go, or lets the offer
 run out so it passes on."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -13,7 +15,9 @@ from yiqi.booking.tests.factories import (
     bookable_instrument,
     local,
 )
+from yiqi.core.models import AuditEvent
 from yiqi.notifications.models import Notification
+from yiqi.organizations.models import Deployment
 
 W = WaitlistEntry.Status
 NOW = local(2026, 3, 2, 8)
@@ -79,6 +83,14 @@ def test_a_cancellation_offers_the_time_to_the_first_user_whose_window_is_free(w
     assert "2026-03-02 10:00" in note.body
 
 
+def test_how_long_an_offer_is_held_is_the_deployments_policy(world, instrument, holder):
+    Deployment.objects.update_or_create(pk=1, defaults={"waitlist_offer_hours": 5})
+    entry = wait(UserFactory(), instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 11))
+    services.cancel(holder, actor=world.users["external_user"])
+    entry.refresh_from_db()
+    assert entry.status == W.OFFERED and entry.offer_expires_at == NOW + dt.timedelta(hours=5)
+
+
 def test_the_offer_runs_until_the_window_starts_when_that_is_sooner(world, instrument, clock):
     clock(local(2026, 3, 4, 8))
     booking = BookingFactory(
@@ -108,6 +120,12 @@ def test_accepting_books_the_time_through_the_rules(world, instrument, holder):
     )
     (entry,) = refreshed(entry)
     assert entry.status == W.ACCEPTED
+    trail = AuditEvent.objects.for_object(entry).values_list("action", "from_state", "to_state", "actor")
+    assert list(trail) == [
+        ("create", "", W.WAITING, user.pk),
+        ("offer", W.WAITING, W.OFFERED, None),
+        ("accept", W.OFFERED, W.ACCEPTED, user.pk),
+    ]
     with pytest.raises(ValidationError, match="没有待确认的空出时段"):
         services.accept_offer(entry, user=user)
 
@@ -158,3 +176,59 @@ def test_declining_passes_the_offer_on_and_waiting_entries_lapse_when_their_time
     clock(local(2026, 3, 5, 9))
     services.expire_offers()
     assert [e.status for e in refreshed(b, late)] == [W.EXPIRED, W.EXPIRED]
+
+
+# --- an offer holds its window until it expires ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def offered(world, instrument, holder):
+    """Wednesday 09:00–11:00 freed by the holder and offered to a waiting user until Monday 10:00."""
+    user = UserFactory()
+    entry = wait(user, instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 11))
+    services.cancel(holder, actor=world.users["external_user"])
+    (entry,) = refreshed(entry)
+    assert entry.status == W.OFFERED and entry.offer_expires_at == local(2026, 3, 2, 10)
+    return entry
+
+
+def book_as(user, instrument, start, end):
+    return services.request_booking(
+        user=user, instrument=instrument, starts_at=start, ends_at=end, purpose="抢占测试"
+    )
+
+
+def test_while_an_offer_is_live_nobody_else_may_book_its_window_and_the_offered_user_can(instrument, offered):
+    someone = UserFactory()
+    with pytest.raises(ValidationError, match="留给候补用户确认") as refused:
+        book_as(someone, instrument, local(2026, 3, 4, 10), local(2026, 3, 4, 12))
+    assert "starts_at" in refused.value.message_dict
+    assert "2026-03-02 10:00" in refused.value.message_dict["starts_at"][0]
+    # Time next to the window stays bookable.
+    book_as(someone, instrument, local(2026, 3, 4, 11), local(2026, 3, 4, 12))
+
+    booking = services.accept_offer(offered, user=offered.user)
+    assert (booking.user, booking.starts_at, booking.ends_at) == (
+        offered.user,
+        local(2026, 3, 4, 9),
+        local(2026, 3, 4, 11),
+    )
+
+
+def test_the_window_is_free_again_once_the_offer_has_expired(instrument, offered, clock):
+    clock(local(2026, 3, 2, 10))
+    [booking] = book_as(UserFactory(), instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 11))
+    assert booking.status == BookingStatus.CONFIRMED
+    with pytest.raises(ValidationError, match="确认期限已过"):
+        services.accept_offer(offered, user=offered.user)
+
+
+def test_the_window_is_free_again_once_the_offer_is_declined(instrument, offered):
+    services.decline_offer(offered, user=offered.user)
+    [booking] = book_as(UserFactory(), instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 11))
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_a_user_refused_because_of_an_offer_may_wait_for_it(instrument, offered):
+    entry = wait(UserFactory(), instrument, local(2026, 3, 4, 9), local(2026, 3, 4, 10))
+    assert entry.status == W.WAITING

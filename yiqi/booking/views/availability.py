@@ -17,8 +17,8 @@ from yiqi.accounts.access import access_for
 from yiqi.accounts.services import organizations_of
 
 from .. import services
-from ..availability import clip, subtract
-from ..forms import LOCAL_INPUT_FORMAT, BookingForm, WaitlistForm, add_service_errors, format_minutes
+from ..availability import clip, format_minutes, subtract
+from ..forms import LOCAL_INPUT_FORMAT, BookingForm, WaitlistForm, add_service_errors
 from ..models import OpenHours
 from .common import day_bounds, local_input, parse_day, visible_instrument
 
@@ -92,25 +92,23 @@ class AvailabilityView(View):
 
     template_name = "booking/availability.html"
 
-    def booking_form(self, request, instrument, **kwargs) -> BookingForm:
-        access = access_for(request.user)
+    def booking_form(self, request, page: dict, **kwargs) -> BookingForm:
         return BookingForm(
             organizations=organizations_of(request.user),
-            internal=instrument.unit_id in access.member_organization_ids,
-            slot_minutes=services.settings_for(instrument).slot_minutes,
+            internal=page["internal"],
+            slot_minutes=page["settings"].slot_minutes,
             **kwargs,
         )
 
-    def render_page(self, request, instrument, form=None, *, taken=False):
-        access = access_for(request.user)
-        bookable = services.bookable(access, instrument)
-        if form is None and bookable and request.user.is_authenticated:
-            form = self.booking_form(request, instrument, initial=prefilled_times(request))
+    def render_page(self, request, instrument, form=None, *, page=None, taken=False):
+        page = page or services.booking_page(access_for(request.user), instrument)
+        if form is None and page["bookable"] and request.user.is_authenticated:
+            form = self.booking_form(request, page, initial=prefilled_times(request))
         context = {
             **day_context(request, instrument),
             **calendar_hours(instrument),
-            "settings": services.settings_for(instrument),
-            "bookable": bookable,
+            "settings": page["settings"],
+            "bookable": page["bookable"],
             "form": form,
             "taken": taken,
             "availability_api": reverse("api-booking-availability", args=[instrument.pk]),
@@ -124,28 +122,22 @@ class AvailabilityView(View):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         instrument = visible_instrument(request, instrument_id)
-        form = self.booking_form(request, instrument, data=request.POST)
+        access = access_for(request.user)
+        page = services.booking_page(access, instrument)
+        form = self.booking_form(request, page, data=request.POST)
         if form.is_valid():
             arguments = form.service_arguments()
             try:
                 bookings = services.request_booking(user=request.user, instrument=instrument, **arguments)
             except ValidationError as error:
                 add_service_errors(form, error)
-                return self.render_page(
-                    request, instrument, form, taken=self.is_taken(request, instrument, arguments)
+                taken = services.taken_by_others(
+                    access, instrument, arguments["starts_at"], arguments["ends_at"]
                 )
+                return self.render_page(request, instrument, form, page=page, taken=taken)
             messages.success(request, booked_message(bookings))
             return redirect("booking:detail", bookings[0].pk)
-        return self.render_page(request, instrument, form)
-
-    @staticmethod
-    def is_taken(request, instrument, arguments) -> bool:
-        """Whether someone already holds part of the requested time: then the page offers the waitlist."""
-        start, end = arguments["starts_at"], arguments["ends_at"]
-        if end <= start:
-            return False
-        busy = services.availability(instrument, start, end, access=access_for(request.user)).busy
-        return any(block.start < end and block.end > start and not block.mine for block in busy)
+        return self.render_page(request, instrument, form, page=page)
 
 
 def booked_message(bookings) -> str:

@@ -1,10 +1,8 @@
 """One booking's page and the buttons on it; the user's own bookings and waitlist; the unit's service queue."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
 from yiqi.accounts.access import access_for
-from yiqi.fees.models import ChargeLine
+from yiqi.servicerecords.presenters import panels_for
 
 from .. import ical, services
 from ..forms import BookingActionForm
-from ..models import Booking, BookingStatus, WaitlistEntry
-from .common import ACTIVE_STATES, paginate, servable_instruments
+from ..models import WaitlistEntry
+from .common import paginate
 
 
 def visible(request):
@@ -27,38 +25,19 @@ def visible(request):
     )
 
 
-def charge_summary(booking: Booking) -> dict | None:
-    """The booking's charge with the lines of its current stage (the bill once billed, else the quote)."""
-    try:
-        charge = booking.charge
-    except ObjectDoesNotExist:
-        return None
-    billed = charge.status != charge.Status.QUOTED
-    stage = ChargeLine.Stage.BILL if billed else ChargeLine.Stage.QUOTE
-    return {
-        "charge": charge,
-        "billed": billed,
-        "total": charge.total if billed else charge.quoted_total,
-        "lines": list(charge.lines.filter(stage=stage)),
-    }
-
-
 class BookingDetailView(LoginRequiredMixin, DetailView):
     template_name = "booking/booking_detail.html"
     context_object_name = "booking"
 
     def get_queryset(self):
-        return visible(self.request)
+        return visible(self.request).select_related("record")
 
     def get_context_data(self, **kwargs):
         booking = self.object
         return super().get_context_data(
             actions=services.available_actions(booking, access_for(self.request.user)),
-            events=booking.events.select_related("actor"),
-            charge=charge_summary(booking),
-            rating_url=reverse("feedback:rate_booking", args=[booking.pk])
-            if booking.status == BookingStatus.COMPLETED and booking.user_id == self.request.user.pk
-            else None,
+            history=services.BOOKING_MACHINE.history(booking),
+            panels=panels_for(booking.record, self.request.user),
             **kwargs,
         )
 
@@ -128,22 +107,18 @@ class MyBookingsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        mine = visible(self.request).filter(user=user)
-        now = timezone.now()
+        upcoming, past = services.upcoming_and_past(visible(self.request).filter(user=user), timezone.now())
+        feed = ical.feed_of(user)  # made on the user's explicit POST (FeedResetView), never by looking
         return super().get_context_data(
-            upcoming=paginate(
-                self.request, mine.filter(status__in=ACTIVE_STATES, ends_at__gte=now), "upcoming_page"
-            ),
-            past=paginate(
-                self.request,
-                mine.exclude(status__in=ACTIVE_STATES, ends_at__gte=now).order_by("-starts_at", "-id"),
-                "past_page",
-            ),
+            upcoming=paginate(self.request, upcoming, "upcoming_page"),
+            past=paginate(self.request, past, "past_page"),
             waitlist=WaitlistEntry.objects.filter(
                 user=user, status__in=(WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
             ).select_related("instrument"),
-            feed_url=self.request.build_absolute_uri(
-                reverse("booking:user_feed", args=[ical.feed_for(user).token])
+            feed_url=(
+                self.request.build_absolute_uri(reverse("booking:user_feed", args=[feed.token]))
+                if feed
+                else None
             ),
             **kwargs,
         )
@@ -172,10 +147,16 @@ class WaitlistAnswerView(LoginRequiredMixin, View):
 
 
 class FeedResetView(LoginRequiredMixin, View):
+    """Make the user's calendar address on request, or a new one in place of a leaked one."""
+
     def post(self, request):
+        had_feed = ical.feed_of(request.user) is not None
         ical.reset_feed(request.user)
-        messages.success(request, _("已生成新的订阅地址，原地址已失效。"))
-        return redirect("booking:mine")
+        if had_feed:
+            messages.success(request, _("已生成新的订阅地址，原地址已失效。"))
+        else:
+            messages.success(request, _("已生成订阅地址。"))
+        return redirect(f"{reverse('booking:mine')}#calendar-feed")
 
 
 def with_actions(section, access):
@@ -193,38 +174,18 @@ class QueueView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
-        instruments = servable_instruments(access)
+        instruments = services.servable_instruments(access)
         if not instruments:
             raise PermissionDenied
         chosen = self.request.GET.get("instrument", "")
         ids = [i.pk for i in instruments if str(i.pk) == chosen] or [i.pk for i in instruments]
-        bookings = visible(self.request).filter(instrument_id__in=ids)
-        now = timezone.now()
-        today = timezone.localdate()
+        queue = services.service_queue(visible(self.request).filter(instrument_id__in=ids), timezone.now())
         return super().get_context_data(
             instruments=instruments,
             chosen=chosen,
-            pending=with_actions(
-                paginate(self.request, bookings.filter(status=BookingStatus.REQUESTED), "pending_page"),
-                access,
-            ),
-            arriving=with_actions(
-                paginate(
-                    self.request,
-                    bookings.filter(
-                        status=BookingStatus.CONFIRMED, starts_at__date__lte=today, ends_at__gte=now
-                    ),
-                    "arriving_page",
-                ),
-                access,
-            ),
-            in_use=paginate(self.request, bookings.filter(status=BookingStatus.CHECKED_IN), "in_use_page"),
-            completed=paginate(
-                self.request,
-                bookings.filter(
-                    status=BookingStatus.COMPLETED, ends_at__gte=now - dt.timedelta(days=7)
-                ).order_by("-ends_at", "-id"),
-                "completed_page",
-            ),
+            pending=with_actions(paginate(self.request, queue["pending"], "pending_page"), access),
+            arriving=with_actions(paginate(self.request, queue["arriving"], "arriving_page"), access),
+            in_use=paginate(self.request, queue["in_use"], "in_use_page"),
+            completed=paginate(self.request, queue["completed"], "completed_page"),
             **kwargs,
         )

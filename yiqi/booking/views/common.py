@@ -7,15 +7,11 @@ from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from yiqi.accounts.access import Access, access_for
+from yiqi.accounts.access import access_for
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 
 from ..forms import LOCAL_INPUT_FORMAT
-from ..models import BookingStatus
-
-# Bookings still ahead of their user (or under way).
-ACTIVE_STATES = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
 
 
 def visible_instrument(request, pk: int) -> Instrument:
@@ -23,16 +19,6 @@ def visible_instrument(request, pk: int) -> Instrument:
     return get_object_or_404(
         scoping.visible_instruments(access_for(request.user)).select_related("unit", "manager"), pk=pk
     )
-
-
-def servable_instruments(access: Access) -> list[Instrument]:
-    """The instruments whose day-to-day service the user runs (``scoping.can_serve``), by name."""
-    if not access.staff_unit_ids:
-        return []
-    candidates = Instrument.objects.filter(unit_id__in=access.staff_unit_ids).only(
-        "id", "name", "unit_id", "manager_id"
-    )
-    return sorted((i for i in candidates if scoping.can_serve(access, i)), key=lambda i: (i.name, i.pk))
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:

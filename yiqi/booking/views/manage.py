@@ -42,7 +42,9 @@ class SettingsView(LoginRequiredMixin, View):
             return data if section == name else None
 
         return {
-            "settings": ServiceSettingsForm(bound("settings"), instance=services.settings_for(instrument)),
+            "settings": ServiceSettingsForm(
+                bound("settings"), instance=services.settings_or_defaults(instrument)
+            ),
             "hours": OpenHoursForm(
                 bound("hours"), periods=list(OpenHours.objects.filter(instrument=instrument))
             ),

@@ -73,7 +73,7 @@ def published():
 def test_public_pages_render_at_phone_and_desktop_widths(live_server, published):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pages = {
-        "home": reverse("core:home"),
+        "home": reverse("portal:home"),
         "results": "/catalog/?q=%E7%94%B5%E9%95%9C",  # 电镜
         "instrument": reverse("registry:instrument_detail", args=[published[0].pk]),
     }

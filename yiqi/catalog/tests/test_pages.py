@@ -75,5 +75,5 @@ def test_instrument_page_shows_related_instruments_and_a_printable_sheet(catalog
 
 
 def test_home_page_searches_the_catalogue(catalogue, client):
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert f'action="{URL}"' in page

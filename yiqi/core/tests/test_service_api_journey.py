@@ -46,7 +46,7 @@ def test_the_same_journey_through_the_api(world, bookable):
     assert completed.status_code == 200, completed.content
     assert completed.json()["status"] == BookingStatus.COMPLETED
 
-    charge = Charge.objects.get(booking_id=booking_id)
+    charge = Charge.objects.get(record__booking=booking_id)
     paid = unit_admin.post(
         f"/api/v1/charges/{charge.pk}/record-payment/",
         {"reference": "DZ-API-1", "paid_on": timezone.localdate().isoformat()},
@@ -60,4 +60,4 @@ def test_the_same_journey_through_the_api(world, bookable):
     assert rated.status_code == 201, rated.content
     again = company.post("/api/v1/ratings/", {"booking": booking_id, **scores}, format="json")
     assert again.status_code == 400
-    assert UsageRecord.objects.get(booking_id=booking_id).is_external
+    assert UsageRecord.objects.get(record__booking=booking_id).is_external

@@ -147,7 +147,7 @@ def test_an_outside_company_books_is_served_pays_and_rates(world, bookable, brow
     visitor.click_button("提交预约")
     visitor.sees("待审核")
     booking = Booking.objects.get(instrument=bookable, user=company)
-    assert booking.charge.quoted_total == Decimal("300.00")
+    assert booking.record.charge.quoted_total == Decimal("300.00")
 
     # The instrument's manager approves, checks the user in and completes the session.
     visitor.log_in(manager).open(f"/booking/{booking.pk}/")
@@ -160,11 +160,11 @@ def test_an_outside_company_books_is_served_pays_and_rates(world, bookable, brow
     visitor.sees("已完成")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.COMPLETED
-    assert booking.charge.status == Charge.Status.BILLED
-    assert UsageRecord.objects.get(booking=booking).is_external
+    assert booking.record.charge.status == Charge.Status.BILLED
+    assert UsageRecord.objects.get(record=booking.record).is_external
 
     # The unit's admin records the company's payment.
-    visitor.log_in(unit_admin).open(f"/fees/charges/{booking.charge.pk}/")
+    visitor.log_in(unit_admin).open(f"/fees/charges/{booking.record.charge.pk}/")
     visitor.type("reference", "DZ20261122001")
     visitor.click_button("确认已到账")
     visitor.sees("已缴费")
@@ -172,16 +172,16 @@ def test_an_outside_company_books_is_served_pays_and_rates(world, bookable, brow
     # The company rates the service from its booking page; the rating shows on the instrument page.
     visitor.log_in(company).open(f"/booking/{booking.pk}/")
     visitor.sees("已完成")
-    visitor.click_link("评价")
+    visitor.click_link("评价本次服务")
     for aspect, score in (("overall", 5), ("timeliness", 4), ("attitude", 5), ("result_quality", 5)):
         radio = browser.find_element("css selector", f"input[name={aspect}][value='{score}']")
         browser.execute_script("arguments[0].click();", radio)
     visitor.type("comment", "预约方便，老师指导耐心。")
     visitor.click_button("提交评价")
-    visitor.wait_for(lambda: Rating.objects.filter(booking=booking).exists())
+    visitor.wait_for(lambda: Rating.objects.filter(record=booking.record).exists())
     visitor.open(f"/instruments/{bookable.pk}/")
     visitor.sees("预约方便，老师指导耐心。")
-    assert Charge.objects.get(booking=booking).status == Charge.Status.PAID
+    assert Charge.objects.get(record=booking.record).status == Charge.Status.PAID
 
 
 def test_samples_sent_for_testing_come_back_as_downloadable_results(
@@ -241,10 +241,14 @@ def test_samples_sent_for_testing_come_back_as_downloadable_results(
     downloaded = next(p for p in Path(browser.downloads).iterdir() if p.suffix == ".csv")
     assert downloaded.read_text(encoding="utf-8") == report.read_text(encoding="utf-8")
     order.refresh_from_db()
-    assert order.status == OrderStatus.COMPLETED
-    assert order.charge.status == Charge.Status.BILLED
-    assert order.charge.total == Decimal("300.00") * Decimal("1.5") + Decimal("80.00") * 3
-    assert UsageRecord.objects.get(order=order).machine_hours == Decimal("1.50")
+    assert order.status == OrderStatus.RESULTS_READY  # a download (a GET) changes no state
+    visitor.open(f"/orders/{order.pk}/")
+    visitor.click_button("确认完成", within=visitor.order_step("accept"))
+    visitor.wait_for(lambda: TestOrder.objects.get(pk=order.pk).status == OrderStatus.COMPLETED)
+    order.refresh_from_db()
+    assert order.record.charge.status == Charge.Status.BILLED
+    assert order.record.charge.total == Decimal("300.00") * Decimal("1.5") + Decimal("80.00") * 3
+    assert UsageRecord.objects.get(record=order.record).machine_hours == Decimal("1.50")
     # Nobody else sees the order's samples or results.
     outsider = Client()
     outsider.force_login(world.users["unit_admin_b"])

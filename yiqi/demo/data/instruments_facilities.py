@@ -2,7 +2,7 @@
 
 The builder gives large facilities only to the big universities and institutes, and makes some of a unit's single
 instruments members of its service units and instrument centres. Instrument centres themselves are named after
-the unit's testing centre (see ``builder.py``), so they need no template.
+the unit's testing centre (see ``instruments.py``), so they need no template.
 """
 
 CATALOGUE = """

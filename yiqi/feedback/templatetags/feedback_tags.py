@@ -1,7 +1,7 @@
 """Ratings and complaints on other apps' pages: the instrument page, the unit page and the workspace.
 
 ``{% load feedback_tags %}`` then ``{% instrument_ratings instrument %}``, ``{% unit_ratings unit %}``,
-``{% feedback_workspace %}``.
+``{% feedback_workspace %}``. What to show comes from ``services.presenters``; these only render it.
 """
 
 from django import template
@@ -12,49 +12,38 @@ from yiqi.accounts.access import access_for
 from yiqi.feedback import services
 from yiqi.feedback.forms import ReplyForm
 from yiqi.feedback.models import Rating
-from yiqi.registry import scoping
 
 register = template.Library()
-
-LATEST = 10
 
 
 @register.filter
 def stars(score) -> str:
     """4 → ★★★★☆, read out as "4 星" by screen readers."""
-    if score in (None, ""):
+    counts = services.star_counts(score)
+    if counts is None:
         return ""
-    filled = max(0, min(5, round(float(score))))
+    filled, empty = counts
     return format_html(
         '<span class="text-warning text-nowrap" role="img" aria-label="{}">{}<span class="text-body-tertiary">{}</span></span>',
         _("%(score)s 星") % {"score": score},
         "★" * filled,
-        "☆" * (5 - filled),
+        "☆" * empty,
     )
 
 
 @register.filter
 def rater(rating: Rating) -> str:
-    """ "张** · 企业": masked name and organisation kind, never the whole identity."""
-    kind = rating.get_rater_kind_display()
-    return f"{services.mask_name(rating.user)} · {kind}" if kind else services.mask_name(rating.user)
+    return services.rater_label(rating)
 
 
-def _access(context):
-    return access_for(getattr(context.get("request"), "user", None))
+def _user(context):
+    return getattr(context.get("request"), "user", None)
 
 
-def _ratings_context(context, access, ratings, **extra) -> dict:
-    """Ratings limited to instruments the viewer may see: the unit page is public, its drafts are not."""
+def _with_reply_form(context, panel: dict, **extra) -> dict:
     request = context.get("request")
-    summary = services.summarize(ratings)
-    latest = list(ratings.select_related("user", "instrument__unit", "replied_by")[:LATEST])
     return {
-        "summary": summary,
-        "rows": [
-            (rating, rating.replied_at is None and scoping.can_manage_service(access, rating.instrument))
-            for rating in latest
-        ],
+        **panel,
         "reply_form": ReplyForm(),
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request else "",
@@ -65,21 +54,18 @@ def _ratings_context(context, access, ratings, **extra) -> dict:
 @register.inclusion_tag("feedback/_instrument_ratings.html", takes_context=True)
 def instrument_ratings(context, instrument):
     """Averages and the latest ratings with the unit's replies, for the instrument page."""
-    access = _access(context)
-    return _ratings_context(context, access, services.public_ratings(access).filter(instrument=instrument))
+    panel = services.instrument_ratings_panel(access_for(_user(context)), instrument)
+    return _with_reply_form(context, panel)
 
 
 @register.inclusion_tag("feedback/_unit_ratings.html", takes_context=True)
 def unit_ratings(context, unit):
     """Averages over all the unit's instruments and the latest ratings, for the unit page."""
-    access = _access(context)
-    return _ratings_context(context, access, services.public_ratings(access).filter(unit=unit), unit=unit)
+    panel = services.unit_ratings_panel(access_for(_user(context)), unit)
+    return _with_reply_form(context, panel, unit=unit)
 
 
 @register.inclusion_tag("feedback/_workspace.html", takes_context=True)
 def feedback_workspace(context):
     """Ratings to give, complaints to handle, replies owed, overdue complaints: whatever concerns the user."""
-    user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return services.workspace_summary(user)
+    return services.workspace_summary(_user(context))

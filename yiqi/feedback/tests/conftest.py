@@ -25,9 +25,10 @@ def chinese_by_default():
 
 
 def completed_booking(instrument, user, *, days_ago=1, **fields):
-    """A finished booking in the past; distinct days keep bookings of one instrument from overlapping."""
+    """The service record of a finished booking in the past; distinct days keep bookings of one instrument from
+    overlapping."""
     starts = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=days_ago)
-    return BookingFactory(
+    booking = BookingFactory(
         instrument=instrument,
         user=user,
         status=BookingStatus.COMPLETED,
@@ -35,10 +36,12 @@ def completed_booking(instrument, user, *, days_ago=1, **fields):
         ends_at=starts + dt.timedelta(hours=2),
         **fields,
     )
+    return booking.record
 
 
 def completed_order(instrument, user, **fields):
-    return TestOrderFactory(instrument=instrument, user=user, status=OrderStatus.COMPLETED, **fields)
+    """The service record of a completed commissioned-testing order."""
+    return TestOrderFactory(instrument=instrument, user=user, status=OrderStatus.COMPLETED, **fields).record
 
 
 @contextmanager
@@ -51,8 +54,8 @@ def local_time(year, month, day, hour=10):
 
 @pytest.fixture
 def served(world):
-    """A published instrument of unit A managed by manager_a, with one completed booking and one completed
-    order of the enterprise's user."""
+    """A published instrument of unit A managed by manager_a, with the service records of one completed booking
+    and one completed order of the enterprise's user."""
     instrument = InstrumentFactory(
         unit=world.unit_a,
         name="场发射扫描电镜",

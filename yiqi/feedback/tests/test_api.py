@@ -25,14 +25,30 @@ def api(user=None) -> APIClient:
 
 def test_rating_through_the_api_once(world, served):
     client = api(world.users["external_user"])
-    response = client.post(RATINGS, {"booking": served["booking"].pk, **GOOD, "comment": "好"}, format="json")
+    response = client.post(
+        RATINGS, {"booking": served["booking"].booking.pk, **GOOD, "comment": "好"}, format="json"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["rater"].endswith("**") and body["rater_kind"] == "enterprise"
     assert body["overall"] == 5 and "user" not in body
-    again = client.post(RATINGS, {"booking": served["booking"].pk, **GOOD}, format="json")
+    again = client.post(RATINGS, {"booking": served["booking"].booking.pk, **GOOD}, format="json")
     assert again.status_code == 400 and "只能评价一次" in str(again.json())
-    assert client.post(RATINGS, {"order": served["order"].pk, **GOOD}, format="json").status_code == 201
+    assert (
+        client.post(RATINGS, {"order": served["order"].test_order.pk, **GOOD}, format="json").status_code
+        == 201
+    )
+    assert {rating.record for rating in Rating.objects.all()} == {served["booking"], served["order"]}
+
+
+def test_rating_a_service_record_by_its_own_id(world, served):
+    client = api(world.users["external_user"])
+    response = client.post(RATINGS, {"record": served["order"].pk, **GOOD}, format="json")
+    assert response.status_code == 201, response.content
+    assert Rating.objects.get().record == served["order"]
+    both = {"record": served["booking"].pk, "booking": served["booking"].booking.pk, **GOOD}
+    assert client.post(RATINGS, both, format="json").status_code == 400
+    assert Rating.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -47,7 +63,7 @@ def test_rating_through_the_api_once(world, served):
 )
 def test_bad_ratings_are_refused_field_by_field(world, served, changes, field):
     response = api(world.users["external_user"]).post(
-        RATINGS, {"booking": served["booking"].pk, **GOOD, **changes}, format="json"
+        RATINGS, {"booking": served["booking"].booking.pk, **GOOD, **changes}, format="json"
     )
     assert response.status_code == 400 and field in response.json(), response.content
     assert not Rating.objects.exists()
@@ -56,10 +72,12 @@ def test_bad_ratings_are_refused_field_by_field(world, served, changes, field):
 def test_nobody_rates_someone_elses_service_or_anonymously(world, served):
     for who in ("unit_admin_a", "platform_admin"):
         response = api(world.users[who]).post(
-            RATINGS, {"booking": served["booking"].pk, **GOOD}, format="json"
+            RATINGS, {"booking": served["booking"].booking.pk, **GOOD}, format="json"
         )
         assert response.status_code == 400 and "不存在" in str(response.json()["booking"])
-    assert api().post(RATINGS, {"booking": served["booking"].pk, **GOOD}, format="json").status_code in (
+    assert api().post(
+        RATINGS, {"booking": served["booking"].booking.pk, **GOOD}, format="json"
+    ).status_code in (
         401,
         403,
     )
@@ -67,9 +85,9 @@ def test_nobody_rates_someone_elses_service_or_anonymously(world, served):
 
 
 def test_public_lists_by_instrument_and_unit_mask_raters(world, served):
-    rating = services.rate(user=world.users["external_user"], booking=served["booking"], **GOOD)
+    rating = services.rate(user=world.users["external_user"], record=served["booking"], **GOOD)
     other = completed_booking(world.published_a, UserFactory(full_name="李四"), days_ago=5)
-    services.rate(user=other.user, booking=other, **GOOD)
+    services.rate(user=other.user, record=other, **GOOD)
     response = api().get(RATINGS, {"instrument": served["instrument"].pk})
     assert response.status_code == 200
     rows = response.json()["results"]
@@ -83,7 +101,7 @@ def test_public_lists_by_instrument_and_unit_mask_raters(world, served):
 
 
 def test_the_unit_replies_once_through_the_api(world, served):
-    rating = services.rate(user=world.users["external_user"], booking=served["booking"], **GOOD)
+    rating = services.rate(user=world.users["external_user"], record=served["booking"], **GOOD)
     url = f"{RATINGS}{rating.pk}/reply/"
     assert api(world.users["unit_admin_b"]).post(url, {"reply": "x"}, format="json").status_code == 403
     response = api(world.users["manager_a"]).post(url, {"reply": "谢谢"}, format="json")
@@ -96,13 +114,18 @@ def test_complaints_through_the_api(world, served):
     client = api(world.users["external_user"])
     response = client.post(
         COMPLAINTS,
-        {"booking": served["booking"].pk, "subject": "预约被无故取消", "description": "……"},
+        {"booking": served["booking"].booking.pk, "subject": "预约被无故取消", "description": "……"},
         format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["number"].startswith("TS") and body["unit"] == world.unit_a.pk and body["status"] == "open"
     assert body["instrument"] == served["instrument"].pk and body["available_actions"] == ["comment"]
+    assert (body["record"], body["booking"], body["order"]) == (
+        served["booking"].pk,
+        served["booking"].booking.pk,
+        None,
+    )
     url = f"{COMPLAINTS}{body['id']}/"
 
     admin = api(world.users["unit_admin_a"])
@@ -119,6 +142,14 @@ def test_complaints_through_the_api(world, served):
         "accept",
         "resolve",
     ]
+    resolved = detail["events"][-1]
+    assert {k: resolved[k] for k in ("action_label", "from_status", "to_status", "comment")} == {
+        "action_label": "办结",
+        "from_status": "in_progress",
+        "to_status": "resolved",
+        "comment": "已重新安排",
+    }
+    assert resolved["actor_name"] == world.users["unit_admin_a"].get_full_name() and resolved["created_at"]
     assert client.post(f"{url}transition/", {"action": "fly"}, format="json").status_code == 400
     assert client.post(f"{url}transition/", {"action": "confirm"}, format="json").json()["status"] == "closed"
 

@@ -56,20 +56,20 @@ def test_a_rating_changes_the_catalogues_ranking_input(world, twins):
     assert search("原子力显微镜").ids[:2] == [first.pk, second.pk], "equal scores: lower id first"
     user = world.users["external_user"]
     booking = completed_booking(second, user)
-    services.rate(user=user, booking=booking, **GOOD)
+    services.rate(user=user, record=booking, **GOOD)
     assert SearchDocument.objects.get(pk=second.pk).quality == 583
     assert IndexChange.objects.filter(instrument_id=second.pk).exists()
     assert search("原子力显微镜").ids[:2] == [second.pk, first.pk]
 
     order = completed_order(first, user)
-    services.rate(user=user, order=order, **{**GOOD, "overall": 1})
+    services.rate(user=user, record=order, **{**GOOD, "overall": 1})
     assert SearchDocument.objects.get(pk=first.pk).quality == 417
     assert search("原子力显微镜").ids[:2] == [second.pk, first.pk]
 
 
 def test_unpublished_instruments_have_no_document_to_update(world):
     order = completed_order(world.draft_b, world.users["external_user"])
-    services.rate(user=world.users["external_user"], order=order, **GOOD)
+    services.rate(user=world.users["external_user"], record=order, **GOOD)
     assert not IndexChange.objects.filter(instrument_id=world.draft_b.pk).exists()
 
 
@@ -81,7 +81,7 @@ def render(source: str, user=None, **context) -> str:
 
 def test_instrument_ratings_show_averages_and_latest_ratings_masked(world, served):
     rater = world.users["external_user"]
-    rating = services.rate(user=rater, booking=served["booking"], **GOOD, comment="出报告很快")
+    rating = services.rate(user=rater, record=served["booking"], **GOOD, comment="出报告很快")
     services.reply(rating, actor=world.users["manager_a"], text="欢迎再来")
     html = render("{% instrument_ratings instrument %}", instrument=served["instrument"])
     assert "5.0" in html and "出报告很快" in html and "欢迎再来" in html
@@ -90,7 +90,7 @@ def test_instrument_ratings_show_averages_and_latest_ratings_masked(world, serve
 
 
 def test_unit_managers_get_a_reply_form_on_the_page(world, served):
-    services.rate(user=world.users["external_user"], booking=served["booking"], **GOOD)
+    services.rate(user=world.users["external_user"], record=served["booking"], **GOOD)
     html = render("{% unit_ratings unit %}", user=world.users["unit_admin_a"], unit=world.unit_a)
     assert 'name="reply"' in html and served["instrument"].name in html
     html = render("{% unit_ratings unit %}", user=world.users["unit_admin_b"], unit=world.unit_a)
@@ -98,12 +98,12 @@ def test_unit_managers_get_a_reply_form_on_the_page(world, served):
 
 
 def test_the_public_unit_page_leaves_out_ratings_of_instruments_it_does_not_show(world, served):
-    services.rate(user=world.users["external_user"], booking=served["booking"], **GOOD, comment="公开仪器")
+    services.rate(user=world.users["external_user"], record=served["booking"], **GOOD, comment="公开仪器")
     withdrawn = InstrumentFactory(
         unit=world.unit_a, name="已撤回的仪器", registration_status=RegistrationStatus.PUBLISHED
     )
     booking = completed_booking(withdrawn, world.users["external_user"], days_ago=3)
-    services.rate(user=world.users["external_user"], booking=booking, **GOOD, comment="撤回前的评价")
+    services.rate(user=world.users["external_user"], record=booking, **GOOD, comment="撤回前的评价")
     withdrawn.registration_status = RegistrationStatus.DRAFT
     withdrawn.save()
 
@@ -120,12 +120,12 @@ def test_no_ratings_yet_says_so(world):
 def test_the_workspace_lists_what_waits_for_each_role(world, served):
     user = world.users["external_user"]
     html = render("{% feedback_workspace %}", user=user)
-    assert "待评价的服务" in html and f"/feedback/rate/booking/{served['booking'].pk}/" in html
-    assert f"/feedback/rate/order/{served['order'].pk}/" in html
-    services.rate(user=user, booking=served["booking"], **GOOD)
+    assert "待评价的服务" in html and f"/feedback/rate/{served['booking'].pk}/" in html
+    assert f"/feedback/rate/{served['order'].pk}/" in html
+    services.rate(user=user, record=served["booking"], **GOOD)
     complaint = services.file_complaint(user=user, unit=world.unit_a, subject="态度差", description="……")
     summary = services.workspace_summary(user)
-    assert summary["to_rate_count"] == 1 and summary["to_rate_bookings"] == []
+    assert summary["to_rate_count"] == 1 and summary["to_rate"] == [served["order"]]
 
     admin = services.workspace_summary(world.users["unit_admin_a"])
     assert (admin["open_complaints"], admin["unreplied_ratings"], admin["overdue_handled"]) == (1, 1, 0)
@@ -154,6 +154,6 @@ def test_averages_from_many_raters(world):
     instrument = InstrumentFactory(unit=world.unit_b, registration_status=RegistrationStatus.PUBLISHED)
     for day in range(1, 4):
         booking = completed_booking(instrument, UserFactory(), days_ago=day)
-        services.rate(user=booking.user, booking=booking, **{**GOOD, "overall": day + 2})
+        services.rate(user=booking.user, record=booking, **{**GOOD, "overall": day + 2})
     html = render("{% instrument_ratings instrument %}", instrument=instrument)
     assert "4.0" in html and "3 条评价" in html

@@ -3,19 +3,17 @@
 import pytest
 from django.urls import reverse
 
-from yiqi.booking.models import BookingStatus
 from yiqi.feedback import services
 from yiqi.feedback.models import Complaint, ComplaintStatus, Rating
+from yiqi.servicerecords.models import ServiceStatus
 
 pytestmark = pytest.mark.django_db
 
 GOOD = {"overall": "5", "timeliness": "4", "attitude": "5", "result_quality": "4", "comment": "很专业"}
 
 
-def rate_url(service):
-    if hasattr(service, "starts_at"):
-        return reverse("feedback:rate_booking", args=[service.pk])
-    return reverse("feedback:rate_order", args=[service.pk])
+def rate_url(record):
+    return reverse("feedback:rate", args=[record.pk])
 
 
 @pytest.mark.parametrize("kind", ["booking", "order"])
@@ -46,11 +44,11 @@ def test_anonymous_visitors_are_sent_to_log_in(world, served, client_for):
 
 def test_a_service_not_completed_says_so(world, served, client_for):
     booking = served["booking"]
-    booking.status = BookingStatus.CONFIRMED
+    booking.status = ServiceStatus.OPEN
     booking.save()
     client = client_for(world.users["external_user"])
     html = client.get(rate_url(booking)).content.decode()
-    assert "该服务尚未完成（当前状态：已确认），完成后才能评价。" in html and 'type="radio"' not in html
+    assert "该服务尚未完成（当前状态：进行中），完成后才能评价。" in html and 'type="radio"' not in html
     html = client.post(rate_url(booking), GOOD).content.decode()
     assert "尚未完成" in html
     assert not Rating.objects.exists()
@@ -76,7 +74,7 @@ def test_control_characters_get_a_message_not_an_error_page(world, served, clien
 def test_the_unit_replies_from_the_rating_list(world, served, client_for):
     rating = services.rate(
         user=world.users["external_user"],
-        booking=served["booking"],
+        record=served["booking"],
         overall=2,
         timeliness=2,
         attitude=2,
@@ -101,7 +99,7 @@ def test_the_unit_replies_from_the_rating_list(world, served, client_for):
 def test_a_reply_never_redirects_off_site(world, served, client_for):
     rating = services.rate(
         user=world.users["external_user"],
-        booking=served["booking"],
+        record=served["booking"],
         overall=5,
         timeliness=5,
         attitude=5,
@@ -200,3 +198,26 @@ def test_the_pages_and_messages_speak_english(world, served, client_for, setting
     assert "Give &quot;Overall&quot; a score from 1 to 5." in html
     html = client.get(reverse("feedback:complaint_create")).content.decode()
     assert "within 10 working days" in html
+
+
+def test_complaining_about_a_rated_service_from_its_rating_page(world, served, client_for):
+    client = client_for(world.users["external_user"])
+    record = served["order"]
+    link = f"{reverse('feedback:complaint_create')}?record={record.pk}"
+    assert link in client.get(rate_url(record)).content.decode()
+    html = client.get(link).content.decode()
+    assert (
+        f'<option value="{record.pk}" selected>{record.reference} {record.instrument.name}</option>' in html
+    )
+    response = client.post(link, {"record": record.pk, "subject": "报告有误", "description": "……"})
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and complaint.record == record and complaint.unit == world.unit_a
+    detail = client.get(reverse("feedback:complaint_detail", args=[complaint.pk])).content.decode()
+    assert f"委托测试 {record.reference}" in detail and "提交投诉" in detail
+
+
+def test_someone_elses_service_cannot_be_named_in_a_complaint(world, served, client_for):
+    client = client_for(world.users["unit_admin_a"])
+    data = {"record": served["booking"].pk, "subject": "a", "description": "b"}
+    html = client.post(reverse("feedback:complaint_create"), data).content.decode()
+    assert "只能关联您本人的预约或委托测试单。" in html and not Complaint.objects.exists()

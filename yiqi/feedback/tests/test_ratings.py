@@ -1,17 +1,22 @@
 """Rating a service: only its user, only after completion, only once; the unit replies once; exact averages."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from yiqi.accounts.tests.factories import UserFactory
 from yiqi.booking.models import BookingStatus
+from yiqi.booking.tests.factories import BookingFactory
 from yiqi.feedback import services
 from yiqi.feedback.models import Rating
 from yiqi.notifications.models import Notification
-from yiqi.orders.models import OrderStatus
+from yiqi.orders.tests.factories import TestOrderFactory
+from yiqi.servicerecords import services as records
+from yiqi.servicerecords.models import ServiceStatus
 
 from .conftest import completed_booking, completed_order
 
@@ -20,9 +25,8 @@ pytestmark = pytest.mark.django_db
 GOOD = {"overall": 5, "timeliness": 4, "attitude": 5, "result_quality": 4}
 
 
-def rate(service, user, **changes):
-    key = "booking" if hasattr(service, "starts_at") else "order"
-    return services.rate(user=user, **{key: service}, **{**GOOD, **changes})
+def rate(record, user, **changes):
+    return services.rate(user=user, record=record, **{**GOOD, **changes})
 
 
 def test_the_user_rates_a_completed_booking_and_the_unit_hears_of_it(world, served):
@@ -38,27 +42,17 @@ def test_the_user_rates_a_completed_booking_and_the_unit_hears_of_it(world, serv
 
 def test_a_completed_order_can_be_rated_too(world, served):
     rating = rate(served["order"], world.users["external_user"], overall=3)
-    assert rating.order == served["order"] and rating.booking is None and rating.overall == 3
+    assert rating.record == served["order"] and rating.overall == 3
 
 
-@pytest.mark.parametrize(
-    "status", [BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.CANCELLED]
-)
-def test_a_booking_not_completed_cannot_be_rated(world, served, status):
-    booking = served["booking"]
-    booking.status = status
-    booking.save()
+@pytest.mark.parametrize("kind", ["booking", "order"])
+@pytest.mark.parametrize("status", [ServiceStatus.OPEN, ServiceStatus.CLOSED])
+def test_a_service_not_completed_cannot_be_rated(world, served, kind, status):
+    record = served[kind]
+    record.status = status
+    record.save()
     with pytest.raises(ValidationError, match="尚未完成"):
-        rate(booking, world.users["external_user"])
-    assert not Rating.objects.exists()
-
-
-def test_an_order_not_completed_cannot_be_rated(world, served):
-    order = served["order"]
-    order.status = OrderStatus.RESULTS_READY
-    order.save()
-    with pytest.raises(ValidationError, match="尚未完成"):
-        rate(order, world.users["external_user"])
+        rate(record, world.users["external_user"])
     assert not Rating.objects.exists()
 
 
@@ -80,7 +74,7 @@ def test_a_service_is_rated_only_once(world, served):
 def test_the_database_itself_refuses_a_second_rating(world, served):
     first = rate(served["booking"], world.users["external_user"])
     duplicate = Rating(
-        booking=served["booking"], instrument=first.instrument, unit=first.unit, user=first.user, **GOOD
+        record=served["booking"], instrument=first.instrument, unit=first.unit, user=first.user, **GOOD
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
@@ -89,7 +83,7 @@ def test_the_database_itself_refuses_a_second_rating(world, served):
 
 def test_the_database_refuses_scores_out_of_range(world, served):
     bad = Rating(
-        booking=served["booking"],
+        record=served["booking"],
         instrument=served["instrument"],
         unit=world.unit_a,
         user=world.users["external_user"],
@@ -121,13 +115,9 @@ def test_an_over_long_comment_is_refused_and_nothing_is_saved(world, served):
     assert rate(served["booking"], world.users["external_user"], comment="好" * 1000).comment == "好" * 1000
 
 
-def test_naming_both_or_neither_service_is_refused(world, served):
+def test_naming_no_service_is_refused(world, served):
     with pytest.raises(ValidationError):
-        services.rate(user=world.users["external_user"], **GOOD)
-    with pytest.raises(ValidationError):
-        services.rate(
-            user=world.users["external_user"], booking=served["booking"], order=served["order"], **GOOD
-        )
+        services.rate(user=world.users["external_user"], record=None, **GOOD)
     assert not Rating.objects.exists()
 
 
@@ -182,7 +172,7 @@ def test_averages_are_exact_to_one_decimal_with_the_spread_of_scores(world, serv
         booking = completed_booking(instrument, UserFactory(), days_ago=day)
         services.rate(
             user=booking.user,
-            booking=booking,
+            record=booking,
             overall=overall,
             timeliness=timeliness,
             attitude=attitude,
@@ -211,7 +201,7 @@ def test_unit_averages_cover_all_its_instruments_and_no_others(world, served):
     rate(served["booking"], user, overall=5)
     rate(served["order"], user, overall=2)
     other = completed_order(world.draft_b, UserFactory())
-    services.rate(user=other.user, order=other, **{**GOOD, "overall": 1})
+    services.rate(user=other.user, record=other, **{**GOOD, "overall": 1})
     summary = services.unit_rating_summary(world.unit_a)
     assert summary.count == 2 and summary.overall == Decimal("3.5")
     assert services.unit_rating_summary(world.unit_b).overall == Decimal("1.0")
@@ -228,3 +218,39 @@ def test_no_ratings_yet(world):
 )
 def test_raters_are_masked(full_name, username, shown):
     assert services.mask_name(UserFactory.build(full_name=full_name, username=username)) == shown
+
+
+# --- asking for ratings, and the rating on a service's page -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "factory, subject",
+    [
+        ("booking", "上机已完成，请评价服务：场发射扫描电镜 "),
+        ("order", "请评价委托测试服务：WT"),
+    ],
+)
+def test_completing_a_service_asks_its_user_for_a_rating(world, served, factory, subject):
+    user = world.users["external_user"]
+    make = BookingFactory if factory == "booking" else TestOrderFactory
+    fields = {"status": BookingStatus.CONFIRMED} if factory == "booking" else {}
+    record = make(instrument=served["instrument"], user=user, **fields).record
+    assert services.service_rating_panel(record, user) is None, "not before it is done"
+    start = timezone.now() - dt.timedelta(hours=3)
+    records.complete(
+        record, actor=world.users["manager_a"], started_at=start, ended_at=start + dt.timedelta(hours=1)
+    )
+    notice = Notification.objects.get(recipient=user, subject__startswith=subject)
+    assert notice.url == f"/feedback/rate/{record.pk}/"
+    panel = services.service_rating_panel(record, user)
+    assert panel.template == "feedback/_service_rating.html" and panel.context == {"rate_url": notice.url}
+    assert services.service_rating_panel(record, world.users["manager_a"]) is None
+
+
+def test_a_rated_service_shows_its_rating_to_whoever_sees_the_page(world, served):
+    rating = rate(served["booking"], world.users["external_user"], comment="很好")
+    services.reply(rating, actor=world.users["manager_a"], text="谢谢")
+    for who in ("external_user", "manager_a"):
+        panel = services.service_rating_panel(served["booking"], world.users[who])
+        assert panel.position == 30
+        assert (panel.context["rating"]["overall"], panel.context["rating"]["reply"]) == (5, "谢谢")

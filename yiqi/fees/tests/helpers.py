@@ -5,13 +5,14 @@ import itertools
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from yiqi.booking.models import Booking, BookingStatus
-from yiqi.booking.tests.factories import BookingFactory
+from django.utils import timezone
+
+from yiqi.core.money import hours_between
 from yiqi.fees import services
 from yiqi.fees.models import Charge, FeeItem
 from yiqi.fees.tests.factories import FeeItemFactory
-from yiqi.orders.models import OrderStatus
-from yiqi.orders.tests.factories import TestOrderFactory
+from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
+from yiqi.servicerecords.tests.factories import ServiceRecordFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _days = itertools.count()
@@ -39,24 +40,38 @@ def priced(instrument):
     ]  # fmt: skip
 
 
-def booking(instrument, user, *, organization=None, minutes=120, samples=0, **fields) -> Booking:
-    """A completed booking on a day of its own (bookings of one instrument never overlap)."""
+def service(instrument, user, *, organization=None, minutes=120, samples=0, **fields) -> ServiceRecord:
+    """An open self-operation record: ``minutes`` booked on a day of its own."""
     start = local(2026, 1, 5, 9) + dt.timedelta(days=next(_days))
-    return BookingFactory(
+    return ServiceRecordFactory(
         instrument=instrument,
         user=user,
         user_organization=organization,
-        status=fields.pop("status", BookingStatus.COMPLETED),
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=minutes),
+        reference=f"{start:%Y-%m-%d %H:%M}",
+        planned_hours=hours_between(start, start + dt.timedelta(minutes=minutes)),
         sample_count=samples,
         **fields,
     )
 
 
-def bill(service, *, at: dt.datetime | None = None) -> Charge:
-    """The service's bill, issued at ``at`` if given."""
-    charge = services.bill_booking(service) if isinstance(service, Booking) else services.bill_order(service)
+def deliver(record: ServiceRecord, *, hours=None) -> ServiceRecord:
+    """Mark the record completed as ``servicerecords.services.complete`` would, without its signals: ``hours`` of
+    actual service (the planned hours if not given)."""
+    hours = Decimal(hours) if hours is not None else record.planned_hours
+    record.status = ServiceStatus.COMPLETED
+    record.started_at = local(2026, 1, 5, 9)
+    record.ended_at = record.started_at + dt.timedelta(seconds=int(hours * 3600))
+    record.hours = hours
+    record.completed_at = timezone.now()
+    record.save()
+    return record
+
+
+def bill(record: ServiceRecord, *, at: dt.datetime | None = None, hours=None) -> Charge:
+    """The record's bill (delivered as planned unless ``hours`` says otherwise), issued at ``at`` if given."""
+    if record.status != ServiceStatus.COMPLETED:
+        deliver(record, hours=hours)
+    charge = services.bill(record)
     if at is not None:
         Charge.objects.filter(pk=charge.pk).update(billed_at=at)
         charge.refresh_from_db()
@@ -64,16 +79,17 @@ def bill(service, *, at: dt.datetime | None = None) -> Charge:
 
 
 def billed(instrument, user, *, organization=None, minutes=120, samples=0, at=None) -> Charge:
-    return bill(booking(instrument, user, organization=organization, minutes=minutes, samples=samples), at=at)
+    record = service(instrument, user, organization=organization, minutes=minutes, samples=samples)
+    return bill(record, at=at)
 
 
 def billed_order(instrument, user, *, organization=None, hours="1.50", samples=3, at=None) -> Charge:
-    order = TestOrderFactory(
+    record = ServiceRecordFactory(
+        kind=ServiceKind.COMMISSIONED_TESTING,
         instrument=instrument,
         user=user,
         user_organization=organization,
-        status=OrderStatus.COMPLETED,
+        planned_hours=Decimal("0"),
         sample_count=samples,
-        machine_hours=Decimal(hours),
     )
-    return bill(order, at=at)
+    return bill(record, hours=hours, at=at)

@@ -10,12 +10,12 @@ from django.utils import timezone
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import user_with_role
-from yiqi.booking.models import BookingStatus
+from yiqi.core.models import AuditEvent
 from yiqi.fees import services
-from yiqi.fees.models import Charge, ChargeAdjustment, ChargeEvent
+from yiqi.fees.models import Charge, ChargeAdjustment
 from yiqi.notifications.models import Notification
 
-from .helpers import billed, booking, priced
+from .helpers import billed, priced, service
 
 
 @pytest.fixture
@@ -26,7 +26,16 @@ def charge(world):
 
 def state(charge):
     charge.refresh_from_db()
-    return charge.status, charge.total, charge.adjustments.count(), charge.events.count()
+    return (
+        charge.status,
+        charge.total,
+        charge.adjustments.count(),
+        AuditEvent.objects.for_object(charge).count(),
+    )
+
+
+def actions(obj, machine=services.CHARGES) -> list[str]:
+    return [row["action"] for row in machine.history(obj)]
 
 
 class TestAdjustments:
@@ -54,9 +63,16 @@ class TestAdjustments:
         assert charge.total == Decimal("600.00")
         assert Notification.objects.filter(recipient=payer, subject__contains="费用已调整").exists()
         assert Notification.objects.filter(recipient=tech, subject__contains="已批准").exists()
-        assert list(charge.events.values_list("action", flat=True))[-2:] == [
-            ChargeEvent.Action.ADJUSTMENT_REQUESTED, ChargeEvent.Action.ADJUSTMENT_APPROVED
+        trail = services.history(charge)
+        assert [(row["action"], row["data"]["total"]) for row in trail][-2:] == [
+            ("adjustment_requested", "666.66"), ("adjustment_approved", "600.00")
         ]  # fmt: skip
+        assert [row["action_label"] for row in trail][-2:] == ["申请调整", "批准调整"]
+        assert trail[-2]["comment"] == "-66.66 · 设备故障，减免一成"
+        # The adjustment keeps its own trail: asked for, then decided.
+        adjustment.refresh_from_db()
+        assert actions(adjustment, services.ADJUSTMENTS) == ["create", "approve"]
+        assert (adjustment.decided_by, adjustment.status) == (admin, ChargeAdjustment.Status.APPROVED)
 
     def test_an_extra_charge_is_positive(self, world, charge):
         adjustment = services.request_adjustment(
@@ -79,6 +95,7 @@ class TestAdjustments:
         adjustment.refresh_from_db()
         charge.refresh_from_db()
         assert (adjustment.status, charge.total) == (ChargeAdjustment.Status.REJECTED, Decimal("666.66"))
+        assert adjustment.decision_comment == "无依据" and actions(charge)[-1] == "adjustment_rejected"
         assert services.recompute_total(charge) == Decimal("666.66")
         with pytest.raises(ValidationError, match="已经审批过"):
             services.decide_adjustment(adjustment, actor=world.users["unit_admin_a"], approve=True)
@@ -155,15 +172,13 @@ class TestAdjustments:
 
     def test_quoted_void_and_paid_charges_are_not_adjusted(self, world, charge):
         tech = world.users["technician_a"]
-        quoted = services.quote_booking(
-            booking(world.published_a, world.users["external_user"], status=BookingStatus.CONFIRMED)
-        )
+        quoted = services.quote(service(world.published_a, world.users["external_user"]))
         with pytest.raises(ValidationError, match="尚未出账单"):
             services.request_adjustment(quoted, actor=tech, amount="-1", reason="x")
         services.record_payment(charge, actor=tech, reference="INV-1", paid_on=timezone.localdate())
         with pytest.raises(ValidationError, match="已缴清"):
             services.request_adjustment(charge, actor=tech, amount="-1", reason="x")
-        services.void(quoted)
+        services.void_for(quoted.record)
         with pytest.raises(ValidationError, match="已作废"):
             services.request_adjustment(quoted, actor=tech, amount="-1", reason="x")
         assert not ChargeAdjustment.objects.exists()
@@ -181,7 +196,12 @@ class TestPayment:
             today,
         )
         assert paid.payment_recorded_by == world.users["technician_a"] and paid.paid_at is not None
-        assert paid.events.last().action == ChargeEvent.Action.PAID
+        last = services.history(paid)[-1]
+        assert (last["action"], last["actor"], last["comment"]) == (
+            "paid",
+            world.users["technician_a"],
+            "转账 2026110012",
+        )
         assert Notification.objects.filter(
             recipient=world.users["external_user"], subject__contains="已收到您的缴费"
         ).exists()
@@ -247,9 +267,7 @@ class TestPayment:
         assert charge.status == Charge.Status.BILLED
 
     def test_a_quote_is_not_paid(self, world, charge):
-        quoted = services.quote_booking(
-            booking(world.published_a, world.users["external_user"], status=BookingStatus.CONFIRMED)
-        )
+        quoted = services.quote(service(world.published_a, world.users["external_user"]))
         with pytest.raises(ValidationError, match="尚未出账单"):
             services.record_payment(
                 quoted, actor=world.users["technician_a"], reference="A-1", paid_on=timezone.localdate()

@@ -5,14 +5,18 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from yiqi.booking.models import BookingStatus
+from yiqi.core.money import to_fen
 from yiqi.fees import services
-from yiqi.fees.models import Charge, ChargeEvent, ChargeLine, FeeItem, UserCategory
+from yiqi.fees.models import Charge, ChargeLine, FeeItem, UserCategory
 from yiqi.fees.tests.factories import FeeItemFactory
 from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import OrganizationFactory
 
-from .helpers import bill, billed, billed_order, booking, priced
+from .helpers import bill, billed, billed_order, priced, service
+
+
+def actions(charge) -> list[str]:
+    return [row["action"] for row in services.history(charge)]
 
 
 @pytest.fixture
@@ -67,9 +71,9 @@ class TestArithmetic:
         assert charge.total == Decimal("0.06")
 
     def test_exactly_half_a_fen_goes_up_not_to_even(self):
-        assert services.to_fen(Decimal("0.825")) == Decimal("0.83")
-        assert services.to_fen(Decimal("0.835")) == Decimal("0.84")
-        assert services.to_fen(Decimal("-0.825")) == Decimal("-0.83")
+        assert to_fen(Decimal("0.825")) == Decimal("0.83")
+        assert to_fen(Decimal("0.835")) == Decimal("0.84")
+        assert to_fen(Decimal("-0.825")) == Decimal("-0.83")
 
     def test_an_order_is_priced_on_machine_hours_samples_and_one_item(self, world, instrument):
         charge = billed_order(instrument, world.users["external_user"], hours="1.33", samples=7)
@@ -80,43 +84,57 @@ class TestArithmetic:
         assert charge.total == Decimal("649.78")
 
     def test_the_quote_comes_before_the_bill_and_the_bill_uses_the_actual_time(self, world, instrument):
-        service = booking(
-            instrument, world.users["external_user"], minutes=120, status=BookingStatus.CONFIRMED
-        )
-        quote = services.quote_booking(service)
+        record = service(instrument, world.users["external_user"], minutes=120)
+        quote = services.quote(record)
         assert (quote.status, quote.quoted_total, quote.total) == (
             Charge.Status.QUOTED,
             Decimal("666.66"),
             Decimal("666.66"),
         )
-        service.actual_start = service.starts_at
-        service.actual_end = service.starts_at + (service.ends_at - service.starts_at) / 2
-        charge = bill(service)
+        charge = bill(record, hours="1.00")
         assert charge.pk == quote.pk
         assert (charge.quoted_total, charge.total) == (Decimal("666.66"), Decimal("333.33"))
         # The quote stays on record beside the bill.
         assert charge.lines.filter(stage=ChargeLine.Stage.QUOTE).count() == 2
-        assert list(charge.events.values_list("action", flat=True)) == [
-            ChargeEvent.Action.QUOTED, ChargeEvent.Action.BILLED
-        ]  # fmt: skip
+        trail = services.history(charge)
+        assert [(row["action"], row["to_state"], row["data"]) for row in trail] == [
+            ("quoted", Charge.Status.QUOTED, {"total": "666.66"}),
+            ("billed", Charge.Status.BILLED, {"total": "333.33"}),
+        ]
+        assert [row["action_label"] for row in trail] == ["报价", "出账单"]
+
+    def test_a_changed_plan_is_quoted_again(self, world, instrument):
+        record = service(instrument, world.users["external_user"], minutes=120)
+        services.quote(record)
+        record.planned_hours = Decimal("1.00")
+        charge = services.quote(record)
+        assert (charge.quoted_total, charge.total) == (Decimal("333.33"), Decimal("333.33"))
+        assert charge.lines.count() == 2 and actions(charge) == ["quoted", "quoted"]
 
     def test_a_billed_charge_is_not_quoted_again_and_a_paid_one_not_billed_again(self, world, instrument):
         charge = billed(instrument, world.users["external_user"])
-        with pytest.raises(ValidationError, match="不能重新报价"):
-            services.quote_booking(charge.booking)
+        with pytest.raises(ValidationError, match="不能报价"):
+            services.quote(charge.record)
         Charge.objects.filter(pk=charge.pk).update(status=Charge.Status.PAID)
-        with pytest.raises(ValidationError, match="不能重新结算"):
-            services.bill_booking(charge.booking)
+        with pytest.raises(ValidationError, match="不能出账单"):
+            services.bill(charge.record)
         charge.refresh_from_db()
         assert charge.status == Charge.Status.PAID and charge.total == Decimal("666.66")
+        assert actions(charge) == ["billed"]
 
     def test_voiding_keeps_paid_money_on_record(self, world, instrument):
         open_charge = billed(instrument, world.users["external_user"])
-        assert services.void(open_charge).total == Decimal("0.00")
-        assert open_charge.events.last().action == ChargeEvent.Action.VOIDED
+        assert services.void_for(open_charge.record).total == Decimal("0.00")
+        assert actions(open_charge)[-1] == "voided"
         paid = billed(instrument, world.users["external_user"])
         Charge.objects.filter(pk=paid.pk).update(status=Charge.Status.PAID)
-        assert services.void(paid).status == Charge.Status.PAID
+        assert services.void_for(paid.record).status == Charge.Status.PAID
+        assert actions(paid) == ["billed"]
+
+    def test_a_record_never_priced_has_nothing_to_void(self, world, instrument):
+        record = service(instrument, world.users["external_user"])
+        assert services.void_for(record) is None
+        assert not Charge.objects.exists()
 
 
 class TestEstimate:
@@ -193,9 +211,7 @@ class TestSchedule:
     def test_changing_or_withdrawing_a_price_leaves_existing_quotes_and_bills_alone(self, world, instrument):
         admin = world.users["unit_admin_a"]
         hourly = FeeItem.objects.get(instrument=instrument, name="机时费")
-        quoted = services.quote_booking(
-            booking(instrument, world.users["external_user"], status=BookingStatus.CONFIRMED)
-        )
+        quoted = services.quote(service(instrument, world.users["external_user"]))
         charge = billed(instrument, world.users["external_user"])
         snapshot = [
             (c.quoted_total, c.total, list(c.lines.values_list("unit_price", "amount")))

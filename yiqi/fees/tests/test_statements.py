@@ -12,14 +12,13 @@ from openpyxl import load_workbook
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import UserFactory, user_with_role
-from yiqi.booking.models import BookingStatus
 from yiqi.fees import services, statements
 from yiqi.fees.models import Charge
 from yiqi.organizations.tests.factories import OrganizationFactory
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 
-from .helpers import billed, billed_order, booking, local, priced
+from .helpers import billed, billed_order, local, priced, service
 
 NOV = local(2026, 11, 12, 10)
 
@@ -65,10 +64,8 @@ class Scene:
         services.decide_adjustment(rejected, actor=self.admin_a, approve=False, comment="无依据")
         services.record_payment(second, actor=tech, reference="=HYPERLINK(1)", paid_on="2026-11-20")
         # Not on the November statement of unit A:
-        self.voided = services.void(billed(a, self.enterprise_user, organization=ent, at=NOV))
-        self.quoted = services.quote_booking(
-            booking(a, self.enterprise_user, organization=ent, status=BookingStatus.CONFIRMED)
-        )
+        self.voided = services.void_for(billed(a, self.enterprise_user, organization=ent, at=NOV).record)
+        self.quoted = services.quote(service(a, self.enterprise_user, organization=ent))
         self.october = billed(a, self.enterprise_user, organization=ent, at=local(2026, 10, 31, 23, 59))
         self.december = billed(s, self.individual, at=local(2026, 12, 1, 0, 0))
         self.november_b = billed(

@@ -2,10 +2,11 @@
 
 import django.core.validators
 import django.db.models.deletion
-import yiqi.core.storage
-import yiqi.orders.models
 from django.conf import settings
 from django.db import migrations, models
+
+import yiqi.core.storage
+import yiqi.orders.models
 
 
 class Migration(migrations.Migration):

@@ -20,11 +20,15 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 
 
+OFFICE_MAIN_PARTS = {"xl/": "xl/workbook.xml", "word/": "word/document.xml"}
+
+
 def office_file(part: str) -> bytes:
+    """A zip laid out like an Office file whose main part is under ``part`` (any other folder: a plain zip)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(f"{part}document.xml", "<x/>")
+        archive.writestr(OFFICE_MAIN_PARTS.get(part, f"{part}document.xml"), "<x/>")
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from yiqi.core.models import AuditEvent
 from yiqi.fees.models import Charge
 from yiqi.orders.models import OrderResult, TestOrder
 from yiqi.orders.models import OrderStatus as S
@@ -36,7 +37,7 @@ def new_order(world, served, **fields):
     return api(world.users["external_user"]).post("/api/v1/orders/", body, format="json")
 
 
-def test_request_to_downloaded_results_through_the_api(world, served, questions):
+def test_request_to_accepted_results_through_the_api(world, served, questions):
     user, manager = api(world.users["external_user"]), api(world.users["manager_a"])
     response = new_order(world, served, answers={"coating": "喷金"}, return_samples=True)
     assert response.status_code == 201, response.content
@@ -81,11 +82,32 @@ def test_request_to_downloaded_results_through_the_api(world, served, questions)
     [first, second] = detail["results"]
     download = user.get(first["download_url"])
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    suffixed = user.get(first["download_url"].rstrip("/") + ".json")  # the route's format-suffix twin
+    assert suffixed.status_code == 200 and b"".join(suffixed.streaming_content) == PDF
+    assert user.get(url).json()["status"] == "results_ready"  # a download completes nothing
+    assert step(user, "accept")["status"] == "completed"
     finished = user.get(url).json()
-    assert finished["status"] == "completed"
     assert finished["charge"]["status"] == "billed" and finished["charge"]["total"] == "1000.00"
-    assert UsageRecord.objects.get(order_id=order["id"]).machine_hours == Decimal("3.00")
-    assert [e["to_status"] for e in finished["events"]][-1] == "completed"
+    record = TestOrder.objects.get(pk=order["id"]).record
+    assert UsageRecord.objects.get(record=record).machine_hours == Decimal("3.00")
+    events = finished["events"]
+    assert set(events[-1]) == {
+        "id",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_name",
+        "comment",
+        "created_at",
+    }
+    assert [(e["from_status"], e["to_status"]) for e in events][:2] == [
+        ("", "submitted"),
+        ("submitted", "quoted"),
+    ]
+    assert (
+        events[-1]["to_status"] == "completed"
+        and events[-1]["actor_name"] == world.users["external_user"].get_full_name()
+    )
 
 
 def test_refusals_come_back_as_field_errors(world, served, questions):
@@ -117,7 +139,7 @@ def test_wrong_steps_and_wrong_people(world, order):
         == 403
     )
     order.refresh_from_db()
-    assert order.status == S.SUBMITTED and order.events.count() == 1
+    assert order.status == S.SUBMITTED and AuditEvent.objects.for_object(order).count() == 1
 
 
 def test_malformed_times_are_refused(world, order):
@@ -143,7 +165,7 @@ def test_a_wrong_file_through_the_api_saves_nothing(world, order, settings):
     )
     assert response.status_code == 400 and "坏.pdf" in response.json()["files"][0]
     assert not OrderResult.objects.exists()
-    settings.ORDER_RESULT_MAX_BYTES = 10
+    settings.YIQI_RESULT_MAX_BYTES = 10
     response = api(world.users["manager_a"]).post(
         f"/api/v1/orders/{order.pk}/results/", {"files": [upload("好.pdf", PDF)]}, format="multipart"
     )
@@ -187,4 +209,69 @@ def test_bad_quotes_through_the_api(world, order, amount):
         f"/api/v1/orders/{order.pk}/transition/", {"action": "quote", "hours": amount}, format="json"
     )
     assert response.status_code == 400 and "hours" in response.json()
-    assert not Charge.objects.filter(order=order).exists()
+    assert not Charge.objects.filter(record=order.record).exists()
+
+
+def make_orders(world, served, count: int) -> None:
+    """``count`` orders in every stage of service, each with events, a results file and an assigned technician."""
+    from .factories import TestOrderFactory
+
+    stages = [S.SUBMITTED, S.QUOTED, S.TESTING, S.RESULTS_READY, S.COMPLETED]
+    for index in range(count):
+        order = TestOrderFactory(
+            instrument=served,
+            user=world.users["external_user"],
+            user_organization=world.enterprise,
+            status=stages[index % len(stages)],
+        )
+        order.assigned_staff.add(world.users["technician_a"])
+        AuditEvent.record(order, "create", actor=world.users["manager_a"], to_state=order.status)
+        OrderResult.objects.create(
+            order=order, file=f"order-results/{order.pk}/r.pdf", original_name="r.pdf", size=1
+        )
+
+
+@pytest.mark.parametrize(
+    "reader", ["external_user", "manager_a", "technician_a", "unit_admin_a", "platform_admin"]
+)
+def test_the_order_list_asks_the_same_number_of_queries_for_3n_orders(world, served, reader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(world.users[reader])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/orders/").status_code == 200
+        return len(captured)
+
+    make_orders(world, served, 2)
+    queries()  # the first request also fills per-process caches
+    few = queries()
+    make_orders(world, served, 4)
+    assert len(client.get("/api/v1/orders/").json()["results"]) == 6
+    assert queries() == few
+
+
+def test_the_order_form_fields_list_asks_the_same_number_of_queries_for_3n_fields(world, served):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yiqi.orders.models import OrderFormField
+
+    def add_fields(start: int, count: int) -> None:
+        for position in range(start, start + count):
+            OrderFormField.objects.create(
+                instrument=served, key=f"q{position}", label=f"问题{position}", position=position
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = APIClient().get(f"/api/v1/instruments/{served.pk}/order-fields/")
+            assert response.status_code == 200
+        return len(captured), len(response.json())
+
+    add_fields(0, 2)
+    few, shown = queries()
+    add_fields(2, 4)
+    assert queries() == (few, shown * 3)

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from yiqi.core.models import AuditEvent
 from yiqi.orders import services
-from yiqi.orders.models import OrderEvent, OrderResult
+from yiqi.orders.models import OrderResult
 
 from .conftest import EXE, PDF, PNG, advance, office_file, upload
 
@@ -69,17 +70,12 @@ def test_wrong_or_disguised_types_are_refused_and_nothing_is_saved(
 
 
 def test_a_file_over_the_limit_is_refused(world, testing, settings):
-    settings.ORDER_RESULT_MAX_BYTES = 1024
+    settings.YIQI_RESULT_MAX_BYTES = 1024
     big = upload("报告.pdf", PDF + b"0" * 1024)
     with pytest.raises(ValidationError) as refused:
         services.add_results(testing, [big], actor=world.users["manager_a"])
     assert "过大" in refused.value.messages[0] and "上限 1.0\xa0KB" in refused.value.messages[0]
     assert not OrderResult.objects.exists() and stored_files(settings) == []
-
-
-def test_the_default_limit_is_50_megabytes(settings):
-    del settings.ORDER_RESULT_MAX_BYTES
-    assert services.result_max_bytes() == 50 * 1024 * 1024
 
 
 def test_the_upload_form_shows_the_error_on_the_field(world, testing, client_for, settings):
@@ -100,7 +96,11 @@ def test_several_files_at_once_from_the_page(world, testing, client_for):
     )
     assert response.status_code == 302
     assert sorted(OrderResult.objects.values_list("original_name", flat=True)) == ["a.pdf", "b.png"]
-    assert OrderEvent.objects.filter(order=testing, comment__contains="a.pdf").exists()
+    assert (
+        AuditEvent.objects.for_object(testing)
+        .filter(action="add_results", comment__contains="a.pdf")
+        .exists()
+    )
 
 
 def test_results_are_uploaded_only_while_testing_and_by_those_serving(world, order):

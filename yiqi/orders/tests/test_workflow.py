@@ -1,4 +1,4 @@
-"""An order from request to downloaded results, and every step that is not allowed."""
+"""An order from request to accepted results, and every step that is not allowed."""
 
 import threading
 from datetime import timedelta
@@ -11,7 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from yiqi.core.models import DailySequence
+from yiqi.core.models import AuditEvent, DailySequence
 from yiqi.fees.models import Charge, ChargeLine
 from yiqi.notifications.models import Notification
 from yiqi.orders import services
@@ -22,7 +22,11 @@ from yiqi.usage.models import UsageRecord
 from .conftest import PDF, advance, submit, upload
 
 
-def test_request_to_downloaded_results_in_the_browser(world, served, client_for):
+def trail(order):
+    return AuditEvent.objects.for_object(order)
+
+
+def test_request_to_accepted_results_in_the_browser(world, served, client_for):
     user, manager, tech = world.users["external_user"], world.users["manager_a"], world.users["technician_a"]
     client = client_for(user)
     response = client.post(
@@ -48,7 +52,7 @@ def test_request_to_downloaded_results_in_the_browser(world, served, client_for)
     order.refresh_from_db()
     assert order.status == S.QUOTED and order.estimated_hours == Decimal("2.00")
     # 2 h × 300 + 3 samples × 50, the enterprise rate.
-    assert order.charge.quoted_total == Decimal("750.00")
+    assert order.record.charge.quoted_total == Decimal("750.00")
     assert "750.00" in client_for(user).get(detail).content.decode()
 
     client_for(user).post(action, {"action": "confirm"})
@@ -79,18 +83,21 @@ def test_request_to_downloaded_results_in_the_browser(world, served, client_for)
     )
     order.refresh_from_db()
     result.refresh_from_db()
-    assert order.status == S.COMPLETED and result.downloaded_at is not None
+    assert order.status == S.RESULTS_READY and result.downloaded_at is not None
+    client_for(user).post(action, {"action": "accept"})
+    order.refresh_from_db()
+    assert order.status == S.COMPLETED
 
-    charge = Charge.objects.get(order=order)
+    charge = Charge.objects.get(record=order.record)
     assert charge.status == Charge.Status.BILLED
     bill = {line.description: line.amount for line in charge.lines.filter(stage=ChargeLine.Stage.BILL)}
     assert bill == {"机时费": Decimal("450.00"), "制样费": Decimal("150.00")}
     assert charge.total == Decimal("600.00")
-    record = UsageRecord.objects.get(order=order)
+    record = UsageRecord.objects.get(record=order.record)
     assert record.machine_hours == Decimal("1.50") and record.sample_count == 3 and record.is_external
     assert record.fee == Decimal("600.00") and record.user_organization == world.enterprise
 
-    assert [(e.from_status, e.to_status) for e in order.events.exclude(from_status=F("to_status"))] == [
+    assert [(e.from_state, e.to_state) for e in trail(order).exclude(from_state=F("to_state"))] == [
         ("", S.SUBMITTED),
         (S.SUBMITTED, S.QUOTED),
         (S.QUOTED, S.CONFIRMED),
@@ -99,15 +106,17 @@ def test_request_to_downloaded_results_in_the_browser(world, served, client_for)
         (S.TESTING, S.RESULTS_READY),
         (S.RESULTS_READY, S.COMPLETED),
     ]
-    rating = Notification.objects.get(recipient=user, url=f"/feedback/rate/order/{order.pk}/")
-    assert order.number in rating.subject
+    assert Notification.objects.filter(recipient=user, url=f"/feedback/rate/{order.record_id}/").exists()
+    # The page shows the bill and the way to rate, as the layers above present them.
+    page = client_for(user).get(detail).content.decode()
+    assert "600.00" in page and reverse("feedback:rate", args=[order.record_id]) in page
 
 
 def test_every_transition_writes_who_did_what(world, order):
     order = advance(world, order, "quoted")
-    event = order.events.get(to_status=S.QUOTED)
+    event = trail(order).get(to_state=S.QUOTED)
     assert event.actor == world.users["manager_a"] and event.comment == "约两小时"
-    assert event.from_status == S.SUBMITTED
+    assert event.from_state == S.SUBMITTED and event.action == "quote"
 
 
 def test_each_side_hears_of_the_others_steps(world, order):
@@ -149,12 +158,12 @@ ILLEGAL = [
 def test_steps_out_of_order_are_refused_and_change_nothing(world, order, stage, action, actor):
     if stage != "submitted":
         order = advance(world, order, stage)
-    events = order.events.count()
+    events = trail(order).count()
     with pytest.raises(ValidationError) as refused:
         services.transition(order, action, actor=world.users[actor], comment="x", hours=1, machine_hours=1)
     assert "action" in refused.value.message_dict
     order.refresh_from_db()
-    assert order.status == stage and order.events.count() == events
+    assert order.status == stage and trail(order).count() == events
 
 
 WRONG_SIDE = [
@@ -190,11 +199,12 @@ def test_cancelling_twice_is_refused(world, order):
     order = advance(world, order, "confirmed")
     user = world.users["external_user"]
     order = services.cancel(order, actor=user, reason="项目取消")
-    assert order.status == S.CANCELLED and Charge.objects.get(order=order).status == Charge.Status.VOID
-    assert Charge.objects.get(order=order).total == Decimal("0.00")
+    charge = Charge.objects.get(record=order.record)
+    assert order.status == S.CANCELLED and charge.status == Charge.Status.VOID
+    assert charge.total == Decimal("0.00")
     with pytest.raises(ValidationError):
         services.cancel(order, actor=user)
-    assert order.events.filter(to_status=S.CANCELLED).count() == 1
+    assert trail(order).filter(to_state=S.CANCELLED).count() == 1
 
 
 def test_the_unit_rejects_only_with_a_reason(world, order):
@@ -211,8 +221,9 @@ def test_a_quote_can_be_revised_until_the_user_confirms(world, order):
     manager = world.users["manager_a"]
     order = services.quote(order, actor=manager, hours=Decimal("2"))
     order = services.quote(order, actor=manager, hours=Decimal("4"))
-    assert Charge.objects.get(order=order).quoted_total == Decimal("1350.00")
-    assert Charge.objects.get(order=order).lines.filter(stage=ChargeLine.Stage.QUOTE).count() == 2
+    charge = Charge.objects.get(record=order.record)
+    assert charge.quoted_total == Decimal("1350.00")
+    assert charge.lines.filter(stage=ChargeLine.Stage.QUOTE).count() == 2
 
 
 @pytest.mark.parametrize("hours", [None, "", "-1", "abc", "10001"])
@@ -221,7 +232,7 @@ def test_a_quote_needs_sensible_hours(world, order, hours):
         services.quote(order, actor=world.users["manager_a"], hours=hours)
     assert "hours" in refused.value.message_dict
     order.refresh_from_db()
-    assert order.status == S.SUBMITTED and not Charge.objects.filter(order=order).exists()
+    assert order.status == S.SUBMITTED and not Charge.objects.filter(record=order.record).exists()
 
 
 def test_results_are_published_only_with_a_file_and_the_test_time(world, order):
@@ -253,11 +264,11 @@ def test_staff_close_an_order_whose_user_never_downloads(world, order):
         services.close(order, actor=world.users["manager_a"], comment="")
     order = services.close(order, actor=world.users["manager_a"], comment="结果已当面交付")
     assert order.status == S.COMPLETED
-    assert Charge.objects.get(order=order).status == Charge.Status.BILLED
-    assert UsageRecord.objects.filter(order=order).exists()
+    assert Charge.objects.get(record=order.record).status == Charge.Status.BILLED
+    assert UsageRecord.objects.filter(record=order.record).exists()
     assert Notification.objects.filter(
-        recipient=world.users["external_user"], url__startswith="/feedback/rate/"
-    )
+        recipient=world.users["external_user"], url=f"/feedback/rate/{order.record_id}/"
+    ).exists()
 
 
 def test_the_user_accepts_results_on_the_page(world, order, client_for):
@@ -266,7 +277,26 @@ def test_the_user_accepts_results_on_the_page(world, order, client_for):
         reverse("orders:action", args=[order.pk]), {"action": "accept"}
     )
     order.refresh_from_db()
-    assert order.status == S.COMPLETED and UsageRecord.objects.filter(order=order).exists()
+    assert order.status == S.COMPLETED and UsageRecord.objects.filter(record=order.record).exists()
+    assert trail(order).filter(action="accept", actor=world.users["external_user"]).exists()
+
+
+def test_a_download_is_a_get_and_changes_nothing_but_the_download_time(world, order, client_for):
+    """A link from another site must not complete the order or bill it: completion is an explicit POST."""
+    order = advance(world, order, "results_ready")
+    result = OrderResult.objects.get(order=order)
+    url = reverse("orders:download_result", args=[order.pk, result.pk])
+    for _ in range(2):
+        response = client_for(world.users["external_user"]).get(url)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    order.refresh_from_db()
+    result.refresh_from_db()
+    assert order.status == S.RESULTS_READY and result.downloaded_at is not None
+    assert order.record.status == "open" and not trail(order).filter(to_state=S.COMPLETED).exists()
+    charge = Charge.objects.get(record=order.record)
+    assert charge.status == Charge.Status.QUOTED
+    assert not charge.lines.filter(stage=ChargeLine.Stage.BILL).exists()
+    assert not UsageRecord.objects.filter(record=order.record).exists()
 
 
 def test_staff_downloads_do_not_complete_the_order(world, order, client_for):

@@ -10,13 +10,14 @@ from rest_framework.test import APIClient
 
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import user_with_role
+from yiqi.core.models import AuditEvent
 from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import (
     DeploymentFactory,
     OrganizationFactory,
     SubUnitFactory,
 )
-from yiqi.registry.models import Instrument, RegistrationEvent
+from yiqi.registry.models import Instrument
 from yiqi.registry.models import RegistrationStatus as S
 from yiqi.registry.tests.factories import InstrumentFactory
 
@@ -380,7 +381,7 @@ def test_return_needs_a_comment(unit, actors):
     assert "comment" in response.json()
     instrument.refresh_from_db()
     assert instrument.registration_status == S.SUBMITTED
-    assert not RegistrationEvent.objects.exists()
+    assert not AuditEvent.objects.for_object(instrument).exists()
 
 
 def test_platform_admin_may_return_a_record_awaiting_it(unit, actors):

@@ -10,7 +10,7 @@ from yiqi.accounts.models import Role, RoleAssignment
 from yiqi.organizations.tests.factories import SubUnitFactory
 from yiqi.registry.models import ImportJob, Instrument, RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
-from yiqi.registry.tests.test_spreadsheets import SINGLE, make_xlsx, valid_row
+from yiqi.registry.tests.test_spreadsheets import SINGLE, add_members, make_xlsx, valid_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,6 +97,21 @@ class TestUpload:
         response = upload(client_for(world.users["officer_a"]), world.unit_a, b"\0" * (20 * 1024 * 1024))
         assert response.status_code == 400
         assert "超过上限 10.0\xa0MB" in response.text
+        assert not ImportJob.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("members", "message"),
+        [
+            # Honest sizes, well packed: under the old ratio limit (25 × 10 MB), over the 200 MB in total.
+            ({"xl/worksheets/sheet9.xml": 201 * 2**20}, "工作簿解压后为 201.0\xa0MB，超过上限 200.0\xa0MB"),
+            ({f"xl/media/image{n}.png": 0 for n in range(2000)}, "超过上限 2,000 个"),
+        ],
+    )
+    def test_a_zip_bomb_gets_a_form_error_from_the_zip_directory(self, world, client_for, members, message):
+        content = add_members(make_xlsx({SINGLE: [valid_row()]}), members)
+        response = upload(client_for(world.users["officer_a"]), world.unit_a, content)
+        assert response.status_code == 400
+        assert message in response.text
         assert not ImportJob.objects.exists()
 
 

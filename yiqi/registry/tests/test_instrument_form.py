@@ -161,3 +161,37 @@ def test_attachments_are_checked_by_content_and_size(world, client_for, name, co
     if ok and kind == "photo":
         page = client.get(reverse("registry:instrument_detail", args=[world.draft_a.pk])).content.decode()
         assert '<img class="img-fluid' in page and 'alt="t"' in page
+
+
+@pytest.mark.parametrize(
+    "name, content, kind",
+    [
+        ("page.html", b"%PDF-1.7\n<html>", "document"),  # PDF magic under an HTML name
+        ("logo.svg", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "photo"),  # PNG magic under an SVG name
+        ("report.pdf", b"<!DOCTYPE html><script>alert(1)</script>", "document"),  # HTML named .pdf
+        ("slides.pptx", b"PK\x03\x04" + b"\x00" * 100, "document"),  # any zip passed as a document before
+    ],
+)
+def test_disguised_attachments_are_refused(world, client_for, name, content, kind):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client_for(world.users["officer_a"]).post(
+        reverse("registry:attachment_upload", args=[world.draft_a.pk]),
+        {"kind": kind, "title": "t", "file": SimpleUploadedFile(name, content)},
+    )
+    assert not world.draft_a.attachments.exists()
+
+
+def test_an_attachment_is_stored_under_a_random_name_and_shown_under_its_own(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(world.users["officer_a"])
+    client.post(
+        reverse("registry:attachment_upload", args=[world.draft_a.pk]),
+        {"kind": "document", "file": SimpleUploadedFile("../使用\u202e说明.pdf", b"%PDF-1.7\n" + b"0" * 100)},
+    )
+    attachment = world.draft_a.attachments.get()
+    assert attachment.file.name.startswith("instruments/") and attachment.file.name.endswith(".pdf")
+    assert "说明" not in attachment.file.name and attachment.title == "使用说明.pdf"
+    page = client.get(reverse("registry:instrument_detail", args=[world.draft_a.pk])).content.decode()
+    assert "使用说明.pdf" in page

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from yiqi.accounts.tests.factories import user_with_role
 from yiqi.organizations.tests.factories import OrganizationFactory, SubUnitFactory
 from yiqi.registry import spreadsheets
 from yiqi.registry.models import ImportJob, Instrument, RegistrationStatus
-from yiqi.registry.spreadsheets import COLUMN_BY_FIELD, sheet_columns
+from yiqi.registry.spreadsheets import COLUMN_BY_FIELD, importer, sheet_columns
 from yiqi.registry.tasks import run_import_job
 from yiqi.registry.tests.factories import InstrumentFactory
 
@@ -60,6 +61,17 @@ def make_xlsx(sheets: dict[str, list[dict]], *, hint_row: bool = True, headers: 
             ws.append([row.get(c.field) for c in columns] if columns else list(row.values()))
     out = io.BytesIO()
     wb.save(out)
+    return out.getvalue()
+
+
+def add_members(content: bytes, sizes: dict[str, int]) -> bytes:
+    """The workbook with further members of the given uncompressed sizes (zeros, which pack to almost nothing)."""
+    out = io.BytesIO(content)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, size in sizes.items():
+            with archive.open(name, "w") as member:
+                for start in range(0, size, 2**20):
+                    member.write(bytes(min(2**20, size - start)))
     return out.getvalue()
 
 
@@ -299,7 +311,7 @@ def test_one_bad_row_among_many_writes_nothing(unit, officer):
 
 
 def test_every_bad_row_is_reported_up_to_a_limit(unit, officer, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_STORED_ERRORS", 3)
+    monkeypatch.setattr(importer, "MAX_STORED_ERRORS", 3)
     rows = [valid_row(n, original_value=-1) for n in range(1, 6)]
     job = run(unit, officer, make_xlsx({SINGLE: rows}))
     assert job.status == ImportJob.Status.FAILED
@@ -335,6 +347,20 @@ def test_damaged_file_fails_cleanly(unit, officer):
     assert "无法读取该文件" in the_error(job)["message"]
 
 
+def test_a_zip_bomb_is_refused_before_the_workbook_is_read(unit, officer, monkeypatch):
+    def load_workbook(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(importer, "load_workbook", load_workbook)
+    content = add_members(make_xlsx({SINGLE: [valid_row()]}), {"xl/media/image1.bin": 201 * 2**20})
+    assert len(content) < 2**20  # what was uploaded is small
+
+    error = the_error(run(unit, officer, content))
+
+    assert error["message"].startswith("工作簿解压后为 201.0\xa0MB，超过上限 200.0\xa0MB。")
+    assert not Instrument.objects.exists()
+
+
 def test_uploader_who_lost_the_editor_role(unit, officer):
     RoleAssignment.objects.filter(user=officer).delete()
     job = run(unit, officer, make_xlsx({SINGLE: [valid_row()]}))
@@ -348,7 +374,7 @@ def test_unexpected_error_rolls_everything_back(unit, officer, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(spreadsheets, "bulk_update_with_history", broken)
+    monkeypatch.setattr(importer, "bulk_update_with_history", broken)
     job = run(unit, officer, make_xlsx({SINGLE: [valid_row(1), valid_row(2)]}))  # one update, one new
 
     assert job.status == ImportJob.Status.ERROR

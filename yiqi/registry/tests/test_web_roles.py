@@ -94,16 +94,14 @@ def test_history_is_shown_to_insiders_only(world, client_for, role):
      ("external_user", False), ("anonymous", False)],
 )  # fmt: skip
 def test_unit_credit_code_is_private(world, client_for, role, visible):
-    response = client_for(world.users[role]).get(reverse("organizations:unit_detail", args=[world.unit_a.pk]))
+    response = client_for(world.users[role]).get(reverse("portal:unit_detail", args=[world.unit_a.pk]))
     assert response.status_code == 200
     assert (world.unit_a.credit_code in response.content.decode()) == visible
 
 
 @pytest.mark.parametrize("role", ["platform_admin", "officer_a", "external_user", "anonymous"])
 def test_user_organisations_are_not_public(world, client_for, role):
-    response = client_for(world.users[role]).get(
-        reverse("organizations:unit_detail", args=[world.enterprise.pk])
-    )
+    response = client_for(world.users[role]).get(reverse("portal:unit_detail", args=[world.enterprise.pk]))
     assert response.status_code == (200 if role in ("platform_admin", "external_user") else 404)
 
 

@@ -7,14 +7,15 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from yiqi.accounts.access import access_for
+from yiqi.core.models import AuditEvent
 from yiqi.notifications.models import Notification
 from yiqi.organizations.tests.factories import DeploymentFactory
 from yiqi.registry import services
-from yiqi.registry.models import RegistrationEvent
+from yiqi.registry.models import Instrument, RegistrationAction
 from yiqi.registry.models import RegistrationStatus as S
 from yiqi.registry.tests.factories import InstrumentFactory
 
-A = RegistrationEvent.Action
+A = RegistrationAction
 
 
 def act(world, who, instrument, action, comment=""):
@@ -31,7 +32,7 @@ def test_mandatory_instrument_goes_from_draft_to_published(world, django_capture
     published = act(world, "platform_admin", instrument, A.APPROVE)
     assert published.registration_status == S.PUBLISHED
     assert published.published_at is not None
-    assert [e.action for e in instrument.registration_events.all()] == [A.SUBMIT, A.CONFIRM, A.APPROVE]
+    assert [e.action for e in AuditEvent.objects.for_object(instrument)] == [A.SUBMIT, A.CONFIRM, A.APPROVE]
     assert mail.outbox, "the unit admin is emailed when a record awaits confirmation"
 
 
@@ -76,7 +77,7 @@ def test_authority_returns_with_reasons_and_the_unit_sees_them(world):
     act(world, "unit_admin_a", instrument, A.CONFIRM)
     returned = act(world, "platform_admin", instrument, A.RETURN, comment="技术指标填写不完整")
     assert returned.registration_status == S.RETURNED
-    assert returned.registration_events.last().comment == "技术指标填写不完整"
+    assert AuditEvent.objects.for_object(returned).last().comment == "技术指标填写不完整"
     assert Notification.objects.filter(
         recipient=world.users["officer_a"], subject__contains="已退回"
     ).exists()
@@ -104,7 +105,7 @@ def test_actions_in_the_wrong_state_are_refused_and_change_nothing(world):
         act(world, "platform_admin", world.draft_a, A.APPROVE)
     with pytest.raises(ValidationError):
         act(world, "officer_a", world.published_a, A.SUBMIT)
-    assert not RegistrationEvent.objects.exists()
+    assert not AuditEvent.objects.for_model(Instrument).exists()
 
 
 def test_officer_cannot_confirm_their_own_submission(world):

@@ -70,7 +70,7 @@ class InstrumentDetailView(VisibleInstrumentMixin, DetailView):
             transition_form=TransitionForm(),
             attachment_form=AttachmentForm(),
             attachments=instrument.attachments.all(),
-            events=instrument.registration_events.select_related("actor") if insider else [],
+            events=services.MACHINE.history(instrument) if insider else [],
             history=history_entries(instrument, limit=50) if insider else [],
             is_mandatory=is_mandatory(instrument),
             **summaries.related_instruments(instrument),

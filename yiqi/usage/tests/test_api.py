@@ -4,11 +4,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
+from yiqi.servicerecords.tests.factories import CompletedRecordFactory
+from yiqi.usage import services
 from yiqi.usage.models import UsageRecord
 from yiqi.usage.tests.conftest import pdf
 from yiqi.usage.tests.factories import UsageRecordFactory
@@ -196,3 +200,25 @@ def test_dates_far_outside_the_platforms_years_are_refused_not_crashed(world, pa
         response = client.get(path, params)
         assert response.status_code == 400, (path, response.content)
         assert "2000" in response.content.decode()
+
+
+def served(world, count):
+    for _ in range(count):
+        service = CompletedRecordFactory(instrument=world.published_a, user=world.users["external_user"])
+        services.record_for_service(service, fee=Decimal("10"))
+
+
+def test_records_of_services_name_their_service_in_a_fixed_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    client = api(world.users["unit_admin_a"])
+    served(world, 2)
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(RECORDS).json()
+    served(world, 4)
+    with django_assert_max_num_queries(len(few)):
+        many = client.get(RECORDS).json()
+    assert len(many["results"]) == 3 * len(body["results"]) == 6
+    row = many["results"][0]
+    assert row["source"] == "booking" and row["record"] is not None
+    assert row["booking"] is None and row["order"] is None  # no kind's row behind these bare records

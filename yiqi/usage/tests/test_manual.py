@@ -5,15 +5,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from yiqi.accounts.access import access_for
-from yiqi.booking.models import BookingStatus
-from yiqi.booking.tests.factories import BookingFactory
+from yiqi.core.models import AuditEvent
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
+from yiqi.servicerecords.models import ServiceKind
+from yiqi.servicerecords.tests.factories import CompletedRecordFactory
 from yiqi.usage import services
-from yiqi.usage.models import UsageRecord, UsageRecordEvent
+from yiqi.usage.models import UsageRecord
 from yiqi.usage.tests.conftest import docx, pdf, png, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ def refused(world, recent, field, **overrides) -> list[str]:
     with pytest.raises(ValidationError) as caught:
         manual(world, when=recent, **overrides)
     assert not UsageRecord.objects.exists()
-    assert not UsageRecordEvent.objects.exists()
+    assert not AuditEvent.objects.for_model(UsageRecord).exists()
     return caught.value.message_dict[field]
 
 
@@ -49,7 +51,7 @@ def test_unit_service_staff_record_offline_use(world, recent, role):
     assert record.is_external is False
     assert record.recorded_by == world.users[role]
     assert record.evidence.name.startswith("usage-evidence/")
-    assert [e.action for e in record.events.all()] == [UsageRecordEvent.Action.CREATE]
+    assert [e.action for e in AuditEvent.objects.for_object(record)] == ["create"]
 
 
 def test_the_instrument_manager_records_for_the_instrument_they_manage(world, recent):
@@ -141,23 +143,21 @@ def test_every_problem_is_reported_at_once(world, recent):
     assert not UsageRecord.objects.exists()
 
 
-def completed_booking_usage(world, start, end):
-    booking = BookingFactory(
+def completed_service_usage(world, start, end, kind=ServiceKind.SELF_OPERATION):
+    service = CompletedRecordFactory(
+        kind=kind,
         instrument=world.published_a,
-        status=BookingStatus.COMPLETED,
-        starts_at=start,
-        ends_at=end,
-        actual_start=start,
-        actual_end=end,
+        started_at=start,
+        ended_at=end,
         user=world.users["external_user"],
         user_organization=world.enterprise,
     )
-    return services.record_for_booking(booking, actor=world.users["technician_a"])
+    return services.record_for_service(service, fee=Decimal("100"), actor=world.users["technician_a"])
 
 
 def test_overlapping_a_completed_bookings_usage_is_refused(world, recent):
     start, end = recent
-    completed_booking_usage(world, start + dt.timedelta(hours=1), end + dt.timedelta(hours=1))
+    completed_service_usage(world, start + dt.timedelta(hours=1), end + dt.timedelta(hours=1))
     with pytest.raises(ValidationError) as caught:
         manual(world, when=recent)
     assert "已完成预约" in caught.value.message_dict["started_at"][0]
@@ -166,6 +166,11 @@ def test_overlapping_a_completed_bookings_usage_is_refused(world, recent):
     assert manual(world, when=(end + dt.timedelta(hours=1), end + dt.timedelta(hours=2))).pk
     other = InstrumentFactory(unit=world.unit_a, registration_status=RegistrationStatus.PUBLISHED)
     assert manual(world, when=recent, instrument=other).pk
+
+
+def test_commissioned_testing_at_the_same_time_does_not_block_offline_use(world, recent):
+    completed_service_usage(world, *recent, kind=ServiceKind.COMMISSIONED_TESTING)
+    assert manual(world, when=recent).pk
 
 
 def test_an_instrument_of_another_unit_is_refused(world, recent):
@@ -191,10 +196,10 @@ def test_a_correction_is_recorded_with_who_and_what(world, recent, django_captur
             evidence=png(),
         )
     assert (updated.machine_hours, updated.is_external) == (Decimal("1.50"), True)
-    event = updated.events.last()
-    assert (event.action, event.actor) == (UsageRecordEvent.Action.UPDATE, world.users["unit_admin_a"])
-    assert event.changes["machine_hours"] == ["2.00", "1.50"]
-    assert event.changes["user_organization"] == ["", world.enterprise.name]
+    event = AuditEvent.objects.for_object(updated).last()
+    assert (event.action, event.actor) == ("update", world.users["unit_admin_a"])
+    assert event.data["changes"]["machine_hours"] == ["2.00", "1.50"]
+    assert event.data["changes"]["user_organization"] == ["", world.enterprise.name]
     assert updated.evidence.name != old_file and not storage.exists(old_file)
 
 
@@ -205,7 +210,7 @@ def test_a_correction_is_checked_like_a_new_record(world, recent):
     assert "machine_hours" in caught.value.message_dict
     record.refresh_from_db()
     assert record.machine_hours == Decimal("2.00")
-    assert record.events.count() == 1
+    assert AuditEvent.objects.for_object(record).count() == 1
 
 
 def test_deletion_keeps_the_history(world, recent, django_capture_on_commit_callbacks):
@@ -214,9 +219,10 @@ def test_deletion_keeps_the_history(world, recent, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_manual_usage(record, actor=world.users["technician_a"])
     assert not UsageRecord.objects.filter(pk=number).exists()
-    events = UsageRecordEvent.objects.filter(record_number=number).order_by("id")
-    assert [e.action for e in events] == [UsageRecordEvent.Action.CREATE, UsageRecordEvent.Action.DELETE]
-    assert events[1].record is None and events[1].changes["user_name"] == ["李同学", ""]
+    events = AuditEvent.objects.for_model(UsageRecord).filter(object_id=number)
+    assert [e.action for e in events] == ["create", "delete"]
+    assert events[1].target is None and events[1].data["changes"]["user_name"] == ["李同学", ""]
+    assert events[1].data["unit"] == world.unit_a.pk
     assert not storage.exists(name)
 
 
@@ -236,8 +242,19 @@ def test_only_the_units_service_staff_may_change_and_only_in_the_month_entered(w
 
 
 def test_records_from_bookings_cannot_be_changed_by_hand(world, recent):
-    record = completed_booking_usage(world, *recent)
+    record = completed_service_usage(world, *recent)
     with pytest.raises(ValidationError, match="不能手工修改"):
         services.update_manual_usage(record, actor=world.users["technician_a"], machine_hours=Decimal("1"))
     with pytest.raises(ValidationError):
         services.delete_manual_usage(record, actor=world.users["technician_a"])
+
+
+def test_evidence_is_stored_under_a_random_name_with_its_real_extension(world, recent):
+    record = manual(world, when=recent, evidence=png(name="../../记录照片.PNG"))
+    stored = record.evidence.name.rsplit("/", 1)[1]
+    assert stored.endswith(".png") and len(stored) == 32 + 4 and "记录" not in stored
+
+
+def test_a_web_page_posing_as_a_pdf_is_refused(world, recent):
+    page = SimpleUploadedFile("登记表.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>")
+    assert "不符" in refused(world, recent, "evidence", evidence=page)[0]

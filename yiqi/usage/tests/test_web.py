@@ -161,6 +161,7 @@ def test_editing_and_deleting_through_the_pages(world, client_for, recent):
     assert record.machine_hours == Decimal("1.50") and record.evidence
     detail = client.get(f"/usage/records/{record.pk}/").content.decode()
     assert "有效机时（小时）：2.00 → 1.50" in detail
+    assert "<strong>登记</strong>" in detail and "<strong>修改</strong>" in detail
     outsider = Client()
     outsider.force_login(world.users["unit_admin_b"])
     assert outsider.get(f"/usage/records/{record.pk}/edit/").status_code == 404
@@ -225,3 +226,10 @@ def test_pages_and_messages_have_english_translations(world, usage, client_for, 
     start, end = recent
     response = client.post("/usage/records/new/", form_data(world, start, end, machine_hours="3"))
     assert "Machine-hours cannot exceed the time from start to end (2.00 h)." in response.content.decode()
+
+
+def test_evidence_is_served_as_a_download_never_inline(world, client_for, recent):
+    client = client_for(world.users["technician_a"])
+    client.post("/usage/records/new/", form_data(world, *recent))
+    download = client.get(f"/usage/records/{UsageRecord.objects.get().pk}/evidence/")
+    assert download["Content-Disposition"].startswith("attachment;")

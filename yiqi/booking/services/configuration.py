@@ -1,0 +1,159 @@
+"""What the instrument manager sets: service settings, weekly open hours, blackouts and qualifications.
+
+The settings row is created only here, on a write path; pages and feeds read ``settings_or_defaults``.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiqi.accounts.access import access_for
+from yiqi.notifications.services import notify
+from yiqi.registry.models import Instrument
+from yiqi.registry.scoping import can_manage_service
+
+from ..availability import held_bookings_between
+from ..models import Blackout, OpenHours, Qualification, ServiceSettings
+from .common import aware, when
+
+SETTINGS_FIELDS = frozenset(
+    f.name for f in ServiceSettings._meta.concrete_fields if f.name not in ("instrument", "updated_at")
+)
+
+
+def settings_for(instrument: Instrument) -> ServiceSettings:
+    """The stored settings, created with the defaults if missing. Write paths only: reads use
+    ``settings_or_defaults``."""
+    conf, _created = ServiceSettings.objects.get_or_create(instrument=instrument)
+    return conf
+
+
+def lock_settings(instrument: Instrument) -> ServiceSettings:
+    """The settings row locked for this transaction (created first if missing): the lock that serialises every
+    write to the instrument's bookings and settings on PostgreSQL. Call inside ``transaction.atomic``."""
+    settings_for(instrument)
+    return ServiceSettings.objects.select_for_update().get(pk=instrument.pk)
+
+
+def _require_manager(actor, instrument: Instrument) -> None:
+    if not can_manage_service(access_for(actor), instrument):
+        raise PermissionDenied(_("只有该仪器的机组负责人和单位管理员可以设置预约规则。"))
+
+
+@transaction.atomic
+def save_service_settings(instrument: Instrument, *, actor, **fields) -> ServiceSettings:
+    _require_manager(actor, instrument)
+    unknown = set(fields) - SETTINGS_FIELDS
+    if unknown:
+        raise ValidationError(_("未知的设置项：%(names)s") % {"names": "、".join(sorted(unknown))})
+    conf = lock_settings(instrument)
+    for name, value in fields.items():
+        setattr(conf, name, value)
+    conf.full_clean()
+    conf.save()
+    return conf
+
+
+@transaction.atomic
+def set_open_hours(instrument: Instrument, periods, *, actor) -> None:
+    """Replace the weekly open hours with ``(weekday 0=Monday, start_minute, end_minute)`` periods."""
+    _require_manager(actor, instrument)
+    cleaned = []
+    for weekday, start_minute, end_minute in periods:
+        if not (0 <= weekday <= 6 and 0 <= start_minute < end_minute <= 1440):
+            raise ValidationError(
+                {"open_hours": _("开放时段无效：星期须为 0–6，时间须在 0–1440 分钟之间且结束晚于开始。")}
+            )
+        cleaned.append((int(weekday), int(start_minute), int(end_minute)))
+    cleaned.sort()
+    for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in zip(cleaned, cleaned[1:], strict=False):
+        if day_a == day_b and start_b < end_a:
+            raise ValidationError({"open_hours": _("同一天的开放时段不能重叠。")})
+    lock_settings(instrument)
+    OpenHours.objects.filter(instrument=instrument).delete()
+    OpenHours.objects.bulk_create(
+        OpenHours(instrument=instrument, weekday=day, start_minute=first, end_minute=last)
+        for day, first, last in cleaned
+    )
+
+
+@transaction.atomic
+def add_blackout(instrument: Instrument, *, starts_at, ends_at, kind, reason, actor) -> Blackout:
+    """Close a window for maintenance or the unit's own use; refused while bookings hold any of it."""
+    _require_manager(actor, instrument)
+    start, end = aware(starts_at, "starts_at"), aware(ends_at, "ends_at")
+    if end <= start:
+        raise ValidationError({"ends_at": _("结束时间必须晚于开始时间。")})
+    if kind not in Blackout.Kind.values:
+        raise ValidationError({"kind": _("请选择停机类型。")})
+    lock_settings(instrument)
+    held = held_bookings_between(instrument, start, end).first()
+    if held is not None:
+        raise ValidationError(
+            {
+                "starts_at": _("该时段已有预约（%(when)s），请先与用户协商取消后再设置停机。")
+                % {"when": when(held.starts_at, held.ends_at)}
+            }
+        )
+    blackout = Blackout(
+        instrument=instrument,
+        starts_at=start,
+        ends_at=end,
+        kind=kind,
+        reason=(reason or "").strip(),
+        created_by=actor,
+    )
+    blackout.full_clean()
+    blackout.save()
+    return blackout
+
+
+@transaction.atomic
+def remove_blackout(blackout: Blackout, *, actor) -> None:
+    _require_manager(actor, blackout.instrument)
+    blackout.delete()
+
+
+@transaction.atomic
+def grant_qualification(
+    instrument: Instrument,
+    user,
+    *,
+    trained_on: dt.date,
+    expires_on: dt.date,
+    training_record: str = "",
+    actor,
+) -> Qualification:
+    """Let a trained user operate the instrument themself until ``expires_on`` (re-granting renews)."""
+    _require_manager(actor, instrument)
+    if expires_on < trained_on:
+        raise ValidationError({"expires_on": _("有效期不能早于培训日期。")})
+    qualification, _created = Qualification.objects.update_or_create(
+        instrument=instrument,
+        user=user,
+        defaults={
+            "trained_on": trained_on,
+            "expires_on": expires_on,
+            "training_record": (training_record or "").strip()[:300],
+            "granted_by": actor,
+            "revoked_at": None,
+        },
+    )
+    notify(
+        [user],
+        _("您已获得上机资格：%(instrument)s（有效期至 %(date)s）")
+        % {"instrument": instrument.name, "date": expires_on.isoformat()},
+    )
+    return qualification
+
+
+@transaction.atomic
+def revoke_qualification(qualification: Qualification, *, actor) -> None:
+    _require_manager(actor, qualification.instrument)
+    if qualification.revoked_at is not None:
+        raise ValidationError({"status": _("该上机资格已经撤销。")})
+    qualification.revoked_at = timezone.now()
+    qualification.save(update_fields=["revoked_at"])

@@ -1,0 +1,453 @@
+"""The booking's life: requesting (a single booking, a weekly series, or an accepted waitlist offer), approval,
+cancellation, check-in, completion and no-shows; what a user may do with a booking and which bookings they see.
+
+No two slot-holding bookings of one instrument overlap: every write that could create or move held time locks
+the instrument's ``ServiceSettings`` row first (PostgreSQL; SQLite serialises writers with ``BEGIN IMMEDIATE``),
+checks, and inserts; PostgreSQL's exclusion constraint ``booking_no_overlap`` is the last line of defence.
+
+Every booking owns a service record (``servicerecords``): it is opened (and so quoted) with the booking, completed
+when the booking is, and closed on rejection, cancellation or a no-show; the layers above (fees, usage, feedback)
+act on the record's signals. Each step is a transition of ``BOOKING_MACHINE``, which keeps the audit trail.
+"""
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yiqi.accounts.access import Access, access_for
+from yiqi.accounts.models import Role
+from yiqi.accounts.services import users_with_role
+from yiqi.core.money import hours_between
+from yiqi.core.workflow import StateMachine, Transition
+from yiqi.notifications.services import notify
+from yiqi.registry.models import Instrument
+from yiqi.registry.scoping import can_serve
+from yiqi.servicerecords import services as records
+from yiqi.servicerecords.models import ServiceKind
+
+from ..availability import as_local, settings_or_defaults
+from ..models import Booking, BookingStatus, ServiceSettings, WaitlistEntry
+from .common import aware, booking_url, tell_user, when
+from .configuration import lock_settings
+from .rules import HeldTime, Rules, booking_organization, check_times, series_error, unbookable_reason
+from .waitlist import WAITLIST_MACHINE, offer_freed_time, own_entry
+
+S = BookingStatus
+MAX_REPEAT_WEEKS = 26
+
+# Who may take a step (``Transition.who``): the instrument's service staff, or also the booking's own user.
+SERVER, USER_OR_SERVER = "server", "user_or_server"
+
+BOOKING_MACHINE = StateMachine(
+    Booking,
+    [
+        Transition("approve", gettext_lazy("审核通过"), (S.REQUESTED,), S.CONFIRMED, who=SERVER),
+        Transition(
+            "reject", gettext_lazy("审核不通过"), (S.REQUESTED,), S.REJECTED, who=SERVER, needs_comment=True
+        ),
+        Transition(
+            "cancel", gettext_lazy("取消预约"), (S.REQUESTED, S.CONFIRMED), S.CANCELLED, who=USER_OR_SERVER
+        ),
+        Transition("check_in", gettext_lazy("签到上机"), (S.CONFIRMED,), S.CHECKED_IN, who=SERVER),
+        Transition(
+            "complete", gettext_lazy("完成上机"), (S.CONFIRMED, S.CHECKED_IN), S.COMPLETED, who=SERVER
+        ),
+        Transition("no_show", gettext_lazy("记为爽约"), (S.CONFIRMED,), S.NO_SHOW, who=SERVER),
+    ],
+    comment_max_length=500,
+    missing_comment=gettext_lazy("请填写不通过的理由。"),
+    lock_related=("instrument", "user", "user_organization", "record"),
+    refusal_field="status",
+)
+
+
+def _service_staff(instrument: Instrument) -> list:
+    staff = users_with_role(Role.UNIT_ADMIN, organization_id=instrument.unit_id) | users_with_role(
+        Role.TECHNICIAN, organization_id=instrument.unit_id
+    )
+    return [instrument.manager, *staff]
+
+
+def _conf(instrument: Instrument) -> ServiceSettings:
+    """The settings, from ``select_related`` when the caller joined them (no query then, even without a row)."""
+    if Instrument.service_settings.is_cached(instrument):
+        return getattr(instrument, "service_settings", None) or ServiceSettings(instrument=instrument)
+    return settings_or_defaults(instrument)
+
+
+# --- requesting ---------------------------------------------------------------------------------------------------
+
+
+def request_booking(
+    *,
+    user,
+    instrument: Instrument,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    purpose: str,
+    sample_count: int = 0,
+    user_organization=None,
+    repeat_weeks: int = 0,
+) -> list[Booking]:
+    """Book instrument time after every rule passes; a weekly series (internal users) is all-or-nothing.
+
+    Returns the created bookings (one unless ``repeat_weeks``), confirmed at once unless the instrument's
+    bookings need approval. Nothing is written when any rule refuses.
+    """
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("请先登录再预约。"))
+    access = access_for(user)
+    conf = settings_or_defaults(instrument)
+    reason = unbookable_reason(access, instrument, conf)
+    if reason:
+        raise ValidationError({"instrument": reason})
+    organization = booking_organization(user, user_organization)
+    is_internal = organization is not None and organization.pk == instrument.unit_id
+    purpose = (purpose or "").strip()
+    start, end = aware(starts_at, "starts_at"), aware(ends_at, "ends_at")
+    errors = {}
+    if not purpose:
+        errors["purpose"] = _("请填写用途或实验内容。")
+    elif len(purpose) > 300:
+        errors["purpose"] = _("用途或实验内容不能超过 300 字。")
+    if sample_count is None or sample_count < 0:
+        errors["sample_count"] = _("样品数不能为负数。")
+    if repeat_weeks is None or not 0 <= repeat_weeks <= MAX_REPEAT_WEEKS:
+        errors["repeat_weeks"] = _("重复周数须在 0 到 %(max)d 之间。") % {"max": MAX_REPEAT_WEEKS}
+    elif repeat_weeks and not is_internal:
+        errors["repeat_weeks"] = _("只有本单位用户可以按周重复预约。")
+    if errors:
+        raise ValidationError(errors)
+    # Weekly in local wall-clock time (Shanghai keeps no daylight saving, but the rule is local time).
+    occurrences = [
+        ((start + dt.timedelta(weeks=n)).astimezone(dt.UTC), (end + dt.timedelta(weeks=n)).astimezone(dt.UTC))
+        for n in range(repeat_weeks + 1)
+    ]
+    now = timezone.now()
+    for index, (s, e) in enumerate(occurrences):
+        errors = check_times(conf, s, e, now)
+        if errors:
+            raise series_error(errors, index, s)
+    try:
+        with transaction.atomic():
+            return _create_bookings(
+                user, instrument, organization, is_internal, occurrences, purpose, sample_count or 0
+            )
+    except IntegrityError as exc:
+        # A concurrent writer won the slot between our check and insert (PostgreSQL's exclusion constraint).
+        if "booking_no_overlap" in str(exc):
+            raise ValidationError({"starts_at": _("该时段已被预约，请选择其他时间。")}) from exc
+        raise
+
+
+def _create_bookings(user, instrument, organization, is_internal, occurrences, purpose, sample_count):
+    # The lock that serialises every booking write of this instrument (PostgreSQL); re-read under it.
+    conf = lock_settings(instrument)
+    rules = Rules(
+        instrument, conf, user, is_internal, occurrences[0][0], occurrences[-1][1], timezone.now()
+    ).load()
+    for index, (start, end) in enumerate(occurrences):
+        errors = rules.check(start, end)
+        if errors:
+            raise series_error(errors, index, start)
+        rules.held.append(HeldTime(user.pk, is_internal, start, end))
+    status = S.REQUESTED if conf.requires_approval else S.CONFIRMED
+    series = uuid.uuid4() if len(occurrences) > 1 else None
+    service_records = records.open_records(
+        [
+            records.build(
+                ServiceKind.SELF_OPERATION,
+                instrument=instrument,
+                user=user,
+                user_organization=organization,
+                is_internal=is_internal,
+                reference=f"{as_local(start):%Y-%m-%d %H:%M}",
+                content=purpose,
+                planned_hours=hours_between(start, end),
+                sample_count=sample_count,
+            )
+            for start, end in occurrences
+        ]
+    )
+    bookings = Booking.objects.bulk_create(
+        Booking(
+            record=record,
+            instrument=instrument,
+            user=user,
+            user_organization=organization,
+            is_internal=is_internal,
+            status=status,
+            starts_at=start,
+            ends_at=end,
+            purpose=purpose,
+            sample_count=sample_count,
+            series=series,
+        )
+        for record, (start, end) in zip(service_records, occurrences, strict=True)
+    )
+    BOOKING_MACHINE.record_created_many(bookings, actor=user)
+    _notify_requested(bookings)
+    return bookings
+
+
+def _notify_requested(bookings: list[Booking]) -> None:
+    first = bookings[0]
+    values = {
+        "instrument": first.instrument.name,
+        "when": when(first.starts_at, first.ends_at),
+        "user": first.user.get_full_name(),
+        "count": len(bookings),
+    }
+    if first.status == S.REQUESTED:
+        subject = _("预约待审核：%(instrument)s %(when)s（%(user)s）") % values
+    else:
+        subject = _("新预约：%(instrument)s %(when)s（%(user)s）") % values
+    body = _("共 %(count)d 次，每周同一时间。") % values if len(bookings) > 1 else ""
+    staff = [person for person in _service_staff(first.instrument) if person != first.user]
+    notify(staff, subject, body, booking_url(first))
+    if first.status == S.CONFIRMED:
+        notify([first.user], _("预约已确认：%(instrument)s %(when)s") % values, body, booking_url(first))
+
+
+# --- the booking's life -------------------------------------------------------------------------------------------
+
+
+def _permitted(actor):
+    """``permitted`` for every step: the instrument's service staff take their steps; cancelling is also for the
+    booking's own user, before the cutoff (staff: before the end)."""
+
+    def permitted(booking: Booking, step: Transition) -> bool:
+        access = access_for(actor)
+        if step.who == SERVER and not can_serve(access, booking.instrument):
+            raise PermissionDenied(_("只有该仪器的机组负责人、单位管理员和实验技术人员可以执行此操作。"))
+        if step.who == USER_OR_SERVER:
+            if booking.user_id != access.user_id and not can_serve(access, booking.instrument):
+                raise PermissionDenied(_("您只能取消自己的预约。"))
+            refusal = _cancel_refusal(booking, access, timezone.now())
+            if refusal:
+                raise ValidationError({"status": refusal})
+        return True
+
+    return permitted
+
+
+def _decide(booking: Booking, actor) -> None:
+    booking.decided_by = actor
+    booking.decided_at = timezone.now()
+
+
+@transaction.atomic
+def approve(booking: Booking, *, actor, comment: str = "") -> Booking:
+    def prepare(booking: Booking, step: Transition) -> None:
+        if booking.ends_at <= timezone.now():
+            raise ValidationError({"status": _("预约时段已过，不能再审核通过。")})
+        _decide(booking, actor)
+
+    booking = BOOKING_MACHINE.run(
+        booking,
+        "approve",
+        actor=actor,
+        comment=comment,
+        permitted=_permitted(actor),
+        prepare=prepare,
+    )
+    tell_user(booking, _("预约已通过审核：%(instrument)s %(when)s"), comment)
+    return booking
+
+
+@transaction.atomic
+def reject(booking: Booking, *, actor, comment: str) -> Booking:
+    booking = BOOKING_MACHINE.run(
+        booking,
+        "reject",
+        actor=actor,
+        comment=comment,
+        permitted=_permitted(actor),
+        prepare=lambda booking, step: _decide(booking, actor),
+    )
+    records.close(booking.record, actor=actor)
+    tell_user(booking, _("预约未通过审核：%(instrument)s %(when)s"), (comment or "").strip())
+    offer_freed_time(booking.instrument, booking.starts_at, booking.ends_at)
+    return booking
+
+
+def _cancel_refusal(booking: Booking, access: Access, now: dt.datetime) -> str | None:
+    """Why ``access`` may not cancel this booking now (None: they may)."""
+    if booking.status == S.CANCELLED:
+        return _("该预约已经取消，无需重复取消。")
+    if not BOOKING_MACHINE.allows(booking, "cancel"):
+        return _("预约当前状态为“%(status)s”，不能取消。") % {"status": booking.get_status_display()}
+    if can_serve(access, booking.instrument):
+        return None if now < booking.ends_at else _("预约时段已结束，不能取消。")
+    if booking.user_id != access.user_id:
+        return _("您只能取消自己的预约。")
+    cutoff = _conf(booking.instrument).cancellation_cutoff_hours
+    if now > booking.starts_at - dt.timedelta(hours=cutoff):
+        return _("开始前 %(hours)d 小时内不能自行取消，请联系机组负责人。") % {"hours": cutoff}
+    return None
+
+
+@transaction.atomic
+def cancel(booking: Booking, *, actor, reason: str = "") -> Booking:
+    """The user cancels before the cutoff, or service staff at any time before the end; the waitlist is offered
+    the freed time."""
+    booking = BOOKING_MACHINE.run(booking, "cancel", actor=actor, comment=reason, permitted=_permitted(actor))
+    records.close(booking.record, actor=actor)
+    reason = (reason or "").strip()
+    values = {
+        "instrument": booking.instrument.name,
+        "when": when(booking.starts_at, booking.ends_at),
+        "user": booking.user.get_full_name(),
+    }
+    if actor.pk == booking.user_id:
+        notify(
+            _service_staff(booking.instrument),
+            _("预约已由用户取消：%(instrument)s %(when)s（%(user)s）") % values,
+            reason,
+            booking_url(booking),
+        )
+    else:
+        tell_user(booking, _("您的预约已被取消：%(instrument)s %(when)s"), reason)
+    offer_freed_time(booking.instrument, booking.starts_at, booking.ends_at)
+    return booking
+
+
+@transaction.atomic
+def check_in(booking: Booking, *, actor, at: dt.datetime | None = None) -> Booking:
+    """The user has arrived: the actual start is recorded (now unless given)."""
+
+    def prepare(booking: Booking, step: Transition) -> None:
+        now = timezone.now()
+        start = now if at is None else aware(at, "at")
+        if start > now:
+            raise ValidationError({"at": _("签到时间不能晚于当前时间。")})
+        if start >= booking.ends_at:
+            raise ValidationError({"at": _("签到时间不能晚于预约结束时间。")})
+        booking.actual_start = start
+
+    return BOOKING_MACHINE.run(booking, "check_in", actor=actor, permitted=_permitted(actor), prepare=prepare)
+
+
+@transaction.atomic
+def complete(
+    booking: Booking, *, actor, actual_start: dt.datetime | None = None, actual_end: dt.datetime | None = None
+) -> Booking:
+    """Service done: actual times recorded and the service record completed (the layers above bill it, record
+    the usage and ask the user to rate it).
+
+    By default the actual start is the check-in (or booked start) and the actual end is now or the booked end,
+    whichever is earlier; an overrun must be entered.
+    """
+
+    def prepare(booking: Booking, step: Transition) -> None:
+        now = timezone.now()
+        start = (
+            aware(actual_start, "actual_start") if actual_start else booking.actual_start or booking.starts_at
+        )
+        end = aware(actual_end, "actual_end") if actual_end else min(now, booking.ends_at)
+        if start >= now:
+            raise ValidationError({"actual_start": _("上机尚未开始，不能完成。")})
+        if end <= start:
+            raise ValidationError({"actual_end": _("实际结束时间必须晚于实际开始时间。")})
+        if end > now:
+            raise ValidationError({"actual_end": _("实际结束时间不能晚于当前时间。")})
+        booking.actual_start, booking.actual_end = start, end
+
+    booking = BOOKING_MACHINE.run(
+        booking, "complete", actor=actor, permitted=_permitted(actor), prepare=prepare
+    )
+    records.complete(
+        booking.record,
+        actor=actor,
+        started_at=booking.actual_start,
+        ended_at=booking.actual_end,
+        sample_count=booking.sample_count,
+    )
+    return booking
+
+
+@transaction.atomic
+def mark_no_show(booking: Booking, *, actor) -> Booking:
+    """The user did not come; the booking no longer holds its time and owes nothing."""
+
+    def prepare(booking: Booking, step: Transition) -> None:
+        if timezone.now() < booking.starts_at:
+            raise ValidationError({"status": _("预约尚未开始，不能标记爽约。")})
+
+    booking = BOOKING_MACHINE.run(
+        booking, "no_show", actor=actor, permitted=_permitted(actor), prepare=prepare
+    )
+    records.close(booking.record, actor=actor)
+    tell_user(booking, _("您未按预约上机，已记为爽约：%(instrument)s %(when)s"))
+    return booking
+
+
+def available_actions(booking: Booking, access: Access) -> list[str]:
+    """What ``access`` may do with the booking now: approve, reject, cancel, check_in, complete, no_show."""
+    now = timezone.now()
+    serving = can_serve(access, booking.instrument)
+    allowed = {step.action for step in BOOKING_MACHINE.available(booking)} if serving else set()
+    actions = [action for action in ("approve", "reject") if action in allowed and booking.ends_at > now]
+    if (booking.user_id == access.user_id or serving) and _cancel_refusal(booking, access, now) is None:
+        actions.append("cancel")
+    if "check_in" in allowed and booking.ends_at > now:
+        actions.append("check_in")
+    if "complete" in allowed and (booking.actual_start or booking.starts_at) < now:
+        actions.append("complete")
+    if "no_show" in allowed and booking.starts_at <= now:
+        actions.append("no_show")
+    return actions
+
+
+def visible_bookings(access: Access) -> QuerySet[Booking]:
+    """Own bookings; every booking on the instruments of units where the user works; everything for admins."""
+    bookings = Booking.objects.select_related(
+        "instrument__service_settings", "instrument__unit", "user", "user_organization"
+    )
+    if access.is_platform_admin:
+        return bookings
+    if not access.is_authenticated:
+        return bookings.none()
+    return bookings.filter(Q(user_id=access.user_id) | Q(instrument__unit_id__in=access.staff_unit_ids))
+
+
+@transaction.atomic
+def accept_offer(entry: WaitlistEntry, *, user) -> Booking:
+    """Book the offered window (through every booking rule); the entry stays offered if a rule refuses."""
+
+    def prepare(entry: WaitlistEntry, step: Transition) -> None:
+        if entry.offer_expires_at <= timezone.now():
+            raise ValidationError({"status": _("确认期限已过，该时段已通知其他候补用户。")})
+
+    entry = WAITLIST_MACHINE.run(
+        entry,
+        "accept",
+        actor=user,
+        permitted=own_entry(user),
+        prepare=prepare,
+        refusal=lambda entry: _("该候补没有待确认的空出时段。"),
+    )
+    bookings = request_booking(
+        user=user,
+        instrument=entry.instrument,
+        starts_at=entry.starts_at,
+        ends_at=entry.ends_at,
+        purpose=entry.purpose or _("候补转预约"),
+    )
+    return bookings[0]
+
+
+def servable_instruments(access: Access) -> list[Instrument]:
+    """The instruments whose day-to-day service the user runs (``scoping.can_serve``), by name."""
+    if not access.staff_unit_ids:
+        return []
+    candidates = Instrument.objects.filter(unit_id__in=access.staff_unit_ids).only(
+        "id", "name", "unit_id", "manager_id"
+    )
+    return sorted((i for i in candidates if can_serve(access, i)), key=lambda i: (i.name, i.pk))

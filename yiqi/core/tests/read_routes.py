@@ -1,0 +1,448 @@
+"""The world the reads-never-write test walks, and how each named route gets a concrete address in it.
+
+One of every kind of object the routes take in their paths, built with the apps' factories and services, and one
+person in each role a page may be read as.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from yiqi.accounts.models import Role, User
+from yiqi.accounts.tests.factories import UserFactory, user_with_role
+from yiqi.booking.models import BookingStatus, CalendarFeed
+from yiqi.booking.tests.factories import (
+    BlackoutFactory,
+    BookingFactory,
+    QualificationFactory,
+    WaitlistEntryFactory,
+    bookable_instrument,
+)
+from yiqi.feedback import services as feedback
+from yiqi.fees import services as fees
+from yiqi.fees.models import Charge
+from yiqi.fees.tests.helpers import priced
+from yiqi.notifications.services import notify
+from yiqi.orders.models import OrderFormField, TestOrder
+from yiqi.orders.tests.conftest import advance, submit
+from yiqi.organizations.models import Organization
+from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, SubUnitFactory
+from yiqi.registry.models import ImportJob, Instrument, RegistrationStatus
+from yiqi.registry.tests.factories import InstrumentFactory
+from yiqi.servicerecords.models import ServiceRecord
+from yiqi.usage.models import UsageRecord
+from yiqi.usage.tests.conftest import pdf, xlsx
+from yiqi.usage.tests.factories import UsageRecordFactory
+
+# Everyone a page may be read as. The unit-side roles all hold their role in unit A, which owns the instruments.
+ROLES = (
+    "anonymous",
+    "individual",
+    "enterprise",
+    "unit_admin",
+    "officer",
+    "manager",
+    "technician",
+    "department",
+    "platform_admin",
+)
+
+
+@dataclass
+class Scene:
+    users: dict[str, User | None]
+    unit: Organization
+    published: Instrument
+    unconfigured: Instrument
+    draft: Instrument
+    booking: object
+    future_booking: object
+    waitlist_entry: object
+    qualification: object
+    blackout: object
+    unrated: ServiceRecord
+    order: TestOrder
+    form_field: OrderFormField
+    charge: Charge
+    order_charge: Charge
+    adjustment: object
+    usage_record: UsageRecord
+    service_usage: UsageRecord
+    rating: object
+    complaint: object
+    import_job: ImportJob
+    feed: CalendarFeed
+
+
+def build_scene() -> Scene:
+    department = DepartmentFactory(name="陕西省教育厅")
+    unit = OrganizationFactory(name="西北测试大学", supervising_department=department)
+    enterprise = OrganizationFactory(
+        name="西安某某科技有限公司", kind=Organization.Kind.ENTERPRISE, is_management_unit=False
+    )
+    users = {
+        "anonymous": None,
+        "individual": UserFactory(username="person"),  # signed in, no role anywhere
+        "enterprise": user_with_role(Role.EXTERNAL_USER, organization=enterprise, username="company"),
+        "unit_admin": user_with_role(Role.UNIT_ADMIN, organization=unit, username="unit_admin"),
+        "officer": user_with_role(Role.INFORMATION_OFFICER, organization=unit, username="officer"),
+        "manager": user_with_role(Role.INSTRUMENT_MANAGER, organization=unit, username="manager"),
+        "technician": user_with_role(Role.TECHNICIAN, organization=unit, username="technician"),
+        "department": user_with_role(Role.DEPARTMENT_ADMIN, department=department, username="department"),
+        "platform_admin": user_with_role(Role.PLATFORM_ADMIN, username="authority"),
+    }
+    company, manager = users["enterprise"], users["manager"]
+
+    published = InstrumentFactory(
+        unit=unit,
+        sub_unit=SubUnitFactory(unit=unit),
+        registration_status=RegistrationStatus.PUBLISHED,
+        name="场发射扫描电镜",
+        manager=manager,
+    )
+    bookable_instrument(published, weekdays=range(7))
+    priced(published)
+    form_field = OrderFormField.objects.create(
+        instrument=published, key="coating", label="是否喷金", field_type=OrderFormField.FieldType.TEXT
+    )
+
+    ended = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
+    booking = BookingFactory(
+        instrument=published,
+        user=company,
+        user_organization=enterprise,
+        status=BookingStatus.COMPLETED,
+        starts_at=ended - dt.timedelta(hours=2),
+        ends_at=ended,
+    )
+    # The bill of the finished booking's record; billing also writes the service's usage record.
+    charge = fees.bill(booking.record, actor=manager)
+    adjustment = fees.request_adjustment(charge, actor=manager, amount="-10.00", reason="机时记录有误")
+    rating = feedback.rate(
+        user=company,
+        record=booking.record,
+        overall=4,
+        timeliness=4,
+        attitude=5,
+        result_quality=4,
+        comment="数据清晰",
+    )
+    complaint = feedback.file_complaint(
+        user=company,
+        subject="报告延迟",
+        description="结果晚了一周。",
+        instrument=published,
+        record=booking.record,
+    )
+    # Another finished booking, billed but not yet rated: its record's rating page offers the form.
+    unrated = BookingFactory(
+        instrument=published,
+        user=company,
+        user_organization=enterprise,
+        status=BookingStatus.COMPLETED,
+        starts_at=ended - dt.timedelta(days=1, hours=2),
+        ends_at=ended - dt.timedelta(days=1),
+    ).record
+    fees.bill(unrated, actor=manager)
+    order = advance(
+        SimpleNamespace(users={"manager_a": manager, "external_user": company}),
+        submit(SimpleNamespace(users={"external_user": company}), published, user_organization=enterprise),
+        "results_ready",
+    )
+    notify([company, manager], "您有一条新消息", url="/")
+    return Scene(
+        users=users,
+        unit=unit,
+        published=published,
+        # Published for self-operation but its booking settings never saved: pages must show the defaults.
+        unconfigured=InstrumentFactory(
+            unit=unit,
+            name="未设置预约的光谱仪",
+            registration_status=RegistrationStatus.PUBLISHED,
+            offers_self_operation=True,
+            manager=manager,
+        ),
+        draft=InstrumentFactory(unit=unit, name="A单位草稿"),
+        booking=booking,
+        future_booking=BookingFactory(instrument=published, user=company, user_organization=enterprise),
+        waitlist_entry=WaitlistEntryFactory(instrument=published, user=company),
+        qualification=QualificationFactory(instrument=published, user=company),
+        blackout=BlackoutFactory(instrument=published, starts_at=timezone.now() + dt.timedelta(days=20)),
+        unrated=unrated,
+        order=order,
+        form_field=form_field,
+        charge=charge,
+        order_charge=Charge.objects.get(record=order.record),  # the order's quote, not yet billed
+        adjustment=adjustment,
+        usage_record=UsageRecordFactory(
+            instrument=published, machine_hours=Decimal("1.50"), evidence=pdf(), recorded_by=manager
+        ),
+        service_usage=UsageRecord.objects.get(record=booking.record),  # written when the booking was billed
+        rating=rating,
+        complaint=complaint,
+        import_job=ImportJob.objects.create(
+            unit=unit,
+            uploaded_by=users["officer"],
+            file=xlsx("仪器导入.xlsx"),
+            original_name="仪器导入.xlsx",
+            status=ImportJob.Status.DONE,
+        ),
+        feed=CalendarFeed.objects.create(user=company),
+    )
+
+
+def _none(scene):
+    return {}
+
+
+def _published(scene):
+    return {"pk": scene.published.pk}
+
+
+def _draft(scene):
+    return {"pk": scene.draft.pk}
+
+
+def _unconfigured(scene):
+    return {"pk": scene.unconfigured.pk}
+
+
+def _instrument_id(scene):
+    return {"instrument_id": scene.published.pk}
+
+
+def _unconfigured_id(scene):
+    return {"instrument_id": scene.unconfigured.pk}
+
+
+def _booking(scene):
+    return {"pk": scene.future_booking.pk}
+
+
+def _order(scene):
+    return {"pk": scene.order.pk}
+
+
+def _result(scene):
+    return {"pk": scene.order.pk, "result_id": scene.order.results.get().pk}
+
+
+def _charge(scene):
+    return {"pk": scene.charge.pk}
+
+
+def _order_charge(scene):
+    return {"pk": scene.order_charge.pk}
+
+
+def _record(scene):
+    return {"pk": scene.usage_record.pk}
+
+
+def _service_usage(scene):
+    return {"pk": scene.service_usage.pk}
+
+
+# Every named route and the path arguments it is read with: a function, or a tuple of them for several objects
+# (a published and a draft instrument). A route missing here fails test_every_route_is_walked. Routes that only
+# answer POST are read too: their 405 must not write either.
+ROUTES = {
+    "api-root": _none,
+    "api-schema": _none,
+    "api-docs": _none,
+    "api-token": _none,
+    "api-search": _none,
+    "api-booking-availability": (_published, _unconfigured),
+    "api-service-settings": (_published, _unconfigured),
+    "api-qualifications": _published,
+    "api-qualification": lambda s: {"pk": s.published.pk, "qualification_id": s.qualification.pk},
+    "api-blackouts": _published,
+    "api-blackout": lambda s: {"pk": s.published.pk, "blackout_id": s.blackout.pk},
+    "api-instrument-order-fields": _published,
+    "api-statements": _none,
+    "api-usage-totals": _none,
+    "api-region-list": _none,
+    "api-region-detail": lambda s: {"pk": s.unit.region_id},
+    "api-department-list": _none,
+    "api-department-detail": lambda s: {"pk": s.unit.supervising_department_id},
+    "api-organization-list": _none,
+    "api-organization-detail": lambda s: {"pk": s.unit.pk},
+    "api-sub-unit-list": _none,
+    "api-sub-unit-detail": lambda s: {"pk": s.published.sub_unit_id},
+    "api-category-list": _none,
+    "api-category-detail": lambda s: {"pk": s.published.category_id},
+    "api-instrument-list": _none,
+    "api-instrument-detail": (_published, _draft),
+    "api-instrument-events": _published,
+    "api-instrument-history": _published,
+    "api-instrument-submit": _draft,
+    "api-instrument-transition": _draft,
+    "api-booking-list": _none,
+    "api-booking-detail": _booking,
+    "api-booking-approve": _booking,
+    "api-booking-cancel": _booking,
+    "api-booking-check-in": _booking,
+    "api-booking-complete": _booking,
+    "api-booking-no-show": _booking,
+    "api-booking-reject": _booking,
+    "api-waitlist-list": _none,
+    "api-waitlist-detail": lambda s: {"pk": s.waitlist_entry.pk},
+    "api-waitlist-accept": lambda s: {"pk": s.waitlist_entry.pk},
+    "api-waitlist-decline": lambda s: {"pk": s.waitlist_entry.pk},
+    "api-order-list": _none,
+    "api-order-detail": _order,
+    "api-order-download-result": _result,
+    "api-order-results": _order,
+    "api-order-staff": _order,
+    "api-order-transition": _order,
+    "api-fee-item-list": _none,
+    "api-fee-item-detail": lambda s: {"pk": s.published.fee_items.first().pk},
+    "api-charge-list": _none,
+    "api-charge-detail": (_charge, _order_charge),
+    "api-charge-adjust": _charge,
+    "api-charge-decide-adjustment": _charge,
+    "api-charge-record-payment": _charge,
+    "api-usage-record-list": _none,
+    "api-usage-record-detail": (_record, _service_usage),
+    "api-usage-record-evidence": _record,
+    "api-rating-list": _none,
+    "api-rating-detail": lambda s: {"pk": s.rating.pk},
+    "api-rating-reply": lambda s: {"pk": s.rating.pk},
+    "api-complaint-list": _none,
+    "api-complaint-detail": lambda s: {"pk": s.complaint.pk},
+    "api-complaint-transition": lambda s: {"pk": s.complaint.pk},
+    "accounts:login": _none,
+    "accounts:logout": _none,
+    "accounts:register": _none,
+    "accounts:profile": _none,
+    "registry:instrument_list": _none,
+    "registry:instrument_create": _none,
+    "registry:instrument_detail": (_published, _unconfigured, _draft),
+    "registry:instrument_sheet": (_published, _draft),
+    "registry:instrument_update": _draft,
+    "registry:attachment_upload": _draft,
+    "registry:instrument_transition": _draft,
+    "registry:review_queue": _none,
+    "registry:deadlines": _none,
+    "registry:export": (lambda s: {"fmt": "csv"}, lambda s: {"fmt": "xlsx"}),
+    "registry:import_upload": _none,
+    "registry:import_template": _none,
+    "registry:import_status": lambda s: {"pk": s.import_job.pk},
+    "catalog:search": _none,
+    "notifications:inbox": _none,
+    "booking:mine": _none,
+    "booking:queue": _none,
+    "booking:detail": _booking,
+    "booking:action": lambda s: {"pk": s.future_booking.pk, "action": "cancel"},
+    "booking:waitlist": _none,
+    "booking:waitlist_accept": lambda s: {"pk": s.waitlist_entry.pk},
+    "booking:waitlist_decline": lambda s: {"pk": s.waitlist_entry.pk},
+    "booking:feed_reset": _none,
+    "booking:user_feed": lambda s: {"token": s.feed.token},
+    "booking:availability": (_instrument_id, _unconfigured_id),
+    "booking:day_list": (_instrument_id, _unconfigured_id),
+    "booking:waitlist_join": _instrument_id,
+    "booking:instrument_feed": (_instrument_id, _unconfigured_id),
+    "booking:settings": (_instrument_id, _unconfigured_id),
+    "booking:blackout_remove": lambda s: {"instrument_id": s.published.pk, "pk": s.blackout.pk},
+    "booking:qualification_revoke": lambda s: {"instrument_id": s.published.pk, "pk": s.qualification.pk},
+    "orders:create": _instrument_id,
+    "orders:mine": _none,
+    "orders:queue": _none,
+    "orders:detail": _order,
+    "orders:action": _order,
+    "orders:assign": _order,
+    "orders:upload_results": _order,
+    "orders:download_result": _result,
+    "orders:delete_result": _result,
+    "orders:form_fields": _instrument_id,
+    "orders:form_field_edit": lambda s: {"instrument_id": s.published.pk, "field_id": s.form_field.pk},
+    "orders:form_field_delete": lambda s: {"instrument_id": s.published.pk, "field_id": s.form_field.pk},
+    "orders:form_field_move": lambda s: {"instrument_id": s.published.pk, "field_id": s.form_field.pk},
+    "fees:schedule": _published,
+    "fees:fee_item_edit": lambda s: {"pk": s.published.pk, "item_pk": s.published.fee_items.first().pk},
+    "fees:fee_item_active": lambda s: {"pk": s.published.pk, "item_pk": s.published.fee_items.first().pk},
+    "fees:charge_detail": (_charge, _order_charge),
+    "fees:charge_adjust": _charge,
+    "fees:adjustment_decide": lambda s: {"pk": s.charge.pk, "adjustment_pk": s.adjustment.pk},
+    "fees:charge_payment": _charge,
+    "fees:mine": _none,
+    "fees:unit": _none,
+    "fees:statement": _none,
+    "fees:statement_export": (lambda s: {"fmt": "csv"}, lambda s: {"fmt": "xlsx"}),
+    "usage:dashboard": _none,
+    "usage:record_list": _none,
+    "usage:record_export": _none,
+    "usage:record_create": _none,
+    "usage:record_detail": (_record, _service_usage),
+    "usage:record_update": _record,
+    "usage:record_delete": _record,
+    "usage:record_evidence": _record,
+    # Service records: a booking's, completed and rated; another, completed and not yet rated; the order's, open.
+    "feedback:rate": (
+        lambda s: {"pk": s.booking.record_id},
+        lambda s: {"pk": s.unrated.pk},
+        lambda s: {"pk": s.order.record_id},
+    ),
+    "feedback:rating_list": _none,
+    "feedback:rating_reply": lambda s: {"pk": s.rating.pk},
+    "feedback:complaint_list": _none,
+    "feedback:complaint_create": _none,
+    "feedback:complaint_detail": lambda s: {"pk": s.complaint.pk},
+    "feedback:complaint_transition": lambda s: {"pk": s.complaint.pk},
+    "portal:home": _none,
+    "portal:workspace": _none,
+    "portal:unit_list": _none,
+    "portal:unit_detail": lambda s: {"pk": s.unit.pk},
+}
+
+# Query strings that make a read exercise more than its empty state.
+QUERIES = {
+    "api-search": "q=电镜",
+    "catalog:search": "q=电镜",
+    "api-booking-availability": "start={today}&end={week}",
+    "booking:day_list": "date={today}",
+    "api-usage-totals": "group_by=instrument",
+}
+
+# Not walked, with the reason.
+SKIPPED_PREFIXES = (
+    "admin/",  # Django's own admin: not our read paths, and staff-only
+    "i18n/",  # set_language: Django's view, changes only the language cookie
+    "media/",  # static file serving in DEBUG only
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    has_format: bool  # a DRF format-suffix twin (instruments.json)
+
+
+def project_routes() -> list[Route]:
+    """Every URL pattern of the project, with its full pattern text, walking includes recursively."""
+    found = []
+
+    def walk(patterns, prefix="", namespace=""):
+        for entry in patterns:
+            pattern = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, pattern, inner)
+            elif isinstance(entry, URLPattern):
+                name = f"{namespace}{entry.name}" if entry.name else pattern
+                found.append(Route(name, pattern, "format" in entry.pattern.regex.groupindex))
+
+    walk(get_resolver().url_patterns)
+    return [route for route in found if not route.pattern.startswith(SKIPPED_PREFIXES)]
+
+
+def query_for(name: str) -> str:
+    today = timezone.localdate()
+    template = QUERIES.get(name, "")
+    return template.format(today=today.isoformat(), week=(today + dt.timedelta(days=7)).isoformat())

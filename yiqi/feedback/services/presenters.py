@@ -1,0 +1,116 @@
+"""Plain data for pages: the ratings panels of the instrument and unit pages, how a rating is shown, and the
+workspace's list of what waits for the user. Template tags only call these."""
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from yiqi.accounts.access import Access, access_for
+from yiqi.registry import scoping
+from yiqi.servicerecords.models import ServiceRecord, ServiceStatus
+from yiqi.servicerecords.presenters import ServicePanel
+
+from ..models import Complaint, ComplaintStatus, Rating
+from .complaints import handled_complaints, supervised_complaints
+from .deadlines import ACTIVE_STATES, overdue_q
+from .ratings import ASPECTS, manageable_ratings, mask_name, public_ratings, rating_of, rating_refusal
+from .summaries import summarize
+
+LATEST_RATINGS = 10
+WORKSPACE_ROWS = 10
+MAX_STARS = 5
+
+
+def star_counts(score) -> tuple[int, int] | None:
+    """(filled, empty) stars for a score, rounded to whole stars within 0–5; None when there is no score."""
+    if score in (None, ""):
+        return None
+    filled = max(0, min(MAX_STARS, round(float(score))))
+    return filled, MAX_STARS - filled
+
+
+def rater_label(rating: Rating) -> str:
+    """ "张** · 企业": masked name and organisation kind, never the whole identity."""
+    kind = rating.get_rater_kind_display()
+    return f"{mask_name(rating.user)} · {kind}" if kind else mask_name(rating.user)
+
+
+def ratings_panel(access: Access, ratings: QuerySet[Rating]) -> dict:
+    """The summary and the latest ratings, each with whether this viewer may still reply to it."""
+    latest = list(ratings.select_related("user", "instrument__unit", "replied_by")[:LATEST_RATINGS])
+    return {
+        "summary": summarize(ratings),
+        "rows": [
+            (rating, rating.replied_at is None and scoping.can_manage_service(access, rating.instrument))
+            for rating in latest
+        ],
+    }
+
+
+def instrument_ratings_panel(access: Access, instrument) -> dict:
+    return ratings_panel(access, public_ratings(access).filter(instrument=instrument))
+
+
+def unit_ratings_panel(access: Access, unit) -> dict:
+    """Only ratings of the unit's instruments this viewer may see: the unit page is public, its drafts are not."""
+    return ratings_panel(access, public_ratings(access).filter(unit=unit))
+
+
+def awaiting_rating(user) -> tuple[list[ServiceRecord], int]:
+    """The user's completed service records not rated yet (latest completed first) and how many there are."""
+    records = ServiceRecord.objects.filter(user=user, status=ServiceStatus.COMPLETED, rating__isnull=True)
+    latest = records.select_related("instrument").order_by("-completed_at", "-id")[:WORKSPACE_ROWS]
+    return list(latest), records.count()
+
+
+RATING_PANEL_POSITION = 30  # after the charge (fees: 20)
+
+
+def service_rating_panel(record: ServiceRecord, user) -> ServicePanel | None:
+    """The rating part of a service's page: the rating once given, else the link to give it when ``user`` may
+    (``rating_refusal``); nothing otherwise."""
+    rating = rating_of(record)
+    if rating is not None:
+        context = {
+            "rating": {
+                **{aspect: getattr(rating, aspect) for aspect in ASPECTS},
+                "comment": rating.comment,
+                "created_at": rating.created_at,
+                "reply": rating.reply,
+                "replied_at": rating.replied_at,
+            }
+        }
+    elif rating_refusal(record, user) is None:
+        context = {"rate_url": reverse("feedback:rate", args=[record.pk])}
+    else:
+        return None
+    return ServicePanel("feedback/_service_rating.html", context, position=RATING_PANEL_POSITION)
+
+
+def workspace_summary(user) -> dict:
+    """What needs the user's attention: ratings to give, complaints to handle, replies owed, overdue cases;
+    nothing for visitors."""
+    if user is None or not user.is_authenticated:
+        return {}
+    access = access_for(user)
+    to_rate, to_rate_count = awaiting_rating(user)
+    summary = {
+        "to_rate": to_rate,
+        "to_rate_count": to_rate_count,
+        "to_confirm": list(
+            Complaint.objects.filter(complainant=user, status=ComplaintStatus.RESOLVED).order_by(
+                "auto_close_on", "id"
+            )[:WORKSPACE_ROWS]
+        ),
+    }
+    if access.staff_unit_ids:
+        handled = handled_complaints(access)
+        summary["open_complaints"] = handled.filter(status__in=ACTIVE_STATES).count()
+        summary["overdue_handled"] = handled.filter(overdue_q()).count()
+        summary["unreplied_ratings"] = manageable_ratings(access).filter(replied_at__isnull=True).count()
+    if access.department_ids or access.is_platform_admin:
+        overdue = supervised_complaints(access).filter(overdue_q())
+        summary["overdue_supervised"] = list(
+            overdue.select_related("unit").order_by("due_on", "id")[:WORKSPACE_ROWS]
+        )
+        summary["overdue_supervised_count"] = overdue.count()
+    return summary

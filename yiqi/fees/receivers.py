@@ -1,0 +1,29 @@
+"""Fees follows the service records: a record quoted, completed or closed has its charge quoted, billed or voided,
+and a service's page shows its charge. Receivers only call ``services``."""
+
+from yiqi.servicerecords import signals as records
+
+from . import services
+
+
+def quote(sender, record, **kwargs):
+    services.quote(record)
+
+
+def bill(sender, record, actor=None, **kwargs):
+    services.bill(record, actor=actor)
+
+
+def void(sender, record, actor=None, **kwargs):
+    services.void_for(record, actor=actor)
+
+
+def charge_panel(sender, record, user=None, **kwargs):
+    return services.service_charge_panel(record)
+
+
+def connect() -> None:
+    records.service_quoted.connect(quote, dispatch_uid="fees.quote")
+    records.service_completed.connect(bill, dispatch_uid="fees.bill")
+    records.service_closed.connect(void, dispatch_uid="fees.void")
+    records.service_panels.connect(charge_panel, dispatch_uid="fees.charge_panel")

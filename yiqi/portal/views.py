@@ -1,0 +1,82 @@
+"""Pages that compose several domains: the home page, the workspace, and the unit directory with its instruments."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Q
+from django.views.generic import DetailView, ListView, TemplateView
+
+from yiqi.accounts.access import access_for
+from yiqi.accounts.scoping import can_see_private_details, visible_organizations
+from yiqi.organizations.filters import OrganizationFilter
+from yiqi.organizations.models import Organization
+from yiqi.registry import summaries
+from yiqi.registry.models import InstrumentCategory, RegistrationStatus
+from yiqi.registry.scoping import visible_instruments
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            figures=summaries.public_figures(),
+            top_categories=InstrumentCategory.objects.filter(parent__isnull=True),
+            **kwargs,
+        )
+
+
+class WorkspaceView(LoginRequiredMixin, TemplateView):
+    template_name = "portal/workspace.html"
+
+    def get_context_data(self, **kwargs):
+        access = access_for(self.request.user)
+        review = summaries.review_queue(access)
+        return super().get_context_data(
+            review_count=review.count(),
+            review_items=review[:10],
+            status_counts=summaries.status_counts(access) if access.staff_unit_ids else None,
+            **summaries.deadline_lists(access, limit=10),
+            **kwargs,
+        )
+
+
+class UnitListView(ListView):
+    template_name = "portal/unit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        units = visible_organizations(access_for(self.request.user), Organization.objects.management_units())
+        return (
+            OrganizationFilter(self.request.GET, queryset=units)
+            .qs.select_related("region", "supervising_department")
+            .annotate(
+                published=Count(
+                    "instruments", filter=Q(instruments__registration_status=RegistrationStatus.PUBLISHED)
+                )
+            )
+            .order_by("name")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kinds=Organization.Kind.choices, **kwargs)
+
+
+class UnitDetailView(DetailView):
+    template_name = "portal/unit_detail.html"
+
+    def get_queryset(self):
+        return visible_organizations(access_for(self.request.user)).select_related(
+            "region__parent", "supervising_department"
+        )
+
+    def get_context_data(self, **kwargs):
+        access = access_for(self.request.user)
+        unit = self.object
+        return super().get_context_data(
+            private=can_see_private_details(access, unit),
+            sub_units=unit.sub_units.all(),
+            instruments=visible_instruments(access)
+            .filter(unit=unit)
+            .select_related("unit", "category")
+            .order_by("-original_value")[:50],
+            **kwargs,
+        )

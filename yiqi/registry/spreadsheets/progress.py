@@ -1,0 +1,67 @@
+"""What the polling status page reads: the import job's status, counters and error list."""
+
+import datetime as dt
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils import timezone
+
+from ..models import ImportJob
+from .columns import cell_text
+
+
+def error_entry(message, sheet="", row=None, column="", value="") -> dict:
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    return {
+        "sheet": sheet,
+        "row": row,
+        "column": column,
+        "value": cell_text(value)[:100],
+        "message": str(message),
+    }
+
+
+def finish_job(job_id: int, status: str, **fields) -> None:
+    ImportJob.objects.filter(pk=job_id).update(status=status, finished_at=timezone.now(), **fields)
+
+
+class JobProgress:
+    """Throttled updates of the job's counters for the polling status page.
+
+    Inside the write transaction the job row is updated over a second connection, because the transaction's
+    own writes stay invisible until it commits. SQLite has one writer at a time, so there the page just shows
+    that the job is writing.
+    """
+
+    STEP = 500
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.reported = 0
+        self.side = None
+
+    def set(self, **fields) -> None:
+        ImportJob.objects.filter(pk=self.job_id).update(**fields)
+
+    def tick(self, processed: int) -> None:
+        if processed - self.reported < self.STEP:
+            return
+        self.reported = processed
+        if self.side is not None:
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s",
+                    [processed, self.job_id],
+                )
+        else:
+            self.set(processed_rows=processed)
+
+    def __enter__(self):
+        if connection.vendor != "sqlite":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        return self
+
+    def __exit__(self, *exc):
+        if self.side is not None:
+            self.side.close()
+            self.side = None
