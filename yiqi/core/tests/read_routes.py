@@ -289,6 +289,7 @@ ROUTES = {
     "api-category-detail": lambda s: {"pk": s.published.category_id},
     "api-instrument-list": _none,
     "api-instrument-detail": (_published, _draft),
+    "api-instrument-attachment": (_attachment(lambda s: s.published), _attachment(lambda s: s.draft)),
     "api-instrument-events": _published,
     "api-instrument-history": _published,
     "api-instrument-submit": _draft,

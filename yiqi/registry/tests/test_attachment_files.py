@@ -269,3 +269,24 @@ def test_the_migration_moves_existing_files_out_of_public_media(
         client_as(world.users["officer_a"]).get(rows[1].get_absolute_url())["Content-Type"]
         == "application/octet-stream"
     )
+
+
+def test_the_api_lists_a_records_files_with_addresses_that_keep_the_records_visibility(world):
+    from rest_framework.authtoken.models import Token
+
+    document = upload(client_as(world.users["officer_a"]), world.draft_a, "plan.pdf", PDF, "document")
+    token = Token.objects.create(user=world.users["officer_a"])
+    staff = Client(HTTP_AUTHORIZATION=f"Token {token.key}")  # an API client: a token, no session
+
+    record = staff.get(reverse("api-instrument-detail", args=[world.draft_a.pk])).json()
+    assert [(a["id"], a["kind"], a["content_type"]) for a in record["attachments"]] == [
+        (document.pk, "document", "application/pdf")
+    ]
+    url = record["attachments"][0]["url"]
+    assert url.startswith("http://testserver/api/v1/") and settings.MEDIA_URL not in url
+    response = staff.get(url)
+    assert response.status_code == 200 and body(response) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert_safe_headers(response)
+    for outsider in (client_as(), client_as(world.users["unit_admin_b"])):
+        assert outsider.get(url).status_code == 404
