@@ -170,9 +170,19 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Nothing is served from MEDIA_ROOT any more: instrument photos and documents, import files, order results and
+# usage evidence are all in PRIVATE_MEDIA_ROOT and reach a browser only through views that check who asks.
+# MEDIA_ROOT is kept so that migration registry 0007 finds the attachments it moves out of it.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# When set (production behind nginx, e.g. "/_private/"), a file view answers with an X-Accel-Redirect to this
+# `internal` location, which nginx maps to PRIVATE_MEDIA_ROOT; empty: Django streams the file itself.
+YIQI_ACCEL_REDIRECT_PREFIX = env.str("YIQI_ACCEL_REDIRECT_PREFIX", default="")
+if YIQI_ACCEL_REDIRECT_PREFIX and not (
+    YIQI_ACCEL_REDIRECT_PREFIX.startswith("/") and YIQI_ACCEL_REDIRECT_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured("YIQI_ACCEL_REDIRECT_PREFIX must start and end with '/', e.g. /_private/")
 # Uploads above this stream to a temporary file; the import and attachment forms enforce their own limits.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

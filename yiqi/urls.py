@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
@@ -22,7 +20,5 @@ urlpatterns = [
     path("", include("yiqi.portal.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [
-        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+# No media serving, not even in DEBUG: every uploaded file is private and reaches a browser only through the view of
+# the record it belongs to (instrument photos and documents: ``registry:attachment_file``).

@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from yiqi.core import codes
-from yiqi.core.storage import private_storage
+from yiqi.core.storage import INLINE_CONTENT_TYPES, private_storage
+from yiqi.core.uploads import CONTENT_TYPES, DOCUMENT, PHOTO, display_name, extension_of
 
 MAX_ORIGINAL_VALUE = Decimal("50000000000.00")  # 500亿: above any real facility; catches unit/typo errors
 
@@ -328,7 +330,8 @@ class InstrumentAttachment(models.Model):
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("文件"), upload_to="instruments/%Y/%m/")
+    # Private: reaches a browser only through ``get_absolute_url`` (the instrument's visibility decides).
+    file = models.FileField(_("文件"), upload_to="instruments/%Y/%m/", storage=private_storage)
     title = models.CharField(_("标题"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -342,6 +345,31 @@ class InstrumentAttachment(models.Model):
 
     def __str__(self):
         return self.title or self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:attachment_file", args=[self.instrument_id, self.pk])
+
+    @property
+    def extension(self) -> str:
+        return extension_of(self.file.name)
+
+    @property
+    def content_type(self) -> str | None:
+        """The type the upload check verified for the stored extension; None for any other (older) file."""
+        allowed = (PHOTO if self.kind == self.Kind.PHOTO else DOCUMENT).extensions
+        return CONTENT_TYPES.get(self.extension) if self.extension in allowed else None
+
+    @property
+    def shows_inline(self) -> bool:
+        """A photo whose verified type is a raster image the browser may show in the page."""
+        return self.kind == self.Kind.PHOTO and self.content_type in INLINE_CONTENT_TYPES
+
+    @property
+    def download_name(self) -> str:
+        """The title as a file name with the stored (verified) extension."""
+        title = display_name(self.title or str(_("附件")), max_length=100)
+        suffix = f".{self.extension}" if self.extension else ""
+        return title if not suffix or title.lower().endswith(suffix) else title + suffix
 
 
 class RegistrationReminder(models.Model):
