@@ -252,15 +252,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp), in every profile so that development and the tests see what production
 # refuses. Scripts and styles come from this site's own static files only: templates carry no inline <script>,
 # <style>, style="…" or on…="…" (yiqi/core/tests/test_production.py checks); the one exception is a nonce a page
-# asks for with request.csp_nonce (FullCalendar injects its stylesheet with it). Images may be data: URIs
-# (Bootstrap's icons in its CSS). The API docs page (Swagger UI) adds inline styles for itself only (yiqi/urls.py).
+# asks for with request.csp_nonce (FullCalendar injects its stylesheet with it). Images and fonts may be data:
+# URIs (Bootstrap's icons in its CSS, FullCalendar's arrow font in its). The API docs page (Swagger UI) adds inline styles for itself only (yiqi/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -4,6 +4,7 @@ same through nginx and gunicorn.)"""
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -200,3 +202,59 @@ def test_the_deploy_recipe_states_what_the_readme_promises():
     web = (ROOT / "deploy" / "systemd" / "yiqi-web.service").read_text()
     assert "gunicorn -c" in web and "deploy/gunicorn.conf.py" in web
     assert "run_huey" in (ROOT / "deploy" / "systemd" / "yiqi-tasks.service").read_text()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
+    reason="Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_browser_reports_no_policy_violation_and_the_scripts_run(world, bookable, live_server):
+    """The policy is only right if the site's own pages pass it: Chromium reports every refused script or style
+    in its console. The pages with scripts of their own (booking calendar, usage chart) must also draw."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        session = Client()
+        session.force_login(world.users["unit_admin_a"])
+        driver.get(live_server.url + "/")
+        driver.add_cookie(
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.cookies[settings.SESSION_COOKIE_NAME].value,
+            }
+        )
+        visited = {}
+        for path, drawn in [
+            ("/", None),
+            (reverse("catalog:search") + "?q=电镜", None),
+            (reverse("registry:instrument_detail", args=[bookable.pk]), None),
+            (reverse("booking:availability", args=[bookable.pk]), "#booking-calendar .fc-timegrid"),
+            (reverse("usage:dashboard"), "#usage-chart canvas"),
+            (reverse("registry:instrument_sheet", args=[bookable.pk]), None),
+        ]:
+            driver.get(live_server.url + path)
+            if drawn:
+                deadline = time.monotonic() + 15
+                while not driver.find_elements("css selector", drawn) and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                assert driver.find_elements("css selector", drawn), f"{path}: {drawn} was not drawn"
+            visited[path] = [entry["message"] for entry in driver.get_log("browser")]
+        refused = {
+            path: [m for m in messages if "Content Security Policy" in m or "Refused to" in m]
+            for path, messages in visited.items()
+        }
+        assert not any(refused.values()), refused
+    finally:
+        driver.quit()
