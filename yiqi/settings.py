@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
@@ -74,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "yiqi.core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -158,8 +162,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# collectstatic writes here and nginx serves it (deploy/nginx/yiqi.conf: location /static/).
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION  # serve straight from the app folders until collectstatic runs
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -176,13 +181,13 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
-# When set (production behind nginx, e.g. "/_private/"), a file view answers with an X-Accel-Redirect to this
+# When set (production behind nginx, e.g. "/_protected/"), a file view answers with an X-Accel-Redirect to this
 # `internal` location, which nginx maps to PRIVATE_MEDIA_ROOT; empty: Django streams the file itself.
 YIQI_ACCEL_REDIRECT_PREFIX = env.str("YIQI_ACCEL_REDIRECT_PREFIX", default="")
 if YIQI_ACCEL_REDIRECT_PREFIX and not (
     YIQI_ACCEL_REDIRECT_PREFIX.startswith("/") and YIQI_ACCEL_REDIRECT_PREFIX.endswith("/")
 ):
-    raise ImproperlyConfigured("YIQI_ACCEL_REDIRECT_PREFIX must start and end with '/', e.g. /_private/")
+    raise ImproperlyConfigured("YIQI_ACCEL_REDIRECT_PREFIX must start and end with '/', e.g. /_protected/")
 # Uploads above this stream to a temporary file; the import and attachment forms enforce their own limits.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -250,6 +255,47 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), in every profile so that development and the tests see what production
+# refuses. Scripts and styles come from this site's own static files only: templates carry no inline <script>,
+# <style>, style="…" or on…="…" (yiqi/core/tests/test_production.py checks); the one exception is a nonce a page
+# asks for with request.csp_nonce (FullCalendar injects its stylesheet with it). Images and fonts may be data:
+# URIs (Bootstrap's icons in its CSS, FullCalendar's arrow font in its). The API docs page (Swagger UI) adds inline styles for itself only (yiqi/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"upgrade-insecure-requests": True} if IS_PRODUCTION else {}),
+    },
+}
+# Permissions-Policy (yiqi.core.security_headers): no page may use these browser features.
+YIQI_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

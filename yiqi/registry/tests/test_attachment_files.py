@@ -216,14 +216,14 @@ def test_a_file_missing_on_disk_is_a_404_not_an_error(world):
 
 
 def test_behind_nginx_the_view_hands_the_file_to_an_internal_location(world, settings):
-    settings.YIQI_ACCEL_REDIRECT_PREFIX = "/_private/"
+    settings.YIQI_ACCEL_REDIRECT_PREFIX = "/_protected/"
     photo = upload(client_as(world.users["officer_a"]), world.published_a, "p.png", PNG, "photo")
     document = upload(client_as(world.users["officer_a"]), world.published_a, "d.pdf", PDF, "document")
 
     for attachment, content_type in ((photo, "image/png"), (document, "application/pdf")):
         response = client_as().get(attachment.get_absolute_url())
         assert response.status_code == 200
-        assert response["X-Accel-Redirect"] == f"/_private/{attachment.file.name}"
+        assert response["X-Accel-Redirect"] == f"/_protected/{attachment.file.name}"
         assert response["Content-Type"] == content_type
         assert_safe_headers(response)
         assert body(response) == b""
