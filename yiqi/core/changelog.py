@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
@@ -143,13 +144,42 @@ def record_read(
     filters: dict | None = None,
     **data,
 ) -> AuditEvent:
-    """Someone read something sensitive: a file (``download``) or a list (``export``, with its ``filters``)."""
+    """Someone read something sensitive: a file (``download``, on the file's row) or a list (``export``, on the
+    reader, with its ``filters`` as shown to people, see ``filters_shown``)."""
     if action not in READ_ACTIONS:
         raise ValueError(action)
-    payload = {"unit": unit_id, "what": what, **data}
+    payload = {"unit": unit_id, "what": str(what), **data}
     if action == EXPORT:
-        payload["filters"] = {k: shown(v) for k, v in (filters or {}).items() if v not in (None, "", [])}
+        payload["filters"] = dict(filters or {})
     return AuditEvent.record(obj, action, actor=actor, data=payload)
+
+
+def record_export(actor, *, unit_id: int | None, what: str, filters: dict | None = None) -> AuditEvent:
+    """An export of a list: logged on the reader (an export reads a query, not one object)."""
+    return record_read(actor, EXPORT, actor=actor, unit_id=unit_id, what=what, filters=filters)
+
+
+def filters_shown(form) -> dict[str, str]:
+    """A filter form's non-empty values under their labels, as shown to people (choices by their labels)."""
+    if form is None or not form.is_valid():
+        return {}
+    result = {}
+    for name, value in form.cleaned_data.items():
+        field = form.fields[name]
+        values = list(value) if isinstance(value, list | tuple | QuerySet) else [value]
+        labels = {}
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            labels = {str(key): label for key, label in field.choices}
+        text = "、".join(str(labels.get(str(v), shown(v))) for v in values if v not in (None, ""))
+        if text:
+            result[str(field.label or name)] = text
+    return result
+
+
+def sole_unit(queryset: QuerySet, field: str = "unit_id") -> int | None:
+    """The one unit whose rows ``queryset`` holds, or None when it holds several (or none)."""
+    units = list(queryset.order_by().values_list(field, flat=True).distinct()[:2])
+    return units[0] if len(units) == 1 else None
 
 
 def read_log(unit_ids: Iterable[int] | None = None) -> QuerySet[AuditEvent]:

@@ -298,6 +298,7 @@ class StatementExportView(StatementMixin, View):
             statement = self.statement()
         except ValidationError as invalid:
             return self.page(None, " ".join(invalid.messages))
+        statements.log_export(statement, fmt, actor=request.user)
         filename = statements.filename(statement, fmt)
         if fmt == "csv":
             response = StreamingHttpResponse(
