@@ -117,8 +117,18 @@ class OpenHours(models.Model):
         return f"{self.get_weekday_display()} {self.start_minute // 60:02d}:{self.start_minute % 60:02d}–{self.end_minute // 60:02d}:{self.end_minute % 60:02d}"
 
 
+class CurrentBlackoutManager(models.Manager):
+    """Blackouts in force: a removed one (``removed_at`` set) is kept for the record but closes no time."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Blackout(models.Model):
-    """Time the instrument cannot be booked: maintenance, calibration, the unit's own reserved use."""
+    """Time the instrument cannot be booked: maintenance, calibration, the unit's own reserved use.
+
+    Removing one is a soft delete (who and when); ``objects`` (also ``instrument.blackouts``) sees only those in
+    force, ``all_objects`` every row."""
 
     class Kind(models.TextChoices):
         MAINTENANCE = "maintenance", _("维护保养")
@@ -134,6 +144,19 @@ class Blackout(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("删除人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CurrentBlackoutManager()
+    all_objects = models.Manager()  # noqa: DJ012 (the default manager must come first)
 
     class Meta:
         verbose_name = _("停机/保留时段")
@@ -168,6 +191,15 @@ class Qualification(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

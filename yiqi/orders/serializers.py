@@ -45,6 +45,12 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
 
 class OrderResultSerializer(serializers.ModelSerializer):
+    downloaded_at = serializers.DateTimeField(
+        label=_("用户首次下载"),
+        read_only=True,
+        allow_null=True,
+        help_text=_("委托人第一次下载该文件的时间（取自下载记录）；未下载为 null"),
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:

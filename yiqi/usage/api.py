@@ -73,14 +73,10 @@ class UsageRecordViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def evidence(self, request, pk=None, format=None):
-        record = self.get_object()
-        if not services.can_download_evidence(self.access, record):
-            raise PermissionDenied(_("佐证材料仅对本单位人员、主管部门和平台管理员开放。"))
-        if not record.evidence:
+        evidence = services.open_evidence(self.get_object(), actor=request.user)
+        if evidence is None:
             raise Http404
-        return FileResponse(
-            record.evidence.open("rb"), as_attachment=True, filename=PurePath(record.evidence.name).name
-        )
+        return FileResponse(evidence.open("rb"), as_attachment=True, filename=PurePath(evidence.name).name)
 
 
 class UsageTotalsView(APIView):

@@ -13,6 +13,7 @@ from .configuration import (
     save_service_settings,
     set_open_hours,
     settings_for,
+    settings_history,
 )
 from .lifecycle import (
     BOOKING_MACHINE,
@@ -76,6 +77,7 @@ __all__ = [
     "service_queue",
     "set_open_hours",
     "settings_for",
+    "settings_history",
     "settings_or_defaults",
     "taken_by_others",
     "upcoming_and_past",

@@ -267,6 +267,7 @@ ROUTES = {
     "api-schema": _none,
     "api-docs": _none,
     "api-token": _none,
+    "api-read-log": _none,
     "api-search": _none,
     "api-booking-availability": (_published, _unconfigured),
     "api-service-settings": (_published, _unconfigured),
@@ -410,6 +411,7 @@ ROUTES = {
     "feedback:complaint_transition": lambda s: {"pk": s.complaint.pk},
     "portal:home": _none,
     "portal:workspace": _none,
+    "portal:read_log": _none,
     "portal:unit_list": _none,
     "portal:unit_detail": lambda s: {"pk": s.unit.pk},
 }
