@@ -133,6 +133,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yiqi.accounts.validators.NotBlankPasswordValidator"},
+    # The demo password is printed in the README: allowed only in the development profile (`make run`'s accounts).
+    {
+        "NAME": "yiqi.accounts.validators.PublishedPasswordValidator",
+        "OPTIONS": {"passwords": [] if DJANGO_ENV == "development" else ["yiqi-demo-2026"]},
+    },
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
