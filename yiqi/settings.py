@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yiqi.accounts.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -245,6 +246,13 @@ if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after this much inactivity (yiqi/accounts/sessions.py): staff — unit staff, department and platform
+# administrators — sooner than everyone else. A staff session also ends YIQI_STAFF_SESSION_HOURS after login, anyone
+# else's after SESSION_COOKIE_AGE.
+YIQI_STAFF_IDLE_MINUTES = env.int("YIQI_STAFF_IDLE_MINUTES", default=120)
+YIQI_IDLE_MINUTES = env.int("YIQI_IDLE_MINUTES", default=1440)
+YIQI_STAFF_SESSION_HOURS = env.int("YIQI_STAFF_SESSION_HOURS", default=12)
+SESSION_COOKIE_AGE = env.int("YIQI_SESSION_DAYS", default=7) * 24 * 3600
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
