@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yiqi.accounts.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -137,6 +138,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yiqi.accounts.validators.NotBlankPasswordValidator"},
+    # The demo password is printed in the README: allowed only in the development profile (`make run`'s accounts).
+    {
+        "NAME": "yiqi.accounts.validators.PublishedPasswordValidator",
+        "OPTIONS": {"passwords": [] if DJANGO_ENV == "development" else ["yiqi-demo-2026"]},
+    },
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -254,6 +261,13 @@ if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after this much inactivity (yiqi/accounts/sessions.py): staff — unit staff, department and platform
+# administrators — sooner than everyone else. A staff session also ends YIQI_STAFF_SESSION_HOURS after login, anyone
+# else's after SESSION_COOKIE_AGE.
+YIQI_STAFF_IDLE_MINUTES = env.int("YIQI_STAFF_IDLE_MINUTES", default=120)
+YIQI_IDLE_MINUTES = env.int("YIQI_IDLE_MINUTES", default=1440)
+YIQI_STAFF_SESSION_HOURS = env.int("YIQI_STAFF_SESSION_HOURS", default=12)
+SESSION_COOKIE_AGE = env.int("YIQI_SESSION_DAYS", default=7) * 24 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
