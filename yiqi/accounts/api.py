@@ -8,11 +8,12 @@ from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+
+from .throttling import LoginRateThrottle
 
 
 class LockedOut(exceptions.Throttled):
-    default_detail = _("登录失败次数过多，账户已临时锁定，请稍后再试。")
+    default_detail = _("登录失败次数过多，来自您网络地址的登录已临时锁定，请稍后再试。")
     default_code = "locked_out"
 
 
@@ -49,7 +50,7 @@ class ObtainTokenView(ObtainAuthToken):
 
     serializer_class = CredentialsSerializer
     authentication_classes = []  # credentials travel in the body; no session, so no CSRF check
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(
