@@ -5,6 +5,7 @@ DJANGO_ENV selects the profile: ``production`` (default: DEBUG off, secret key r
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -227,7 +228,7 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "yiqi.accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -235,6 +236,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
     "EXCEPTION_HANDLER": "yiqi.core.api.exception_handler",
+}
+# API tokens (django-rest-knox): only a SHA-512 digest and the first 15 characters (to find it) are stored; each
+# token expires after YIQI_API_TOKEN_DAYS.
+YIQI_API_TOKEN_DAYS = env.int("YIQI_API_TOKEN_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=YIQI_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
 }
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 SPECTACULAR_SETTINGS = {
