@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.models import AuthToken
@@ -83,3 +85,13 @@ class ApiTokenAuthentication(TokenAuthentication):
         if not auth_token.user.is_active:
             raise exceptions.AuthenticationFailed(_("该账号已停用。"))
         return auth_token.user, auth_token
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The API schema (``/api/schema/``) documents the header: ``Authorization: Token <token>``."""
+
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
