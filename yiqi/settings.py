@@ -5,6 +5,7 @@ DJANGO_ENV selects the profile: ``production`` (default: DEBUG off, secret key r
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
     "csp",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -153,11 +154,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:workspace"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling: 5 failures for one username from one address lock it for 15 minutes.
+# The client address: 0 = the connecting address (no proxy); behind one nginx that appends to X-Forwarded-For, 1.
+# The app server must then be reachable only through those proxies. See yiqi/accounts/throttling.py.
+YIQI_TRUSTED_PROXY_COUNT = env.int("YIQI_TRUSTED_PROXY_COUNT", default=0)
+# Login throttling never locks an account for everyone: 5 failures for one username from one address stop that
+# username from that address, 20 failures from one address whatever the usernames stop that address; 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+YIQI_LOGIN_FAILURES_PER_ADDRESS = env.int("YIQI_LOGIN_FAILURES_PER_ADDRESS", default=20)
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
+AXES_HANDLER = "yiqi.accounts.throttling.LoginAttemptHandler"
+AXES_CLIENT_IP_CALLABLE = "yiqi.accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "yiqi.accounts.throttling.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -207,11 +215,24 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="yiqi@localhost")
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://yiqi")}
-
 # One task mechanism: Huey. SQLite-backed queue on the embedded default (a consumer process, no server),
 # Redis in production (REDIS_URL); tests run tasks inline.
 REDIS_URL = env.str("REDIS_URL", default="")
+
+# The cache holds the API throttles' counters, so with several processes it must be shared: CACHE_URL if set,
+# else Redis at REDIS_URL (outside tests), else this process's memory (`make run`: one process).
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yiqi-cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yiqi"}}
 HUEY = {
     "name": "yiqi",
     "immediate": TESTING,
@@ -229,7 +250,7 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "yiqi.accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -237,6 +258,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
     "EXCEPTION_HANDLER": "yiqi.core.api.exception_handler",
+}
+# API tokens (django-rest-knox): only a SHA-512 digest and the first 15 characters (to find it) are stored; each
+# token expires after YIQI_API_TOKEN_DAYS.
+YIQI_API_TOKEN_DAYS = env.int("YIQI_API_TOKEN_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=YIQI_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
 }
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 SPECTACULAR_SETTINGS = {

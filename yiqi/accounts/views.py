@@ -5,10 +5,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
-from rest_framework.authtoken.models import Token
 
 from yiqi.organizations.models import Organization
 
@@ -24,6 +24,7 @@ from .forms import (
     ResetPasswordForm,
 )
 from .models import JoinRequest
+from .tokens import issue_token, revoke_token, token_lifetime, tokens_of
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -197,16 +198,26 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             roles=user.role_assignments.select_related("organization", "department"),
             join_requests=membership.my_join_requests(user).filter(status=JoinRequest.Status.PENDING),
-            token=Token.objects.filter(user=user).first(),
+            tokens=tokens_of(user),
+            api_token_days=token_lifetime().days,
             **kwargs,
         )
 
     def post(self, request):
-        """Create or replace the user's API token (for a unit's own systems)."""
-        Token.objects.filter(user=request.user).delete()
-        Token.objects.create(user=request.user)
-        messages.success(request, _("已生成新的 API 令牌，旧令牌失效。"))
-        return redirect("accounts:profile")
+        """Issue a new API token (shown on this page once) or revoke one of the user's tokens."""
+        if "revoke" in request.POST:
+            if revoke_token(request.user, request.POST["revoke"]):
+                messages.success(request, _("API 令牌已撤销，使用它的系统将无法再访问。"))
+            else:
+                messages.error(request, _("没有找到这个 API 令牌，可能已被撤销。"))
+            return redirect("accounts:profile")
+        instance, token = issue_token(request.user)
+        # Rendered, not redirected: the token is shown once and never stored anywhere but this response.
+        response = self.render_to_response(
+            self.get_context_data(new_token=token, new_token_expiry=instance.expiry)
+        )
+        add_never_cache_headers(response)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

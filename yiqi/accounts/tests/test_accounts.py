@@ -89,6 +89,6 @@ def test_user_creates_an_api_token_on_the_profile_page(client, db):
     user = UserFactory()
     client.force_login(user)
     client.post(reverse("accounts:profile"))
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    assert Token.objects.filter(user=user).exists()
+    assert AuthToken.objects.filter(user=user).exists()
