@@ -272,11 +272,11 @@ def test_the_migration_moves_existing_files_out_of_public_media(
 
 
 def test_the_api_lists_a_records_files_with_addresses_that_keep_the_records_visibility(world):
-    from rest_framework.authtoken.models import Token
+    from yiqi.accounts.tokens import issue_token
 
     document = upload(client_as(world.users["officer_a"]), world.draft_a, "plan.pdf", PDF, "document")
-    token = Token.objects.create(user=world.users["officer_a"])
-    staff = Client(HTTP_AUTHORIZATION=f"Token {token.key}")  # an API client: a token, no session
+    _row, token = issue_token(world.users["officer_a"])
+    staff = Client(HTTP_AUTHORIZATION=f"Token {token}")  # an API client: a token, no session
 
     record = staff.get(reverse("api-instrument-detail", args=[world.draft_a.pk])).json()
     assert [(a["id"], a["kind"], a["content_type"]) for a in record["attachments"]] == [
