@@ -8,6 +8,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 
@@ -51,6 +52,9 @@ class ObtainTokenView(ObtainAuthToken):
     authentication_classes = []  # credentials travel in the body; no session, so no CSRF check
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+    parser_classes = (
+        api_settings.DEFAULT_PARSER_CLASSES
+    )  # ObtainAuthToken's own list has DRF's unbounded JSON
 
     @extend_schema(
         tags=["auth"],

@@ -8,6 +8,7 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
 from yiqi.accounts.models import User
+from yiqi.core.api import BoundedJSONField
 from yiqi.core.models import AuditEvent
 from yiqi.organizations.models import Organization
 from yiqi.registry import scoping
@@ -197,7 +198,7 @@ class OrderCreateSerializer(serializers.Serializer):
     sample_count = serializers.IntegerField(label=_("样品数量"), help_text=_("至少 1"))
     sample_description = serializers.CharField(label=_("样品描述"), allow_blank=True, default="")
     requirements = serializers.CharField(label=_("检测要求"), allow_blank=True, default="")
-    answers = serializers.JSONField(
+    answers = BoundedJSONField(
         label=_("补充信息"), required=False, help_text=_("该仪器委托单字段的回答：字段标识 → 值")
     )
     return_samples = serializers.BooleanField(label=_("检测后退还样品"), default=False)
