@@ -3,15 +3,17 @@
 import codecs
 import json
 
+import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters.fields import IsoDateTimeField
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .validators import JSON_TOO_DEEP, MAX_JSON_DEPTH, json_depth_exceeds, validate_near_date
+from .validators import JSON_TOO_DEEP, MAX_JSON_DEPTH, check_moment, json_depth_exceeds
 
 
 class StandardPagination(PageNumberPagination):
@@ -80,13 +82,28 @@ class BoundedJSONField(serializers.JSONField):
 
 
 class MomentField(serializers.DateTimeField):
-    """A time people send (ISO 8601), converted to the platform's zone, its date between 1950 and ten years ahead
-    (``validate_near_date``), so it can be stored, compared and turned into calendar days without overflowing."""
+    """A time people send (ISO 8601) with the checks of ``check_moment``: a UTC offset within ±15:59 and a date
+    between 1950 and ten years ahead, so it can be stored, compared and turned into calendar days without
+    overflowing. Converted to the platform's zone as DRF does."""
 
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
+    def enforce_timezone(self, value):
         try:
-            validate_near_date(moment)
+            check_moment(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
+        return super().enforce_timezone(value)
+
+
+class MomentFormField(IsoDateTimeField):
+    """A query's ISO 8601 time (``?from=``), with the checks of ``check_moment``: a UTC offset the database can
+    hold and a date in the sane range."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            check_moment(moment)
         return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentFormField
