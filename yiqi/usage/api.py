@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
@@ -21,6 +22,16 @@ from yiqi.core.api import BoundedJSONParser
 from . import services, totals
 from .filters import UsageRecordFilter
 from .serializers import TotalsQuerySerializer, TotalsSerializer, UsageRecordSerializer
+
+
+class MayRecordUsage(permissions.BasePermission):
+    """Recording offline use is for those who serve some instrument: checked before the body is read, so others
+    learn nothing from validation messages."""
+
+    message = _lazy("只有本单位的实验技术人员、机组负责人和单位管理员可以登记使用记录。")
+
+    def has_permission(self, request, view):
+        return view.action != "create" or services.can_record(access_for(request.user))
 
 
 @extend_schema(tags=["usage"])
@@ -51,7 +62,7 @@ class UsageRecordViewSet(
 
     serializer_class = UsageRecordSerializer
     filterset_class = UsageRecordFilter
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, MayRecordUsage]
     parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
