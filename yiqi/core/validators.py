@@ -8,6 +8,7 @@ import datetime as dt
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -134,3 +135,14 @@ def json_depth_exceeds(data, limit: int = MAX_JSON_DEPTH) -> bool:
 
 
 JSON_TOO_DEEP = _("JSON 嵌套层数过多：数组和对象最多嵌套 %(limit)d 层。")
+
+
+# --- rich text --------------------------------------------------------------------------------------------------------
+
+RICH_TEXT_MAX_CHARS = 20_000
+
+# Checked on what is stored, i.e. after sanitising (the services sanitise before validating).
+validate_rich_text_length = MaxLengthValidator(
+    RICH_TEXT_MAX_CHARS,
+    message=_("内容过长：最多 %(limit_value)d 个字符（含格式标记），当前 %(show_value)d 个。"),
+)
