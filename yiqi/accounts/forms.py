@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core.forms import BootstrapFormMixin
+from yiqi.core.validators import validate_plain_text
 from yiqi.organizations.models import Organization, Region
 from yiqi.organizations.validators import normalize_credit_code, validate_credit_code
 
@@ -19,7 +20,9 @@ class RegistrationForm(BootstrapFormMixin, forms.ModelForm):
 
     password1 = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput, strip=False)
-    organization_name = forms.CharField(label=_("所在单位名称"), max_length=100)
+    organization_name = forms.CharField(
+        label=_("所在单位名称"), max_length=100, validators=[validate_plain_text]
+    )
     organization_kind = forms.ChoiceField(label=_("单位类型"), choices=Organization.Kind.choices)
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
