@@ -25,7 +25,7 @@ class OpenHoursAdminForm(forms.ModelForm):
 
     class Meta:
         model = OpenHours
-        fields = "__all__"
+        fields = ["instrument", "weekday", "start_minute", "end_minute"]
 
     def clean(self):
         cleaned = super().clean()
@@ -72,7 +72,7 @@ class BlackoutAdminForm(forms.ModelForm):
 
     class Meta:
         model = Blackout
-        fields = "__all__"
+        fields = ["instrument", "kind", "starts_at", "ends_at", "reason", "created_by"]
 
     def clean(self):
         cleaned = super().clean()
