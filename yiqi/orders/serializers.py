@@ -8,7 +8,7 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
 from yiqi.accounts.models import User
-from yiqi.core.api import BoundedJSONField
+from yiqi.core.api import BoundedJSONField, MomentField
 from yiqi.core.models import AuditEvent
 from yiqi.organizations.models import Organization
 from yiqi.registry import scoping
@@ -112,8 +112,8 @@ class OrderSerializer(serializers.Serializer):
         max_digits=8, decimal_places=2, read_only=True, allow_null=True
     )
     machine_hours = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True, allow_null=True)
-    tested_from = serializers.DateTimeField(read_only=True, allow_null=True)
-    tested_until = serializers.DateTimeField(read_only=True, allow_null=True)
+    tested_from = MomentField(read_only=True, allow_null=True)
+    tested_until = MomentField(read_only=True, allow_null=True)
     charge = ChargeSummarySerializer(source="record.charge", read_only=True, allow_null=True)
 
     user = serializers.IntegerField(source="user_id", read_only=True, allow_null=True)
@@ -228,10 +228,10 @@ class OrderTransitionSerializer(serializers.Serializer):
         required=False,
         help_text=_("publish_results 时必填"),
     )
-    tested_from = serializers.DateTimeField(
+    tested_from = MomentField(
         label=_("检测开始"), required=False, help_text=_("publish_results；默认为开始检测的时间")
     )
-    tested_until = serializers.DateTimeField(
+    tested_until = MomentField(
         label=_("检测结束"), required=False, help_text=_("publish_results；默认为现在")
     )
 
