@@ -39,10 +39,14 @@ def test_json_within_the_limit_is_still_read():
 
 
 def test_deeply_nested_json_to_an_authenticated_endpoint_is_a_400(world, client_for):
-    client = client_for(world.users["officer_a"])  # may edit unit A's drafts
-    for url in ("/api/v1/usage-records/", "/api/v1/orders/", f"/api/v1/instruments/{world.draft_a.pk}/"):
-        method = client.patch if url.startswith("/api/v1/instruments/") else client.post
-        response = method(url, nested(100_000), content_type="application/json")
+    cases = [
+        ("technician_a", "post", "/api/v1/usage-records/"),  # its own parser list
+        ("external_user", "post", "/api/v1/orders/"),
+        ("officer_a", "patch", f"/api/v1/instruments/{world.draft_a.pk}/"),
+    ]
+    for who, method, url in cases:
+        client = client_for(world.users[who])
+        response = getattr(client, method)(url, nested(100_000), content_type="application/json")
         assert response.status_code == 400, (url, response.status_code)
         assert "嵌套" in response.json()["detail"]
 
@@ -91,3 +95,30 @@ def test_plain_text_refuses_controls_and_bidi(value):
 )
 def test_plain_text_accepts_ordinary_names(value):
     validate_plain_text(value)
+
+
+def test_the_messages_come_in_english_for_english_clients(world, client_for):
+    response = Client().post(
+        "/api/v1/auth/token/", nested(1000), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (
+        response.json()["detail"] == "JSON nested too deeply: arrays and objects may nest at most 32 levels."
+    )
+    client = client_for(world.users["external_user"])
+    response = client.post(
+        "/api/v1/usage-records/", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Only the unit's technicians")
+    officer = client_for(world.users["officer_a"])
+    response = officer.patch(
+        f"/api/v1/instruments/{world.draft_a.pk}/",
+        {"name": "电镜\u202e", "acceptance_date": "0001-01-01"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.json()["name"] == [
+        "Must not contain control characters, line breaks or invisible formatting characters (such as "
+        "bidirectional text controls)."
+    ]
+    assert response.json()["acceptance_date"] == ["The date cannot be earlier than 1950-01-01."]
