@@ -253,6 +253,12 @@ REST_FRAMEWORK = {
         "yiqi.accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON nested more than 32 deep is a 400 (yiqi.core.api.BoundedJSONParser), never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "yiqi.core.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "yiqi.core.api.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from .throttling import LoginRateThrottle
 from .tokens import issue_token
@@ -54,6 +55,7 @@ class ObtainTokenView(GenericAPIView):
     permission_classes = []
     throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # the bounded JSON parser, as everywhere
 
     @extend_schema(
         tags=["auth"],

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core.forms import BootstrapFormMixin
+from yiqi.core.validators import validate_plain_text
 from yiqi.organizations.models import Organization, Region
 from yiqi.organizations.validators import normalize_credit_code, validate_credit_code
 
@@ -75,7 +76,9 @@ class RegistrationForm(AccountForm):
         ],
         initial=NEW_ORGANIZATION,
     )
-    organization_name = forms.CharField(label=_("单位名称"), max_length=100, required=False)
+    organization_name = forms.CharField(
+        label=_("单位名称"), max_length=100, required=False, validators=[validate_plain_text]
+    )
     organization_kind = forms.ChoiceField(
         label=_("单位类型"), choices=[("", "---------"), *Organization.Kind.choices], required=False
     )

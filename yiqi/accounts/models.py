@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.core.validators import validate_plain_text
+
 
 class Role(models.TextChoices):
     PLATFORM_ADMIN = "platform_admin", _("平台管理员")
@@ -25,8 +27,8 @@ ORGANIZATION_ROLES = (*UNIT_STAFF_ROLES, Role.EXTERNAL_USER)
 
 
 class User(AbstractUser):
-    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True, validators=[validate_plain_text])
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_plain_text])
 
     class Meta:
         verbose_name = _("用户")

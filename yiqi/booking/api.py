@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yiqi.accounts.access import AccessMixin, access_for
+from yiqi.core.api import MomentFilter
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import can_manage_service, visible_instruments
 
@@ -56,12 +57,8 @@ class AvailabilityView(APIView):
 class BookingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=BookingStatus.choices)
     instrument = django_filters.NumberFilter(label=_("仪器"))
-    from_ = django_filters.IsoDateTimeFilter(
-        label=_("起（含与此后有重叠的预约）"), field_name="ends_at", lookup_expr="gt"
-    )
-    to = django_filters.IsoDateTimeFilter(
-        label=_("止（在此之前开始的预约）"), field_name="starts_at", lookup_expr="lt"
-    )
+    from_ = MomentFilter(label=_("起（含与此后有重叠的预约）"), field_name="ends_at", lookup_expr="gt")
+    to = MomentFilter(label=_("止（在此之前开始的预约）"), field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Booking

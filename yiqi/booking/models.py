@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.core.validators import validate_near_date, validate_past_date
+
 
 class ServiceSettings(models.Model):
     """How an instrument may be booked. Set by its instrument manager (or the unit's admin)."""
@@ -184,8 +186,8 @@ class Qualification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instrument_qualifications"
     )
-    trained_on = models.DateField(_("培训日期"))
-    expires_on = models.DateField(_("有效期至"))
+    trained_on = models.DateField(_("培训日期"), validators=[validate_past_date])  # 1950 … today
+    expires_on = models.DateField(_("有效期至"), validators=[validate_near_date])  # 1950 … today + 10 years
     training_record = models.CharField(_("培训记录"), max_length=300, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

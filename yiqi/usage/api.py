@@ -7,19 +7,31 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yiqi.accounts.access import AccessMixin, access_for
+from yiqi.core.api import BoundedJSONParser
 
 from . import services, totals
 from .filters import UsageRecordFilter
 from .serializers import TotalsQuerySerializer, TotalsSerializer, UsageRecordSerializer
+
+
+class MayRecordUsage(permissions.BasePermission):
+    """Recording offline use is for those who serve some instrument: checked before the body is read, so others
+    learn nothing from validation messages."""
+
+    message = _lazy("只有本单位的实验技术人员、机组负责人和单位管理员可以登记使用记录。")
+
+    def has_permission(self, request, view):
+        return view.action != "create" or services.can_record(access_for(request.user))
 
 
 @extend_schema(tags=["usage"])
@@ -50,8 +62,8 @@ class UsageRecordViewSet(
 
     serializer_class = UsageRecordSerializer
     filterset_class = UsageRecordFilter
-    permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    permission_classes = [permissions.IsAuthenticated, MayRecordUsage]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import access_for
 from yiqi.core import changelog
+from yiqi.core.validators import validate_near_date, validate_past_date
 from yiqi.notifications.services import notify
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import can_manage_service
@@ -91,22 +92,47 @@ def _shown_hours(periods) -> dict[str, str]:
     return {day: "、".join(spans) for day, spans in shown.items()}
 
 
-@transaction.atomic
-def set_open_hours(instrument: Instrument, periods, *, actor) -> None:
-    """Replace the weekly open hours with ``(weekday 0=Monday, start_minute, end_minute)`` periods."""
-    _require_manager(actor, instrument)
+MAX_PERIODS_PER_DAY = 6
+
+
+def check_open_hours(periods, *, slot_minutes: int) -> list[tuple[int, int, int]]:
+    """Weekly ``(weekday 0=Monday, start_minute, end_minute)`` periods, sorted, or a ValidationError on
+    ``open_hours``: within the day, not overlapping, at most ``MAX_PERIODS_PER_DAY`` a day, each at least one slot
+    long. The settings page, the API and the admin all check open hours here."""
     cleaned = []
     for weekday, start_minute, end_minute in periods:
         if not (0 <= weekday <= 6 and 0 <= start_minute < end_minute <= 1440):
             raise ValidationError(
                 {"open_hours": _("开放时段无效：星期须为 0–6，时间须在 0–1440 分钟之间且结束晚于开始。")}
             )
+        if end_minute - start_minute < slot_minutes:
+            raise ValidationError(
+                {
+                    "open_hours": _("每个开放时段至少 %(minutes)d 分钟（预约的时间粒度）。")
+                    % {"minutes": slot_minutes}
+                }
+            )
         cleaned.append((int(weekday), int(start_minute), int(end_minute)))
     cleaned.sort()
+    per_day: dict[int, int] = {}
+    for day, _first, _last in cleaned:
+        per_day[day] = per_day.get(day, 0) + 1
+        if per_day[day] > MAX_PERIODS_PER_DAY:
+            raise ValidationError(
+                {"open_hours": _("每天最多 %(count)d 个开放时段。") % {"count": MAX_PERIODS_PER_DAY}}
+            )
     for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in zip(cleaned, cleaned[1:], strict=False):
         if day_a == day_b and start_b < end_a:
             raise ValidationError({"open_hours": _("同一天的开放时段不能重叠。")})
+    return cleaned
+
+
+@transaction.atomic
+def set_open_hours(instrument: Instrument, periods, *, actor) -> None:
+    """Replace the weekly open hours with ``(weekday 0=Monday, start_minute, end_minute)`` periods."""
+    _require_manager(actor, instrument)
     conf = lock_settings(instrument)
+    cleaned = check_open_hours(periods, slot_minutes=conf.slot_minutes)
     stored = OpenHours.objects.filter(instrument=instrument)
     before = _shown_hours(stored.values_list("weekday", "start_minute", "end_minute"))
     stored.delete()
@@ -119,6 +145,21 @@ def set_open_hours(instrument: Instrument, periods, *, actor) -> None:
         _log(conf, "open_hours", actor, changes, instrument=instrument)
 
 
+def check_blackout(instrument: Instrument, start: dt.datetime, end: dt.datetime) -> None:
+    """A blackout may not end before it starts nor cover time a booking holds (ValidationError on the field).
+    Call with the settings locked (``add_blackout``) or, from the admin, before saving."""
+    if end <= start:
+        raise ValidationError({"ends_at": _("结束时间必须晚于开始时间。")})
+    held = held_bookings_between(instrument, start, end).first()
+    if held is not None:
+        raise ValidationError(
+            {
+                "starts_at": _("该时段已有预约（%(when)s），请先与用户协商取消后再设置停机。")
+                % {"when": when(held.starts_at, held.ends_at)}
+            }
+        )
+
+
 @transaction.atomic
 def add_blackout(instrument: Instrument, *, starts_at, ends_at, kind, reason, actor) -> Blackout:
     """Close a window for maintenance or the unit's own use; refused while bookings hold any of it."""
@@ -129,14 +170,7 @@ def add_blackout(instrument: Instrument, *, starts_at, ends_at, kind, reason, ac
     if kind not in Blackout.Kind.values:
         raise ValidationError({"kind": _("请选择停机类型。")})
     lock_settings(instrument)
-    held = held_bookings_between(instrument, start, end).first()
-    if held is not None:
-        raise ValidationError(
-            {
-                "starts_at": _("该时段已有预约（%(when)s），请先与用户协商取消后再设置停机。")
-                % {"when": when(held.starts_at, held.ends_at)}
-            }
-        )
+    check_blackout(instrument, start, end)
     blackout = Blackout(
         instrument=instrument,
         starts_at=start,
@@ -179,6 +213,23 @@ def remove_blackout(blackout: Blackout, *, actor) -> None:
     )
 
 
+def check_qualification_dates(trained_on: dt.date, expires_on: dt.date) -> None:
+    """Training has happened (1950 … today); the qualification expires after it, within ten years from today."""
+    errors = {}
+    for field, day, validator in (
+        ("trained_on", trained_on, validate_past_date),
+        ("expires_on", expires_on, validate_near_date),
+    ):
+        try:
+            validator(day)
+        except ValidationError as error:
+            errors[field] = error.messages
+    if not errors and expires_on < trained_on:
+        errors["expires_on"] = [_("有效期不能早于培训日期。")]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def grant_qualification(
     instrument: Instrument,
@@ -191,8 +242,7 @@ def grant_qualification(
 ) -> Qualification:
     """Let a trained user operate the instrument themself until ``expires_on`` (re-granting renews)."""
     _require_manager(actor, instrument)
-    if expires_on < trained_on:
-        raise ValidationError({"expires_on": _("有效期不能早于培训日期。")})
+    check_qualification_dates(trained_on, expires_on)
     stored = Qualification.objects.select_for_update().filter(instrument=instrument, user=user).first()
     before = changelog.snapshot(stored, QUALIFICATION_FIELDS) if stored is not None else {}
     qualification, _created = Qualification.objects.update_or_create(
