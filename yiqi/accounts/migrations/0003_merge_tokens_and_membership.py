@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_drop_plain_api_tokens'),
-        ('accounts', '0002_invitations_and_join_requests'),
+        ("accounts", "0002_drop_plain_api_tokens"),
+        ("accounts", "0002_invitations_and_join_requests"),
     ]
 
-    operations = [
-    ]
+    operations = []
