@@ -125,7 +125,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def approve(self, request, pk=None):
+    def approve(self, request, pk=None, format=None):
         return self._act(request, s.BookingDecisionSerializer, services.approve)
 
     @extend_schema(
@@ -134,7 +134,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def reject(self, request, pk=None):
+    def reject(self, request, pk=None, format=None):
         return self._act(request, s.BookingRejectSerializer, services.reject)
 
     @extend_schema(
@@ -144,7 +144,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, format=None):
         return self._act(request, s.BookingCancelSerializer, services.cancel)
 
     @extend_schema(
@@ -153,7 +153,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def check_in(self, request, pk=None):
+    def check_in(self, request, pk=None, format=None):
         return self._act(request, s.BookingCheckInSerializer, services.check_in)
 
     @extend_schema(
@@ -162,7 +162,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def complete(self, request, pk=None):
+    def complete(self, request, pk=None, format=None):
         return self._act(request, s.BookingCompleteSerializer, services.complete)
 
     @extend_schema(
@@ -171,7 +171,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def no_show(self, request, pk=None):
+    def no_show(self, request, pk=None, format=None):
         booking = self.get_object()
         services.mark_no_show(booking, actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=booking.pk)).data)
@@ -219,7 +219,7 @@ class WaitlistViewSet(
         responses={201: s.BookingSerializer, 400: REFUSED},
     )
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, format=None):
         booking = services.accept_offer(self.get_object(), user=request.user)
         booking = services.visible_bookings(self.access).select_related(*s.CHARGE_RELATED).get(pk=booking.pk)
         return Response(
@@ -233,7 +233,7 @@ class WaitlistViewSet(
         responses={200: s.WaitlistEntrySerializer, 400: REFUSED},
     )
     @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
+    def decline(self, request, pk=None, format=None):
         entry = services.decline_offer(self.get_object(), user=request.user)
         return Response(self.get_serializer(entry).data)
 

@@ -86,7 +86,7 @@ class RatingViewSet(
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def reply(self, request, pk=None):
+    def reply(self, request, pk=None, format=None):
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rating = services.reply(self.get_object(), actor=request.user, text=data.validated_data["reply"])
@@ -148,7 +148,7 @@ class ComplaintViewSet(
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, format=None):
         data = ComplaintTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = services.transition(

@@ -126,7 +126,7 @@ class ChargeViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def adjust(self, request, pk=None):
+    def adjust(self, request, pk=None, format=None):
         data = AdjustRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = services.request_adjustment(self.get_object(), actor=request.user, **data.validated_data)
@@ -146,7 +146,7 @@ class ChargeViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True, methods=["post"], url_path="decide-adjustment", filter_backends=[], pagination_class=None
     )
-    def decide_adjustment(self, request, pk=None):
+    def decide_adjustment(self, request, pk=None, format=None):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = get_object_or_404(
@@ -173,7 +173,7 @@ class ChargeViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True, methods=["post"], url_path="record-payment", filter_backends=[], pagination_class=None
     )
-    def record_payment(self, request, pk=None):
+    def record_payment(self, request, pk=None, format=None):
         data = PaymentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         charge = services.record_payment(self.get_object(), actor=request.user, **data.validated_data)
