@@ -55,7 +55,7 @@ class AvailabilityView(APIView):
 
 class BookingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=BookingStatus.choices)
-    instrument = django_filters.NumberFilter(label=_("仪器"))
+    instrument = django_filters.NumberFilter(label=_("仪器"), min_value=1, max_value=2**63 - 1)
     from_ = django_filters.IsoDateTimeFilter(
         label=_("起（含与此后有重叠的预约）"), field_name="ends_at", lookup_expr="gt"
     )

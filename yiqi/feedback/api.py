@@ -25,8 +25,8 @@ urlpatterns = []
 
 
 class RatingFilter(django_filters.FilterSet):
-    instrument = django_filters.NumberFilter(label=_("仪器 ID"))
-    unit = django_filters.NumberFilter(label=_("管理单位 ID"))
+    instrument = django_filters.NumberFilter(label=_("仪器 ID"), min_value=1, max_value=2**63 - 1)
+    unit = django_filters.NumberFilter(label=_("管理单位 ID"), min_value=1, max_value=2**63 - 1)
     mine = django_filters.BooleanFilter(label=_("仅本人的评价"), method="filter_mine")
 
     class Meta:

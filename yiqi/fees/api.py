@@ -29,7 +29,9 @@ from .serializers import (
 
 
 class FeeItemFilter(django_filters.FilterSet):
-    instrument = django_filters.NumberFilter(label=_("仪器 id"), field_name="instrument_id")
+    instrument = django_filters.NumberFilter(
+        label=_("仪器 id"), min_value=1, max_value=2**63 - 1, field_name="instrument_id"
+    )
     is_active = django_filters.BooleanFilter(label=_("启用"))
 
     class Meta:

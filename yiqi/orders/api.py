@@ -33,7 +33,9 @@ from .serializers import (
 
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=OrderStatus.choices)
-    instrument = django_filters.NumberFilter(label=_("仪器 id"), field_name="instrument_id")
+    instrument = django_filters.NumberFilter(
+        label=_("仪器 id"), min_value=1, max_value=2**63 - 1, field_name="instrument_id"
+    )
 
     class Meta:
         model = TestOrder
