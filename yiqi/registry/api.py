@@ -348,7 +348,7 @@ class InstrumentViewSet(
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._transition(RegistrationAction.SUBMIT, data.validated_data.get("comment", ""))
@@ -365,7 +365,7 @@ class InstrumentViewSet(
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, format=None):
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._transition(data.validated_data["action"], data.validated_data.get("comment", ""))
