@@ -202,7 +202,38 @@ COMPLAINT = rule(
     HIDDEN,
 )
 
+MEMBERSHIP_ADMINS = rule(
+    "unit admins manage their organisation's invitations and join requests; the platform admin all",
+    {"unit_admin", "unit_b_admin", "platform_admin"},
+)
+READ_LOG = rule(
+    "the sensitive-read log: unit admins (their units' rows) and the platform authority (all)",
+    {"unit_admin", "unit_b_admin", "platform_admin"},
+)
+# The world holds no invitation or join request: an unknown token or id is a 404 for everyone, and only the login
+# check is exercised here; who may act on a real one is tested in yiqi/accounts/tests/test_registration.py.
+UNKNOWN_MEMBERSHIP_OBJECT = rule("an unknown invitation or join request", set(), HIDDEN)
+
 RULES: dict[str, Rule | tuple[Rule, ...]] = {
+    **dict.fromkeys(
+        (
+            "accounts:password_reset",
+            "accounts:password_reset_done",
+            "accounts:password_reset_confirm",
+            "accounts:password_reset_complete",
+        ),
+        PUBLIC,
+    ),
+    **dict.fromkeys(("accounts:password_change", "accounts:password_change_done"), SIGNED_IN),
+    "accounts:members": MEMBERSHIP_ADMINS,
+    "accounts:invitation": rule("an invitation link: its token is the key", set(), HIDDEN, anonymous=HIDDEN),
+    "accounts:invitation_revoke": UNKNOWN_MEMBERSHIP_OBJECT,
+    "accounts:join_request_decide": UNKNOWN_MEMBERSHIP_OBJECT,
+    "portal:read_log": READ_LOG,
+    "api-read-log": READ_LOG,
+    # An instrument's photos and documents are as visible as the instrument.
+    "registry:attachment_file": (PUBLIC, DRAFT_A_READERS),
+    "api-instrument-attachment": (PUBLIC, DRAFT_A_READERS),
     # Public reading: the catalogue, the directory, the public API, the documents of the API.
     **dict.fromkeys(
         (
