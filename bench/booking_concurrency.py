@@ -49,9 +49,9 @@ def seed(path: str, instruments: int, users: int) -> None:
 
     setup_django()
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from yiqi.accounts.models import User
+    from yiqi.accounts.tokens import issue_token
     from yiqi.booking.models import OpenHours, ServiceSettings
     from yiqi.organizations.tests.factories import OrganizationFactory
     from yiqi.registry.models import RegistrationStatus
@@ -80,9 +80,9 @@ def seed(path: str, instruments: int, users: int) -> None:
     people = User.objects.bulk_create(
         User(username=f"bench{n:05d}", full_name=f"用户{n}") for n in range(users)
     )
-    tokens = Token.objects.bulk_create(Token(key=Token.generate_key(), user=person) for person in people)
+    tokens = [issue_token(person)[1] for person in people]
     today = timezone.localdate().isoformat()
-    Path(path).write_text(json.dumps({"instruments": ids, "tokens": [t.key for t in tokens], "today": today}))
+    Path(path).write_text(json.dumps({"instruments": ids, "tokens": tokens, "today": today}))
 
 
 def requests_to_fire(scene: dict, count: int, rng: random.Random) -> list[tuple[str, dict]]:

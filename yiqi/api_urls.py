@@ -10,6 +10,7 @@ from yiqi.catalog.api import SearchView
 from yiqi.feedback import api as feedback_api
 from yiqi.fees import api as fees_api
 from yiqi.orders import api as orders_api
+from yiqi.portal import api as portal_api
 from yiqi.registry.api import register_routes as register_registry_routes
 from yiqi.usage import api as usage_api
 
@@ -24,6 +25,7 @@ for service_api in SERVICE_APIS:
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("search/", SearchView.as_view(), name="api-search"),
+    *portal_api.urlpatterns,
     *(pattern for service_api in SERVICE_APIS for pattern in service_api.urlpatterns),
     path("", include(router.urls)),
 ]

@@ -5,9 +5,11 @@ DJANGO_ENV selects the profile: ``production`` (default: DEBUG off, secret key r
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -45,9 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -74,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "yiqi.core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yiqi.accounts.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -133,6 +139,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yiqi.accounts.validators.NotBlankPasswordValidator"},
+    # The demo password is printed in the README: allowed only in the development profile (`make run`'s accounts).
+    {
+        "NAME": "yiqi.accounts.validators.PublishedPasswordValidator",
+        "OPTIONS": {"passwords": [] if DJANGO_ENV == "development" else ["yiqi-demo-2026"]},
+    },
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -142,11 +154,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:workspace"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling: 5 failures for one username from one address lock it for 15 minutes.
+# The client address: 0 = the connecting address (no proxy); behind one nginx that appends to X-Forwarded-For, 1.
+# The app server must then be reachable only through those proxies. See yiqi/accounts/throttling.py.
+YIQI_TRUSTED_PROXY_COUNT = env.int("YIQI_TRUSTED_PROXY_COUNT", default=0)
+# Login throttling never locks an account for everyone: 5 failures for one username from one address stop that
+# username from that address, 20 failures from one address whatever the usernames stop that address; 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+YIQI_LOGIN_FAILURES_PER_ADDRESS = env.int("YIQI_LOGIN_FAILURES_PER_ADDRESS", default=20)
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
+AXES_HANDLER = "yiqi.accounts.throttling.LoginAttemptHandler"
+AXES_CLIENT_IP_CALLABLE = "yiqi.accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "yiqi.accounts.throttling.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -158,8 +177,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# collectstatic writes here and nginx serves it (deploy/nginx/yiqi.conf: location /static/).
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION  # serve straight from the app folders until collectstatic runs
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -170,9 +190,19 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Nothing is served from MEDIA_ROOT any more: instrument photos and documents, import files, order results and
+# usage evidence are all in PRIVATE_MEDIA_ROOT and reach a browser only through views that check who asks.
+# MEDIA_ROOT is kept so that migration registry 0007 finds the attachments it moves out of it.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# When set (production behind nginx, e.g. "/_protected/"), a file view answers with an X-Accel-Redirect to this
+# `internal` location, which nginx maps to PRIVATE_MEDIA_ROOT; empty: Django streams the file itself.
+YIQI_ACCEL_REDIRECT_PREFIX = env.str("YIQI_ACCEL_REDIRECT_PREFIX", default="")
+if YIQI_ACCEL_REDIRECT_PREFIX and not (
+    YIQI_ACCEL_REDIRECT_PREFIX.startswith("/") and YIQI_ACCEL_REDIRECT_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured("YIQI_ACCEL_REDIRECT_PREFIX must start and end with '/', e.g. /_protected/")
 # Uploads above this stream to a temporary file; the import and attachment forms enforce their own limits.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -185,11 +215,24 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="yiqi@localhost")
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://yiqi")}
-
 # One task mechanism: Huey. SQLite-backed queue on the embedded default (a consumer process, no server),
 # Redis in production (REDIS_URL); tests run tasks inline.
 REDIS_URL = env.str("REDIS_URL", default="")
+
+# The cache holds the API throttles' counters, so with several processes it must be shared: CACHE_URL if set,
+# else Redis at REDIS_URL (outside tests), else this process's memory (`make run`: one process).
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yiqi-cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yiqi"}}
 HUEY = {
     "name": "yiqi",
     "immediate": TESTING,
@@ -207,14 +250,29 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "yiqi.accounts.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON nested more than 32 deep is a 400 (yiqi.core.api.BoundedJSONParser), never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "yiqi.core.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "yiqi.core.api.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
     "EXCEPTION_HANDLER": "yiqi.core.api.exception_handler",
+}
+# API tokens (django-rest-knox): only a SHA-512 digest and the first 15 characters (to find it) are stored; each
+# token expires after YIQI_API_TOKEN_DAYS.
+YIQI_API_TOKEN_DAYS = env.int("YIQI_API_TOKEN_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=YIQI_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
 }
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 SPECTACULAR_SETTINGS = {
@@ -239,7 +297,55 @@ if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after this much inactivity (yiqi/accounts/sessions.py): staff — unit staff, department and platform
+# administrators — sooner than everyone else. A staff session also ends YIQI_STAFF_SESSION_HOURS after login, anyone
+# else's after SESSION_COOKIE_AGE.
+YIQI_STAFF_IDLE_MINUTES = env.int("YIQI_STAFF_IDLE_MINUTES", default=120)
+YIQI_IDLE_MINUTES = env.int("YIQI_IDLE_MINUTES", default=1440)
+YIQI_STAFF_SESSION_HOURS = env.int("YIQI_STAFF_SESSION_HOURS", default=12)
+SESSION_COOKIE_AGE = env.int("YIQI_SESSION_DAYS", default=7) * 24 * 3600
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), in every profile so that development and the tests see what production
+# refuses. Scripts and styles come from this site's own static files only: templates carry no inline <script>,
+# <style>, style="…" or on…="…" (yiqi/core/tests/test_production.py checks); the one exception is a nonce a page
+# asks for with request.csp_nonce (FullCalendar injects its stylesheet with it). Images and fonts may be data:
+# URIs (Bootstrap's icons in its CSS, FullCalendar's arrow font in its). The API docs page (Swagger UI) adds inline styles for itself only (yiqi/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"upgrade-insecure-requests": True} if IS_PRODUCTION else {}),
+    },
+}
+# Permissions-Policy (yiqi.core.security_headers): no page may use these browser features.
+YIQI_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

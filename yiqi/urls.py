@@ -1,14 +1,20 @@
-from django.conf import settings
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+# Swagger UI: its start-up script is served from the same URL (?script), not inline; its page keeps a small inline
+# <style> of its own, allowed on this page only.
+api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("yiqi.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
     path("accounts/", include("yiqi.accounts.urls")),
     path("instruments/", include("yiqi.registry.urls")),
@@ -22,7 +28,5 @@ urlpatterns = [
     path("", include("yiqi.portal.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [
-        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+# No media serving, not even in DEBUG: every uploaded file is private and reaches a browser only through the view of
+# the record it belongs to (instrument photos and documents: ``registry:attachment_file``).

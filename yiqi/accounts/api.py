@@ -5,14 +5,16 @@ from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.settings import api_settings
+
+from .throttling import LoginRateThrottle
+from .tokens import issue_token
 
 
 class LockedOut(exceptions.Throttled):
-    default_detail = _("登录失败次数过多，账户已临时锁定，请稍后再试。")
+    default_detail = _("登录失败次数过多，来自您网络地址的登录已临时锁定，请稍后再试。")
     default_code = "locked_out"
 
 
@@ -42,15 +44,18 @@ class CredentialsSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True, help_text=_("请求头 `Authorization: Token <token>`"))
+    expiry = serializers.DateTimeField(read_only=True, help_text=_("令牌的失效时间"))
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Issue (or return the existing) API token of a user."""
+class ObtainTokenView(GenericAPIView):
+    """Issue a new API token (shown only now; the platform keeps only its digest) that expires."""
 
     serializer_class = CredentialsSerializer
     authentication_classes = []  # credentials travel in the body; no session, so no CSRF check
-    throttle_classes = [ScopedRateThrottle]
+    permission_classes = []
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # the bounded JSON parser, as everywhere
 
     @extend_schema(
         tags=["auth"],
@@ -67,7 +72,8 @@ class ObtainTokenView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        # A token request is a login: last_login is updated and axes clears the failure count.
+        # A token request is a login (last_login is updated, axes clears this address's failures for the user),
+        # but it opens no session.
         user_logged_in.send(sender=type(user), request=request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        instance, token = issue_token(user)
+        return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)

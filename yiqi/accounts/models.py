@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.core.validators import validate_plain_text
+
 
 class Role(models.TextChoices):
     PLATFORM_ADMIN = "platform_admin", _("平台管理员")
@@ -25,8 +27,8 @@ ORGANIZATION_ROLES = (*UNIT_STAFF_ROLES, Role.EXTERNAL_USER)
 
 
 class User(AbstractUser):
-    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True, validators=[validate_plain_text])
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_plain_text])
 
     class Meta:
         verbose_name = _("用户")
@@ -106,3 +108,83 @@ class RoleAssignment(models.Model):
     def __str__(self):
         scope = self.organization or self.department
         return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
+
+
+class Invitation(models.Model):
+    """A unit admin's invitation to join their organisation with a role: an emailed link, used once, expiring.
+
+    Only a hash of the link's token is stored, so a database reader cannot accept an invitation.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待接受")
+        ACCEPTED = "accepted", _("已接受")
+        REVOKED = "revoked", _("已撤销")
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("单位"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("受邀邮箱"))
+    role = models.CharField(
+        _("角色"), max_length=30, choices=[(r.value, r.label) for r in ORGANIZATION_ROLES]
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("邀请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        User, verbose_name=_("接受人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("成员邀请")
+        verbose_name_plural = _("成员邀请")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization} · {self.get_role_display()}"
+
+
+class JoinRequest(models.Model):
+    """A registered person asks to join an organisation; nothing is granted until its admin approves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已拒绝")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("申请人"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("单位"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    message = models.CharField(_("申请说明"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("加入单位申请")
+        verbose_name_plural = _("加入单位申请")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(status="pending"),
+                name="one_pending_join_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organization}"

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yiqi.accounts.access import AccessMixin, access_for
+from yiqi.core.api import MomentFilter
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import can_manage_service, visible_instruments
 
@@ -55,13 +56,9 @@ class AvailabilityView(APIView):
 
 class BookingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=BookingStatus.choices)
-    instrument = django_filters.NumberFilter(label=_("仪器"))
-    from_ = django_filters.IsoDateTimeFilter(
-        label=_("起（含与此后有重叠的预约）"), field_name="ends_at", lookup_expr="gt"
-    )
-    to = django_filters.IsoDateTimeFilter(
-        label=_("止（在此之前开始的预约）"), field_name="starts_at", lookup_expr="lt"
-    )
+    instrument = django_filters.NumberFilter(label=_("仪器"), min_value=1, max_value=2**63 - 1)
+    from_ = MomentFilter(label=_("起（含与此后有重叠的预约）"), field_name="ends_at", lookup_expr="gt")
+    to = MomentFilter(label=_("止（在此之前开始的预约）"), field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Booking
@@ -125,7 +122,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def approve(self, request, pk=None):
+    def approve(self, request, pk=None, format=None):
         return self._act(request, s.BookingDecisionSerializer, services.approve)
 
     @extend_schema(
@@ -134,7 +131,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def reject(self, request, pk=None):
+    def reject(self, request, pk=None, format=None):
         return self._act(request, s.BookingRejectSerializer, services.reject)
 
     @extend_schema(
@@ -144,7 +141,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, format=None):
         return self._act(request, s.BookingCancelSerializer, services.cancel)
 
     @extend_schema(
@@ -153,7 +150,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def check_in(self, request, pk=None):
+    def check_in(self, request, pk=None, format=None):
         return self._act(request, s.BookingCheckInSerializer, services.check_in)
 
     @extend_schema(
@@ -162,7 +159,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def complete(self, request, pk=None):
+    def complete(self, request, pk=None, format=None):
         return self._act(request, s.BookingCompleteSerializer, services.complete)
 
     @extend_schema(
@@ -171,7 +168,7 @@ class BookingViewSet(
         responses={200: s.BookingSerializer, 400: REFUSED, 403: FORBIDDEN},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def no_show(self, request, pk=None):
+    def no_show(self, request, pk=None, format=None):
         booking = self.get_object()
         services.mark_no_show(booking, actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=booking.pk)).data)
@@ -219,7 +216,7 @@ class WaitlistViewSet(
         responses={201: s.BookingSerializer, 400: REFUSED},
     )
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, format=None):
         booking = services.accept_offer(self.get_object(), user=request.user)
         booking = services.visible_bookings(self.access).select_related(*s.CHARGE_RELATED).get(pk=booking.pk)
         return Response(
@@ -233,7 +230,7 @@ class WaitlistViewSet(
         responses={200: s.WaitlistEntrySerializer, 400: REFUSED},
     )
     @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
+    def decline(self, request, pk=None, format=None):
         entry = services.decline_offer(self.get_object(), user=request.user)
         return Response(self.get_serializer(entry).data)
 

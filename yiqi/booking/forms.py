@@ -14,6 +14,7 @@ from yiqi.core.forms import BootstrapFormMixin, DateInput
 
 from .availability import format_minutes
 from .models import Blackout, OpenHours, ServiceSettings
+from .services.configuration import MAX_PERIODS_PER_DAY
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -115,7 +116,6 @@ def parse_minutes(value: str) -> int | None:
 
 
 WEEKDAYS = OpenHours._meta.get_field("weekday").choices
-MAX_PERIODS_PER_DAY = 12
 
 
 class OpenHoursForm(BootstrapFormMixin, forms.Form):

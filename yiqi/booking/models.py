@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.core.validators import validate_near_date, validate_past_date
+
 
 class ServiceSettings(models.Model):
     """How an instrument may be booked. Set by its instrument manager (or the unit's admin)."""
@@ -117,8 +119,18 @@ class OpenHours(models.Model):
         return f"{self.get_weekday_display()} {self.start_minute // 60:02d}:{self.start_minute % 60:02d}–{self.end_minute // 60:02d}:{self.end_minute % 60:02d}"
 
 
+class CurrentBlackoutManager(models.Manager):
+    """Blackouts in force: a removed one (``removed_at`` set) is kept for the record but closes no time."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Blackout(models.Model):
-    """Time the instrument cannot be booked: maintenance, calibration, the unit's own reserved use."""
+    """Time the instrument cannot be booked: maintenance, calibration, the unit's own reserved use.
+
+    Removing one is a soft delete (who and when); ``objects`` (also ``instrument.blackouts``) sees only those in
+    force, ``all_objects`` every row."""
 
     class Kind(models.TextChoices):
         MAINTENANCE = "maintenance", _("维护保养")
@@ -134,6 +146,19 @@ class Blackout(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("删除人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CurrentBlackoutManager()
+    all_objects = models.Manager()  # noqa: DJ012 (the default manager must come first)
 
     class Meta:
         verbose_name = _("停机/保留时段")
@@ -161,13 +186,22 @@ class Qualification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instrument_qualifications"
     )
-    trained_on = models.DateField(_("培训日期"))
-    expires_on = models.DateField(_("有效期至"))
+    trained_on = models.DateField(_("培训日期"), validators=[validate_past_date])  # 1950 … today
+    expires_on = models.DateField(_("有效期至"), validators=[validate_near_date])  # 1950 … today + 10 years
     training_record = models.CharField(_("培训记录"), max_length=300, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ Input serializers only parse; every rule is checked by ``services``. Times are I
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from yiqi.accounts.models import User
+from yiqi.core.api import MomentField
+from yiqi.core.validators import validate_near_date
 from yiqi.organizations.models import Organization
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import visible_instruments
@@ -26,7 +29,9 @@ TIME_FORMAT_MESSAGE = _(
 )
 
 
-class TimeField(serializers.DateTimeField):
+class TimeField(MomentField):
+    """A time between 1950 and ten years ahead (``MomentField``), with the booking pages' wording."""
+
     default_error_messages = {"invalid": TIME_FORMAT_MESSAGE, "date": TIME_FORMAT_MESSAGE}
 
 
@@ -34,9 +39,17 @@ class TimeOrDateField(TimeField):
     """A time, or a bare date meaning Beijing midnight (calendar widgets send either)."""
 
     def to_internal_value(self, value):
-        day = parse_date(value) if isinstance(value, str) and len(value) == 10 else None
-        if day is not None:
-            return local_midnight(day)
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                day = parse_date(value)
+            except ValueError:  # well formed but not a day of the calendar: 2026-02-30
+                self.fail("invalid")
+            if day is not None:
+                try:
+                    validate_near_date(day)
+                except DjangoValidationError as error:
+                    raise serializers.ValidationError(error.messages) from error
+                return local_midnight(day)
         return super().to_internal_value(value)
 
 

@@ -25,8 +25,8 @@ urlpatterns = []
 
 
 class RatingFilter(django_filters.FilterSet):
-    instrument = django_filters.NumberFilter(label=_("仪器 ID"))
-    unit = django_filters.NumberFilter(label=_("管理单位 ID"))
+    instrument = django_filters.NumberFilter(label=_("仪器 ID"), min_value=1, max_value=2**63 - 1)
+    unit = django_filters.NumberFilter(label=_("管理单位 ID"), min_value=1, max_value=2**63 - 1)
     mine = django_filters.BooleanFilter(label=_("仅本人的评价"), method="filter_mine")
 
     class Meta:
@@ -86,7 +86,7 @@ class RatingViewSet(
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def reply(self, request, pk=None):
+    def reply(self, request, pk=None, format=None):
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rating = services.reply(self.get_object(), actor=request.user, text=data.validated_data["reply"])
@@ -148,7 +148,7 @@ class ComplaintViewSet(
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, format=None):
         data = ComplaintTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = services.transition(

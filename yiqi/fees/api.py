@@ -29,7 +29,9 @@ from .serializers import (
 
 
 class FeeItemFilter(django_filters.FilterSet):
-    instrument = django_filters.NumberFilter(label=_("仪器 id"), field_name="instrument_id")
+    instrument = django_filters.NumberFilter(
+        label=_("仪器 id"), min_value=1, max_value=2**63 - 1, field_name="instrument_id"
+    )
     is_active = django_filters.BooleanFilter(label=_("启用"))
 
     class Meta:
@@ -126,7 +128,7 @@ class ChargeViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def adjust(self, request, pk=None):
+    def adjust(self, request, pk=None, format=None):
         data = AdjustRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = services.request_adjustment(self.get_object(), actor=request.user, **data.validated_data)
@@ -146,7 +148,7 @@ class ChargeViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True, methods=["post"], url_path="decide-adjustment", filter_backends=[], pagination_class=None
     )
-    def decide_adjustment(self, request, pk=None):
+    def decide_adjustment(self, request, pk=None, format=None):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = get_object_or_404(
@@ -173,7 +175,7 @@ class ChargeViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True, methods=["post"], url_path="record-payment", filter_backends=[], pagination_class=None
     )
-    def record_payment(self, request, pk=None):
+    def record_payment(self, request, pk=None, format=None):
         data = PaymentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         charge = services.record_payment(self.get_object(), actor=request.user, **data.validated_data)

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
+from yiqi.core import changelog
 from yiqi.core.exports import csv_stream, header_cells, xlsx_cell
 from yiqi.organizations.models import Organization
 from yiqi.registry.models import Instrument
@@ -227,6 +228,22 @@ def _values(statement: Statement):
     totals[0] = _("合计（%(count)d 笔）") % {"count": len(statement.rows)}
     totals[9], totals[10], totals[11] = statement.amount, statement.adjustments, statement.total
     yield totals
+
+
+def log_export(statement: Statement, fmt: str, *, actor) -> None:
+    """Every statement export is a row of the sensitive-read log: who, which month, which unit's bills (or the
+    reader's own payable bills)."""
+    filters = {str(_("月份")): f"{statement.month:%Y-%m}", str(_("格式")): fmt.upper()}
+    if statement.unit is not None:
+        filters[str(_("管理单位"))] = statement.unit.name
+    else:
+        filters[str(_("范围"))] = str(_("我方应付"))
+    changelog.record_export(
+        actor,
+        unit_id=statement.unit.pk if statement.unit is not None else None,
+        what=_("收费明细导出"),
+        filters=filters,
+    )
 
 
 def filename(statement: Statement, fmt: str) -> str:

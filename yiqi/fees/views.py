@@ -70,7 +70,10 @@ class ScheduleView(ScheduleMixin, View):
     template = "fees/schedule.html"
 
     def context(self):
-        return {"items": self.instrument.fee_items.all()}
+        return {
+            "items": self.instrument.fee_items.all(),
+            "history": services.schedule_history(self.instrument),
+        }
 
     def get(self, request, pk):
         return self.page(self.template, FeeItemForm(), **self.context())
@@ -295,6 +298,7 @@ class StatementExportView(StatementMixin, View):
             statement = self.statement()
         except ValidationError as invalid:
             return self.page(None, " ".join(invalid.messages))
+        statements.log_export(statement, fmt, actor=request.user)
         filename = statements.filename(statement, fmt)
         if fmt == "csv":
             response = StreamingHttpResponse(

@@ -33,7 +33,9 @@ from .serializers import (
 
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=OrderStatus.choices)
-    instrument = django_filters.NumberFilter(label=_("仪器 id"), field_name="instrument_id")
+    instrument = django_filters.NumberFilter(
+        label=_("仪器 id"), min_value=1, max_value=2**63 - 1, field_name="instrument_id"
+    )
 
     class Meta:
         model = TestOrder
@@ -136,7 +138,7 @@ class OrderViewSet(
         responses={200: OrderSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, format=None):
         data = OrderTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
@@ -156,7 +158,7 @@ class OrderViewSet(
         responses={200: OrderSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def staff(self, request, pk=None):
+    def staff(self, request, pk=None, format=None):
         data = OrderStaffSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.assign_staff(self.get_object(), data.validated_data["staff"], actor=request.user)
@@ -170,7 +172,7 @@ class OrderViewSet(
         responses={201: OrderResultSerializer(many=True), **ERRORS},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], filter_backends=[])
-    def results(self, request, pk=None):
+    def results(self, request, pk=None, format=None):
         saved = services.add_results(self.get_object(), request.FILES.getlist("files"), actor=request.user)
         return Response(OrderResultSerializer(saved, many=True).data, status=status.HTTP_201_CREATED)
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.core.changelog import first_download_subquery
 from yiqi.core.storage import private_storage
 
 
@@ -146,6 +147,18 @@ def result_path(instance, filename):
     return f"order-results/{instance.order_id}/{filename}"
 
 
+class OrderResultManager(models.Manager):
+    """Every row carries ``downloaded_at``: when the ordering user first downloaded it, from the read log (a
+    subquery, so a page of results costs one query)."""
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(downloaded_at=first_download_subquery(self.model, user_field="order__user_id"))
+        )
+
+
 class OrderResult(models.Model):
     """A results file (report, data) for an order; served only through a view that checks who asks."""
 
@@ -157,7 +170,8 @@ class OrderResult(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    downloaded_at = models.DateTimeField(_("用户首次下载"), null=True, blank=True)
+
+    objects = OrderResultManager()
 
     class Meta:
         verbose_name = _("检测结果")

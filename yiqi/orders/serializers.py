@@ -8,6 +8,7 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
 from yiqi.accounts.models import User
+from yiqi.core.api import BoundedJSONField, MomentField
 from yiqi.core.models import AuditEvent
 from yiqi.organizations.models import Organization
 from yiqi.registry import scoping
@@ -45,6 +46,12 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
 
 class OrderResultSerializer(serializers.ModelSerializer):
+    downloaded_at = serializers.DateTimeField(
+        label=_("用户首次下载"),
+        read_only=True,
+        allow_null=True,
+        help_text=_("委托人第一次下载该文件的时间（取自下载记录）；未下载为 null"),
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -111,8 +118,8 @@ class OrderSerializer(serializers.Serializer):
         max_digits=8, decimal_places=2, read_only=True, allow_null=True
     )
     machine_hours = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True, allow_null=True)
-    tested_from = serializers.DateTimeField(read_only=True, allow_null=True)
-    tested_until = serializers.DateTimeField(read_only=True, allow_null=True)
+    tested_from = MomentField(read_only=True, allow_null=True)
+    tested_until = MomentField(read_only=True, allow_null=True)
     charge = ChargeSummarySerializer(source="record.charge", read_only=True, allow_null=True)
 
     user = serializers.IntegerField(source="user_id", read_only=True, allow_null=True)
@@ -197,7 +204,7 @@ class OrderCreateSerializer(serializers.Serializer):
     sample_count = serializers.IntegerField(label=_("样品数量"), help_text=_("至少 1"))
     sample_description = serializers.CharField(label=_("样品描述"), allow_blank=True, default="")
     requirements = serializers.CharField(label=_("检测要求"), allow_blank=True, default="")
-    answers = serializers.JSONField(
+    answers = BoundedJSONField(
         label=_("补充信息"), required=False, help_text=_("该仪器委托单字段的回答：字段标识 → 值")
     )
     return_samples = serializers.BooleanField(label=_("检测后退还样品"), default=False)
@@ -227,10 +234,10 @@ class OrderTransitionSerializer(serializers.Serializer):
         required=False,
         help_text=_("publish_results 时必填"),
     )
-    tested_from = serializers.DateTimeField(
+    tested_from = MomentField(
         label=_("检测开始"), required=False, help_text=_("publish_results；默认为开始检测的时间")
     )
-    tested_until = serializers.DateTimeField(
+    tested_until = MomentField(
         label=_("检测结束"), required=False, help_text=_("publish_results；默认为现在")
     )
 

@@ -228,7 +228,12 @@ class ManagedInstrumentMixin(LoginRequiredMixin):
         return render(
             self.request,
             template,
-            {"instrument": self.instrument, "fields": self.instrument.order_form_fields.all(), "form": form},
+            {
+                "instrument": self.instrument,
+                "fields": self.instrument.order_form_fields.all(),
+                "form": form,
+                "history": services.form_history(self.instrument),
+            },
         )
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core import codes
+from yiqi.core.validators import validate_plain_text
 
 from .validators import normalize_credit_code, validate_credit_code, validate_region_code
 
@@ -148,7 +149,7 @@ class Deployment(models.Model):
 class Department(models.Model):
     """A supervising department (行政主管部门), e.g. the provincial education department."""
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True, validators=[validate_plain_text])
     region = models.ForeignKey(
         Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="departments"
     )
@@ -177,14 +178,14 @@ class Organization(models.Model):
         HOSPITAL = "hospital", _("医疗卫生机构")
         OTHER = "other", _("其他")
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
-    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True, validators=[validate_plain_text])
+    short_name = models.CharField(_("简称"), max_length=50, blank=True, validators=[validate_plain_text])
     kind = models.CharField(_("单位类型"), max_length=20, choices=Kind.choices)
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
     )
     region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
-    address = models.CharField(_("地址"), max_length=200, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True, validators=[validate_plain_text])
     postcode = models.CharField(_("邮编"), max_length=6, blank=True)
     website = models.URLField(_("网站"), blank=True)
     is_management_unit = models.BooleanField(_("管理单位"), default=False)
@@ -244,7 +245,7 @@ class SubUnit(models.Model):
         related_name="sub_units",
         limit_choices_to={"is_management_unit": True},
     )
-    name = models.CharField(_("名称"), max_length=100)
+    name = models.CharField(_("名称"), max_length=100, validators=[validate_plain_text])
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
 
     class Meta:

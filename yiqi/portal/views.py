@@ -12,6 +12,8 @@ from yiqi.registry import summaries
 from yiqi.registry.models import InstrumentCategory, RegistrationStatus
 from yiqi.registry.scoping import visible_instruments
 
+from . import readlog
+
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
@@ -31,6 +33,7 @@ class WorkspaceView(LoginRequiredMixin, TemplateView):
         access = access_for(self.request.user)
         review = summaries.review_queue(access)
         return super().get_context_data(
+            can_read_log=readlog.can_read_log(access),
             review_count=review.count(),
             review_items=review[:10],
             status_counts=summaries.status_counts(access) if access.staff_unit_ids else None,
@@ -80,3 +83,24 @@ class UnitDetailView(DetailView):
             .order_by("-original_value")[:50],
             **kwargs,
         )
+
+
+class ReadLogView(LoginRequiredMixin, ListView):
+    """Who downloaded results files and usage evidence, who exported lists: the unit admins' units, or everything
+    for the platform authority."""
+
+    template_name = "portal/read_log.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return readlog.visible_read_log(access_for(self.request.user))
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = readlog.read_log_rows(context["page_obj"].object_list)
+        return context

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from yiqi.core.admin import AuditEventInline
@@ -13,8 +15,20 @@ class InstrumentCategoryAdmin(admin.ModelAdmin):
 
 
 class AttachmentInline(admin.TabularInline):
+    """Listed with a link to the checked file view; uploads go through the instrument page, where the upload check
+    runs (an admin form would store any file unchecked)."""
+
     model = InstrumentAttachment
     extra = 0
+    fields = ["kind", "title", "open_file", "uploaded_by", "created_at"]
+    readonly_fields = ["kind", "open_file", "uploaded_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("文件"))
+    def open_file(self, attachment):
+        return format_html('<a href="{}">{}</a>', attachment.get_absolute_url(), attachment.download_name)
 
 
 @admin.register(Instrument)

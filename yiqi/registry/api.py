@@ -2,6 +2,8 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -11,12 +13,13 @@ from rest_framework.response import Response
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import User
 from yiqi.core import codes
+from yiqi.core.storage import private_file_response
 from yiqi.organizations.models import Deployment, Organization, SubUnit
 
 from . import deadlines, scoping, services
 from .filters import InstrumentFilter
 from .history import history_entries
-from .models import Instrument, InstrumentCategory, RegistrationAction
+from .models import Instrument, InstrumentAttachment, InstrumentCategory, RegistrationAction
 
 WORKFLOW_ACTIONS = [(name, step.label) for name, step in services.MACHINE.transitions.items()]
 
@@ -69,6 +72,27 @@ class VisibleInstrumentField(serializers.PrimaryKeyRelatedField):
         return scoping.visible_instruments(self.context["access"], super().get_queryset())
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="download_name", read_only=True)
+    content_type = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text=_("下载地址（与仪器记录同样的可见范围）"))
+
+    class Meta:
+        model = InstrumentAttachment
+        fields = ["id", "kind", "title", "name", "content_type", "url"]
+
+    def get_content_type(self, attachment: InstrumentAttachment) -> str:
+        return attachment.content_type or "application/octet-stream"
+
+    def get_url(self, attachment: InstrumentAttachment) -> str:
+        url = reverse(
+            "api-instrument-attachment",
+            kwargs={"pk": attachment.instrument_id, "attachment_id": attachment.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
 class InstrumentSerializer(serializers.ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(
         label=_("管理单位"),
@@ -92,6 +116,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
         },
     )
     category_name = serializers.CharField(source="category.name", read_only=True)
+    attachments = AttachmentSerializer(label=_("照片与文档"), many=True, read_only=True)
     manager = serializers.PrimaryKeyRelatedField(
         label=_("机组负责人"), queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
@@ -151,6 +176,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "available_actions",
+            "attachments",
         ]
         read_only_fields = ["registration_status", "published_at", "created_at", "updated_at"]
         # The model reports an (unit, asset_number) clash on ``asset_number`` when the service validates.
@@ -298,7 +324,9 @@ class InstrumentViewSet(
         return access_for(self.request.user)
 
     def get_queryset(self):
-        return scoping.visible_instruments(self.access, Instrument.objects.select_related("unit", "category"))
+        return scoping.visible_instruments(
+            self.access, Instrument.objects.select_related("unit", "category").prefetch_related("attachments")
+        )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "access": self.access}
@@ -320,7 +348,7 @@ class InstrumentViewSet(
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._transition(RegistrationAction.SUBMIT, data.validated_data.get("comment", ""))
@@ -337,7 +365,7 @@ class InstrumentViewSet(
         },
     )
     @action(detail=True, methods=["post"], filter_backends=[])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, format=None):
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._transition(data.validated_data["action"], data.validated_data.get("comment", ""))
@@ -360,6 +388,27 @@ class InstrumentViewSet(
     def events(self, request, pk=None, format=None):
         events = services.MACHINE.history(self.get_object())
         return Response(RegistrationEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        summary="下载照片或文档",
+        description="与仪器记录同样的可见范围：草稿的附件只对能看到草稿的人可见，其他人得到 404。",
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="文件内容")},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def attachment(self, request, pk=None, attachment_id=None, format=None):
+        attachment = get_object_or_404(self.get_object().attachments, pk=attachment_id)
+        return private_file_response(
+            attachment.file,
+            content_type=attachment.content_type,
+            filename=attachment.download_name,
+            inline=attachment.shows_inline,
+        )
 
 
 def register_routes(router) -> None:

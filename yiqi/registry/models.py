@@ -7,12 +7,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from yiqi.core import codes
-from yiqi.core.storage import private_storage
+from yiqi.core.storage import INLINE_CONTENT_TYPES, private_storage
+from yiqi.core.uploads import CONTENT_TYPES, DOCUMENT, PHOTO, display_name, extension_of
+from yiqi.core.validators import validate_past_date, validate_plain_text, validate_rich_text_length
 
 MAX_ORIGINAL_VALUE = Decimal("50000000000.00")  # 500亿: above any real facility; catches unit/typo errors
 
@@ -135,9 +138,11 @@ class Instrument(models.Model):
         on_delete=models.SET_NULL,
         related_name="instruments",
     )
-    asset_number = models.CharField(_("单位内部编号（资产编号）"), max_length=50)
-    name = models.CharField(_("中文名称"), max_length=100)
-    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    asset_number = models.CharField(
+        _("单位内部编号（资产编号）"), max_length=50, validators=[validate_plain_text]
+    )
+    name = models.CharField(_("中文名称"), max_length=100, validators=[validate_plain_text])
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True, validators=[validate_plain_text])
     category = models.ForeignKey(
         InstrumentCategory, verbose_name=_("分类代码"), on_delete=models.PROTECT, related_name="instruments"
     )
@@ -152,9 +157,9 @@ class Instrument(models.Model):
     funding_source = models.CharField(
         _("主要购置经费来源"), max_length=20, choices=FundingSource.choices, default=FundingSource.OTHER
     )
-    manufacturer = models.CharField(_("生产制造商"), max_length=100)
+    manufacturer = models.CharField(_("生产制造商"), max_length=100, validators=[validate_plain_text])
     country_of_origin = CountryField(_("产地国别"), default="CN")
-    model_spec = models.CharField(_("规格型号"), max_length=100)
+    model_spec = models.CharField(_("规格型号"), max_length=100, validators=[validate_plain_text])
     technical_indicators = models.TextField(_("主要技术指标"), max_length=500)
     main_functions = models.TextField(_("主要功能"), max_length=300)
     application_fields = models.CharField(_("应用领域"), max_length=300, blank=True)
@@ -162,8 +167,11 @@ class Instrument(models.Model):
     campus = models.CharField(_("校区/园区"), max_length=50, blank=True)
     building = models.CharField(_("楼宇"), max_length=50, blank=True)
     room = models.CharField(_("房间"), max_length=30, blank=True)
-    acceptance_date = models.DateField(_("安装验收日期"))
-    start_of_use_date = models.DateField(_("启用日期"), null=True, blank=True)
+    # Events that have happened: between 1950-01-01 and today.
+    acceptance_date = models.DateField(_("安装验收日期"), validators=[validate_past_date])
+    start_of_use_date = models.DateField(
+        _("启用日期"), null=True, blank=True, validators=[validate_past_date]
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("机组负责人"),
@@ -172,11 +180,12 @@ class Instrument(models.Model):
         on_delete=models.SET_NULL,
         related_name="managed_instruments",
     )
-    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_name = models.CharField(_("联系人"), max_length=50, validators=[validate_plain_text])
     contact_phone = models.CharField(
         _("联系电话"),
         max_length=30,
-        validators=[RegexValidator(r"^[0-9+\-() ]{7,30}$", _("请输入有效的电话号码。"))],
+        # \Z, not $: "$" also matches before a final newline.
+        validators=[RegexValidator(r"\A[0-9+\-() ]{7,30}\Z", _("请输入有效的电话号码。"))],
     )
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
     sharing_mode = models.CharField(
@@ -186,8 +195,8 @@ class Instrument(models.Model):
     operating_status = models.CharField(
         _("运行状态"), max_length=20, choices=OperatingStatus.choices, default=OperatingStatus.NORMAL
     )
-    open_policy = models.TextField(_("开放制度"), blank=True)
-    usage_rules = models.TextField(_("使用办法"), blank=True)
+    open_policy = models.TextField(_("开放制度"), blank=True, validators=[validate_rich_text_length])
+    usage_rules = models.TextField(_("使用办法"), blank=True, validators=[validate_rich_text_length])
     offers_self_operation = models.BooleanField(_("提供自主上机"), default=False)
     offers_commissioned_testing = models.BooleanField(_("提供委托测试"), default=True)
 
@@ -328,7 +337,8 @@ class InstrumentAttachment(models.Model):
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("文件"), upload_to="instruments/%Y/%m/")
+    # Private: reaches a browser only through ``get_absolute_url`` (the instrument's visibility decides).
+    file = models.FileField(_("文件"), upload_to="instruments/%Y/%m/", storage=private_storage)
     title = models.CharField(_("标题"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -342,6 +352,31 @@ class InstrumentAttachment(models.Model):
 
     def __str__(self):
         return self.title or self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:attachment_file", args=[self.instrument_id, self.pk])
+
+    @property
+    def extension(self) -> str:
+        return extension_of(self.file.name)
+
+    @property
+    def content_type(self) -> str | None:
+        """The type the upload check verified for the stored extension; None for any other (older) file."""
+        allowed = (PHOTO if self.kind == self.Kind.PHOTO else DOCUMENT).extensions
+        return CONTENT_TYPES.get(self.extension) if self.extension in allowed else None
+
+    @property
+    def shows_inline(self) -> bool:
+        """A photo whose verified type is a raster image the browser may show in the page."""
+        return self.kind == self.Kind.PHOTO and self.content_type in INLINE_CONTENT_TYPES
+
+    @property
+    def download_name(self) -> str:
+        """The title as a file name with the stored (verified) extension."""
+        title = display_name(self.title or str(_("附件")), max_length=100)
+        suffix = f".{self.extension}" if self.extension else ""
+        return title if not suffix or title.lower().endswith(suffix) else title + suffix
 
 
 class RegistrationReminder(models.Model):

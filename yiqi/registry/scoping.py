@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from yiqi.accounts.access import Access
 
-from .models import EDITABLE_STATES, Instrument, RegistrationStatus
+from .models import EDITABLE_STATES, Instrument, InstrumentAttachment, RegistrationStatus
 
 
 def visible_instruments(access: Access, queryset: QuerySet[Instrument] | None = None) -> QuerySet[Instrument]:
@@ -18,6 +18,11 @@ def visible_instruments(access: Access, queryset: QuerySet[Instrument] | None = 
     if access.department_ids:
         scope |= Q(unit__supervising_department_id__in=access.department_ids)
     return queryset.filter(scope)
+
+
+def visible_attachments(access: Access) -> QuerySet[InstrumentAttachment]:
+    """Photos and documents of the instruments the user may see: a draft's files are as private as the draft."""
+    return InstrumentAttachment.objects.filter(instrument__in=visible_instruments(access))
 
 
 def can_create_in(access: Access, unit_id: int) -> bool:

@@ -16,6 +16,7 @@ from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.uploads import DOCUMENT, PHOTO, check_upload, display_name
+from yiqi.core.validators import validate_past_date
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import notify
 from yiqi.organizations.models import Deployment
@@ -59,8 +60,18 @@ def prepare_instrument(instrument: Instrument, deployment: Deployment | None = N
     instrument.asset_number = (instrument.asset_number or "").strip()
     if instrument.sharing_mode != Instrument.SharingMode.NOT_SHARED:
         instrument.not_shared_reason = ""
-    if instrument.acceptance_date:
+    if instrument.acceptance_date and _sane(instrument.acceptance_date):
         apply_deadline(instrument, deployment)
+
+
+def _sane(day) -> bool:
+    """Whether a date lies in the range people may enter; outside it the field's validator refuses it (the
+    working-day calendar is never asked about 9999-12-31)."""
+    try:
+        validate_past_date(day)
+    except ValidationError:
+        return False
+    return True
 
 
 def validate_acceptance_date(instrument: Instrument) -> None:

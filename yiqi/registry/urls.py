@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/sheet/", instruments.InstrumentSheetView.as_view(), name="instrument_sheet"),
     path("<int:pk>/edit/", instruments.InstrumentUpdateView.as_view(), name="instrument_update"),
     path("<int:pk>/attachments/", instruments.AttachmentUploadView.as_view(), name="attachment_upload"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/",
+        instruments.AttachmentFileView.as_view(),
+        name="attachment_file",
+    ),
     path("<int:pk>/transition/", review.TransitionView.as_view(), name="instrument_transition"),
     path("review/", review.ReviewQueueView.as_view(), name="review_queue"),
     path("deadlines/", review.DeadlineView.as_view(), name="deadlines"),

@@ -7,19 +7,31 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yiqi.accounts.access import AccessMixin, access_for
+from yiqi.core.api import BoundedJSONParser
 
 from . import services, totals
 from .filters import UsageRecordFilter
 from .serializers import TotalsQuerySerializer, TotalsSerializer, UsageRecordSerializer
+
+
+class MayRecordUsage(permissions.BasePermission):
+    """Recording offline use is for those who serve some instrument: checked before the body is read, so others
+    learn nothing from validation messages."""
+
+    message = _lazy("只有本单位的实验技术人员、机组负责人和单位管理员可以登记使用记录。")
+
+    def has_permission(self, request, view):
+        return view.action != "create" or services.can_record(access_for(request.user))
 
 
 @extend_schema(tags=["usage"])
@@ -50,8 +62,8 @@ class UsageRecordViewSet(
 
     serializer_class = UsageRecordSerializer
     filterset_class = UsageRecordFilter
-    permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    permission_classes = [permissions.IsAuthenticated, MayRecordUsage]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -73,14 +85,10 @@ class UsageRecordViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def evidence(self, request, pk=None, format=None):
-        record = self.get_object()
-        if not services.can_download_evidence(self.access, record):
-            raise PermissionDenied(_("佐证材料仅对本单位人员、主管部门和平台管理员开放。"))
-        if not record.evidence:
+        evidence = services.open_evidence(self.get_object(), actor=request.user)
+        if evidence is None:
             raise Http404
-        return FileResponse(
-            record.evidence.open("rb"), as_attachment=True, filename=PurePath(record.evidence.name).name
-        )
+        return FileResponse(evidence.open("rb"), as_attachment=True, filename=PurePath(evidence.name).name)
 
 
 class UsageTotalsView(APIView):

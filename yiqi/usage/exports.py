@@ -1,9 +1,20 @@
-"""CSV export of usage records, streamed row by row."""
+"""CSV export of usage records, streamed row by row; every export is a row of the sensitive-read log."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiqi.core import changelog
 from yiqi.core.exports import csv_stream
+
+
+def log_export(actor, filterset, fmt: str = "csv") -> None:
+    """Log who exported which usage records (the filters as shown) and, when they are one unit's, for which."""
+    changelog.record_export(
+        actor,
+        unit_id=changelog.sole_unit(filterset.qs),
+        what=_("使用记录导出（%(fmt)s）") % {"fmt": fmt.upper()},
+        filters=changelog.filters_shown(filterset.form),
+    )
 
 
 def _local(value) -> str:

@@ -20,7 +20,9 @@ class UsageRecordFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("管理单位"), queryset=Organization.objects.management_units(), empty_label=_("全部")
     )
-    instrument = django_filters.NumberFilter(label=_("仪器"), widget=forms.HiddenInput)
+    instrument = django_filters.NumberFilter(
+        label=_("仪器"), min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
     source = django_filters.ChoiceFilter(label=_("来源"), choices=UsageRecord.Source.choices)
     service = django_filters.ChoiceFilter(
         label=_("服务对象"),

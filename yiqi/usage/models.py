@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core.storage import private_storage
+from yiqi.core.validators import validate_past_date, validate_plain_text
 
 
 class UsageRecord(models.Model):
@@ -49,7 +50,7 @@ class UsageRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="usage_records",
     )
-    user_name = models.CharField(_("使用人"), max_length=50, blank=True)
+    user_name = models.CharField(_("使用人"), max_length=50, blank=True, validators=[validate_plain_text])
     user_organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("使用人单位"),
@@ -60,8 +61,9 @@ class UsageRecord(models.Model):
     )
     is_external = models.BooleanField(_("对外服务"), default=False)
     purpose = models.CharField(_("用途"), max_length=20, choices=Purpose.choices)
-    started_at = models.DateTimeField(_("开始时间"))
-    ended_at = models.DateTimeField(_("结束时间"))
+    # Use that has happened: between 1950 and today.
+    started_at = models.DateTimeField(_("开始时间"), validators=[validate_past_date])
+    ended_at = models.DateTimeField(_("结束时间"), validators=[validate_past_date])
     machine_hours = models.DecimalField(
         _("有效机时（小时）"),
         max_digits=8,

@@ -2,12 +2,14 @@
 
 import datetime as dt
 
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yiqi.core.api import MomentField
 from yiqi.organizations.models import Organization
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
@@ -24,6 +26,10 @@ class VisibleInstrumentField(serializers.PrimaryKeyRelatedField):
 
 
 class UsageRecordSerializer(serializers.ModelSerializer):
+    # Times people send: offsets within ±15:59, dates in the sane range (the model's validators narrow them).
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
+        models.DateTimeField: MomentField
+    }
     instrument = VisibleInstrumentField(label=_("仪器"))
     instrument_name = serializers.CharField(source="instrument.name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
+from yiqi.core import changelog
 from yiqi.core.models import AuditEvent
 from yiqi.core.money import hours_between, to_fen
 from yiqi.core.uploads import EVIDENCE, CheckedUpload, check_upload
@@ -164,6 +165,25 @@ def can_download_evidence(access: Access, record: UsageRecord) -> bool:
         or record.unit_id in access.staff_unit_ids
         or record.unit.supervising_department_id in access.department_ids
     )
+
+
+def open_evidence(record: UsageRecord, *, actor):
+    """The record's evidence file for someone allowed to have it (None when it has none); every download is a row
+    of the sensitive-read log."""
+    if not can_download_evidence(access_for(actor), record):
+        raise PermissionDenied(_("佐证材料仅对本单位人员、主管部门和平台管理员开放。"))
+    if not record.evidence:
+        return None
+    name = PurePath(record.evidence.name).name
+    changelog.record_read(
+        record,
+        changelog.DOWNLOAD,
+        actor=actor,
+        unit_id=record.unit_id,
+        what=_("使用记录（%(instrument)s，%(user)s）的佐证材料：%(name)s")
+        % {"instrument": record.instrument, "user": record.user_name, "name": name},
+    )
+    return record.evidence
 
 
 def _require_changeable(access: Access, record: UsageRecord) -> None:
@@ -341,8 +361,8 @@ def record_manual_usage(
     *,
     actor,
     instrument,
-    user_name: str,
     purpose: str,
+    user_name: str = "",
     started_at: dt.datetime,
     ended_at: dt.datetime,
     evidence=None,

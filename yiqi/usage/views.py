@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from yiqi.accounts.access import access_for
 
 from . import presenters, services, totals
-from .exports import export_csv
+from .exports import export_csv, log_export
 from .filters import UsageRecordFilter
 from .forms import DashboardForm, ManualUsageForm
 from .models import UsageRecord
@@ -70,9 +70,9 @@ class RecordListView(LoginRequiredMixin, ListView):
 
 class RecordExportView(LoginRequiredMixin, View):
     def get(self, request):
-        response = StreamingHttpResponse(
-            export_csv(_filtered(request).qs), content_type="text/csv; charset=utf-8"
-        )
+        filtered = _filtered(request)
+        log_export(request.user, filtered)
+        response = StreamingHttpResponse(export_csv(filtered.qs), content_type="text/csv; charset=utf-8")
         filename = f"使用记录-{timezone.localdate():%Y%m%d}.csv"
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
@@ -150,11 +150,7 @@ class RecordDeleteView(LoginRequiredMixin, View):
 
 class EvidenceView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        record = _visible_record(request, pk)
-        if not services.can_download_evidence(access_for(request.user), record):
-            raise PermissionDenied(_("佐证材料仅对本单位人员、主管部门和平台管理员开放。"))
-        if not record.evidence:
+        evidence = services.open_evidence(_visible_record(request, pk), actor=request.user)
+        if evidence is None:
             raise Http404
-        return FileResponse(
-            record.evidence.open("rb"), as_attachment=True, filename=PurePath(record.evidence.name).name
-        )
+        return FileResponse(evidence.open("rb"), as_attachment=True, filename=PurePath(evidence.name).name)

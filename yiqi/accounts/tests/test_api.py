@@ -4,7 +4,7 @@ import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from yiqi.accounts.models import Role
@@ -44,8 +44,9 @@ def test_token_lets_a_unit_system_register_an_instrument(unit, officer):
     response = ask_token(format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=officer).key
-    assert ask_token().json()["token"] == token  # the same token each time (form-encoded works too)
+    stored = AuthToken.objects.get(user=officer)
+    assert token.startswith(stored.token_key) and token != stored.digest  # only a digest is kept
+    assert ask_token().json()["token"] != token  # each request issues a new token (form-encoded works too)
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -101,7 +102,7 @@ def test_wrong_credentials_are_a_bad_request_in_chinese(officer, username, passw
     response = ask_token(username, password, format="json")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["用户名或密码不正确。"]}
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_inactive_users_get_no_token(officer):
@@ -129,7 +130,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(officer,
     assert "锁定" in locked.json()["detail"]
     assert int(locked["Retry-After"]) == 15 * 60
     assert ask_token().status_code == 429  # the right password does not help now
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
     axes_reset(username="officer")
     assert ask_token().status_code == 200

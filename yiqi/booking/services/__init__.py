@@ -5,14 +5,18 @@ data for pages (``presenters``). Views, the API, template tags and background ta
 
 from ..availability import Availability, BusyPeriod, availability, settings_or_defaults
 from .configuration import (
+    MAX_PERIODS_PER_DAY,
     SETTINGS_FIELDS,
     add_blackout,
+    check_blackout,
+    check_open_hours,
     grant_qualification,
     remove_blackout,
     revoke_qualification,
     save_service_settings,
     set_open_hours,
     settings_for,
+    settings_history,
 )
 from .lifecycle import (
     BOOKING_MACHINE,
@@ -43,6 +47,7 @@ from .waitlist import WAITLIST_MACHINE, decline_offer, expire_offers, join_waitl
 
 __all__ = [
     "BOOKING_MACHINE",
+    "MAX_PERIODS_PER_DAY",
     "MAX_REPEAT_WEEKS",
     "SETTINGS_FIELDS",
     "WAITLIST_MACHINE",
@@ -58,7 +63,9 @@ __all__ = [
     "booking_panel",
     "booking_workspace",
     "cancel",
+    "check_blackout",
     "check_in",
+    "check_open_hours",
     "complete",
     "decline_offer",
     "expire_offers",
@@ -76,6 +83,7 @@ __all__ = [
     "service_queue",
     "set_open_hours",
     "settings_for",
+    "settings_history",
     "settings_or_defaults",
     "taken_by_others",
     "upcoming_and_past",

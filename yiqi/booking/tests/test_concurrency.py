@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from yiqi.accounts.tests.factories import UserFactory
+from yiqi.accounts.tokens import issue_token
 from yiqi.booking.availability import as_local
 from yiqi.booking.models import SLOT_HOLDING_STATES, Booking
 from yiqi.booking.tests.factories import bookable_instrument, local
@@ -49,7 +49,7 @@ def scene(clients: int = CLIENTS):
         closed_on_holidays=False,
     )
     # No e-mail addresses: nothing to send, whichever task queue the settings profile uses.
-    tokens = [Token.objects.create(user=UserFactory(email="")).key for _ in range(clients)]
+    tokens = [issue_token(UserFactory(email=""))[1] for _ in range(clients)]
     tomorrow = as_local(timezone.now()).date() + dt.timedelta(days=1)
     start = local(tomorrow.year, tomorrow.month, tomorrow.day, 10)
     payload = {

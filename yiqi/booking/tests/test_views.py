@@ -357,6 +357,7 @@ def test_check_in_then_complete_with_actual_times_then_the_user_is_asked_to_rate
     assert booking.status == BookingStatus.CHECKED_IN
 
     freeze_now(monkeypatch, local(2026, 3, 2, 13))
+    technician = client_for(world.users["technician_a"])  # idle for almost three hours: staff sign in again
     technician.post(
         reverse("booking:action", args=[booking.pk, "complete"]),
         {"actual_start": "2026-03-02T10:05", "actual_end": "2026-03-02T12:30"},

@@ -3,11 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from yiqi.accounts.access import access_for
+from yiqi.core.validators import validate_near_date
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 
@@ -28,10 +30,13 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def parse_day(value: str | None) -> dt.date:
+    """The ``?day=`` of a page; today when it is not a date between 1950 and ten years ahead."""
     try:
-        return dt.date.fromisoformat(value or "")
-    except ValueError:
+        day = dt.date.fromisoformat(value or "")
+        validate_near_date(day)
+    except (ValueError, ValidationError):
         return timezone.localdate()
+    return day
 
 
 def local_input(value: dt.datetime) -> str:

@@ -66,6 +66,7 @@ class SettingsView(LoginRequiredMixin, View):
             .select_related("user", "granted_by")
             .order_by("expires_on", "id"),
             "today": timezone.localdate(),
+            "history": services.settings_history(instrument),
         }
         return render(request, self.template_name, context)
 

@@ -31,11 +31,11 @@ from yiqi.orders.models import OrderFormField, TestOrder
 from yiqi.orders.tests.conftest import advance, submit
 from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, SubUnitFactory
-from yiqi.registry.models import ImportJob, Instrument, RegistrationStatus
+from yiqi.registry.models import ImportJob, Instrument, InstrumentAttachment, RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.servicerecords.models import ServiceRecord
 from yiqi.usage.models import UsageRecord
-from yiqi.usage.tests.conftest import pdf, xlsx
+from yiqi.usage.tests.conftest import pdf, png, xlsx
 from yiqi.usage.tests.factories import UsageRecordFactory
 
 # Everyone a page may be read as. The unit-side roles all hold their role in unit A, which owns the instruments.
@@ -104,6 +104,7 @@ def build_scene() -> Scene:
         name="场发射扫描电镜",
         manager=manager,
     )
+    _with_photo(published)
     bookable_instrument(published, weekdays=range(7))
     priced(published)
     form_field = OrderFormField.objects.create(
@@ -166,7 +167,7 @@ def build_scene() -> Scene:
             offers_self_operation=True,
             manager=manager,
         ),
-        draft=InstrumentFactory(unit=unit, name="A单位草稿"),
+        draft=_with_photo(InstrumentFactory(unit=unit, name="A单位草稿")),
         booking=booking,
         future_booking=BookingFactory(instrument=published, user=company, user_organization=enterprise),
         waitlist_entry=WaitlistEntryFactory(instrument=published, user=company),
@@ -193,6 +194,17 @@ def build_scene() -> Scene:
         ),
         feed=CalendarFeed.objects.create(user=company),
     )
+
+
+def _with_photo(instrument):
+    InstrumentAttachment.objects.create(
+        instrument=instrument, kind=InstrumentAttachment.Kind.PHOTO, file=png(), title="外观"
+    )
+    return instrument
+
+
+def _attachment(instrument_of):
+    return lambda s: {"pk": instrument_of(s).pk, "attachment_id": instrument_of(s).attachments.get().pk}
 
 
 def _none(scene):
@@ -255,6 +267,7 @@ ROUTES = {
     "api-schema": _none,
     "api-docs": _none,
     "api-token": _none,
+    "api-read-log": _none,
     "api-search": _none,
     "api-booking-availability": (_published, _unconfigured),
     "api-service-settings": (_published, _unconfigured),
@@ -277,6 +290,7 @@ ROUTES = {
     "api-category-detail": lambda s: {"pk": s.published.category_id},
     "api-instrument-list": _none,
     "api-instrument-detail": (_published, _draft),
+    "api-instrument-attachment": (_attachment(lambda s: s.published), _attachment(lambda s: s.draft)),
     "api-instrument-events": _published,
     "api-instrument-history": _published,
     "api-instrument-submit": _draft,
@@ -319,12 +333,23 @@ ROUTES = {
     "accounts:logout": _none,
     "accounts:register": _none,
     "accounts:profile": _none,
+    "accounts:invitation": lambda s: {"token": "not-a-real-invitation-token"},
+    "accounts:members": _none,
+    "accounts:invitation_revoke": lambda s: {"pk": 1},
+    "accounts:join_request_decide": lambda s: {"pk": 1},
+    "accounts:password_change": _none,
+    "accounts:password_change_done": _none,
+    "accounts:password_reset": _none,
+    "accounts:password_reset_done": _none,
+    "accounts:password_reset_confirm": lambda s: {"uidb64": "MQ", "token": "not-a-token"},
+    "accounts:password_reset_complete": _none,
     "registry:instrument_list": _none,
     "registry:instrument_create": _none,
     "registry:instrument_detail": (_published, _unconfigured, _draft),
     "registry:instrument_sheet": (_published, _draft),
     "registry:instrument_update": _draft,
     "registry:attachment_upload": _draft,
+    "registry:attachment_file": (_attachment(lambda s: s.published), _attachment(lambda s: s.draft)),
     "registry:instrument_transition": _draft,
     "registry:review_queue": _none,
     "registry:deadlines": _none,
@@ -396,6 +421,7 @@ ROUTES = {
     "feedback:complaint_transition": lambda s: {"pk": s.complaint.pk},
     "portal:home": _none,
     "portal:workspace": _none,
+    "portal:read_log": _none,
     "portal:unit_list": _none,
     "portal:unit_detail": lambda s: {"pk": s.unit.pk},
 }

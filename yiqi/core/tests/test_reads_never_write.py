@@ -1,5 +1,5 @@
 """Reading never writes: every page and API route, read as each role, runs no INSERT, UPDATE or DELETE (but the
-one receipt in INTENDED_WRITES) and never answers 500. A new route fails test_every_route_is_walked until
+read-log row of a download or export in INTENDED_WRITES) and never answers 500. A new route fails test_every_route_is_walked until
 read_routes.ROUTES says how to address it."""
 
 import re
@@ -21,17 +21,24 @@ WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 # Empty: fix the read instead of listing it here.
 KNOWN_FAILURES: dict[str, tuple[tuple[str, ...], str]] = {}
 
-# The one write a read is meant to make, and nothing wider: the ordering user's first download of a results file
-# stamps when they had it (staff see "用户已下载"); it moves neither the order nor its bill. Route → (roles, the
-# statement allowed). Any other write during these reads, or this one by anyone else, still fails.
-FIRST_DOWNLOAD = re.compile(
-    r'\s*UPDATE "orders_orderresult" SET "downloaded_at" = [^,]+ '
-    r'WHERE \("orders_orderresult"\."downloaded_at" IS NULL AND "orders_orderresult"\."id" = \d+\)\s*$'
+# The one write a read is meant to make, and nothing wider: a download of a results file or of usage evidence, and
+# every export, is one row of the sensitive-read log (who read what, for which unit). Route → (roles, the statement
+# allowed). Any other write during these reads, or this one on any other route, still fails.
+READ_LOG = re.compile(
+    r'\s*INSERT INTO "core_auditevent" \("content_type_id", "object_id", "action", "from_state", "to_state", '
+    r'"actor_id", "comment", "data", "created_at"\) VALUES \(\d+, \d+, \'(download|export)\', \'\', \'\', \d+, '
 )
+DOWNLOADS = (
+    "orders:download_result",
+    "api-order-download-result",
+    "api-order-download-result.json",
+    "usage:record_evidence",
+    "api-usage-record-evidence",
+    "api-usage-record-evidence.json",
+)
+EXPORTS = ("registry:export", "fees:statement_export", "usage:record_export")
 INTENDED_WRITES: dict[str, tuple[tuple[str, ...], re.Pattern]] = {
-    "orders:download_result": (("enterprise",), FIRST_DOWNLOAD),
-    "api-order-download-result": (("enterprise",), FIRST_DOWNLOAD),
-    "api-order-download-result.json": (("enterprise",), FIRST_DOWNLOAD),
+    route: (ROLES, READ_LOG) for route in (*DOWNLOADS, *EXPORTS)
 }
 
 
@@ -105,10 +112,12 @@ def test_reading_writes_nothing(world, route, builder, role):
             b"".join(response.streaming_content)
 
     label = f"{route.name}.json" if route.has_format else route.name
-    writes = [
-        query["sql"]
-        for query in queries
-        if WRITE.match(query["sql"]) and not _intended(label, role, query["sql"])
-    ]
+    all_writes = [query["sql"] for query in queries if WRITE.match(query["sql"])]
+    writes = [sql for sql in all_writes if not _intended(label, role, sql)]
     assert response.status_code < 500, f"GET {url} as {role}"
     assert not writes, f"GET {url} as {role} wrote:\n" + "\n".join(writes)
+    assert len(all_writes) <= 1, f"GET {url} as {role} logged the read more than once:\n" + "\n".join(
+        all_writes
+    )
+    if label in INTENDED_WRITES and response.status_code == 200:
+        assert len(all_writes) == 1, f"GET {url} as {role} was not logged in the read log"

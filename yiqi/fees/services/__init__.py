@@ -53,6 +53,7 @@ from .schedule import (
     managed_instruments,
     published_schedule,
     save_fee_item,
+    schedule_history,
     set_fee_item_active,
     visible_fee_items,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "request_adjustment",
     "save_fee_item",
     "schedule_for",
+    "schedule_history",
     "served_charges",
     "service_charge_panel",
     "serves",

@@ -1,4 +1,8 @@
-"""Fee schedules: the lines managers set per instrument, who sees them, and the published schedule."""
+"""Fee schedules: the lines managers set per instrument, who sees them, and the published schedule.
+
+Every change to a line (added, any field changed, withdrawn or restored) leaves one audit row with who, when and
+the old and new values; ``schedule_history`` shows them on the schedule page.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -6,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access, access_for
+from yiqi.core import changelog
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument, RegistrationStatus
 
@@ -14,6 +19,11 @@ from .amounts import MAX_RATE, parse_money
 from .pricing import COMMISSIONED_TESTING, SELF_OPERATION, SERVICE_LABELS
 
 RATE_FIELDS = ("rate_internal", "rate_academic", "rate_external")
+HISTORY_LIMIT = 100
+# What a change log row compares (as shown to people).
+LOGGED_FIELDS = (
+    "name", "component", "basis", "applies_to", *RATE_FIELDS, "note", "position", "is_active",
+)  # fmt: skip
 
 
 def managed_instruments(access: Access) -> QuerySet[Instrument]:
@@ -41,8 +51,10 @@ def save_fee_item(item: FeeItem, *, actor) -> FeeItem:
     instrument = Instrument.objects.get(pk=item.instrument_id)
     if not scoping.can_manage_service(access_for(actor), instrument):
         raise PermissionDenied(_("只有仪器的机组负责人和单位管理员可以设置收费标准。"))
-    if item.pk and FeeItem.objects.filter(pk=item.pk).exclude(instrument_id=item.instrument_id).exists():
+    stored = FeeItem.objects.select_for_update().filter(pk=item.pk).first() if item.pk else None
+    if stored is not None and stored.instrument_id != item.instrument_id:
         raise ValidationError({"instrument": [_("不能更改收费项目所属的仪器。")]})
+    before = changelog.snapshot(stored, LOGGED_FIELDS) if stored is not None else {}
     errors = {}
     item.name = (item.name or "").strip()
     if not item.name:
@@ -59,7 +71,23 @@ def save_fee_item(item: FeeItem, *, actor) -> FeeItem:
     if errors:
         raise ValidationError(errors)
     item.save()
+    changes = changelog.diff(before, changelog.snapshot(item, LOGGED_FIELDS))
+    if stored is None:
+        action = "create"
+    elif set(changes) == {"is_active"}:
+        action = "activate" if item.is_active else "deactivate"
+    else:
+        action = "update"
+    if changes:
+        changelog.record_change(
+            item, action, actor=actor, changes=changes, instrument=item.instrument_id, about=item.name
+        )
     return item
+
+
+def schedule_history(instrument) -> list[dict]:
+    """Every change to the instrument's fee lines, newest first, as plain rows."""
+    return changelog.change_rows(changelog.history_of([FeeItem], instrument=instrument.pk)[:HISTORY_LIMIT])
 
 
 def set_fee_item_active(item: FeeItem, *, active: bool, actor) -> FeeItem:

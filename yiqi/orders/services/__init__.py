@@ -2,7 +2,13 @@
 staff and the instrument's extra questions, and plain data for pages (``presenters``). Views, the API and the
 template tags call these; nothing else changes an order."""
 
-from .form_fields import RESERVED_KEYS, delete_form_field, move_form_field, save_form_field
+from .form_fields import (
+    RESERVED_KEYS,
+    delete_form_field,
+    form_history,
+    move_form_field,
+    save_form_field,
+)
 from .presenters import (
     answer_rows,
     order_page,
@@ -82,6 +88,7 @@ __all__ = [
     "confidential_orders",
     "confirm",
     "delete_form_field",
+    "form_history",
     "handled_orders",
     "has_queue",
     "move_form_field",

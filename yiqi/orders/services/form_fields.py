@@ -1,4 +1,5 @@
-"""The instrument's extra questions, asked on every order of it."""
+"""The instrument's extra questions, asked on every order of it. Every change (added, changed, moved, deleted)
+leaves one audit row with who, when and the old and new values; ``form_history`` lists them."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -6,6 +7,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import access_for
+from yiqi.core import changelog
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 
@@ -20,6 +22,22 @@ RESERVED_KEYS = frozenset(
 )  # fmt: skip
 
 
+LOGGED_FIELDS = ("key", "label", "help_text", "field_type", "choices", "required")  # position: see ``move``
+HISTORY_LIMIT = 100
+
+
+def _log(field: OrderFormField, action: str, actor, changes: dict) -> None:
+    changelog.record_change(
+        field, action, actor=actor, changes=changes, instrument=field.instrument_id, about=field.label
+    )
+
+
+def form_history(instrument: Instrument) -> list[dict]:
+    """The latest changes to the instrument's order questions (deleted ones included), newest first."""
+    events = changelog.history_of([OrderFormField], instrument=instrument.pk)
+    return changelog.change_rows(events[:HISTORY_LIMIT])
+
+
 def _check_manages(actor, instrument: Instrument) -> None:
     if not scoping.can_manage_service(access_for(actor), instrument):
         raise PermissionDenied(_("您无权设置该仪器的委托单。"))
@@ -29,6 +47,8 @@ def _check_manages(actor, instrument: Instrument) -> None:
 def save_form_field(field: OrderFormField, *, actor) -> OrderFormField:
     """Add or change one of the questions asked on every order of the instrument."""
     _check_manages(actor, field.instrument)
+    stored = OrderFormField.objects.select_for_update().filter(pk=field.pk).first() if field.pk else None
+    before = changelog.snapshot(stored, LOGGED_FIELDS) if stored is not None else {}
     field.key = (field.key or "").strip()
     field.label = (field.label or "").strip()
     field.help_text = (field.help_text or "").strip()
@@ -58,6 +78,9 @@ def save_form_field(field: OrderFormField, *, actor) -> OrderFormField:
     if errors:
         raise ValidationError(errors)
     field.save()
+    changes = changelog.diff(before, changelog.snapshot(field, LOGGED_FIELDS))
+    if changes:
+        _log(field, "create" if stored is None else "update", actor, changes)
     return field
 
 
@@ -65,6 +88,7 @@ def save_form_field(field: OrderFormField, *, actor) -> OrderFormField:
 def delete_form_field(field: OrderFormField, *, actor) -> None:
     """Stop asking a question; answers already given stay on their orders."""
     _check_manages(actor, field.instrument)
+    _log(field, "delete", actor, changelog.diff(changelog.snapshot(field, LOGGED_FIELDS), {}))
     field.delete()
 
 
@@ -76,6 +100,10 @@ def move_form_field(field: OrderFormField, offset: int, *, actor) -> None:
     index = next(i for i, f in enumerate(fields) if f.pk == field.pk)
     target = min(max(index + offset, 0), len(fields) - 1)
     fields.insert(target, fields.pop(index))
+    moved = {f.pk: f.position for f in fields}
     for position, f in enumerate(fields):
         f.position = position
     OrderFormField.objects.bulk_update(fields, ["position"])
+    mine = fields[target]
+    if moved[mine.pk] != mine.position:
+        _log(mine, "move", actor, {"position": [str(moved[mine.pk] + 1), str(mine.position + 1)]})

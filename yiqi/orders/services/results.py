@@ -1,14 +1,16 @@
-"""Results files: uploaded while testing, private to those who may download them. Downloading changes nothing but
-the ordering user's first-download time: the user completes the order with an explicit step ("accept")."""
+"""Results files: uploaded while testing, private to those who may download them. Every download, by anyone, is one
+row of the sensitive-read log (``core.changelog``); the ordering user's first such row is when they had the results
+("用户已下载", ``OrderResult.downloaded_at``). A download moves nothing: the user completes the order with an explicit
+step ("accept")."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access, access_for
+from yiqi.core import changelog
 from yiqi.core.models import AuditEvent
 from yiqi.core.uploads import RESULTS, check_upload
 
@@ -94,15 +96,19 @@ def visible_results(
 
 
 def open_result(result: OrderResult, *, actor) -> OrderResult:
-    """Hand a results file to someone allowed to have it; the ordering user's first download is recorded. A download
-    never moves the order (a link from another site could make one)."""
+    """Hand a results file to someone allowed to have it, and log who had it (the only write of this read). A
+    download never moves the order (a link from another site could make one)."""
     order = result.order
     access = access_for(actor)
     if not can_download_results(access, order):
         raise PermissionDenied(_("您无权下载该结果文件。"))
-    if order.user_id == access.user_id and result.downloaded_at is None:
-        result.downloaded_at = timezone.now()
-        OrderResult.objects.filter(pk=result.pk, downloaded_at__isnull=True).update(
-            downloaded_at=result.downloaded_at
-        )
+    changelog.record_read(
+        result,
+        changelog.DOWNLOAD,
+        actor=actor,
+        unit_id=order.instrument.unit_id,
+        what=_("委托单 %(number)s 的结果文件：%(name)s")
+        % {"number": order.number, "name": result.original_name},
+        order=order.pk,
+    )
     return result

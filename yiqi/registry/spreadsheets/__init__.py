@@ -16,7 +16,7 @@ from .columns import (
     sheet_columns,
     sheet_names,
 )
-from .export import export_csv, export_xlsx
+from .export import export_csv, export_xlsx, log_export
 from .importer import Importer, process_import_job
 from .template import build_template
 from .upload import validate_xlsx_upload
@@ -34,6 +34,7 @@ __all__ = [
     "build_template",
     "export_csv",
     "export_xlsx",
+    "log_export",
     "process_import_job",
     "sheet_columns",
     "sheet_names",

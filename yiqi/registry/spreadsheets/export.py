@@ -1,9 +1,11 @@
-"""List export in the import template's layout (.xlsx) or as CSV."""
+"""List export in the import template's layout (.xlsx) or as CSV; every export is a row of the read log."""
 
 import tempfile
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from yiqi.core import changelog
 from yiqi.core.exports import csv_stream, xlsx_cell
 
 from .codebook import Codebook
@@ -15,6 +17,16 @@ def _export_rows(queryset, columns: list[Column], book: Codebook):
     queryset = queryset.select_related("unit", "sub_unit", "parent")
     for instrument in queryset.iterator(chunk_size=2000):
         yield [book.display(column, instrument) for column in columns]
+
+
+def log_export(filterset, fmt: str, *, actor) -> None:
+    """Log who exported which instruments (the list's filters as shown) and, when they are one unit's, for which."""
+    changelog.record_export(
+        actor,
+        unit_id=changelog.sole_unit(filterset.qs),
+        what=_("仪器列表导出（%(fmt)s）") % {"fmt": fmt.upper()},
+        filters=changelog.filters_shown(filterset.form),
+    )
 
 
 def export_xlsx(queryset):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView, View
 
 from yiqi.accounts.access import access_for
+from yiqi.core.storage import private_file_response
 
 from .. import scoping, services, summaries
 from ..deadlines import is_mandatory
@@ -131,3 +132,18 @@ class AttachmentUploadView(LoginRequiredMixin, View):
         else:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("registry:instrument_detail", pk)
+
+
+class AttachmentFileView(View):
+    """A photo or document, to whoever may see its instrument (others get a 404, as for the record itself)."""
+
+    def get(self, request, pk, attachment_id):
+        attachment = get_object_or_404(
+            scoping.visible_attachments(access_for(request.user)), instrument_id=pk, pk=attachment_id
+        )
+        return private_file_response(
+            attachment.file,
+            content_type=attachment.content_type,
+            filename=attachment.download_name,
+            inline=attachment.shows_inline,
+        )

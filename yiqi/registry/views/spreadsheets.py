@@ -116,7 +116,9 @@ class ExportView(LoginRequiredMixin, View):
         if fmt not in ("xlsx", "csv"):
             raise Http404
         visible = scoping.visible_instruments(access_for(request.user))
-        queryset = InstrumentFilter(request.GET, queryset=visible).qs
+        filtered = InstrumentFilter(request.GET, queryset=visible)
+        queryset = filtered.qs
+        spreadsheets.log_export(filtered, fmt, actor=request.user)
         filename = f"科研设施与仪器-{timezone.localdate():%Y%m%d}.{fmt}"
         if fmt == "csv":
             response = StreamingHttpResponse(

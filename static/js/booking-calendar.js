@@ -1,6 +1,5 @@
-{% load i18n %}{% get_current_language as LANGUAGE_CODE %}
-<script>
-/* The availability week view. FullCalendar has no named-time-zone support without a plugin, so every instant
+/* The availability week view (booking/availability.html; a static file: the Content-Security-Policy runs no
+   inline script). Its settings come from the data-* attributes of #booking-calendar. FullCalendar has no named-time-zone support without a plugin, so every instant
    from the API is turned into Shanghai wall time here, and the calendar's own dates are read as wall time. */
 (function () {
   "use strict";
@@ -60,8 +59,8 @@
     dayList.classList.add("d-md-none");
     calendar = new FullCalendar.Calendar(element, {
       initialView: "timeGridWeek",
-      initialDate: "{{ day|date:'Y-m-d' }}",
-      locale: "{% if LANGUAGE_CODE == 'en' %}en{% else %}zh-cn{% endif %}",
+      initialDate: element.dataset.initialDate,
+      locale: element.dataset.locale,
       timeZone: "Asia/Shanghai",
       now: function () { return wall(Date.now()); },
       firstDay: 1,
@@ -91,4 +90,3 @@
   wide.addEventListener("change", start);
   start();
 }());
-</script>

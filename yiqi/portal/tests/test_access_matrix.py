@@ -1,0 +1,614 @@
+"""The access matrix: every route × every role, against the rule that says who may reach it.
+
+Each route name has one rule below (a route without one fails test_every_route_has_a_rule: add the new route to
+the matrix). A rule names the roles that get through (ALLOWED: 2xx, a redirect elsewhere than the login page, or a
+POST that reached validation: 400/409) and what everyone else gets: anonymous visitors are sent to log in (LOGIN:
+302 to the login page, 401, or the API's 403 "not authenticated") wherever an account is needed; a signed-in user
+is refused with 403 (FORBIDDEN) where the object is public or the page is role-wide, and with 404 (HIDDEN) where the
+object itself is private to people they are not — another unit's draft, another user's booking, order, bill, usage
+record or complaint. A refused role that gets through is a leak.
+
+The world and the addresses are read_routes' (yiqi.core.tests.read_routes, shared with the reads-never-write walk):
+unit-side roles hold their role in unit A, which owns every object there; "department" supervises unit A. The
+helper access_world adds unit B (another department) with its admin, its instrument manager and its department
+admin, and another company's user. Variants: a tuple holds one rule per object read_routes.ROUTES gives the route,
+in its order; B_VARIANTS adds unit B's objects to some routes, for which unit A's staff are the outsiders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, override_settings
+
+from yiqi.core.tests.read_routes import ROUTES, project_routes
+
+from .access_world import (
+    ALLOWED,
+    BODIES,
+    FORBIDDEN,
+    HIDDEN,
+    LOGIN,
+    REFUSALS,
+    ROLES,
+    address,
+    attempt,
+    build_world,
+)
+
+ANYONE = frozenset(ROLES)
+SIGNED_IN_ROLES = ANYONE - {"anonymous"}
+UNIT_A_STAFF = frozenset({"unit_admin", "officer", "manager", "technician"})
+# Those who serve unit A's instrument: its unit admin, its instrument manager and the unit's technicians.
+SERVING_A = frozenset({"unit_admin", "manager", "technician"})
+# Unit A's record keepers: unit admin and information officer edit the unit's instrument records.
+EDITORS_A = frozenset({"unit_admin", "officer"})
+# The instrument's service managers: its unit admin and its instrument manager (settings, prices, form fields).
+INSTRUMENT_MANAGERS_A = frozenset({"unit_admin", "manager"})
+# Unit A's private records are read by its staff, its supervising department and the platform admin.
+OVERSIGHT_A = UNIT_A_STAFF | {"department", "platform_admin"}
+OVERSIGHT_B = frozenset({"unit_b_admin", "unit_b_manager", "department_b", "platform_admin"})
+ANY_UNIT_STAFF = UNIT_A_STAFF | {"unit_b_admin", "unit_b_manager"}
+SERVING_ANY_UNIT = SERVING_A | {"unit_b_admin", "unit_b_manager"}
+DEPARTMENTS = frozenset({"department", "department_b"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    meaning: str
+    allowed: frozenset
+    refused: str = FORBIDDEN  # what a signed-in user outside `allowed` gets
+    exceptions: dict = field(default_factory=dict)  # role -> class, where it differs from the above
+
+    def expect(self, role: str) -> str:
+        if role in self.exceptions:
+            return self.exceptions[role]
+        if role in self.allowed:
+            return ALLOWED
+        return LOGIN if role == "anonymous" else self.refused
+
+
+def rule(meaning, allowed, refused=FORBIDDEN, **exceptions) -> Rule:
+    return Rule(meaning, frozenset(allowed), refused, exceptions)
+
+
+PUBLIC = rule("public", ANYONE)
+SIGNED_IN = rule("signed in (what they see is scoped to them)", SIGNED_IN_ROLES)
+
+# A draft does not exist for anyone outside its unit's oversight, not even as "log in first".
+DRAFT_A_READERS = rule(
+    "unit A's draft: unit A's staff, its department, platform admin", OVERSIGHT_A, HIDDEN, anonymous=HIDDEN
+)
+DRAFT_A_EDITORS = rule(
+    "unit A's draft, edited by unit A's unit admin and officer; other readers of it 403",
+    EDITORS_A,
+    HIDDEN,
+    **dict.fromkeys(OVERSIGHT_A - EDITORS_A, FORBIDDEN),
+)
+PUBLISHED_A_RECORDS = rule(
+    "a published instrument's review trail and history: unit A's staff, its department, platform admin",
+    OVERSIGHT_A,
+)
+INSTRUMENT_SERVICE = rule(
+    "the instrument's service managers (unit A's admin and the instrument manager)", INSTRUMENT_MANAGERS_A
+)
+UNIT_EDITORS = rule(
+    "any unit's record keepers (unit admin, information officer)", EDITORS_A | {"unit_b_admin"}
+)
+
+BOOKING = rule(
+    "the booking's user, unit A's staff, platform admin",
+    UNIT_A_STAFF | {"enterprise", "platform_admin"},
+    HIDDEN,
+)
+_booking_seen = dict.fromkeys({"enterprise", "officer", "platform_admin"}, FORBIDDEN)
+BOOKING_SERVING = rule(
+    "a booking step for the staff serving the instrument; others who can see the booking 403",
+    SERVING_A,
+    HIDDEN,
+    **_booking_seen,
+)
+BOOKING_CANCEL = rule(
+    "the booking's user or its serving staff cancel; others who can see it 403",
+    SERVING_A | {"enterprise"},
+    HIDDEN,
+    officer=FORBIDDEN,
+    platform_admin=FORBIDDEN,
+)
+OWN_WAITLIST = rule("the waiting user only", {"enterprise"}, HIDDEN)
+QUEUE_SERVING = rule("any unit's serving staff (their own queue)", SERVING_ANY_UNIT)
+
+ORDER = rule(
+    "the order's user, its unit admin and instrument manager, platform admin",
+    {"enterprise", "unit_admin", "manager", "platform_admin"},
+    HIDDEN,
+)
+ORDER_RESULT = rule(
+    "the order's results: its user and its serving staff; platform admin 403",
+    {"enterprise", "unit_admin", "manager"},
+    HIDDEN,
+    platform_admin=FORBIDDEN,
+)
+ORDER_STAFF_STEP = rule(
+    "an order step of its serving staff; its user and the platform admin 403",
+    INSTRUMENT_MANAGERS_A,
+    HIDDEN,
+    enterprise=FORBIDDEN,
+    platform_admin=FORBIDDEN,
+)
+ORDER_USER_STEP = rule(
+    "the order's user accepts the results; staff who can see the order 403",
+    {"enterprise"},
+    HIDDEN,
+    unit_admin=FORBIDDEN,
+    manager=FORBIDDEN,
+    platform_admin=FORBIDDEN,
+)
+ORDER_QUEUE = rule("any unit's staff (their own queue)", ANY_UNIT_STAFF)
+
+CHARGE = rule(
+    "the bill's payer, the staff serving the instrument, platform admin",
+    SERVING_A | {"enterprise", "platform_admin"},
+    HIDDEN,
+)
+CHARGE_STAFF_STEP = rule(
+    "a bill step of the serving staff; its payer and the platform admin 403",
+    SERVING_A,
+    HIDDEN,
+    enterprise=FORBIDDEN,
+    platform_admin=FORBIDDEN,
+)
+ADJUSTMENT_DECISION = rule(
+    "the unit admin decides an adjustment (not the manager who asked); others who see the bill 403",
+    {"unit_admin"},
+    HIDDEN,
+    enterprise=FORBIDDEN,
+    manager=FORBIDDEN,
+    technician=FORBIDDEN,
+    platform_admin=FORBIDDEN,
+)
+UNIT_BILLS = rule("any unit's serving staff, platform admin", SERVING_ANY_UNIT | {"platform_admin"})
+
+STATISTICS = rule(
+    "any unit's staff, departments, platform admin (scoped to their own)",
+    ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"},
+)
+USAGE_RECORD = rule(
+    "a unit-recorded usage record: unit A's staff, its department, platform admin", OVERSIGHT_A, HIDDEN
+)
+SERVICE_USAGE = rule(
+    "a service's usage record: also the service's user", OVERSIGHT_A | {"enterprise"}, HIDDEN
+)
+USAGE_EDIT = rule(
+    "the staff serving the instrument edit a usage record; other readers of it 403",
+    SERVING_A,
+    HIDDEN,
+    officer=FORBIDDEN,
+    department=FORBIDDEN,
+    platform_admin=FORBIDDEN,
+)
+USAGE_CREATE = rule("any unit's serving staff record usage", SERVING_ANY_UNIT)
+
+OWN_SERVICE = rule("the service's user rates it", {"enterprise"}, HIDDEN)
+RATING_REPLY = rule("the rated unit's admin and the instrument manager reply", INSTRUMENT_MANAGERS_A)
+COMPLAINT = rule(
+    "the complainant, the unit's admin and instrument manager, its department, platform admin",
+    {"enterprise", "unit_admin", "manager", "department", "platform_admin"},
+    HIDDEN,
+)
+
+MEMBERSHIP_ADMINS = rule(
+    "unit admins manage their organisation's invitations and join requests; the platform admin all",
+    {"unit_admin", "unit_b_admin", "platform_admin"},
+)
+READ_LOG = rule(
+    "the sensitive-read log: unit admins (their units' rows) and the platform authority (all)",
+    {"unit_admin", "unit_b_admin", "platform_admin"},
+)
+# The world holds no invitation or join request: an unknown token or id is a 404 for everyone, and only the login
+# check is exercised here; who may act on a real one is tested in yiqi/accounts/tests/test_registration.py.
+UNKNOWN_MEMBERSHIP_OBJECT = rule("an unknown invitation or join request", set(), HIDDEN)
+
+RULES: dict[str, Rule | tuple[Rule, ...]] = {
+    **dict.fromkeys(
+        (
+            "accounts:password_reset",
+            "accounts:password_reset_done",
+            "accounts:password_reset_confirm",
+            "accounts:password_reset_complete",
+        ),
+        PUBLIC,
+    ),
+    **dict.fromkeys(("accounts:password_change", "accounts:password_change_done"), SIGNED_IN),
+    "accounts:members": MEMBERSHIP_ADMINS,
+    "accounts:invitation": rule("an invitation link: its token is the key", set(), HIDDEN, anonymous=HIDDEN),
+    "accounts:invitation_revoke": UNKNOWN_MEMBERSHIP_OBJECT,
+    "accounts:join_request_decide": UNKNOWN_MEMBERSHIP_OBJECT,
+    "portal:read_log": READ_LOG,
+    "api-read-log": READ_LOG,
+    # An instrument's photos and documents are as visible as the instrument.
+    "registry:attachment_file": (PUBLIC, DRAFT_A_READERS),
+    "api-instrument-attachment": (PUBLIC, DRAFT_A_READERS),
+    # Public reading: the catalogue, the directory, the public API, the documents of the API.
+    **dict.fromkeys(
+        (
+            "api-root",
+            "api-schema",
+            "api-docs",
+            "api-token",  # anyone may ask for a token; a wrong or missing password is a 400
+            "api-search",
+            "api-booking-availability",
+            "api-instrument-order-fields",
+            "api-region-list",
+            "api-region-detail",
+            "api-department-list",
+            "api-department-detail",
+            "api-organization-list",
+            "api-organization-detail",
+            "api-sub-unit-list",
+            "api-sub-unit-detail",
+            "api-category-list",
+            "api-category-detail",
+            "api-instrument-list",
+            "api-fee-item-list",
+            "api-fee-item-detail",
+            "api-rating-list",
+            "api-rating-detail",
+            "accounts:login",
+            "accounts:logout",
+            "accounts:register",
+            "registry:instrument_list",
+            "catalog:search",
+            "booking:waitlist",  # a redirect to the user's own page, which asks to log in
+            "booking:user_feed",  # the secret token in the address is the key
+            "booking:availability",
+            "booking:day_list",
+            "booking:instrument_feed",
+            "portal:home",
+            "portal:unit_list",
+            "portal:unit_detail",
+        ),
+        PUBLIC,
+    ),
+    # Signed-in pages and lists whose rows are the user's own or their unit's (the list check below).
+    **dict.fromkeys(
+        (
+            "api-statements",
+            "api-booking-list",
+            "api-waitlist-list",
+            "api-order-list",
+            "api-charge-list",
+            "api-usage-record-list",
+            "api-complaint-list",
+            "accounts:profile",
+            "registry:export",
+            "notifications:inbox",
+            "booking:mine",
+            "booking:feed_reset",
+            "booking:waitlist_join",
+            "orders:create",
+            "orders:mine",
+            "fees:mine",
+            "fees:statement",
+            "fees:statement_export",
+            "usage:record_list",
+            "usage:record_export",
+            "feedback:rating_list",
+            "feedback:complaint_list",
+            "feedback:complaint_create",
+            "portal:workspace",
+        ),
+        SIGNED_IN,
+    ),
+    # Instruments: published ones are public, drafts belong to their unit.
+    "api-instrument-detail": (PUBLIC, DRAFT_A_READERS),
+    "registry:instrument_detail": (PUBLIC, PUBLIC, DRAFT_A_READERS),
+    "registry:instrument_sheet": (PUBLIC, DRAFT_A_READERS),
+    "api-instrument-events": PUBLISHED_A_RECORDS,
+    "api-instrument-history": PUBLISHED_A_RECORDS,
+    "api-instrument-submit": DRAFT_A_EDITORS,
+    "api-instrument-transition": DRAFT_A_EDITORS,
+    "registry:instrument_update": DRAFT_A_EDITORS,
+    "registry:attachment_upload": DRAFT_A_EDITORS,
+    "registry:instrument_transition": rule(  # each step's own check refuses the wrong role with a message
+        "a step on unit A's draft: unit A's staff, its department, platform admin", OVERSIGHT_A, HIDDEN
+    ),
+    "registry:instrument_create": UNIT_EDITORS,
+    "registry:import_upload": UNIT_EDITORS,
+    "registry:import_template": UNIT_EDITORS,
+    "registry:import_status": rule("the importing unit's record keepers", EDITORS_A, HIDDEN),
+    "registry:review_queue": rule(
+        "reviewers: unit admins, departments, platform admin (their own queue)",
+        {"unit_admin", "unit_b_admin", "department", "department_b", "platform_admin"},
+    ),
+    "registry:deadlines": STATISTICS,
+    # The instrument's service settings.
+    **dict.fromkeys(
+        (
+            "api-service-settings",
+            "api-qualifications",
+            "api-qualification",
+            "api-blackouts",
+            "api-blackout",
+            "booking:settings",
+            "booking:blackout_remove",
+            "booking:qualification_revoke",
+            "orders:form_fields",
+            "orders:form_field_edit",
+            "orders:form_field_delete",
+            "orders:form_field_move",
+            "fees:schedule",
+            "fees:fee_item_edit",
+            "fees:fee_item_active",
+        ),
+        INSTRUMENT_SERVICE,
+    ),
+    # Bookings.
+    "api-booking-detail": BOOKING,
+    "booking:detail": BOOKING,
+    **dict.fromkeys(
+        (
+            "api-booking-approve",
+            "api-booking-check-in",
+            "api-booking-complete",
+            "api-booking-no-show",
+            "api-booking-reject",
+        ),
+        BOOKING_SERVING,
+    ),
+    "api-booking-cancel": BOOKING_CANCEL,
+    "booking:action": BOOKING_CANCEL,
+    "booking:queue": QUEUE_SERVING,
+    **dict.fromkeys(
+        (
+            "api-waitlist-detail",
+            "api-waitlist-accept",
+            "api-waitlist-decline",
+            "booking:waitlist_accept",
+            "booking:waitlist_decline",
+        ),
+        OWN_WAITLIST,
+    ),
+    # Commissioned testing.
+    "api-order-detail": ORDER,
+    "orders:detail": ORDER,
+    "orders:action": ORDER_USER_STEP,
+    "api-order-transition": ORDER_USER_STEP,
+    "api-order-download-result": ORDER_RESULT,
+    "orders:download_result": ORDER_RESULT,
+    **dict.fromkeys(
+        (
+            "api-order-results",
+            "api-order-staff",
+            "orders:assign",
+            "orders:upload_results",
+            "orders:delete_result",
+        ),
+        ORDER_STAFF_STEP,
+    ),
+    "orders:queue": ORDER_QUEUE,
+    # Money.
+    "api-charge-detail": (CHARGE, CHARGE),
+    "fees:charge_detail": (CHARGE, CHARGE),
+    **dict.fromkeys(
+        ("api-charge-adjust", "api-charge-record-payment", "fees:charge_adjust", "fees:charge_payment"),
+        CHARGE_STAFF_STEP,
+    ),
+    "api-charge-decide-adjustment": ADJUSTMENT_DECISION,
+    "fees:adjustment_decide": ADJUSTMENT_DECISION,
+    "fees:unit": UNIT_BILLS,
+    # Usage.
+    "api-usage-totals": STATISTICS,
+    "usage:dashboard": STATISTICS,
+    "api-usage-record-detail": (USAGE_RECORD, SERVICE_USAGE),
+    "usage:record_detail": (USAGE_RECORD, SERVICE_USAGE),
+    "api-usage-record-evidence": USAGE_RECORD,
+    "usage:record_evidence": USAGE_RECORD,
+    "usage:record_update": USAGE_EDIT,
+    "usage:record_delete": USAGE_EDIT,
+    "usage:record_create": USAGE_CREATE,
+    # Feedback.
+    "feedback:rate": (OWN_SERVICE, OWN_SERVICE, OWN_SERVICE),
+    "api-rating-reply": RATING_REPLY,
+    "feedback:rating_reply": RATING_REPLY,
+    "api-complaint-detail": COMPLAINT,
+    "feedback:complaint_detail": COMPLAINT,
+    "api-complaint-transition": COMPLAINT,
+    "feedback:complaint_transition": COMPLAINT,
+}
+
+# Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
+DRAFT_B_READERS = rule(
+    "unit B's draft: unit B's staff, its department, platform admin", OVERSIGHT_B, HIDDEN, anonymous=HIDDEN
+)
+B_VARIANTS = {
+    "api-instrument-detail": ((lambda s: {"pk": s.b_draft.pk}), DRAFT_B_READERS),
+    "registry:instrument_detail": ((lambda s: {"pk": s.b_draft.pk}), DRAFT_B_READERS),
+    "registry:instrument_sheet": ((lambda s: {"pk": s.b_draft.pk}), DRAFT_B_READERS),
+    "api-instrument-history": ((lambda s: {"pk": s.b_draft.pk}), DRAFT_B_READERS),
+    "registry:instrument_update": (
+        (lambda s: {"pk": s.b_draft.pk}),
+        rule(
+            "unit B's draft, edited by unit B's admin and the instrument's own manager",
+            {"unit_b_admin", "unit_b_manager"},
+            HIDDEN,
+            department_b=FORBIDDEN,
+            platform_admin=FORBIDDEN,
+        ),
+    ),
+    "api-booking-detail": (
+        (lambda s: {"pk": s.b_booking.pk}),
+        rule(
+            "unit B's booking: its user, unit B's staff, platform admin",
+            {"other_user", "unit_b_admin", "unit_b_manager", "platform_admin"},
+            HIDDEN,
+        ),
+    ),
+    "booking:detail": (
+        (lambda s: {"pk": s.b_booking.pk}),
+        rule(
+            "unit B's booking: its user, unit B's staff, platform admin",
+            {"other_user", "unit_b_admin", "unit_b_manager", "platform_admin"},
+            HIDDEN,
+        ),
+    ),
+    "booking:settings": (
+        (lambda s: {"instrument_id": s.b_published.pk}),
+        rule("unit B's instrument's service managers", {"unit_b_admin", "unit_b_manager"}),
+    ),
+    "api-service-settings": (
+        (lambda s: {"pk": s.b_published.pk}),
+        rule("unit B's instrument's service managers", {"unit_b_admin", "unit_b_manager"}),
+    ),
+}
+
+
+# API lists and the detail route each row links to: a list may show a role only rows it may open, or rows with
+# their private fields emptied (a unit's order queue lists orders its staff do not handle, without the samples).
+REDACTED_FIELDS = {
+    "api-order-list": ("sample_name", "sample_description", "requirements", "answers", "results")
+}
+LIST_DETAILS = {
+    "api-instrument-list": "api-instrument-detail",
+    "api-booking-list": "api-booking-detail",
+    "api-waitlist-list": "api-waitlist-detail",
+    "api-order-list": "api-order-detail",
+    "api-charge-list": "api-charge-detail",
+    "api-usage-record-list": "api-usage-record-detail",
+    "api-rating-list": "api-rating-detail",
+    "api-complaint-list": "api-complaint-detail",
+}
+
+
+def _variants(name):
+    builders = ROUTES[name]
+    return builders if isinstance(builders, tuple) else (builders,)
+
+
+def _rules(name):
+    rules = RULES[name]
+    return rules if isinstance(rules, tuple) else (rules,)
+
+
+@dataclass
+class Tally:
+    attempts: int = 0
+    leaks: list = field(default_factory=list)
+    mismatches: list = field(default_factory=list)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def media_in_tmp(tmp_path_factory):
+    """The world's files must outlive each test (the per-test conftest fixture would move them)."""
+    root = tmp_path_factory.mktemp("access")
+    with override_settings(MEDIA_ROOT=root / "media", PRIVATE_MEDIA_ROOT=root / "private"):
+        yield
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, media_in_tmp):
+    """One world and one signed-in session per role for the module, rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world, client, sessions = build_world(), Client(), {}
+        for role in ROLES:
+            if (user := world.users[role]) is not None:
+                client.cookies = SimpleCookie()
+                client.force_login(user)
+                sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+        def as_role(role):
+            session = {settings.SESSION_COOKIE_NAME: sessions[role]} if role in sessions else {}
+            client.cookies = SimpleCookie(session)
+            return client
+
+        yield world, as_role
+        transaction.set_rollback(True)
+    cache.clear()  # the token endpoint's throttle counted this module's attempts
+
+
+def test_every_route_has_a_rule():
+    routes = {route.name for route in project_routes()}
+    missing, stale = sorted(routes - RULES.keys()), sorted(RULES.keys() - routes)
+    assert not missing, f"routes without a rule in the access matrix: {missing}"
+    assert not stale, f"the access matrix has rules for routes that no longer exist: {stale}"
+    for name in routes:
+        rules, variants = _rules(name), _variants(name)
+        assert len(rules) in (1, len(variants)), f"{name}: {len(rules)} rules for {len(variants)} objects"
+
+
+def _plan(scene):
+    """(label, route, address, body maker, rule) for every route, every object it is addressed with, and its twins."""
+    for route in project_routes():
+        rules = _rules(route.name)
+        cases = [
+            (builder, rules[index] if len(rules) > 1 else rules[0])
+            for index, builder in enumerate(_variants(route.name))
+        ]
+        if extra := B_VARIANTS.get(route.name):
+            cases.append(extra)
+        body = BODIES.get(route.name, lambda s: None)
+        for index, (builder, expected) in enumerate(cases):
+            label = f"{route.name}{'.json' if route.has_format else ''}[{index}]"
+            yield label, route, address(route, builder, scene), body, expected
+
+
+@pytest.mark.django_db
+def test_every_route_answers_each_role_as_its_rule_says(world, capsys):
+    world, as_role = world
+    tally = Tally()
+    for label, route, url, body, expected_by in _plan(world.scene):
+        for role in ROLES:
+            got = attempt(as_role(role), route, url, body(world.scene))  # a fresh body: files are read once
+            expected = expected_by.expect(role)
+            tally.attempts += 1
+            if got.outcome != expected:
+                line = (
+                    f"{label} as {role}: {got.method} {url} → {got.status} ({got.outcome}), "
+                    f"rule «{expected_by.meaning}» says {expected}"
+                )
+                leak = expected in REFUSALS and got.outcome == ALLOWED
+                (tally.leaks if leak else tally.mismatches).append(line)
+    with capsys.disabled():
+        print(
+            f"\naccess matrix: {tally.attempts} (route, role) attempts checked over {len(ROLES)} roles, "
+            f"{len(tally.leaks)} leaks, {len(tally.mismatches)} other differences from the rules"
+        )
+    assert not tally.leaks and not tally.mismatches, (
+        "refused roles got through:\n"
+        + "\n".join(tally.leaks)
+        + "\nanswers differ from the rules:\n"
+        + "\n".join(tally.mismatches)
+    )
+
+
+@pytest.mark.django_db
+def test_lists_show_each_role_only_rows_it_may_open(world, capsys):
+    """A list is a second door to every object: each row a role is shown must open for it on its detail route."""
+    world, as_role = world
+    from django.urls import reverse
+
+    rows, leaks = 0, []
+    for list_name, detail_name in LIST_DETAILS.items():
+        for role in ROLES:
+            client = as_role(role)
+            response = client.get(reverse(list_name), {"page_size": 200})
+            if response.status_code != 200:
+                continue  # the matrix checks who may open the list
+            data = response.json()
+            for row in data["results"] if isinstance(data, dict) else data:
+                rows += 1
+                detail = client.get(reverse(detail_name, kwargs={"pk": row["id"]}))
+                redacted = REDACTED_FIELDS.get(list_name)
+                if detail.status_code != 200 and not (redacted and all(row[key] is None for key in redacted)):
+                    leaks.append(
+                        f"{list_name} shows {role} #{row['id']}, whose {detail_name} answers {detail.status_code}"
+                    )
+    with capsys.disabled():
+        print(f"\naccess matrix lists: {rows} rows shown, {len(leaks)} rows a role may not open")
+    assert rows > 0
+    assert not leaks, "\n".join(leaks)
