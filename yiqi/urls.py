@@ -2,6 +2,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 # Swagger UI: its start-up script is served from the same URL (?script), not inline; its page keeps a small inline
@@ -9,6 +10,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
     SpectacularSwaggerSplitView.as_view(url_name="api-schema")
 )
+
+admin.site.site_header = _("仪器开放共享平台管理")
+admin.site.site_title = _("仪器开放共享平台管理")
+admin.site.index_title = _("数据管理")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -73,7 +73,7 @@ class RecordExportView(LoginRequiredMixin, View):
         filtered = _filtered(request)
         log_export(request.user, filtered)
         response = StreamingHttpResponse(export_csv(filtered.qs), content_type="text/csv; charset=utf-8")
-        filename = f"使用记录-{timezone.localdate():%Y%m%d}.csv"
+        filename = _("使用记录-%(day)s.csv") % {"day": f"{timezone.localdate():%Y%m%d}"}
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 

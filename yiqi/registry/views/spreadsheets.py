@@ -87,7 +87,9 @@ class ImportTemplateView(LoginRequiredMixin, View):
             spreadsheets.build_template(unit),
             content_type=XLSX_CONTENT_TYPE,
             headers={
-                "Content-Disposition": content_disposition_header(True, f"仪器导入模板-{unit.name}.xlsx")
+                "Content-Disposition": content_disposition_header(
+                    True, _("仪器导入模板-%(unit)s.xlsx") % {"unit": unit.name}
+                )
             },
         )
 
@@ -119,7 +121,7 @@ class ExportView(LoginRequiredMixin, View):
         filtered = InstrumentFilter(request.GET, queryset=visible)
         queryset = filtered.qs
         spreadsheets.log_export(filtered, fmt, actor=request.user)
-        filename = f"科研设施与仪器-{timezone.localdate():%Y%m%d}.{fmt}"
+        filename = _("科研设施与仪器-%(day)s.%(fmt)s") % {"day": f"{timezone.localdate():%Y%m%d}", "fmt": fmt}
         if fmt == "csv":
             response = StreamingHttpResponse(
                 spreadsheets.export_csv(queryset), content_type="text/csv; charset=utf-8"
