@@ -90,3 +90,8 @@ def register_with_new_organization(*, user: User, password: str, organization: O
 def organizations_of(user) -> QuerySet[Organization]:
     """Every organisation the user belongs to (works at or registered with), by name."""
     return Organization.objects.filter(role_assignments__user=user).distinct().order_by("name")
+
+
+def manages_members(access) -> bool:
+    """Who invites people and decides join requests: unit admins for their units, the platform authority for all."""
+    return access.is_platform_admin or bool(access.unit_admin_unit_ids)

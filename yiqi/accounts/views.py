@@ -129,8 +129,8 @@ class MembersView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.access = access_for(request.user)
-            if not (self.access.is_platform_admin or self.access.unit_admin_unit_ids):
-                raise PermissionDenied
+            if not services.manages_members(self.access):
+                raise PermissionDenied(_("成员管理仅对单位管理员和平台管理员开放。"))
         return super().dispatch(request, *args, **kwargs)
 
     def organizations(self):

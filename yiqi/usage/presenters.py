@@ -57,9 +57,9 @@ def dashboard_options(access: Access) -> dict:
     groupings (the platform admin and evaluators group by department, region or unit; others by unit), whether
     they pick a unit (a single unit's staff see just that unit), and the defaults (this year, all months). Refused
     to those who see no unit."""
-    units = totals.units_for(access)
-    if not units.exists():
+    if not totals.sees_usage_totals(access):
         raise PermissionDenied(_("使用统计仅对单位人员、主管部门和平台管理员开放。"))
+    units = totals.units_for(access)
     this_year = timezone.localdate().year
     sees_all = access.is_platform_admin or access.is_evaluator
     groups = ["department", "region", "unit"] if sees_all else ["unit"]

@@ -27,7 +27,7 @@ from yiqi.core.money import hours_between
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import notify
 from yiqi.registry.models import Instrument
-from yiqi.registry.scoping import can_serve
+from yiqi.registry.scoping import can_serve, served_instruments
 from yiqi.servicerecords import services as records
 from yiqi.servicerecords.models import ServiceKind
 
@@ -445,9 +445,4 @@ def accept_offer(entry: WaitlistEntry, *, user) -> Booking:
 
 def servable_instruments(access: Access) -> list[Instrument]:
     """The instruments whose day-to-day service the user runs (``scoping.can_serve``), by name."""
-    if not access.staff_unit_ids:
-        return []
-    candidates = Instrument.objects.filter(unit_id__in=access.staff_unit_ids).only(
-        "id", "name", "unit_id", "manager_id"
-    )
-    return sorted((i for i in candidates if can_serve(access, i)), key=lambda i: (i.name, i.pk))
+    return list(served_instruments(access).only("id", "name", "unit_id", "manager_id").order_by("name", "pk"))

@@ -47,8 +47,8 @@ class ReviewQueueView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         access = access_for(self.request.user)
-        if not (access.is_platform_admin or access.department_ids or access.unit_admin_unit_ids):
-            raise PermissionDenied
+        if not summaries.has_review_queue(access):
+            raise PermissionDenied(_("审核仅由单位管理员、主管部门和平台管理员进行。"))
         return summaries.review_queue(access)
 
     def get_context_data(self, **kwargs):
@@ -63,8 +63,8 @@ class DeadlineView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
-        if not (access.is_platform_admin or access.department_ids or access.staff_unit_ids):
-            raise PermissionDenied
+        if not summaries.sees_deadlines(access):
+            raise PermissionDenied(_("入网期限仅对单位人员、主管部门和平台管理员开放。"))
         lists = summaries.deadline_lists(access)
         if access.is_platform_admin or access.department_ids:
             kwargs["overdue_by_unit"] = summaries.count_by_unit(lists["overdue"])

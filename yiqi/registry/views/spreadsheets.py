@@ -118,7 +118,7 @@ class ExportView(LoginRequiredMixin, View):
         if fmt not in ("xlsx", "csv"):
             raise Http404
         visible = scoping.visible_instruments(access_for(request.user))
-        filtered = InstrumentFilter(request.GET, queryset=visible)
+        filtered = InstrumentFilter(request.GET, queryset=visible, request=request)
         queryset = filtered.qs
         spreadsheets.log_export(filtered, fmt, actor=request.user)
         filename = _("科研设施与仪器-%(day)s.%(fmt)s") % {"day": f"{timezone.localdate():%Y%m%d}", "fmt": fmt}
