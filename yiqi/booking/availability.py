@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
@@ -280,16 +281,35 @@ class BusyPeriod:
 class Availability:
     open: list[Interval]
     busy: list[BusyPeriod]
+    periods: list[Interval]  # the open periods whose starts anchor the slot grid (not clipped to the window)
+    slot_minutes: int
+    earliest: dt.datetime  # now plus the lead time: nothing starts before it
+    min_minutes: int
+    max_minutes: int
+
+    def bookable_part(self, free_start: dt.datetime, free_end: dt.datetime) -> Interval | None:
+        """The booking a free stretch offers: from its first bookable slot start, as long as the grid and the
+        longest booking allow; None when no booking fits."""
+        period = period_holding(self.periods, free_start, free_end)
+        if period is None:
+            return None
+        window = bookable_window(period, free_start, free_end, slot=self.slot_minutes, earliest=self.earliest)
+        if window is None or window[1] - window[0] < dt.timedelta(minutes=self.min_minutes):
+            return None
+        longest = align_down(period, window[0] + dt.timedelta(minutes=self.max_minutes), self.slot_minutes)
+        return window[0], min(window[1], longest)
 
 
 def availability(instrument, start: dt.datetime, end: dt.datetime, *, access: Access) -> Availability:
     """Free and busy time of one instrument in ``[start, end)``; other users' identities are never revealed.
 
     ``open`` is open hours minus closed holidays minus blackouts, clipped to the window; ``busy`` is every
-    slot-holding booking that touches it. Four queries whatever the window's length.
+    slot-holding booking that touches it; ``periods`` anchor the slot grid. Four queries whatever the window's
+    length.
     """
     conf = settings_or_defaults(instrument)
-    periods = open_periods(weekly_hours(instrument), start, end, skip_holidays=conf.closed_on_holidays)
+    hours = weekly_hours(instrument)
+    periods = open_periods(hours, start, end, skip_holidays=conf.closed_on_holidays)
     free = clip(subtract(periods, blackouts_between(instrument, start, end)), start, end)
     staff = can_serve(access, instrument)
     statuses = {value: str(label) for value, label in Booking._meta.get_field("status").flatchoices}
@@ -304,4 +324,13 @@ def availability(instrument, start: dt.datetime, end: dt.datetime, *, access: Ac
         else:
             label = statuses[status] if staff else taken
         busy.append(BusyPeriod(starts_at, ends_at, mine, booking_id if mine or staff else None, label))
-    return Availability(open=free, busy=busy)
+    return Availability(
+        open=free,
+        busy=busy,
+        # The grid is counted as the booking rules count it: from each weekly period's start, holidays or not.
+        periods=open_periods(hours, start, end, skip_holidays=False),
+        slot_minutes=conf.slot_minutes,
+        earliest=timezone.now() + dt.timedelta(hours=conf.lead_time_hours),
+        min_minutes=conf.min_booking_minutes,
+        max_minutes=conf.max_booking_minutes,
+    )

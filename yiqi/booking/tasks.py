@@ -16,3 +16,15 @@ def send_booking_reminders() -> int:
 def pass_on_expired_waitlist_offers() -> int:
     """Offers not confirmed in time go to the next user waiting (see ``services.expire_offers``)."""
     return services.expire_offers()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def mark_missed_bookings() -> int:
+    """Confirmed bookings not checked in within the grace period become no-shows (``services.mark_missed_bookings``)."""
+    return services.mark_missed_bookings()
+
+
+@db_periodic_task(crontab(minute="5"))
+def expire_booking_suspensions() -> int:
+    """Suspensions past their end are closed (see ``services.credit.expire_suspensions``)."""
+    return services.credit.expire_suspensions()

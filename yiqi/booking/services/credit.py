@@ -348,8 +348,28 @@ def credit_overview(now: dt.datetime | None = None) -> dict:
             _with_people(BookingSuspension.objects.exclude(status__in=SUSPENDING_STATES))[:LIST_LIMIT]
         ),
         "by_organization": list(by_organization),
+        "open_states": [str(state) for state in SUSPENDING_STATES],
         "totals": counts_since(marks),
     }
+
+
+def appeals_waiting(access: Access) -> int | None:
+    """How many appeals wait for the unit admin's units (None: not a unit admin)."""
+    if not access.unit_admin_unit_ids:
+        return None
+    heard = CreditEvent.objects.filter(unit_id__in=access.unit_admin_unit_ids).values("suspension")
+    return BookingSuspension.objects.filter(pk__in=heard, status=T.APPEALED).count()
+
+
+def visible_suspensions(access: Access) -> QuerySet[BookingSuspension]:
+    """Own suspensions; those the unit admin's units hear; all for the platform authority."""
+    suspensions = BookingSuspension.objects.select_related("user")
+    if access.is_platform_admin:
+        return suspensions
+    if not access.is_authenticated:
+        return suspensions.none()
+    heard = CreditEvent.objects.filter(unit_id__in=access.unit_admin_unit_ids).values("suspension")
+    return suspensions.filter(Q(user_id=access.user_id) | Q(pk__in=heard))
 
 
 def suspension_history(suspension: BookingSuspension) -> list[dict]:

@@ -92,7 +92,12 @@ def test_with_approval_required_the_booking_waits_for_the_unit(instrument, custo
         (local(2026, 3, 2, 1), local(2026, 3, 2, 3), "starts_at", "至少提前 2 小时"),
         (local(2026, 6, 1, 9), local(2026, 6, 1, 11), "ends_at", "最多可预约 90 天"),
         (local(2026, 3, 3, 11), local(2026, 3, 3, 9), "ends_at", "结束时间必须晚于开始时间"),
-        (local(2026, 3, 3, 9, 10), local(2026, 3, 3, 11), "starts_at", "每 30 分钟一档选择，如 09:00、09:30、10:00"),
+        (
+            local(2026, 3, 3, 9, 10),
+            local(2026, 3, 3, 11),
+            "starts_at",
+            "每 30 分钟一档选择，如 09:00、09:30、10:00",
+        ),
         (local(2026, 3, 3, 9), local(2026, 3, 3, 11, 15), "ends_at", "如 11:00、11:30、12:00"),
         (local(2026, 3, 3, 8), local(2026, 3, 3, 17, 30), "ends_at", "不能超过 8 小时"),
         (local(2026, 3, 3, 17), local(2026, 3, 3, 19), "starts_at", "不在开放时间内"),
