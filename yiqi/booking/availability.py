@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
-from yiqi.core.workdays import is_workday
+from yiqi.core.workdays import is_fixed_date_holiday, is_workday
 from yiqi.registry.scoping import can_serve
 
 from .models import (
@@ -69,14 +69,14 @@ def format_minutes(minutes: int) -> str:
 def is_statutory_holiday(day: dt.date) -> bool:
     """A public holiday on the State Council's calendar (not an ordinary weekend, not a make-up working day).
 
-    Years the calendar does not know yet have no known holidays.
+    In years the calendar does not know yet only the fixed-date holidays are known (``core.workdays``).
     """
     if is_workday(day)[0]:
         return False
     try:
         _off, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:
-        return False
+        return is_fixed_date_holiday(day)
     return name is not None
 
 
