@@ -20,10 +20,13 @@ from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
+from yiqi.booking.models import Booking, BookingStatus
+from yiqi.booking.services import end_unattended
 from yiqi.core import changelog
 from yiqi.core.models import AuditEvent
 from yiqi.core.money import hours_between, to_fen
 from yiqi.core.uploads import EVIDENCE, CheckedUpload, check_upload
+from yiqi.organizations.models import Deployment
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 from yiqi.servicerecords import kinds
@@ -441,3 +444,23 @@ def delete_manual_usage(record: UsageRecord, *, actor) -> None:
 def _delete_file_on_commit(storage, name: str) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- self-operation nobody checked out of --------------------------------------------------------------------------
+
+
+def end_overdue_usage(now: dt.datetime | None = None) -> int:
+    """Self-operation still checked in past the booked end plus the deployment's grace ends at the booked end (the
+    scheduled job): the booking completes, and billing writes its usage record as for any completed service."""
+    now = now or timezone.now()
+    grace = dt.timedelta(minutes=Deployment.current().checkout_grace_minutes)
+    ended = 0
+    for pk in Booking.objects.filter(status=BookingStatus.CHECKED_IN, ends_at__lte=now - grace).values_list(
+        "pk", flat=True
+    ):
+        try:
+            end_unattended(Booking(pk=pk), now=now)
+        except ValidationError:
+            continue  # checked out meanwhile
+        ended += 1
+    return ended

@@ -54,8 +54,11 @@ def settings_for(instrument: Instrument) -> ServiceSettings:
 def lock_settings(instrument: Instrument) -> ServiceSettings:
     """The settings row locked for this transaction (created first if missing): the lock that serialises every
     write to the instrument's bookings and settings on PostgreSQL. Call inside ``transaction.atomic``."""
-    settings_for(instrument)
-    return ServiceSettings.objects.select_for_update().get(pk=instrument.pk)
+    locked = ServiceSettings.objects.select_for_update().filter(pk=instrument.pk).first()
+    if locked is None:
+        settings_for(instrument)
+        locked = ServiceSettings.objects.select_for_update().get(pk=instrument.pk)
+    return locked
 
 
 def _require_manager(actor, instrument: Instrument) -> None:

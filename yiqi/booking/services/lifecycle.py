@@ -26,13 +26,15 @@ from yiqi.accounts.services import users_with_role
 from yiqi.core.money import hours_between
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import notify
+from yiqi.organizations.models import Deployment
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import can_serve, served_instruments
 from yiqi.servicerecords import services as records
 from yiqi.servicerecords.models import ServiceKind
 
 from ..availability import as_local, settings_or_defaults
-from ..models import Booking, BookingStatus, ServiceSettings, WaitlistEntry
+from ..models import Booking, BookingStatus, CreditEvent, ServiceSettings, WaitlistEntry
+from . import credit
 from .common import aware, booking_url, tell_user, when
 from .configuration import lock_settings
 from .rules import HeldTime, Rules, booking_organization, check_times, series_error, unbookable_reason
@@ -102,11 +104,9 @@ def request_booking(
     """
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("请先登录再预约。"))
-    access = access_for(user)
-    conf = settings_or_defaults(instrument)
-    reason = unbookable_reason(access, instrument, conf)
-    if reason:
-        raise ValidationError({"instrument": reason})
+    policy = credit.standing(user)
+    if policy.refusal():
+        raise ValidationError({"instrument": policy.refusal()})
     organization = booking_organization(user, user_organization)
     is_internal = organization is not None and organization.pk == instrument.unit_id
     purpose = (purpose or "").strip()
@@ -129,15 +129,17 @@ def request_booking(
         ((start + dt.timedelta(weeks=n)).astimezone(dt.UTC), (end + dt.timedelta(weeks=n)).astimezone(dt.UTC))
         for n in range(repeat_weeks + 1)
     ]
-    now = timezone.now()
-    for index, (s, e) in enumerate(occurrences):
-        errors = check_times(conf, s, e, now)
-        if errors:
-            raise series_error(errors, index, s)
     try:
         with transaction.atomic():
             return _create_bookings(
-                user, instrument, organization, is_internal, occurrences, purpose, sample_count or 0
+                user,
+                instrument,
+                organization,
+                is_internal,
+                occurrences,
+                purpose,
+                sample_count or 0,
+                refuse_own_overlaps=policy.deployment.refuse_overlapping_bookings,
             )
     except IntegrityError as exc:
         # A concurrent writer won the slot between our check and insert (PostgreSQL's exclusion constraint).
@@ -146,11 +148,28 @@ def request_booking(
         raise
 
 
-def _create_bookings(user, instrument, organization, is_internal, occurrences, purpose, sample_count):
-    # The lock that serialises every booking write of this instrument (PostgreSQL); re-read under it.
+def _create_bookings(
+    user, instrument, organization, is_internal, occurrences, purpose, sample_count, *, refuse_own_overlaps
+):
+    # The lock that serialises every booking write of this instrument (PostgreSQL); every rule reads under it.
     conf = lock_settings(instrument)
+    reason = unbookable_reason(access_for(user), instrument, conf)
+    if reason:
+        raise ValidationError({"instrument": reason})
+    now = timezone.now()
+    for index, (start, end) in enumerate(occurrences):
+        errors = check_times(conf, start, end, now)
+        if errors:
+            raise series_error(errors, index, start)
     rules = Rules(
-        instrument, conf, user, is_internal, occurrences[0][0], occurrences[-1][1], timezone.now()
+        instrument,
+        conf,
+        user,
+        is_internal,
+        occurrences[0][0],
+        occurrences[-1][1],
+        now,
+        refuse_own_overlaps=refuse_own_overlaps,
     ).load()
     for index, (start, end) in enumerate(occurrences):
         errors = rules.check(start, end)
@@ -299,6 +318,9 @@ def cancel(booking: Booking, *, actor, reason: str = "") -> Booking:
     the freed time."""
     booking = BOOKING_MACHINE.run(booking, "cancel", actor=actor, comment=reason, permitted=_permitted(actor))
     records.close(booking.record, actor=actor)
+    now = timezone.now()
+    if actor.pk == booking.user_id and credit.is_late_cancellation(booking, Deployment.current(), now):
+        credit.record_mark(booking, CreditEvent.Kind.LATE_CANCELLATION, now=now)
     reason = (reason or "").strip()
     values = {
         "instrument": booking.instrument.name,
@@ -383,8 +405,72 @@ def mark_no_show(booking: Booking, *, actor) -> Booking:
     booking = BOOKING_MACHINE.run(
         booking, "no_show", actor=actor, permitted=_permitted(actor), prepare=prepare
     )
+    return _missed(booking, actor=actor)
+
+
+def _missed(booking: Booking, *, actor) -> Booking:
     records.close(booking.record, actor=actor)
     tell_user(booking, _("您未按预约上机，已记为爽约：%(instrument)s %(when)s"))
+    credit.record_mark(booking, CreditEvent.Kind.NO_SHOW)
+    return booking
+
+
+def mark_missed_bookings(now: dt.datetime | None = None) -> int:
+    """Confirmed bookings nobody checked in within the deployment's grace after the start become no-shows (the
+    scheduled job): each through the machine with its audit event, its service record closed, the user told and
+    marked on their credit. Returns how many."""
+    now = now or timezone.now()
+    grace = dt.timedelta(minutes=Deployment.current().no_show_grace_minutes)
+    missed = 0
+    for pk in Booking.objects.filter(status=S.CONFIRMED, starts_at__lte=now - grace).values_list(
+        "pk", flat=True
+    ):
+        try:
+            with transaction.atomic():
+                booking = BOOKING_MACHINE.run(
+                    Booking(pk=pk),
+                    "no_show",
+                    actor=None,
+                    comment=_("开始后 %(minutes)d 分钟内未签到，系统自动记为爽约。")
+                    % {"minutes": grace.seconds // 60},
+                )
+                _missed(booking, actor=None)
+        except ValidationError:
+            continue  # checked in or cancelled meanwhile
+        missed += 1
+    return missed
+
+
+@transaction.atomic
+def end_unattended(booking: Booking, *, now: dt.datetime | None = None) -> Booking:
+    """Nobody checked out: the usage ends at the booked end (the system's step, no actor); the service record is
+    completed as by ``complete`` and the booking is flagged for the unit to check."""
+
+    def prepare(booking: Booking, step: Transition) -> None:
+        start = booking.actual_start or booking.starts_at
+        booking.actual_start, booking.actual_end = (
+            start,
+            max(booking.ends_at, start + dt.timedelta(minutes=1)),
+        )
+        booking.ended_automatically = True
+
+    booking = BOOKING_MACHINE.run(
+        booking,
+        "complete",
+        actor=None,
+        comment=_("预约结束后无人签退，系统按预约结束时间自动结束上机。"),
+        prepare=prepare,
+        refusal=lambda booking: (
+            _("预约当前状态为“%(status)s”，无需自动结束。") % {"status": booking.get_status_display()}
+        ),
+    )
+    records.complete(
+        booking.record,
+        actor=None,
+        started_at=booking.actual_start,
+        ended_at=booking.actual_end,
+        sample_count=booking.sample_count,
+    )
     return booking
 
 

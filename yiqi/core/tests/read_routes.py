@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yiqi.accounts.models import Role, User
 from yiqi.accounts.tests.factories import UserFactory, user_with_role
-from yiqi.booking.models import BookingStatus, CalendarFeed
+from yiqi.booking.models import BookingStatus, BookingSuspension, CalendarFeed, CreditEvent
 from yiqi.booking.tests.factories import (
     BlackoutFactory,
     BookingFactory,
@@ -76,6 +76,7 @@ class Scene:
     complaint: object
     import_job: ImportJob
     feed: CalendarFeed
+    suspension: BookingSuspension
 
 
 def build_scene() -> Scene:
@@ -155,6 +156,26 @@ def build_scene() -> Scene:
         "results_ready",
     )
     notify([company, manager], "您有一条新消息", url="/")
+    missed = BookingFactory(
+        instrument=published,
+        user=company,
+        user_organization=enterprise,
+        status=BookingStatus.NO_SHOW,
+        starts_at=ended - dt.timedelta(days=2, hours=2),
+        ends_at=ended - dt.timedelta(days=2),
+    )
+    suspension = BookingSuspension.objects.create(
+        user=company, starts_at=ended, ends_at=ended + dt.timedelta(days=30), reason="90 天内爽约 3 次"
+    )
+    CreditEvent.objects.create(
+        booking=missed,
+        kind=CreditEvent.Kind.NO_SHOW,
+        user=company,
+        user_organization=enterprise,
+        unit=unit,
+        occurred_at=missed.ends_at,
+        suspension=suspension,
+    )
     return Scene(
         users=users,
         unit=unit,
@@ -193,6 +214,7 @@ def build_scene() -> Scene:
             status=ImportJob.Status.DONE,
         ),
         feed=CalendarFeed.objects.create(user=company),
+        suspension=suspension,
     )
 
 
@@ -361,6 +383,10 @@ ROUTES = {
     "notifications:inbox": _none,
     "booking:mine": _none,
     "booking:queue": _none,
+    "booking:credit": _none,
+    "booking:credit_appeals": _none,
+    "booking:credit_overview": _none,
+    "booking:suspension_action": lambda s: {"pk": s.suspension.pk, "action": "override"},
     "booking:detail": _booking,
     "booking:action": lambda s: {"pk": s.future_booking.pk, "action": "cancel"},
     "booking:waitlist": _none,
@@ -401,6 +427,7 @@ ROUTES = {
     "fees:statement_export": (lambda s: {"fmt": "csv"}, lambda s: {"fmt": "xlsx"}),
     "usage:dashboard": _none,
     "usage:record_list": _none,
+    "usage:overdue_checkouts": _none,
     "usage:record_export": _none,
     "usage:record_create": _none,
     "usage:record_detail": (_record, _service_usage),

@@ -289,6 +289,7 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
             "registry:export",
             "notifications:inbox",
             "booking:mine",
+            "booking:credit",
             "booking:feed_reset",
             "booking:waitlist_join",
             "orders:create",
@@ -364,6 +365,21 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "api-booking-cancel": BOOKING_CANCEL,
     "booking:action": BOOKING_CANCEL,
     "booking:queue": QUEUE_SERVING,
+    "booking:credit_appeals": rule(
+        "unit admins hear appeals (their units' own)", {"unit_admin", "unit_b_admin"}
+    ),
+    "booking:credit_overview": rule("the platform authority", {"platform_admin"}),
+    "booking:suspension_action": rule(
+        "the authority lifts a suspension; its user and the unit hearing it may see it (403), others 404",
+        {"platform_admin"},
+        HIDDEN,
+        enterprise=FORBIDDEN,
+        unit_admin=FORBIDDEN,
+    ),
+    "usage:overdue_checkouts": rule(
+        "any unit's staff (their units' check-outs) and the platform authority",
+        ANY_UNIT_STAFF | {"platform_admin"},
+    ),
     **dict.fromkeys(
         (
             "api-waitlist-detail",
