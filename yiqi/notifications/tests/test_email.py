@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.tests.factories import UserFactory
@@ -149,3 +150,13 @@ def test_a_charge_mail_states_the_amounts_and_the_next_step(world):
         assert fact in text and fact in html
     assert "请按新的应收金额缴费。" in text
     assert f"查看费用：{SITE}/fees/charges/1/" in text
+
+
+def test_people_choose_the_language_of_their_messages_on_their_profile(client, db):
+    user = UserFactory()
+    client.force_login(user)
+    assert 'name="language"' in client.get(reverse("accounts:profile")).content.decode()
+    client.post(reverse("accounts:profile"), {"language": "en"})
+    client.post(reverse("accounts:profile"), {"language": "fr"})  # not a language of the site: ignored
+    user.refresh_from_db()
+    assert user.language == "en"
