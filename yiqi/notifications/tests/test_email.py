@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.tests.factories import UserFactory
 from yiqi.booking import services as booking_services
-from yiqi.booking.tests.factories import bookable_instrument, freeze_now, local
+from yiqi.booking.models import BookingStatus
+from yiqi.booking.tests.factories import BookingFactory, bookable_instrument, freeze_now, local
 from yiqi.fees.models import Charge, ChargeAdjustment
 from yiqi.notifications.mail import compose
 from yiqi.notifications.services import Phrase, notify
@@ -31,18 +32,20 @@ def parts(message):
 
 @pytest.fixture
 def requested_booking(world, monkeypatch):
+    """Awaiting approval: Wednesday 09:00–11:00 in the analysis centre, room A101."""
     freeze_now(monkeypatch, local(2026, 3, 2))
     instrument = bookable_instrument(world.published_a, requires_approval=True)
     instrument.building, instrument.room = "分析测试中心", "A101"
     instrument.save()
-    [booking] = booking_services.request_booking(
-        user=world.users["external_user"],
+    start = local(2026, 3, 4, 9)
+    user = world.users["external_user"]
+    return BookingFactory(
         instrument=instrument,
-        starts_at=local(2026, 3, 4, 9),
-        ends_at=local(2026, 3, 4, 11),
-        purpose="XRD 物相分析",
+        user=user,
+        status=BookingStatus.REQUESTED,
+        starts_at=start,
+        ends_at=start.replace(hour=11),
     )
-    return booking
 
 
 def approve(world, booking, capture):
