@@ -163,3 +163,16 @@ def test_people_choose_the_language_of_their_messages_on_their_profile(client, d
     client.post(reverse("accounts:profile"), {"language": "fr"})  # not a language of the site: ignored
     user.refresh_from_db()
     assert user.language == "en"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "en"), ("zh-hans", "zh-hans")])
+def test_a_new_account_reads_its_messages_in_the_language_it_signed_up_in(client, db, language, expected):
+    from yiqi.accounts.models import User
+    from yiqi.accounts.tests.test_registration import account
+    from yiqi.organizations.tests.factories import RegionFactory
+
+    RegionFactory()
+    client.cookies["django_language"] = language
+    response = client.post(reverse("accounts:register"), account(account_type="individual"))
+    assert response.status_code == 302
+    assert User.objects.get(username="mallory").language == expected
