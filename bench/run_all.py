@@ -12,6 +12,7 @@ SCRIPTS = [
     "usage_totals.py",
     "availability_latency.py",
     "booking_concurrency.py",
+    "notification_mail.py",
 ]
 
 if __name__ == "__main__":

@@ -212,6 +212,15 @@ EMAIL_CONFIG = env.email_url(
 )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="yiqi@localhost")
+# Emails link here (a mail client cannot open "/booking/7/"): the address people reach the site at. In production
+# it defaults to HTTPS on the first allowed host, elsewhere to the development server.
+YIQI_SITE_URL = env.str(
+    "YIQI_SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}" if IS_PRODUCTION else "http://127.0.0.1:8000"
+)
+if not YIQI_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "YIQI_SITE_URL must be an absolute http(s) address, e.g. https://yiqi.example.cn"
+    )
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

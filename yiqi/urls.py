@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from yiqi.portal import webapp
+
 # Swagger UI: its start-up script is served from the same URL (?script), not inline; its page keeps a small inline
 # <style> of its own, allowed on this page only.
 api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
@@ -17,6 +19,10 @@ admin.site.index_title = _("数据管理")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The installable web app: at the root, so that the service worker's scope is the whole site.
+    path("manifest.webmanifest", webapp.ManifestView.as_view(), name="webapp_manifest"),
+    path("sw.js", webapp.ServiceWorkerView.as_view(), name="service_worker"),
+    path("offline/", webapp.OfflineView.as_view(), name="offline"),
     path("api/v1/", include("yiqi.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

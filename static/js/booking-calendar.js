@@ -74,6 +74,11 @@
       })
       .catch(failure);
   }
+  function hideIconImages() {
+    element.querySelectorAll(".fc-icon[role='img']").forEach(function (icon) {
+      icon.setAttribute("aria-hidden", "true");
+    });
+  }
   function start() {
     if (calendar || !wide.matches) { return; }
     element.classList.replace("d-none", "d-md-block");
@@ -100,9 +105,13 @@
       selectOverlap: function (event) { return event.groupId === "open"; },
       selectAllow: onGrid,
       select: function (info) { fill(inputValue(info.start), inputValue(info.end)); },
-      events: load
+      events: load,
+      // FullCalendar draws its arrows as role="img" without a text; the buttons are named by their titles
+      // (“上周”, “下周”), so the icons are hidden from screen readers (axe: role-img-alt).
+      datesSet: hideIconImages
     });
     calendar.render();
+    hideIconImages();
   }
 
   // A free period's “choose” link fills the form in place instead of reloading the page.

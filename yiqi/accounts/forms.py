@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -6,6 +7,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core.forms import BootstrapFormMixin
@@ -48,6 +50,8 @@ class AccountForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["full_name"].required = True
         self.fields["email"].required = True
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        if self.instance._state.adding:  # a new account reads its messages in the language it signed up in
+            self.instance.language = translation.get_language() or settings.LANGUAGE_CODE
 
     def clean(self):
         cleaned = super().clean()

@@ -6,6 +6,7 @@ granted until that organisation's admin approves). Invitations from a unit admin
 (``membership``).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -47,6 +48,15 @@ def find_organization(*, name: str = "", credit_code: str = "") -> Organization 
         return Organization.objects.filter(credit_code=credit_code).first()
     name = " ".join((name or "").split())
     return Organization.objects.filter(name__iexact=name).first() if name else None
+
+
+def set_message_language(user: User, language: str) -> bool:
+    """The language the user's inbox messages and emails are written in; False for a language the site lacks."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True
 
 
 def create_account(user: User, password: str) -> User:

@@ -23,7 +23,7 @@ from .forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from .models import JoinRequest
+from .models import JoinRequest, User
 from .tokens import issue_token, revoke_token, token_lifetime, tokens_of
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -200,11 +200,16 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             join_requests=membership.my_join_requests(user).filter(status=JoinRequest.Status.PENDING),
             tokens=tokens_of(user),
             api_token_days=token_lifetime().days,
+            language_choices=User._meta.get_field("language").choices,
             **kwargs,
         )
 
     def post(self, request):
-        """Issue a new API token (shown on this page once) or revoke one of the user's tokens."""
+        """Choose the language of one's messages, issue a new API token (shown on this page once) or revoke one."""
+        if "language" in request.POST:
+            if services.set_message_language(request.user, request.POST["language"]):
+                messages.success(request, _("今后的消息和邮件将使用所选语言。"))
+            return redirect("accounts:profile")
         if "revoke" in request.POST:
             if revoke_token(request.user, request.POST["revoke"]):
                 messages.success(request, _("API 令牌已撤销，使用它的系统将无法再访问。"))

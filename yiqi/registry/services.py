@@ -18,7 +18,7 @@ from yiqi.accounts.services import users_with_role
 from yiqi.core.uploads import DOCUMENT, PHOTO, check_upload, display_name
 from yiqi.core.validators import validate_past_date
 from yiqi.core.workflow import StateMachine, Transition
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 from yiqi.organizations.models import Deployment
 
 from . import scoping
@@ -209,12 +209,13 @@ def _notify_next(instrument: Instrument, comment: str) -> None:
         recipients = users_with_role(
             Role.INFORMATION_OFFICER, organization_id=instrument.unit_id
         ) | users_with_role(Role.UNIT_ADMIN, organization_id=instrument.unit_id)
-    subject = _("仪器入网：%(name)s（%(asset)s）%(status)s") % {
-        "name": instrument.name,
-        "asset": instrument.asset_number,
-        "status": instrument.get_registration_status_display(),
-    }
-    notify(recipients, subject, comment, url)
+    subject = Phrase(
+        gettext_lazy("仪器入网：%(name)s（%(asset)s）%(status)s"),
+        name=instrument.name,
+        asset=instrument.asset_number,
+        status=S(status).label,
+    )
+    notify(recipients, subject, comment, url, kind="registration", context={"instrument": instrument})
 
 
 def validate_attachment(kind: str, upload):

@@ -25,7 +25,7 @@ from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.money import hours_between
 from yiqi.core.workflow import StateMachine, Transition
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 from yiqi.organizations.models import Deployment
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import can_serve, served_instruments
@@ -35,7 +35,7 @@ from yiqi.servicerecords.models import ServiceKind
 from ..availability import as_local, settings_or_defaults
 from ..models import Booking, BookingStatus, CreditEvent, ServiceSettings, WaitlistEntry
 from . import credit
-from .common import aware, booking_url, tell_user, when
+from .common import aware, booking_mail, booking_url, tell_user, when
 from .configuration import lock_settings
 from .rules import HeldTime, Rules, booking_organization, check_times, series_error, unbookable_reason
 from .waitlist import WAITLIST_MACHINE, offer_freed_time, own_entry
@@ -224,14 +224,14 @@ def _notify_requested(bookings: list[Booking]) -> None:
         "count": len(bookings),
     }
     if first.status == S.REQUESTED:
-        subject = _("预约待审核：%(instrument)s %(when)s（%(user)s）") % values
+        subject = Phrase(gettext_lazy("预约待审核：%(instrument)s %(when)s（%(user)s）"), **values)
     else:
-        subject = _("新预约：%(instrument)s %(when)s（%(user)s）") % values
-    body = _("共 %(count)d 次，每周同一时间。") % values if len(bookings) > 1 else ""
+        subject = Phrase(gettext_lazy("新预约：%(instrument)s %(when)s（%(user)s）"), **values)
+    body = Phrase(gettext_lazy("共 %(count)d 次，每周同一时间。"), **values) if len(bookings) > 1 else ""
     staff = [person for person in _service_staff(first.instrument) if person != first.user]
-    notify(staff, subject, body, booking_url(first))
+    notify(staff, subject, body, booking_url(first), **booking_mail(first, "staff"))
     if first.status == S.CONFIRMED:
-        notify([first.user], _("预约已确认：%(instrument)s %(when)s") % values, body, booking_url(first))
+        tell_user(first, gettext_lazy("预约已确认：%(instrument)s %(when)s"), body)
 
 
 # --- the booking's life -------------------------------------------------------------------------------------------
@@ -276,7 +276,7 @@ def approve(booking: Booking, *, actor, comment: str = "") -> Booking:
         permitted=_permitted(actor),
         prepare=prepare,
     )
-    tell_user(booking, _("预约已通过审核：%(instrument)s %(when)s"), comment)
+    tell_user(booking, gettext_lazy("预约已通过审核：%(instrument)s %(when)s"), comment)
     return booking
 
 
@@ -291,7 +291,7 @@ def reject(booking: Booking, *, actor, comment: str) -> Booking:
         prepare=lambda booking, step: _decide(booking, actor),
     )
     records.close(booking.record, actor=actor)
-    tell_user(booking, _("预约未通过审核：%(instrument)s %(when)s"), (comment or "").strip())
+    tell_user(booking, gettext_lazy("预约未通过审核：%(instrument)s %(when)s"), (comment or "").strip())
     offer_freed_time(booking.instrument, booking.starts_at, booking.ends_at)
     return booking
 
@@ -330,12 +330,13 @@ def cancel(booking: Booking, *, actor, reason: str = "") -> Booking:
     if actor.pk == booking.user_id:
         notify(
             _service_staff(booking.instrument),
-            _("预约已由用户取消：%(instrument)s %(when)s（%(user)s）") % values,
+            Phrase(gettext_lazy("预约已由用户取消：%(instrument)s %(when)s（%(user)s）"), **values),
             reason,
             booking_url(booking),
+            **booking_mail(booking, "staff"),
         )
     else:
-        tell_user(booking, _("您的预约已被取消：%(instrument)s %(when)s"), reason)
+        tell_user(booking, gettext_lazy("您的预约已被取消：%(instrument)s %(when)s"), reason)
     offer_freed_time(booking.instrument, booking.starts_at, booking.ends_at)
     return booking
 
@@ -410,7 +411,7 @@ def mark_no_show(booking: Booking, *, actor) -> Booking:
 
 def _missed(booking: Booking, *, actor) -> Booking:
     records.close(booking.record, actor=actor)
-    tell_user(booking, _("您未按预约上机，已记为爽约：%(instrument)s %(when)s"))
+    tell_user(booking, gettext_lazy("您未按预约上机，已记为爽约：%(instrument)s %(when)s"))
     credit.record_mark(booking, CreditEvent.Kind.NO_SHOW)
     return booking
 

@@ -272,6 +272,9 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
             "portal:home",
             "portal:unit_list",
             "portal:unit_detail",
+            "webapp_manifest",  # the installable web app: its manifest, service worker and offline page
+            "service_worker",
+            "offline",
         ),
         PUBLIC,
     ),
