@@ -385,14 +385,7 @@ def complete(
     booking = BOOKING_MACHINE.run(
         booking, "complete", actor=actor, permitted=_permitted(actor), prepare=prepare
     )
-    records.complete(
-        booking.record,
-        actor=actor,
-        started_at=booking.actual_start,
-        ended_at=booking.actual_end,
-        sample_count=booking.sample_count,
-    )
-    return booking
+    return _record_completed(booking, actor=actor)
 
 
 @transaction.atomic
@@ -465,9 +458,14 @@ def end_unattended(booking: Booking, *, now: dt.datetime | None = None) -> Booki
             _("预约当前状态为“%(status)s”，无需自动结束。") % {"status": booking.get_status_display()}
         ),
     )
+    return _record_completed(booking, actor=None)
+
+
+def _record_completed(booking: Booking, *, actor) -> Booking:
+    """The service record completes with the booking's actual times (the layers above bill it and record usage)."""
     records.complete(
         booking.record,
-        actor=None,
+        actor=actor,
         started_at=booking.actual_start,
         ended_at=booking.actual_end,
         sample_count=booking.sample_count,

@@ -60,8 +60,11 @@ def mark_no_shows(instrument, user, count, world):
 def test_a_booking_nobody_checked_in_to_becomes_a_no_show_after_the_grace(
     world, instrument, customer, policy
 ):
-    late = confirmed(instrument, customer, NOW - dt.timedelta(minutes=31), user_organization=world.enterprise)
-    within_grace = confirmed(instrument, customer, NOW - dt.timedelta(minutes=20))
+    # Quarter-hour bookings, so they do not overlap (PostgreSQL refuses overlapping bookings of one instrument).
+    late = confirmed(
+        instrument, customer, NOW - dt.timedelta(minutes=31), hours=0.25, user_organization=world.enterprise
+    )
+    within_grace = confirmed(instrument, customer, NOW - dt.timedelta(minutes=15), hours=0.25)
     arrived = confirmed(
         instrument, customer, NOW - dt.timedelta(hours=3), hours=1, status=BookingStatus.CHECKED_IN
     )
