@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "yiqi.orders",
     "yiqi.fees",
     "yiqi.usage",
+    "yiqi.vouchers",
     "yiqi.feedback",
     "yiqi.portal",
     "yiqi.demo",
