@@ -107,8 +107,9 @@ def test_a_company_that_is_not_eligible():
 
 def test_caps_and_budget():
     scene = build_scene()
-    apply_for = lambda amount: (
-        lambda: quotas.apply(  # noqa: E731
+
+    def apply_for(amount):
+        return lambda: quotas.apply(
             access_for(scene.company_user),
             actor=scene.company_user,
             programme=scene.programme,
@@ -117,7 +118,7 @@ def test_caps_and_budget():
             project="检测",
             requested=amount,
         )
-    )
+
     refused(apply_for("20000.01"), "requested", "单次申请不能超过 20000.00 元")
     for _ in range(4):
         grant(scene, scene.company, scene.company_user, scene.authority, "20000.00")
