@@ -7,10 +7,10 @@ from yiqi.fees.models import Charge
 from yiqi.servicerecords.presenters import ServicePanel
 
 from ..models import LedgerEntry, Payment
-from . import ledger
+from . import claims, ledger, programmes, providers, reports
 from .claims import FLAGS
 from .payments import coverable, payable_accounts, visible_payments
-from .quotas import visible_accounts
+from .quotas import visible_accounts, visible_applications
 
 
 def service_panel(record, user) -> ServicePanel | None:
@@ -68,3 +68,76 @@ def company_accounts(access: Access) -> list[dict]:
     return account_rows(
         visible_accounts(access).select_related("programme", "company").order_by("-programme__year", "pk")
     )
+
+
+PAGE_ROWS = 50
+
+
+def home(access: Access) -> dict:
+    """The voucher page as the user's roles see it: a company's balances and applications, a provider's services
+    to claim and its claims, an authority's programmes, queues and batches."""
+    registrar_units = providers.registrar_unit_ids(access)
+    claimable = (
+        visible_payments(access)
+        .filter(provider__unit_id__in=registrar_units, status=Payment.Status.SPENT)
+        .exclude(claims__status__in=("submitted", "approved", "paid"))
+        .select_related("record", "account__company", "charge")
+    )
+    return {
+        "programmes": list(programmes.visible_programmes(access).select_related("authority")[:PAGE_ROWS]),
+        "run_programmes": list(programmes.authority_programmes(access)[:PAGE_ROWS]),
+        "accounts": company_accounts(access)[:PAGE_ROWS],
+        "applications": list(
+            visible_applications(access)
+            .select_related("company", "programme")
+            .order_by("status", "-created_at")[:PAGE_ROWS]
+        ),
+        "providers": list(
+            providers.visible_providers(access)
+            .select_related("unit", "programme")
+            .order_by("status", "-created_at")[:PAGE_ROWS]
+        ),
+        "claimable": list(claimable[:PAGE_ROWS]),
+        "claims": list(
+            claims.visible_claims(access).select_related("provider__unit", "payment__record", "batch")[
+                :PAGE_ROWS
+            ]
+        ),
+        "batches": list(claims.visible_batches(access).select_related("programme")[:PAGE_ROWS]),
+        "is_company": bool(access.member_organization_ids),
+        "is_registrar": bool(registrar_units),
+        "is_authority": access.is_platform_admin or bool(access.department_ids),
+    }
+
+
+def batch_page(batch) -> dict:
+    """A batch's claims with the check run again on today's service records, and its totals."""
+    rows = list(batch.claims.select_related("provider__unit", "payment__record", "payment__account__company"))
+    checked = claims.recheck(batch)
+    for claim in rows:
+        result = checked.get(claim.payment_id)
+        claim.current_problems = result.problems if result else []
+        claim.flag_texts = flag_labels(sorted(set(claim.flags) | set(result.flags if result else [])))
+    return {
+        "batch": batch,
+        "claims": rows,
+        "total": sum((c.amount for c in rows if c.status != "rejected"), ledger.ZERO),
+    }
+
+
+def dashboard(programme) -> dict:
+    """The programme's report (``reports.programme_report``, the same figures as the API and the export) as rows
+    for the page."""
+    report = reports.programme_report(programme)
+    labels = reports.column_labels()
+
+    def cells(row: dict) -> list:
+        return [row[column] for column in reports.COLUMNS]
+
+    return {
+        "report": report,
+        "headers": [labels[column] for column in reports.COLUMNS],
+        "total_rows": [(column, labels[column], report["totals"][column]) for column in reports.COLUMNS],
+        "company_rows": [(row["company"], cells(row)) for row in report["companies"]],
+        "provider_rows": [(row["provider"], cells(row)) for row in report["providers"]],
+    }
