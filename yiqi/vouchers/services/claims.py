@@ -169,15 +169,35 @@ def _lowest_bound(payment: Payment) -> Decimal | None:
 
 
 def claim_payments(queryset: QuerySet[Payment]) -> QuerySet[Payment]:
-    """Payments with what ``assess`` reads."""
-    return queryset.select_related(
-        "record", "charge", "provider", "account__company", "account__programme"
-    ).prefetch_related("account__programme__bands")
+    """Payments with what ``assess`` reads, and only that (a month of a province's claims is thousands of rows)."""
+    return (
+        queryset.select_related("record", "charge", "provider", "account__company", "account__programme")
+        .only(
+            "record__kind",
+            "record__status",
+            "record__instrument_id",
+            "record__unit_id",
+            "record__created_at",
+            "record__hours",
+            "record__sample_count",
+            "charge__status",
+            "charge__total",
+            "charge__user_category",
+            "provider__legal_representative",
+            "provider__registered_address",
+            "provider__status",
+            "account__company__address",
+            "account__programme__id",
+            "amount",
+            "status",
+        )  # fmt: skip
+        .prefetch_related("account__programme__bands")
+    )
 
 
 def recheck(batch: Batch) -> dict[int, Assessment]:
     """The batch's claims checked again against the service records as they are now."""
-    payments = list(claim_payments(Payment.objects.filter(claims__batch=batch).distinct()))
+    payments = list(claim_payments(Payment.objects.filter(pk__in=batch.claims.values("payment_id"))))
     return assess(payments)
 
 
