@@ -12,6 +12,7 @@ SCRIPTS = [
     "usage_totals.py",
     "availability_latency.py",
     "booking_concurrency.py",
+    "vouchers_redemption.py",
 ]
 
 if __name__ == "__main__":
