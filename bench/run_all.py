@@ -13,6 +13,7 @@ SCRIPTS = [
     "availability_latency.py",
     "booking_concurrency.py",
     "notification_mail.py",
+    "vouchers_redemption.py",
 ]
 
 if __name__ == "__main__":

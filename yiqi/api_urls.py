@@ -13,8 +13,9 @@ from yiqi.orders import api as orders_api
 from yiqi.portal import api as portal_api
 from yiqi.registry.api import register_routes as register_registry_routes
 from yiqi.usage import api as usage_api
+from yiqi.vouchers import api as vouchers_api
 
-SERVICE_APIS = (booking_api, orders_api, fees_api, usage_api, feedback_api)
+SERVICE_APIS = (booking_api, orders_api, fees_api, usage_api, feedback_api, vouchers_api)
 
 router = DefaultRouter()
 register_directory_routes(router)

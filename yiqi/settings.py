@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "yiqi.orders",
     "yiqi.fees",
     "yiqi.usage",
+    "yiqi.vouchers",
     "yiqi.feedback",
     "yiqi.portal",
     "yiqi.demo",
@@ -294,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field name another app's choices also use.
+    "ENUM_NAME_OVERRIDES": {"VoucherProgrammeLevelEnum": "yiqi.vouchers.models.Programme.Level"},
 }
 
 # Production hardening (manage.py check --deploy passes with DJANGO_ENV=production).

@@ -36,6 +36,7 @@ urlpatterns = [
     path("fees/", include("yiqi.fees.urls")),
     path("usage/", include("yiqi.usage.urls")),
     path("feedback/", include("yiqi.feedback.urls")),
+    path("vouchers/", include("yiqi.vouchers.urls")),
     path("", include("yiqi.portal.urls")),
 ]
 

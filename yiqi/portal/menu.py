@@ -49,6 +49,7 @@ MINE = (
     Link("booking:mine", _("我的预约"), _signed_in),
     Link("orders:mine", _("我的委托"), _signed_in),
     Link("fees:mine", _("我的费用"), _signed_in),
+    Link("vouchers:home", _("科技创新券"), _signed_in),
     Link("feedback:complaint_list", _("投诉"), _signed_in),
 )
 # A unit's service desk and the oversight pages, each for the roles its view admits.

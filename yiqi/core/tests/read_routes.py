@@ -37,6 +37,7 @@ from yiqi.servicerecords.models import ServiceRecord
 from yiqi.usage.models import UsageRecord
 from yiqi.usage.tests.conftest import pdf, png, xlsx
 from yiqi.usage.tests.factories import UsageRecordFactory
+from yiqi.vouchers.tests.scene import voucher_scene
 
 # Everyone a page may be read as. The unit-side roles all hold their role in unit A, which owns the instruments.
 ROLES = (
@@ -77,6 +78,7 @@ class Scene:
     import_job: ImportJob
     feed: CalendarFeed
     suspension: BookingSuspension
+    vouchers: SimpleNamespace
 
 
 def build_scene() -> Scene:
@@ -215,6 +217,9 @@ def build_scene() -> Scene:
         ),
         feed=CalendarFeed.objects.create(user=company),
         suspension=suspension,
+        vouchers=voucher_scene(
+            department=department, unit=unit, enterprise=enterprise, instrument=published, users=users
+        ),
     )
 
 
@@ -351,6 +356,28 @@ ROUTES = {
     "api-complaint-list": _none,
     "api-complaint-detail": lambda s: {"pk": s.complaint.pk},
     "api-complaint-transition": lambda s: {"pk": s.complaint.pk},
+    "api-voucher-programme-list": _none,
+    "api-voucher-programme-detail": lambda s: {"pk": s.vouchers.programme.pk},
+    "api-voucher-programme-report": lambda s: {"pk": s.vouchers.programme.pk},
+    "api-voucher-application-list": _none,
+    "api-voucher-application-detail": lambda s: {"pk": s.vouchers.application.pk},
+    "api-voucher-application-decide": lambda s: {"pk": s.vouchers.application.pk},
+    "api-voucher-account-list": _none,
+    "api-voucher-account-detail": lambda s: {"pk": s.vouchers.account.pk},
+    "api-voucher-account-clawback": lambda s: {"pk": s.vouchers.account.pk},
+    "api-voucher-provider-list": _none,
+    "api-voucher-provider-detail": lambda s: {"pk": s.vouchers.provider.pk},
+    "api-voucher-provider-decide": lambda s: {"pk": s.vouchers.provider.pk},
+    "api-voucher-payment-list": _none,
+    "api-voucher-payment-detail": lambda s: {"pk": s.vouchers.unclaimed.pk},
+    "api-voucher-payment-refund": lambda s: {"pk": s.vouchers.unclaimed.pk},
+    "api-voucher-claim-list": _none,
+    "api-voucher-claim-detail": lambda s: {"pk": s.vouchers.claim.pk},
+    "api-voucher-claim-decide": lambda s: {"pk": s.vouchers.claim.pk},
+    "api-voucher-batch-list": _none,
+    "api-voucher-batch-detail": lambda s: {"pk": s.vouchers.batch.pk},
+    "api-voucher-batch-review": lambda s: {"pk": s.vouchers.batch.pk},
+    "api-voucher-batch-pay": lambda s: {"pk": s.vouchers.batch.pk},
     "accounts:login": _none,
     "accounts:logout": _none,
     "accounts:register": _none,
@@ -446,6 +473,22 @@ ROUTES = {
     "feedback:complaint_create": _none,
     "feedback:complaint_detail": lambda s: {"pk": s.complaint.pk},
     "feedback:complaint_transition": lambda s: {"pk": s.complaint.pk},
+    "vouchers:home": _none,
+    "vouchers:programme_create": _none,
+    "vouchers:programme": lambda s: {"pk": s.vouchers.programme.pk},
+    "vouchers:programme_export": lambda s: {"pk": s.vouchers.programme.pk},
+    "vouchers:apply": lambda s: {"pk": s.vouchers.programme.pk},
+    "vouchers:provider_register": lambda s: {"pk": s.vouchers.programme.pk},
+    "vouchers:application_decide": lambda s: {"pk": s.vouchers.application.pk},
+    "vouchers:clawback": lambda s: {"pk": s.vouchers.account.pk},
+    "vouchers:provider_decide": lambda s: {"pk": s.vouchers.provider.pk},
+    "vouchers:provider_licence": lambda s: {"pk": s.vouchers.provider.pk},
+    "vouchers:pay": lambda s: {"pk": s.vouchers.to_pay.pk},
+    "vouchers:refund": lambda s: {"pk": s.vouchers.unclaimed.pk},
+    "vouchers:claim_create": lambda s: {"pk": s.vouchers.unclaimed.pk},
+    "vouchers:claim_decide": lambda s: {"pk": s.vouchers.claim.pk},
+    "vouchers:claim_file": lambda s: {"pk": s.vouchers.claim.pk, "which": "contract"},
+    "vouchers:batch": lambda s: {"pk": s.vouchers.batch.pk},
     "portal:home": _none,
     "webapp_manifest": _none,
     "service_worker": _none,

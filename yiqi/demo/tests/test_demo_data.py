@@ -205,3 +205,14 @@ def test_service_history_is_consistent():
         record.full_clean()
     for record in UsageRecord.objects.order_by("id")[::50]:
         record.full_clean(exclude=["evidence", "recorded_by"])
+
+
+def test_demo_vouchers_reconcile():
+    from yiqi.vouchers.models import Claim, Programme
+    from yiqi.vouchers.services import ledger
+
+    build()
+    programme = Programme.objects.get()
+    totals = ledger.programme_balances(programme)
+    assert totals.granted == sum(a.approved_amount for a in programme.applications.all()) > 0
+    assert totals.spent_total > 0 and Claim.objects.filter(status="submitted").count() == 1

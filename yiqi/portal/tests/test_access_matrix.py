@@ -214,6 +214,52 @@ READ_LOG = rule(
 # check is exercised here; who may act on a real one is tested in yiqi/accounts/tests/test_registration.py.
 UNKNOWN_MEMBERSHIP_OBJECT = rule("an unknown invitation or join request", set(), HIDDEN)
 
+# Innovation vouchers: unit A's department runs the programme; the enterprise holds the quota; unit A is the provider.
+VOUCHER_AUTHORITY = frozenset({"department", "platform_admin"})
+ORGANISATION_MEMBERS = UNIT_A_STAFF | {"enterprise", "other_user", "unit_b_admin", "unit_b_manager"}
+VOUCHER_AUTHORITY_ONLY = rule("the programme's authority (its department, platform admin)", VOUCHER_AUTHORITY)
+VOUCHER_COMPANY_RECORD = rule(
+    "the enterprise's voucher record: the enterprise and the programme's authority",
+    VOUCHER_AUTHORITY | {"enterprise"},
+    HIDDEN,
+)
+VOUCHER_COMPANY_STEP = rule(
+    "an authority's step on the enterprise's voucher record; the enterprise sees it but 403",
+    VOUCHER_AUTHORITY,
+    HIDDEN,
+    enterprise=FORBIDDEN,
+)
+VOUCHER_PROVIDER_RECORD = rule(
+    "unit A's provider record: unit A's staff and the programme's authority",
+    VOUCHER_AUTHORITY | UNIT_A_STAFF,
+    HIDDEN,
+)
+VOUCHER_PROVIDER_STEP = rule(
+    "an authority's step on unit A's provider record; unit A's staff see it but 403",
+    VOUCHER_AUTHORITY,
+    HIDDEN,
+    **dict.fromkeys(UNIT_A_STAFF, FORBIDDEN),
+)
+VOUCHER_PAYMENT = rule(
+    "a voucher payment: the enterprise, unit A's staff, the authority",
+    VOUCHER_AUTHORITY | UNIT_A_STAFF | {"enterprise"},
+    HIDDEN,
+)
+VOUCHER_REFUND = rule(
+    "the authority refunds a payment; the enterprise and unit A's staff see it but 403",
+    VOUCHER_AUTHORITY,
+    HIDDEN,
+    **dict.fromkeys(UNIT_A_STAFF | {"enterprise"}, FORBIDDEN),
+)
+VOUCHER_CLAIM_CREATE = rule(
+    "unit A's unit admin claims redemption; others who see the payment 403",
+    {"unit_admin"},
+    HIDDEN,
+    **dict.fromkeys((UNIT_A_STAFF - {"unit_admin"}) | VOUCHER_AUTHORITY | {"enterprise"}, FORBIDDEN),
+)
+VOUCHER_BATCH = rule("the programme's monthly batch: its authority only", VOUCHER_AUTHORITY, HIDDEN)
+
+
 RULES: dict[str, Rule | tuple[Rule, ...]] = {
     **dict.fromkeys(
         (
@@ -439,6 +485,64 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "feedback:complaint_detail": COMPLAINT,
     "api-complaint-transition": COMPLAINT,
     "feedback:complaint_transition": COMPLAINT,
+    # Innovation vouchers.
+    **dict.fromkeys(
+        (
+            "vouchers:home",
+            "vouchers:programme",
+            "api-voucher-programme-list",
+            "api-voucher-programme-detail",
+            "api-voucher-application-list",
+            "api-voucher-account-list",
+            "api-voucher-provider-list",
+            "api-voucher-payment-list",
+            "api-voucher-claim-list",
+            "api-voucher-batch-list",
+        ),
+        SIGNED_IN,
+    ),
+    "vouchers:programme_create": rule(
+        "department admins and the platform admin", DEPARTMENTS | {"platform_admin"}
+    ),
+    "vouchers:programme_export": VOUCHER_AUTHORITY_ONLY,
+    "api-voucher-programme-report": VOUCHER_AUTHORITY_ONLY,
+    "vouchers:apply": rule(
+        "members of an organisation (the service checks it is an eligible company)", ORGANISATION_MEMBERS
+    ),
+    "vouchers:provider_register": rule("unit admins (for their own unit)", {"unit_admin", "unit_b_admin"}),
+    "api-voucher-application-detail": VOUCHER_COMPANY_RECORD,
+    "api-voucher-account-detail": VOUCHER_COMPANY_RECORD,
+    **dict.fromkeys(
+        (
+            "vouchers:application_decide",
+            "api-voucher-application-decide",
+            "vouchers:clawback",
+            "api-voucher-account-clawback",
+        ),
+        VOUCHER_COMPANY_STEP,
+    ),
+    "vouchers:provider_licence": VOUCHER_PROVIDER_RECORD,
+    "api-voucher-provider-detail": VOUCHER_PROVIDER_RECORD,
+    "vouchers:claim_file": VOUCHER_PROVIDER_RECORD,
+    "api-voucher-claim-detail": VOUCHER_PROVIDER_RECORD,
+    **dict.fromkeys(
+        (
+            "vouchers:provider_decide",
+            "api-voucher-provider-decide",
+            "vouchers:claim_decide",
+            "api-voucher-claim-decide",
+        ),
+        VOUCHER_PROVIDER_STEP,
+    ),
+    "vouchers:pay": rule("the paying enterprise only", {"enterprise"}, HIDDEN),
+    "api-voucher-payment-detail": VOUCHER_PAYMENT,
+    "vouchers:refund": VOUCHER_REFUND,
+    "api-voucher-payment-refund": VOUCHER_REFUND,
+    "vouchers:claim_create": VOUCHER_CLAIM_CREATE,
+    **dict.fromkeys(
+        ("vouchers:batch", "api-voucher-batch-detail", "api-voucher-batch-review", "api-voucher-batch-pay"),
+        VOUCHER_BATCH,
+    ),
 }
 
 # Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
@@ -501,6 +605,12 @@ LIST_DETAILS = {
     "api-usage-record-list": "api-usage-record-detail",
     "api-rating-list": "api-rating-detail",
     "api-complaint-list": "api-complaint-detail",
+    "api-voucher-application-list": "api-voucher-application-detail",
+    "api-voucher-account-list": "api-voucher-account-detail",
+    "api-voucher-provider-list": "api-voucher-provider-detail",
+    "api-voucher-payment-list": "api-voucher-payment-detail",
+    "api-voucher-claim-list": "api-voucher-claim-detail",
+    "api-voucher-batch-list": "api-voucher-batch-detail",
 }
 
 
