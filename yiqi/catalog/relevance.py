@@ -94,7 +94,10 @@ def _means(rows: list[dict]) -> dict:
 def _by_kind(rows: list[dict]) -> dict:
     kinds = dict.fromkeys(r["kind"] for r in rows)
     return {
-        kind: {"queries": sum(r["kind"] == kind for r in rows), **_means([r for r in rows if r["kind"] == kind])}
+        kind: {
+            "queries": sum(r["kind"] == kind for r in rows),
+            **_means([r for r in rows if r["kind"] == kind]),
+        }
         for kind in kinds
     }
 

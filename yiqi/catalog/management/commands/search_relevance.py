@@ -6,7 +6,9 @@ from yiqi.catalog.relevance import evaluate, report_lines
 
 
 class Command(BaseCommand):
-    help = "Run the search relevance test set (yiqi/catalog/data/relevance_cases.txt) against the current index."
+    help = (
+        "Run the search relevance test set (yiqi/catalog/data/relevance_cases.txt) against the current index."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--worst", type=int, default=10, help="list this many weakest queries (10)")
