@@ -20,6 +20,7 @@ from yiqi.organizations.models import Organization
 from .. import scoping, spreadsheets
 from ..filters import InstrumentFilter
 from ..models import ImportJob
+from ..spreadsheets.progress import queue_state
 from ..tasks import run_import_job
 
 
@@ -106,7 +107,8 @@ class ImportStatusView(LoginRequiredMixin, View):
         # Rows written inside the transaction are counted only where a second connection can report them.
         writing_unknown = job.status == ImportJob.Status.WRITING and not job.processed_rows
         progress_known = job.is_finished or (bool(job.total_rows) and not writing_unknown)
-        return render(request, template, {"job": job, "progress_known": progress_known})
+        context = {"job": job, "progress_known": progress_known, "queue": queue_state(job)}
+        return render(request, template, context)
 
 
 class ExportView(LoginRequiredMixin, View):
