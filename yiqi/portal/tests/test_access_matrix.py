@@ -229,6 +229,17 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "accounts:invitation": rule("an invitation link: its token is the key", set(), HIDDEN, anonymous=HIDDEN),
     "accounts:invitation_revoke": UNKNOWN_MEMBERSHIP_OBJECT,
     "accounts:join_request_decide": UNKNOWN_MEMBERSHIP_OBJECT,
+    "accounts:join_request_bulk": MEMBERSHIP_ADMINS,
+    **dict.fromkeys(
+        (
+            "accounts:setup",
+            "accounts:setup_template",
+            "accounts:setup_region",
+            "accounts:setup_department",
+            "accounts:setup_unit",
+        ),
+        rule("setting up the province: the platform admin", {"platform_admin"}),
+    ),
     "portal:read_log": READ_LOG,
     "api-read-log": READ_LOG,
     # An instrument's photos and documents are as visible as the instrument.
@@ -322,9 +333,12 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "registry:import_upload": UNIT_EDITORS,
     "registry:import_template": UNIT_EDITORS,
     "registry:import_status": rule("the importing unit's record keepers", EDITORS_A, HIDDEN),
-    "registry:review_queue": rule(
-        "reviewers: unit admins, departments, platform admin (their own queue)",
-        {"unit_admin", "unit_b_admin", "department", "department_b", "platform_admin"},
+    **dict.fromkeys(
+        ("registry:review_queue", "registry:review_bulk"),
+        rule(
+            "reviewers: unit admins, departments, platform admin (their own queue)",
+            {"unit_admin", "unit_b_admin", "department", "department_b", "platform_admin"},
+        ),
     ),
     "registry:deadlines": STATISTICS,
     # The instrument's service settings.

@@ -153,20 +153,6 @@ class CellError(Exception):
     pass
 
 
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed into a text column: 2024001, not 2024001.0
-    elif isinstance(value, dt.datetime) and value.time() == dt.time():
-        value = value.date()
-    return str(value).strip()
-
-
 def parse_decimal(column: Column, value) -> Decimal:
     if isinstance(value, bool):
         raise CellError(_("请填写数字。"))

@@ -1,25 +1,11 @@
 """What the polling status page reads: the import job's status, counters, error list and place in the queue."""
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from ..models import ImportJob
-from .columns import cell_text
-
-
-def error_entry(message, sheet="", row=None, column="", value="") -> dict:
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    return {
-        "sheet": sheet,
-        "row": row,
-        "column": column,
-        "value": cell_text(value)[:100],
-        "message": str(message),
-    }
 
 
 def finish_job(job_id: int, status: str, **fields) -> None:

@@ -8,7 +8,7 @@ from django.views.generic import ListView, TemplateView, View
 from yiqi.accounts.access import access_for
 
 from .. import services, summaries
-from ..forms import TransitionForm
+from ..forms import BulkTransitionForm, TransitionForm
 from .instruments import visible
 
 
@@ -41,20 +41,60 @@ class TransitionView(LoginRequiredMixin, View):
         return redirect("registry:instrument_detail", pk)
 
 
+def report_bulk(request, outcome, describe) -> None:
+    """A bulk action's result as messages: how many were done, and each refusal with its reason."""
+    if outcome.done:
+        messages.success(request, _("已处理 %(count)d 条。") % {"count": len(outcome.done)})
+    for obj, reason in outcome.refused:
+        messages.error(request, _("%(item)s：未处理，%(reason)s") % {"item": describe(obj), "reason": reason})
+
+
+def reviewer_access(request):
+    """The user's access; 403 for anyone who reviews nothing."""
+    access = access_for(request.user)
+    if not (access.is_platform_admin or access.department_ids or access.unit_admin_unit_ids):
+        raise PermissionDenied
+    return access
+
+
+class BulkTransitionView(LoginRequiredMixin, View):
+    """The review queue's bulk approve / return: one action and one comment for the ticked records."""
+
+    def post(self, request):
+        access = reviewer_access(request)
+        form = BulkTransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("registry:review_queue")
+        data = form.cleaned_data
+        try:
+            outcome = services.bulk_transition(
+                data["ids"],
+                data["action"],
+                access=access,
+                user=request.user,
+                comment=data["comment"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            report_bulk(request, outcome, lambda i: f"{i.name}（{i.asset_number}）")
+        return redirect("registry:review_queue")
+
+
 class ReviewQueueView(LoginRequiredMixin, ListView):
     template_name = "registry/review_queue.html"
     paginate_by = 50
 
     def get_queryset(self):
-        access = access_for(self.request.user)
-        if not (access.is_platform_admin or access.department_ids or access.unit_admin_unit_ids):
-            raise PermissionDenied
-        return summaries.review_queue(access)
+        return summaries.review_queue(reviewer_access(self.request))
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
         context = super().get_context_data(**kwargs)
         context["rows"] = [(i, services.available_actions(access, i)) for i in context["object_list"]]
+        # The bulk bar offers each action some record on this page allows; each record is checked again.
+        context["bulk_actions"] = list({s.action: s for _i, steps in context["rows"] for s in steps}.values())
         return context
 
 

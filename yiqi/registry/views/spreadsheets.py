@@ -15,6 +15,7 @@ from django.views import View
 from yiqi.accounts.access import access_for
 from yiqi.core.exports import XLSX_CONTENT_TYPE
 from yiqi.core.forms import BootstrapFormMixin
+from yiqi.core.spreadsheets import validate_xlsx_upload
 from yiqi.organizations.models import Organization
 
 from .. import scoping, spreadsheets
@@ -48,7 +49,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        spreadsheets.validate_xlsx_upload(upload)
+        validate_xlsx_upload(upload)
         return upload
 
 
