@@ -333,12 +333,13 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "registry:import_upload": UNIT_EDITORS,
     "registry:import_template": UNIT_EDITORS,
     "registry:import_status": rule("the importing unit's record keepers", EDITORS_A, HIDDEN),
-    **dict.fromkeys(
-        ("registry:review_queue", "registry:review_bulk"),
-        rule(
-            "reviewers: unit admins, departments, platform admin (their own queue)",
-            {"unit_admin", "unit_b_admin", "department", "department_b", "platform_admin"},
-        ),
+    "registry:review_queue": rule(
+        "reviewers: unit admins, departments, platform admin (their own queue)",
+        {"unit_admin", "unit_b_admin", "department", "department_b", "platform_admin"},
+    ),
+    "registry:review_bulk": rule(
+        "bulk steps: record keepers (submit) and reviewers; each record is checked again",
+        {"unit_admin", "officer", "unit_b_admin", "department", "department_b", "platform_admin"},
     ),
     "registry:deadlines": STATISTICS,
     # The instrument's service settings.

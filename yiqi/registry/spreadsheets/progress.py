@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
-from ..models import ImportJob
+from yiqi.core.workflow import BULK_LIMIT
+
+from ..models import ImportJob, Instrument, RegistrationStatus
 
 
 def finish_job(job_id: int, status: str, **fields) -> None:
@@ -80,4 +82,19 @@ def queue_state(job: ImportJob) -> QueueState | None:
     stalled = not busy and (now - oldest).total_seconds() >= QUEUE_STALL_SECONDS
     return QueueState(
         ahead=ahead, waiting_seconds=int((now - job.created_at).total_seconds()), stalled=stalled
+    )
+
+
+def imported_drafts(job: ImportJob) -> list[int]:
+    """The drafts a finished import created, to submit for review together (records its uploader created in
+    the unit while the job ran)."""
+    if job.status != ImportJob.Status.DONE or not job.created_count:
+        return []
+    return list(
+        Instrument.objects.filter(
+            unit_id=job.unit_id,
+            created_by_id=job.uploaded_by_id,
+            created_at__range=(job.created_at, job.finished_at),
+            registration_status=RegistrationStatus.DRAFT,
+        ).values_list("pk", flat=True)[:BULK_LIMIT]
     )

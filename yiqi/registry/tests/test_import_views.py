@@ -73,6 +73,21 @@ class TestUpload:
         assert "导入完成" in page.text and 'aria-valuenow="100"' in page.text
         assert "hx-trigger" not in page.text  # finished: no more polling
 
+        # The new drafts go to review together, each through the workflow, and the page comes back.
+        assert "提交本次导入的 2 条草稿审核" in page.text
+        imported = list(
+            Instrument.objects.filter(asset_number__startswith="IMP-").values_list("pk", flat=True)
+        )
+        submitted = client.post(
+            reverse("registry:review_bulk"),
+            {"action": "submit", "ids": imported, "next": response["Location"]},
+        )
+        assert submitted["Location"] == response["Location"]
+        assert set(
+            Instrument.objects.filter(pk__in=imported).values_list("registration_status", flat=True)
+        ) == {RegistrationStatus.SUBMITTED}
+        assert "提交本次导入" not in client.get(response["Location"]).text
+
     def test_a_unit_outside_the_users_editor_units_is_refused(self, world, client_for):
         response = upload(
             client_for(world.users["officer_a"]), world.unit_b, make_xlsx({SINGLE: [valid_row()]})

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
@@ -58,14 +60,19 @@ def reviewer_access(request):
 
 
 class BulkTransitionView(LoginRequiredMixin, View):
-    """The review queue's bulk approve / return: one action and one comment for the ticked records."""
+    """One action and one comment for many records: the review queue's approve / return, an import's submit."""
 
     def post(self, request):
-        access = reviewer_access(request)
+        access = access_for(request.user)
+        if not (access.editor_unit_ids or access.is_platform_admin or access.department_ids):
+            raise PermissionDenied
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("registry:review_queue")
         form = BulkTransitionForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-            return redirect("registry:review_queue")
+            return redirect(back)
         data = form.cleaned_data
         try:
             outcome = services.bulk_transition(
@@ -79,7 +86,7 @@ class BulkTransitionView(LoginRequiredMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             report_bulk(request, outcome, lambda i: f"{i.name}（{i.asset_number}）")
-        return redirect("registry:review_queue")
+        return redirect(back)
 
 
 class ReviewQueueView(LoginRequiredMixin, ListView):

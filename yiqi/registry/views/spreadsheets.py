@@ -21,7 +21,7 @@ from yiqi.organizations.models import Organization
 from .. import scoping, spreadsheets
 from ..filters import InstrumentFilter
 from ..models import ImportJob
-from ..spreadsheets.progress import queue_state
+from ..spreadsheets.progress import imported_drafts, queue_state
 from ..tasks import run_import_job
 
 
@@ -108,7 +108,12 @@ class ImportStatusView(LoginRequiredMixin, View):
         # Rows written inside the transaction are counted only where a second connection can report them.
         writing_unknown = job.status == ImportJob.Status.WRITING and not job.processed_rows
         progress_known = job.is_finished or (bool(job.total_rows) and not writing_unknown)
-        context = {"job": job, "progress_known": progress_known, "queue": queue_state(job)}
+        context = {
+            "job": job,
+            "progress_known": progress_known,
+            "queue": queue_state(job),
+            "drafts": imported_drafts(job) if job.unit_id in access_for(request.user).editor_unit_ids else [],
+        }
         return render(request, template, context)
 
 
