@@ -85,3 +85,9 @@ def test_bad_input_is_refused_clearly(client, unit, admin, data, message):
     client.force_login(admin)
     response = client.post(reverse("accounts:join_request_bulk"), data, follow=True)
     assert response.status_code == 200 and message in " ".join(texts(response))
+
+
+def test_the_unit_admins_workspace_links_to_inviting_staff(client, admin):
+    client.force_login(admin)
+    page = client.get(reverse("portal:workspace"))
+    assert reverse("accounts:members") in page.text and reverse("accounts:setup") not in page.text

@@ -312,3 +312,8 @@ def test_the_template_download(client, authority):
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[:3] == [REGIONS, DEPARTMENTS, UNITS]
     assert [c.value for c in wb[UNITS][1]][:4] == ["单位名称*", "简称", "单位类型*", "统一社会信用代码*"]
+
+
+def test_the_authoritys_workspace_links_to_the_setup(client, authority):
+    client.force_login(authority)
+    assert reverse("accounts:setup") in client.get(reverse("portal:workspace")).text
