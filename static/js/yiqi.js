@@ -3,7 +3,8 @@
    - data-autosubmit on a form field: submit its form when it changes;
    - data-confirm="question" on a button or link: ask before going on;
    - data-print on a button: print the page;
-   - data-select-on-focus on a field: select its text when it gets the focus (a URL to copy).
+   - data-select-on-focus on a field: select its text when it gets the focus (a URL to copy);
+   - data-select-all="name" on a checkbox: tick or clear every checkbox of that name in the same form.
    And for every page:
    - tables with column headers stack as cards on phones (yiqi.css .table-stacked): each cell gets its column's
      name in data-label, also in tables htmx swaps in later;
@@ -15,6 +16,12 @@
   document.addEventListener("change", function (event) {
     var field = event.target.closest("[data-autosubmit]");
     if (field && field.form) { field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit(); }
+    var all = event.target.closest("[data-select-all]");
+    if (all && all.form) {
+      Array.prototype.forEach.call(all.form.elements, function (box) {
+        if (box.type === "checkbox" && box.name === all.dataset.selectAll) { box.checked = all.checked; }
+      });
+    }
   });
   document.addEventListener("click", function (event) {
     var asking = event.target.closest("[data-confirm]");

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import (
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from yiqi.core.forms import BootstrapFormMixin
+from yiqi.core.forms import BootstrapFormMixin, IdListField
 from yiqi.core.validators import validate_plain_text
 from yiqi.organizations.models import Organization, Region
 from yiqi.organizations.validators import normalize_credit_code, validate_credit_code
@@ -171,3 +171,9 @@ class InvitationForm(BootstrapFormMixin, forms.Form):
         self.fields["role"].initial = Role.EXTERNAL_USER
         if len(organizations) == 1:
             self.fields["organization"].initial = organizations[0]
+
+
+class BulkDecisionForm(forms.Form):
+    ids = IdListField()
+    action = forms.CharField()
+    comment = forms.CharField(required=False, max_length=1000)

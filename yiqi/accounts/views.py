@@ -15,6 +15,7 @@ from yiqi.organizations.models import Organization
 from . import membership, services
 from .access import access_for
 from .forms import (
+    BulkDecisionForm,
     ChangePasswordForm,
     InvitationAcceptForm,
     InvitationForm,
@@ -121,10 +122,8 @@ class InvitationView(View):
         return redirect("portal:workspace")
 
 
-class MembersView(LoginRequiredMixin, TemplateView):
-    """A unit admin's members page: invite people, see invitations, decide join requests."""
-
-    template_name = "accounts/members.html"
+class MembershipAdminMixin(LoginRequiredMixin):
+    """Unit admins and the platform administrator; 403 for everyone else."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -132,6 +131,12 @@ class MembersView(LoginRequiredMixin, TemplateView):
             if not services.manages_members(self.access):
                 raise PermissionDenied(_("成员管理仅对单位管理员和平台管理员开放。"))
         return super().dispatch(request, *args, **kwargs)
+
+
+class MembersView(MembershipAdminMixin, TemplateView):
+    """A unit admin's members page: invite people, see invitations, decide join requests."""
+
+    template_name = "accounts/members.html"
 
     def organizations(self):
         return Organization.objects.filter(pk__in=self.access.unit_admin_unit_ids).order_by("name")
@@ -187,6 +192,29 @@ class JoinRequestDecideView(LoginRequiredMixin, View):
             messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
         else:
             messages.success(request, _("已处理 %(user)s 的申请。") % {"user": join_request.user})
+        return redirect("accounts:members")
+
+
+class JoinRequestBulkView(MembershipAdminMixin, View):
+    """Approve or reject the ticked join requests with one comment."""
+
+    def post(self, request):
+        form = BulkDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("accounts:members")
+        data = form.cleaned_data
+        try:
+            outcome = membership.decide_join_requests(
+                data["ids"], data["action"], actor=request.user, comment=data["comment"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("accounts:members")
+        if outcome.done:
+            messages.success(request, _("已处理 %(count)d 份申请。") % {"count": len(outcome.done)})
+        for join_request, reason in outcome.refused:
+            messages.error(request, f"{join_request.user}：{reason}")
         return redirect("accounts:members")
 
 

@@ -275,6 +275,17 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "accounts:invitation": rule("an invitation link: its token is the key", set(), HIDDEN, anonymous=HIDDEN),
     "accounts:invitation_revoke": UNKNOWN_MEMBERSHIP_OBJECT,
     "accounts:join_request_decide": UNKNOWN_MEMBERSHIP_OBJECT,
+    "accounts:join_request_bulk": MEMBERSHIP_ADMINS,
+    **dict.fromkeys(
+        (
+            "accounts:setup",
+            "accounts:setup_template",
+            "accounts:setup_region",
+            "accounts:setup_department",
+            "accounts:setup_unit",
+        ),
+        rule("setting up the province: the platform admin", {"platform_admin"}),
+    ),
     "portal:read_log": READ_LOG,
     "api-read-log": READ_LOG,
     # An instrument's photos and documents are as visible as the instrument.
@@ -375,6 +386,10 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "registry:review_queue": rule(
         "reviewers: unit admins, departments, platform admin (their own queue)",
         {"unit_admin", "unit_b_admin", "department", "department_b", "platform_admin"},
+    ),
+    "registry:review_bulk": rule(
+        "bulk steps: record keepers (submit) and reviewers; each record is checked again",
+        {"unit_admin", "officer", "unit_b_admin", "department", "department_b", "platform_admin"},
     ),
     "registry:deadlines": STATISTICS,
     # The instrument's service settings.

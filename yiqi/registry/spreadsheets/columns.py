@@ -37,6 +37,8 @@ class Column:
     kinds: tuple[str, ...] = ()  # sheets that have the column; empty: every sheet
     importable: bool = True
     width: int = 14
+    # Required in the file although the model has a default: a blank cell must not silently become the default.
+    always_required: bool = False
 
     @cached_property
     def model_field(self) -> models.Field:
@@ -61,7 +63,9 @@ class Column:
 
     @cached_property
     def required(self) -> bool:
-        return self.importable and not self.model_field.blank and not self.model_field.has_default()
+        if not self.importable:
+            return False
+        return self.always_required or (not self.model_field.blank and not self.model_field.has_default())
 
     @property
     def label(self) -> str:
@@ -107,7 +111,7 @@ COLUMNS = (
     Column("customs_supervised", "海关监管"),
     Column("funding_source", "主要购置经费来源", width=16),
     Column("manufacturer", "生产制造商", width=24),
-    Column("country_of_origin", "产地国别", gettext_lazy("也可填两位代码，如 JP")),
+    Column("country_of_origin", "产地国别", gettext_lazy("也可填两位代码，如 JP；国产填中国"), always_required=True),
     Column("model_spec", "规格型号", width=16),
     Column("technical_indicators", "主要技术指标", width=30),
     Column("main_functions", "主要功能", width=30),
@@ -157,20 +161,6 @@ def sheet_names() -> dict[str, str]:
 
 class CellError(Exception):
     pass
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed into a text column: 2024001, not 2024001.0
-    elif isinstance(value, dt.datetime) and value.time() == dt.time():
-        value = value.date()
-    return str(value).strip()
 
 
 def parse_decimal(column: Column, value) -> Decimal:
