@@ -111,7 +111,12 @@ COLUMNS = (
     Column("customs_supervised", "海关监管"),
     Column("funding_source", "主要购置经费来源", width=16),
     Column("manufacturer", "生产制造商", width=24),
-    Column("country_of_origin", "产地国别", gettext_lazy("也可填两位代码，如 JP；国产填中国"), always_required=True),
+    Column(
+        "country_of_origin",
+        "产地国别",
+        gettext_lazy("也可填两位代码，如 JP；国产填中国"),
+        always_required=True,
+    ),
     Column("model_spec", "规格型号", width=16),
     Column("technical_indicators", "主要技术指标", width=30),
     Column("main_functions", "主要功能", width=30),
