@@ -263,6 +263,7 @@ class UnitChargesView(ChargeListView):
 
 
 class StatementMixin(LoginRequiredMixin):
+    choose_unit_first = False
     """?month=YYYY-MM; ?unit=<id> for a unit's issued bills (default: the first unit the user serves; the
     platform authority, who serves none, chooses one); ?view=payable for the bills of the user's own organisation.
     None: a unit is still to be chosen."""
@@ -276,7 +277,7 @@ class StatementMixin(LoginRequiredMixin):
             return statements.payer_statement(access, month)
         if unit_id and not unit_id.isdecimal():
             raise Http404
-        if not unit_id and access.is_platform_admin:
+        if not unit_id and access.is_platform_admin and self.choose_unit_first:
             return None
         unit = self.units.filter(pk=unit_id).first() if unit_id else self.units.first()
         if unit is None:
@@ -289,6 +290,8 @@ class StatementMixin(LoginRequiredMixin):
 
 
 class StatementView(StatementMixin, View):
+    choose_unit_first = True  # the page asks the platform authority which unit; an export keeps its address's
+
     def get(self, request):
         try:
             statement = self.statement()
@@ -305,8 +308,6 @@ class StatementExportView(StatementMixin, View):
             statement = self.statement()
         except ValidationError as invalid:
             return self.page(None, " ".join(invalid.messages))
-        if statement is None:
-            return self.page(None)
         statements.log_export(statement, fmt, actor=request.user)
         filename = statements.filename(statement, fmt)
         if fmt == "csv":
