@@ -30,12 +30,15 @@ MAX_CHANGES = 5000  # more pending changes than this: reload everything
 
 # Value bands in CNY: key, label, lower bound (inclusive).
 VALUE_BANDS = (
-    ("lt50", "50万元以下", 0),
-    ("50-200", "50–200万元", 500_000_00),
-    ("200-500", "200–500万元", 2_000_000_00),
-    ("ge500", "500万元及以上", 5_000_000_00),
+    ("lt50", gettext_lazy("50万元以下"), 0),
+    ("50-200", gettext_lazy("50–200万元"), 500_000_00),
+    ("200-500", gettext_lazy("200–500万元"), 2_000_000_00),
+    ("ge500", gettext_lazy("500万元及以上"), 5_000_000_00),
 )
-SERVICE_MODES = (("self_operation", "可自主上机"), ("commissioned_testing", "可委托测试"))
+SERVICE_MODES = (
+    ("self_operation", gettext_lazy("可自主上机")),
+    ("commissioned_testing", gettext_lazy("可委托测试")),
+)
 SHARING_RANK = {"external": 0, "internal": 1, "not_shared": 2}
 STATUS_RANK = {"normal": 0, "idle": 1, "under_repair": 2, "to_be_scrapped": 3, "scrapped": 4}
 MAX_QUALITY = 1000

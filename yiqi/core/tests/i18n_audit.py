@@ -41,8 +41,6 @@ ALLOWED_PYTHON = {
     "yiqi/demo/": "the demo province: names of people, units and instruments are sample data",
     "yiqi/catalog/text.py": "Chinese tokenisation: stop words and character classes are search data",
     "yiqi/catalog/relevance.py": "the search relevance benchmark: Chinese queries and the instruments they must find",
-    # Remove when the search branch (facet labels with their language) is merged: it owns these labels.
-    "yiqi/catalog/cache.py": "facet labels, translated by the search branch's facet-label fix",
 }
 # Single literals that are data: (file, text) -> why.
 ALLOWED_LITERALS = {
