@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "yiqi.orders",
     "yiqi.fees",
     "yiqi.usage",
+    "yiqi.monitoring",
     "yiqi.feedback",
     "yiqi.portal",
     "yiqi.demo",
@@ -363,3 +364,21 @@ YIQI_IMPORT_MAX_ROWS = 200_000
 YIQI_PHOTO_MAX_BYTES = 2 * 1024 * 1024
 YIQI_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 YIQI_RESULT_MAX_BYTES = 50 * 1024 * 1024  # one commissioned-testing results file
+
+# Remote monitoring (yiqi.monitoring; README "Remote monitoring").
+YIQI_MQTT_URL = env.str("YIQI_MQTT_URL", default="mqtt://127.0.0.1:1883")
+YIQI_MQTT_SHARE_GROUP = env.str("YIQI_MQTT_SHARE_GROUP", default="yiqi-ingest")
+YIQI_TELEMETRY_RETENTION_DAYS = env.int(
+    "YIQI_TELEMETRY_RETENTION_DAYS", default=90
+)  # raw samples; hours kept
+YIQI_TELEMETRY_MAX_FUTURE_SECONDS = 300  # a clock this far ahead is wrong
+YIQI_TELEMETRY_MAX_SAMPLES = 1000  # per message or request
+YIQI_TELEMETRY_MAX_BYTES = 256 * 1024
+# Per device, a token bucket: a steady rate in samples per minute, and a burst so a device that was cut off can
+# send its backlog (a day at one sample a minute) at once.
+YIQI_TELEMETRY_RATE_PER_MINUTE = env.int("YIQI_TELEMETRY_RATE_PER_MINUTE", default=600)
+YIQI_TELEMETRY_RATE_BURST = env.int("YIQI_TELEMETRY_RATE_BURST", default=5000)
+YIQI_MONITORING_OFFLINE_HOURS = env.int(
+    "YIQI_MONITORING_OFFLINE_HOURS", default=6
+)  # alert: device silent this long
+YIQI_MONITORING_IDLE_DAYS = env.int("YIQI_MONITORING_IDLE_DAYS", default=30)  # long idleness
