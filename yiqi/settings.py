@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "yiqi.fees",
     "yiqi.usage",
     "yiqi.monitoring",
+    "yiqi.interlocks",
     "yiqi.feedback",
     "yiqi.portal",
     "yiqi.demo",
@@ -382,3 +383,9 @@ YIQI_MONITORING_OFFLINE_HOURS = env.int(
     "YIQI_MONITORING_OFFLINE_HOURS", default=6
 )  # alert: device silent this long
 YIQI_MONITORING_IDLE_DAYS = env.int("YIQI_MONITORING_IDLE_DAYS", default=30)  # long idleness
+
+# Interlocks (yiqi.interlocks): a booked user may enable the instrument this many minutes before the booked start,
+# and it is switched off this many minutes after the booked end.
+YIQI_INTERLOCK_GRACE_MINUTES = env.int("YIQI_INTERLOCK_GRACE_MINUTES", default=15)
+YIQI_INTERLOCK_ACK_SECONDS = env.float("YIQI_INTERLOCK_ACK_SECONDS", default=5.0)  # wait for the device's answer
+YIQI_INTERLOCK_ALLOWLIST_HOURS = env.int("YIQI_INTERLOCK_ALLOWLIST_HOURS", default=24)  # bookings pushed ahead
