@@ -316,6 +316,7 @@ def override(
 
 
 def _switch_off(interlock: Interlock, action: str, *, actor=None, reason: str = "") -> Interlock:
+    INTERLOCK_MACHINE.check(interlock, INTERLOCK_MACHINE.step(action))  # e.g. nothing to release: no command
     ack = _send(
         interlock, InterlockCommand.Action.LOCK, lambda d: d.lock(reason=reason), actor=actor, reason=reason
     )
