@@ -66,6 +66,7 @@ class Device(models.Model):
     rotated_at = models.DateTimeField(_("密钥更换时间"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True, editable=False)
     last_seen = models.DateTimeField(_("最后上报"), null=True, blank=True, editable=False)
+    offline_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Earliest sample time written since the last roll-up; the roll-up recomputes from there and clears it.
     dirty_from = models.DateTimeField(null=True, blank=True, editable=False)
 
