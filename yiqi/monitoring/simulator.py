@@ -66,6 +66,21 @@ class Profile:
         """(standby above, running above) in watts, halfway between the levels the instrument draws."""
         return self.standby_w / 2, (self.standby_w + self.running_w) / 2
 
+    def monitoring_profile(self, period: float) -> dict:
+        """The ``MonitoringProfile`` fields a unit would set for this instrument: on above half the standby draw,
+        running from halfway between standby and running draw (above the standby baseline), hysteresis below."""
+        span = self.running_w - self.standby_w
+        return {
+            "signal": "power_w",
+            "standby_baseline": self.standby_w,
+            "on_threshold": self.standby_w / 2,
+            "running_enter": span / 2,
+            "running_exit": span * 0.4,
+            "min_dwell_seconds": max(1, round(period)),
+            "sample_period_seconds": max(1, round(period)),
+            "gap_seconds": max(300, round(period * 5)),
+        }
+
 
 def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), SHANGHAI)
@@ -121,9 +136,9 @@ class Scenario:
         return random.Random(":".join(map(str, (self.seed, *key))))
 
     def _planted(self, kind: str) -> set[int]:
-        """The instruments that carry one planted item of ``kind`` (never a long-idle one for unrecorded use)."""
+        """The instruments that carry one planted item of ``kind`` (unrecorded use: only those that run at all)."""
         rng = self._rng("planted", kind)
-        candidates = [p.index for p in self.profiles if not (kind == UNRECORDED and p.long_idle)]
+        candidates = [p.index for p in self.profiles if kind != UNRECORDED or self._sessions(p.index)]
         count = min(len(candidates), max(1, round(self.instruments * self.planted_share)))
         return set(rng.sample(candidates, count))
 
@@ -154,12 +169,13 @@ class Scenario:
         minute = rng.uniform(8 * 60 + 15, 9 * 60 + 30)
         day_end = 19 * 60
         for _ in range(count):
-            length = rng.uniform(30, 180)
+            length = rng.uniform(60, 180)
             if minute + length > day_end:
                 break
             sessions.append((minute, minute + length))
             segments.append([minute, minute + length, RUNNING])
-            idle = rng.uniform(0, 60)  # left running idle after the measurement: not use
+            # Left on idle after the measurement (not use); a few seconds of it would be below any dwell.
+            idle = 0 if rng.random() < 0.3 else rng.uniform(3, 60)
             segments.append([minute + length, minute + length + idle, STANDBY])
             minute += length + idle + rng.uniform(20, 120)
         if profile.left_on and working:
@@ -228,8 +244,7 @@ class Scenario:
         records = []
         for profile in self.profiles:
             rng = self._rng("records", profile.index)
-            sessions = [s for day in self.days for s in self.day_plan(profile.index, day)[1]]
-            sessions = [(a, b) for a, b in sessions if a >= self.start and b <= self.end]
+            sessions = self._sessions(profile.index)
             skipped = rng.choice(sessions) if profile.index in unrecorded and sessions else None
             for start, end in sessions:
                 if (start, end) == skipped:
@@ -241,6 +256,10 @@ class Scenario:
             if profile.index in faked:
                 records.append(self._faked_record(profile, rng))
         return records
+
+    def _sessions(self, index: int) -> list[tuple[dt.datetime, dt.datetime]]:
+        sessions = [s for day in self.days for s in self.day_plan(index, day)[1]]
+        return [(a, b) for a, b in sessions if a >= self.start and b <= self.end]
 
     def _faked_record(self, profile: Profile, rng: random.Random) -> Record:
         """A record of 1–3 hours in the evening of a day the instrument was off by then (or broken)."""
