@@ -106,6 +106,16 @@ def messages(scenario: Scenario, device: SimulatedDevice, until: dt.datetime | N
         yield json.dumps({"samples": batch}).encode()
 
 
+def deliver(device: SimulatedDevice, body: bytes, *, now: dt.datetime | None = None) -> dict:
+    """One message through the validation and the batch writer, in this process."""
+    limiter = RateLimiter(per_minute=10**9, burst=10**9)
+    checked = check_message(
+        device.uid, body, directory=DeviceDirectory(), limiter=limiter, secret=device.secret, now=now
+    )
+    result = write_batch([checked], now=now)
+    return {"accepted": result.inserted, "duplicates": result.duplicates, "rejected": dict(checked.rejected)}
+
+
 def feed(scenario: Scenario, devices: list[SimulatedDevice], *, now: dt.datetime | None = None) -> dict:
     """Every sample so far through the validation and the batch writer, as the HTTP door and the worker do."""
     now = now or timezone.now()
