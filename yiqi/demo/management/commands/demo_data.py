@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yiqi.demo.builder import DEMO_PASSWORD, BuildOptions, DemoBuilder
+from yiqi.demo.monitoring import build_monitoring
 from yiqi.organizations.models import Organization
 
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         )
         builder = DemoBuilder(build, log=self.stdout.write)
         counts = builder.build()
+        counts.update(build_monitoring())
         self.stdout.write(self.style.SUCCESS(f"Demo data built in {builder.timings['total']:.1f} s."))
         for key, value in counts.items():
             self.stdout.write(f"  {key.replace('_', ' ')}: {value}")
