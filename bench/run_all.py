@@ -12,6 +12,8 @@ SCRIPTS = [
     "usage_totals.py",
     "availability_latency.py",
     "booking_concurrency.py",
+    "monitoring_accuracy.py",
+    "interlock_latency.py",
 ]
 
 if __name__ == "__main__":
