@@ -251,8 +251,8 @@ def _insert_postgresql(cursor, rows: list[Row], received_at: dt.datetime) -> int
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} "
         "(LIKE monitoring_sample INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
     )
-    raw = cursor.cursor  # psycopg's own cursor, for COPY
-    with raw.copy(f"COPY {STAGING} ({COLUMNS}) FROM STDIN") as copy:
+    raw = cursor.cursor  # psycopg's own cursor, for COPY; its errors become Django's like every other
+    with connection.wrap_database_errors, raw.copy(f"COPY {STAGING} ({COLUMNS}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row((*row, received_at))
     cursor.execute(
