@@ -379,7 +379,9 @@ YIQI_TELEMETRY_MAX_BYTES = 256 * 1024
 # send its backlog (a day at one sample a minute) at once.
 YIQI_TELEMETRY_RATE_PER_MINUTE = env.int("YIQI_TELEMETRY_RATE_PER_MINUTE", default=600)
 YIQI_TELEMETRY_RATE_BURST = env.int("YIQI_TELEMETRY_RATE_BURST", default=5000)
-YIQI_MONITORING_ONLINE_SECONDS = env.int("YIQI_MONITORING_ONLINE_SECONDS", default=120)  # board: online if seen
+YIQI_MONITORING_ONLINE_SECONDS = env.int(
+    "YIQI_MONITORING_ONLINE_SECONDS", default=120
+)  # board: online if seen
 YIQI_MONITORING_OFFLINE_HOURS = env.int(
     "YIQI_MONITORING_OFFLINE_HOURS", default=6
 )  # alert: device silent this long
@@ -388,5 +390,9 @@ YIQI_MONITORING_IDLE_DAYS = env.int("YIQI_MONITORING_IDLE_DAYS", default=30)  # 
 # Interlocks (yiqi.interlocks): a booked user may enable the instrument this many minutes before the booked start,
 # and it is switched off this many minutes after the booked end.
 YIQI_INTERLOCK_GRACE_MINUTES = env.int("YIQI_INTERLOCK_GRACE_MINUTES", default=15)
-YIQI_INTERLOCK_ACK_SECONDS = env.float("YIQI_INTERLOCK_ACK_SECONDS", default=5.0)  # wait for the device's answer
-YIQI_INTERLOCK_ALLOWLIST_HOURS = env.int("YIQI_INTERLOCK_ALLOWLIST_HOURS", default=24)  # bookings pushed ahead
+YIQI_INTERLOCK_ACK_SECONDS = env.float(
+    "YIQI_INTERLOCK_ACK_SECONDS", default=5.0
+)  # wait for the device's answer
+YIQI_INTERLOCK_ALLOWLIST_HOURS = env.int(
+    "YIQI_INTERLOCK_ALLOWLIST_HOURS", default=24
+)  # bookings pushed ahead
