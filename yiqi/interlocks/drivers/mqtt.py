@@ -25,18 +25,21 @@ def ack_topic(unit_id, device_uid: str) -> str:
     return f"yiqi/ack/{unit_id}/{device_uid}"
 
 
-def broker_address(url: str) -> tuple[str, int, str | None, str | None]:
-    """(host, port, username, password) of an ``mqtt://[user:pass@]host[:port]`` URL."""
+def broker_address(url: str) -> tuple[str, int]:
+    """(host, port) of an ``mqtt://`` or ``mqtts://`` (TLS) broker URL."""
     parts = urlsplit(url)
-    return parts.hostname or "127.0.0.1", parts.port or 1883, parts.username, parts.password
+    return parts.hostname or "127.0.0.1", parts.port or (8883 if parts.scheme == "mqtts" else 1883)
 
 
 def new_client(url: str, name: str) -> mqtt.Client:
-    host, port, username, password = broker_address(url)
+    """A connected client (``mqtt[s]://[user:pass@]host[:port]``); its network loop is the caller's to start."""
+    parts = urlsplit(url)
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=name, protocol=mqtt.MQTTv311)
-    if username:
-        client.username_pw_set(username, password)
-    client.connect(host, port, keepalive=30)
+    if parts.username:
+        client.username_pw_set(parts.username, parts.password)
+    if parts.scheme == "mqtts":
+        client.tls_set()
+    client.connect(*broker_address(url), keepalive=30)
     return client
 
 
