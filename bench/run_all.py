@@ -14,6 +14,8 @@ SCRIPTS = [
     "booking_concurrency.py",
     "notification_mail.py",
     "vouchers_redemption.py",
+    "monitoring_accuracy.py",
+    "interlock_latency.py",
 ]
 
 if __name__ == "__main__":

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "yiqi.fees",
     "yiqi.usage",
     "yiqi.vouchers",
+    "yiqi.monitoring",
+    "yiqi.interlocks",
     "yiqi.feedback",
     "yiqi.portal",
     "yiqi.demo",
@@ -375,3 +377,34 @@ YIQI_IMPORT_MAX_ROWS = 200_000
 YIQI_PHOTO_MAX_BYTES = 2 * 1024 * 1024
 YIQI_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 YIQI_RESULT_MAX_BYTES = 50 * 1024 * 1024  # one commissioned-testing results file
+
+# Remote monitoring (yiqi.monitoring; README "Remote monitoring").
+YIQI_MQTT_URL = env.str("YIQI_MQTT_URL", default="mqtt://127.0.0.1:1883")
+YIQI_MQTT_SHARE_GROUP = env.str("YIQI_MQTT_SHARE_GROUP", default="yiqi-ingest")
+YIQI_TELEMETRY_RETENTION_DAYS = env.int(
+    "YIQI_TELEMETRY_RETENTION_DAYS", default=90
+)  # raw samples; hours kept
+YIQI_TELEMETRY_MAX_FUTURE_SECONDS = 300  # a clock this far ahead is wrong
+YIQI_TELEMETRY_MAX_SAMPLES = 1000  # per message or request
+YIQI_TELEMETRY_MAX_BYTES = 256 * 1024
+# Per device, a token bucket: a steady rate in samples per minute, and a burst so a device that was cut off can
+# send its backlog (a day at one sample a minute) at once.
+YIQI_TELEMETRY_RATE_PER_MINUTE = env.int("YIQI_TELEMETRY_RATE_PER_MINUTE", default=600)
+YIQI_TELEMETRY_RATE_BURST = env.int("YIQI_TELEMETRY_RATE_BURST", default=5000)
+YIQI_MONITORING_ONLINE_SECONDS = env.int(
+    "YIQI_MONITORING_ONLINE_SECONDS", default=120
+)  # board: online if seen
+YIQI_MONITORING_OFFLINE_HOURS = env.int(
+    "YIQI_MONITORING_OFFLINE_HOURS", default=6
+)  # alert: device silent this long
+YIQI_MONITORING_IDLE_DAYS = env.int("YIQI_MONITORING_IDLE_DAYS", default=30)  # long idleness
+
+# Interlocks (yiqi.interlocks): a booked user may enable the instrument this many minutes before the booked start,
+# and it is switched off this many minutes after the booked end.
+YIQI_INTERLOCK_GRACE_MINUTES = env.int("YIQI_INTERLOCK_GRACE_MINUTES", default=15)
+YIQI_INTERLOCK_ACK_SECONDS = env.float(
+    "YIQI_INTERLOCK_ACK_SECONDS", default=5.0
+)  # wait for the device's answer
+YIQI_INTERLOCK_ALLOWLIST_HOURS = env.int(
+    "YIQI_INTERLOCK_ALLOWLIST_HOURS", default=24
+)  # bookings pushed ahead

@@ -26,6 +26,8 @@ from yiqi.feedback import services as feedback
 from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
 from yiqi.fees.tests.helpers import priced
+from yiqi.interlocks.models import InterlockCommand, InterlockSession
+from yiqi.interlocks.tests.factories import DeviceFactory, InterlockFactory
 from yiqi.notifications.services import notify
 from yiqi.orders.models import OrderFormField, TestOrder
 from yiqi.orders.tests.conftest import advance, submit
@@ -79,6 +81,9 @@ class Scene:
     feed: CalendarFeed
     suspension: BookingSuspension
     vouchers: SimpleNamespace
+    interlock: object = None
+    interlock_session: object = None
+    interlock_command: object = None
 
 
 def build_scene() -> Scene:
@@ -220,7 +225,34 @@ def build_scene() -> Scene:
         vouchers=voucher_scene(
             department=department, unit=unit, enterprise=enterprise, instrument=published, users=users
         ),
+        **_interlock_scene(published, booking, manager),
     )
+
+
+def _interlock_scene(instrument, booking, manager) -> dict:
+    """A switch on the instrument with the session and command of the finished booking."""
+    interlock = InterlockFactory(device=DeviceFactory(instrument=instrument))
+    session = InterlockSession.objects.create(
+        interlock=interlock,
+        instrument=instrument,
+        unit=instrument.unit,
+        user=booking.user,
+        booking=booking,
+        started_at=booking.starts_at,
+        ended_at=booking.ends_at,
+        end_cause=InterlockSession.EndCause.AUTO_OFF,
+    )
+    command = InterlockCommand.objects.create(
+        interlock=interlock,
+        action=InterlockCommand.Action.UNLOCK,
+        for_user=booking.user,
+        booking=booking,
+        requested_by=manager,
+        sent_at=booking.starts_at,
+        ok=True,
+        state="unlocked",
+    )
+    return {"interlock": interlock, "interlock_session": session, "interlock_command": command}
 
 
 def _with_photo(instrument):
@@ -280,6 +312,10 @@ def _order_charge(scene):
 
 def _record(scene):
     return {"pk": scene.usage_record.pk}
+
+
+def _interlock(scene):
+    return {"pk": scene.interlock.pk}
 
 
 def _service_usage(scene):
@@ -460,6 +496,20 @@ ROUTES = {
     "fees:statement": _none,
     "fees:statement_export": (lambda s: {"fmt": "csv"}, lambda s: {"fmt": "xlsx"}),
     "usage:dashboard": _none,
+    "interlocks:list": _none,
+    "interlocks:detail": _interlock,
+    "interlocks:enable": _interlock,
+    "interlocks:release": _interlock,
+    "interlocks:override": _interlock,
+    "api-interlock-list": _none,
+    "api-interlock-detail": _interlock,
+    "api-interlock-enable": _interlock,
+    "api-interlock-release": _interlock,
+    "api-interlock-override": _interlock,
+    "api-interlock-command-list": _none,
+    "api-interlock-command-detail": lambda scene: {"pk": scene.interlock_command.pk},
+    "api-interlock-session-list": _none,
+    "api-interlock-session-detail": lambda scene: {"pk": scene.interlock_session.pk},
     "usage:record_list": _none,
     "usage:overdue_checkouts": _none,
     "usage:record_export": _none,

@@ -216,3 +216,13 @@ def test_demo_vouchers_reconcile():
     totals = ledger.programme_balances(programme)
     assert totals.granted == sum(a.approved_amount for a in programme.applications.all()) > 0
     assert totals.spent_total > 0 and Claim.objects.filter(status="submitted").count() == 1
+def test_some_instruments_have_simulated_devices_and_interlocks():
+    from yiqi.interlocks.models import Interlock
+    from yiqi.monitoring.models import Device, MonitoringProfile
+
+    output = build()
+    devices = Device.objects.filter(uid__startswith="sim-")
+    assert devices.count() == 20 and "monitoring devices: 20" in output
+    assert all(d.instrument.registration_status == RegistrationStatus.PUBLISHED for d in devices)
+    assert MonitoringProfile.objects.count() == 20
+    assert Interlock.objects.count() == 5

@@ -194,6 +194,21 @@ USAGE_EDIT = rule(
 )
 USAGE_CREATE = rule("any unit's serving staff record usage", SERVING_ANY_UNIT)
 
+INTERLOCK = rule(
+    "an instrument's interlock: unit A's staff, its department, platform admin (and a user booked for now)",
+    OVERSIGHT_A,
+    HIDDEN,
+)
+INTERLOCK_SERVING = rule(
+    "switch off or override an interlock: the staff serving the instrument; other readers of it 403",
+    SERVING_A,
+    HIDDEN,
+    **dict.fromkeys(OVERSIGHT_A - SERVING_A, FORBIDDEN),
+)
+INTERLOCK_SESSION = rule(
+    "a measured session: its user and unit A's oversight", OVERSIGHT_A | {"enterprise"}, HIDDEN
+)
+
 OWN_SERVICE = rule("the service's user rates it", {"enterprise"}, HIDDEN)
 RATING_REPLY = rule("the rated unit's admin and the instrument manager reply", INSTRUMENT_MANAGERS_A)
 COMPLAINT = rule(
@@ -363,6 +378,10 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
             "feedback:complaint_list",
             "feedback:complaint_create",
             "portal:workspace",
+            "interlocks:list",
+            "api-interlock-list",
+            "api-interlock-command-list",
+            "api-interlock-session-list",
         ),
         SIGNED_IN,
     ),
@@ -492,6 +511,16 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "usage:record_update": USAGE_EDIT,
     "usage:record_delete": USAGE_EDIT,
     "usage:record_create": USAGE_CREATE,
+    # Interlocks.
+    **dict.fromkeys(
+        ("interlocks:detail", "interlocks:enable", "api-interlock-detail", "api-interlock-enable"), INTERLOCK
+    ),
+    "api-interlock-command-detail": INTERLOCK,
+    **dict.fromkeys(
+        ("interlocks:release", "interlocks:override", "api-interlock-release", "api-interlock-override"),
+        INTERLOCK_SERVING,
+    ),
+    "api-interlock-session-detail": INTERLOCK_SESSION,
     # Feedback.
     "feedback:rate": (OWN_SERVICE, OWN_SERVICE, OWN_SERVICE),
     "api-rating-reply": RATING_REPLY,
@@ -626,6 +655,9 @@ LIST_DETAILS = {
     "api-voucher-payment-list": "api-voucher-payment-detail",
     "api-voucher-claim-list": "api-voucher-claim-detail",
     "api-voucher-batch-list": "api-voucher-batch-detail",
+    "api-interlock-list": "api-interlock-detail",
+    "api-interlock-command-list": "api-interlock-command-detail",
+    "api-interlock-session-list": "api-interlock-session-detail",
 }
 
 
