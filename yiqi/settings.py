@@ -378,7 +378,9 @@ YIQI_TELEMETRY_MAX_BYTES = 256 * 1024
 # send its backlog (a day at one sample a minute) at once.
 YIQI_TELEMETRY_RATE_PER_MINUTE = env.int("YIQI_TELEMETRY_RATE_PER_MINUTE", default=600)
 YIQI_TELEMETRY_RATE_BURST = env.int("YIQI_TELEMETRY_RATE_BURST", default=5000)
-YIQI_MONITORING_ONLINE_SECONDS = env.int("YIQI_MONITORING_ONLINE_SECONDS", default=120)  # board: online if seen
+YIQI_MONITORING_ONLINE_SECONDS = env.int(
+    "YIQI_MONITORING_ONLINE_SECONDS", default=120
+)  # board: online if seen
 YIQI_MONITORING_OFFLINE_HOURS = env.int(
     "YIQI_MONITORING_OFFLINE_HOURS", default=6
 )  # alert: device silent this long

@@ -24,6 +24,7 @@ urlpatterns = [
     path("orders/", include("yiqi.orders.urls")),
     path("fees/", include("yiqi.fees.urls")),
     path("usage/", include("yiqi.usage.urls")),
+    path("monitoring/", include("yiqi.monitoring.urls")),
     path("feedback/", include("yiqi.feedback.urls")),
     path("", include("yiqi.portal.urls")),
 ]
