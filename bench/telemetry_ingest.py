@@ -15,8 +15,10 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import psycopg
@@ -98,6 +100,7 @@ def count(conn) -> int:
 
 def run_workers(workers: int, messages, samples: int, conn) -> float:
     env = {**django_env(URL), "YIQI_MQTT_SHARE_GROUP": "bench", "YIQI_TELEMETRY_RATE_BURST": "1000000"}
+    ready = [Path(tempfile.gettempdir()) / f"bench-worker-{uuid.uuid4().hex}" for _ in range(workers)]
     procs = [
         subprocess.Popen(
             [
@@ -106,6 +109,8 @@ def run_workers(workers: int, messages, samples: int, conn) -> float:
                 "ingest_telemetry",
                 "--client-id",
                 f"bench-worker-{w}-{uuid.uuid4().hex[:4]}",
+                "--ready-file",
+                str(ready[w]),
             ],
             cwd=ROOT,
             env=env,
@@ -114,7 +119,10 @@ def run_workers(workers: int, messages, samples: int, conn) -> float:
         )
         for w in range(workers)
     ]
-    time.sleep(5)  # Django start-up and subscription
+    while not all(path.exists() for path in ready):  # Django start-up and subscription
+        time.sleep(0.1)
+    for path in ready:
+        path.unlink()
     before = count(conn)
     started = publish(messages)
     deadline = time.perf_counter() + 600
