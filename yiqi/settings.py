@@ -286,6 +286,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MonitoringDeviceKindEnum": "yiqi.monitoring.models.Device.Kind",
+        "ReconciliationItemKindEnum": "yiqi.monitoring.models.ReconciliationItem.Kind",
+    },
 }
 
 # Production hardening (manage.py check --deploy passes with DJANGO_ENV=production).

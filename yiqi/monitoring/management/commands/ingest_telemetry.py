@@ -27,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seconds", type=float, default=0, help="stop after this long (0: run until stopped)"
         )
+        parser.add_argument("--ready-file", help="created once subscribed (for scripts that start workers)")
 
     def handle(self, *args, **options):
         logging.getLogger("yiqi.monitoring").setLevel(logging.INFO)
