@@ -99,7 +99,12 @@ def count(conn) -> int:
 
 
 def run_workers(workers: int, messages, samples: int, conn) -> float:
-    env = {**django_env(URL), "YIQI_MQTT_SHARE_GROUP": f"bench-{uuid.uuid4().hex[:8]}",  # fresh: old sessions keep their share "YIQI_TELEMETRY_RATE_BURST": "1000000"}
+    # A fresh group per run: the sessions of earlier workers keep their share of a group for an hour.
+    env = {
+        **django_env(URL),
+        "YIQI_MQTT_SHARE_GROUP": f"bench-{uuid.uuid4().hex[:8]}",
+        "YIQI_TELEMETRY_RATE_BURST": "1000000",
+    }
     ready = [Path(tempfile.gettempdir()) / f"bench-worker-{uuid.uuid4().hex}" for _ in range(workers)]
     procs = [
         subprocess.Popen(
