@@ -298,7 +298,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Choice sets whose field name another app's choices also use.
-    "ENUM_NAME_OVERRIDES": {"VoucherProgrammeLevelEnum": "yiqi.vouchers.models.Programme.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "VoucherProgrammeLevelEnum": "yiqi.vouchers.models.Programme.Level",
+        "MonitoringDeviceKindEnum": "yiqi.monitoring.models.Device.Kind",
+        "ReconciliationItemKindEnum": "yiqi.monitoring.models.ReconciliationItem.Kind",
+    },
 }
 
 # Production hardening (manage.py check --deploy passes with DJANGO_ENV=production).

@@ -35,6 +35,7 @@ urlpatterns = [
     path("orders/", include("yiqi.orders.urls")),
     path("fees/", include("yiqi.fees.urls")),
     path("usage/", include("yiqi.usage.urls")),
+    path("monitoring/", include("yiqi.monitoring.urls")),
     path("interlocks/", include("yiqi.interlocks.urls")),
     path("feedback/", include("yiqi.feedback.urls")),
     path("vouchers/", include("yiqi.vouchers.urls")),

@@ -6,3 +6,6 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yiqi.monitoring"
     verbose_name = _("远程监测")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the receivers)

@@ -33,6 +33,7 @@ from yiqi.servicerecords import kinds
 from yiqi.servicerecords.models import ServiceKind, ServiceRecord
 
 from .models import UsageRecord
+from .signals import usage_recorded
 
 # Where a service record's usage comes from, in the terms the usage lists and exports have always used.
 SOURCE_OF_KIND = {
@@ -103,7 +104,10 @@ def with_service_details(usage_records: QuerySet[UsageRecord]) -> QuerySet[Usage
 
 def _log(usage: UsageRecord, action: str, actor, changes: dict | None = None) -> AuditEvent:
     """One audit row per change (``CHANGE_LABELS``), kept after the record is deleted. ``changes``: field name ->
-    [old, new] as shown to people; for a deletion, the record's last values."""
+    [old, new] as shown to people; for a deletion, the record's last values. A written record is announced
+    (``signals.usage_recorded``) once the transaction commits."""
+    if action != "delete":
+        transaction.on_commit(lambda: usage_recorded.send(sender=UsageRecord, usage_record=usage))
     return AuditEvent.record(
         usage, action, actor=actor, data={"unit": usage.unit_id, "changes": changes or {}}
     )

@@ -27,7 +27,9 @@ from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
 from yiqi.fees.tests.helpers import priced
 from yiqi.interlocks.models import InterlockCommand, InterlockSession
-from yiqi.interlocks.tests.factories import DeviceFactory, InterlockFactory
+from yiqi.interlocks.tests.factories import InterlockFactory
+from yiqi.monitoring.models import Device, ReconciliationItem
+from yiqi.monitoring.tests.factories import DeviceFactory
 from yiqi.notifications.services import notify
 from yiqi.orders.models import OrderFormField, TestOrder
 from yiqi.orders.tests.conftest import advance, submit
@@ -84,6 +86,8 @@ class Scene:
     interlock: object = None
     interlock_session: object = None
     interlock_command: object = None
+    device: Device
+    reconciliation_item: ReconciliationItem
 
 
 def build_scene() -> Scene:
@@ -226,12 +230,22 @@ def build_scene() -> Scene:
             department=department, unit=unit, enterprise=enterprise, instrument=published, users=users
         ),
         **_interlock_scene(published, booking, manager),
+        # A monitored instrument: its gateway, and a run the platform found with no booking or record.
+        device=DeviceFactory(instrument=published, uid="scene-gateway"),
+        reconciliation_item=ReconciliationItem.objects.create(
+            instrument=published,
+            unit=unit,
+            kind=ReconciliationItem.Kind.UNRECORDED_USE,
+            started_at=timezone.now() - dt.timedelta(days=1, hours=3),
+            ended_at=timezone.now() - dt.timedelta(days=1),
+            telemetry_hours=Decimal("3.00"),
+        ),
     )
 
 
 def _interlock_scene(instrument, booking, manager) -> dict:
     """A switch on the instrument with the session and command of the finished booking."""
-    interlock = InterlockFactory(device=DeviceFactory(instrument=instrument))
+    interlock = InterlockFactory(device__instrument=instrument)
     session = InterlockSession.objects.create(
         interlock=interlock,
         instrument=instrument,
@@ -554,6 +568,23 @@ ROUTES = {
     "portal:read_log": _none,
     "portal:unit_list": _none,
     "portal:unit_detail": lambda s: {"pk": s.unit.pk},
+    "api-telemetry": _none,
+    "api-monitoring-states": _none,
+    "api-monitoring-intervals": _none,
+    "api-monitoring-daily-hours": _none,
+    "api-monitoring-monthly-hours": _none,
+    "api-monitoring-device-list": _none,
+    "api-monitoring-device-detail": lambda s: {"pk": s.device.pk},
+    "api-monitoring-device-rotate": lambda s: {"pk": s.device.pk},
+    "api-monitoring-device-revoke": lambda s: {"pk": s.device.pk},
+    "api-monitoring-item-list": _none,
+    "api-monitoring-item-detail": lambda s: {"pk": s.reconciliation_item.pk},
+    "api-monitoring-item-explain": lambda s: {"pk": s.reconciliation_item.pk},
+    "api-monitoring-item-review": lambda s: {"pk": s.reconciliation_item.pk},
+    "monitoring:board": _none,
+    "monitoring:timeline": _published,
+    "monitoring:items": _none,
+    "monitoring:item_detail": lambda s: {"pk": s.reconciliation_item.pk},
 }
 
 # Query strings that make a read exercise more than its empty state.

@@ -1,19 +1,15 @@
-import hashlib
-
 import factory
 
 from yiqi.interlocks.models import Interlock
 from yiqi.monitoring.models import Device
+from yiqi.monitoring.tests import factories as monitoring
 
 
-class DeviceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Device
+class DeviceFactory(monitoring.DeviceFactory):
+    """A logon agent on the instrument's PC: the device an interlock switches."""
 
     uid = factory.Sequence(lambda n: f"lock-{n:04d}")
     kind = Device.Kind.PC_AGENT
-    unit = factory.LazyAttribute(lambda o: o.instrument.unit)
-    secret_digest = factory.LazyAttribute(lambda o: hashlib.sha256(o.uid.encode()).hexdigest())
 
 
 class InterlockFactory(factory.django.DjangoModelFactory):

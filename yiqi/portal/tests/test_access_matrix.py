@@ -227,6 +227,27 @@ READ_LOG = rule(
 )
 # The world holds no invitation or join request: an unknown token or id is a 404 for everyone, and only the login
 # check is exercised here; who may act on a real one is tested in yiqi/accounts/tests/test_registration.py.
+MONITORING_WATCHERS = rule(
+    "remote monitoring: any unit's staff, departments, platform admin (each sees their own scope)",
+    ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"},
+)
+MONITORED_A = rule("unit A's monitoring: its staff, its department, platform admin", OVERSIGHT_A, HIDDEN)
+MONITORING_EDITORS_A = rule(
+    "unit A's devices and explanations: its admin, information officer and the instrument's manager",
+    frozenset({"unit_admin", "officer", "manager"}) | {"platform_admin"},
+    HIDDEN,
+    technician=FORBIDDEN,
+    department=FORBIDDEN,
+)
+MONITORING_REVIEW_A = rule(
+    "reviewing unit A's items: its department and the platform admin",
+    {"department", "platform_admin"},
+    HIDDEN,
+    unit_admin=FORBIDDEN,
+    officer=FORBIDDEN,
+    manager=FORBIDDEN,
+    technician=FORBIDDEN,
+)
 UNKNOWN_MEMBERSHIP_OBJECT = rule("an unknown invitation or join request", set(), HIDDEN)
 
 # Innovation vouchers: unit A's department runs the programme; the enterprise holds the quota; unit A is the provider.
@@ -508,6 +529,33 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "usage:record_detail": (USAGE_RECORD, SERVICE_USAGE),
     "api-usage-record-evidence": USAGE_RECORD,
     "usage:record_evidence": USAGE_RECORD,
+    "api-telemetry": PUBLIC,  # devices authenticate with their own secret; a person's request is a 401
+    **dict.fromkeys(
+        (
+            "api-monitoring-states",
+            "api-monitoring-intervals",
+            "api-monitoring-daily-hours",
+            "api-monitoring-monthly-hours",
+            "api-monitoring-device-list",
+            "api-monitoring-item-list",
+        ),
+        SIGNED_IN,
+    ),
+    **dict.fromkeys(("monitoring:board", "monitoring:items"), MONITORING_WATCHERS),
+    **dict.fromkeys(
+        (
+            "monitoring:timeline",
+            "monitoring:item_detail",
+            "api-monitoring-device-detail",
+            "api-monitoring-item-detail",
+        ),
+        MONITORED_A,
+    ),
+    **dict.fromkeys(
+        ("api-monitoring-device-rotate", "api-monitoring-device-revoke", "api-monitoring-item-explain"),
+        MONITORING_EDITORS_A,
+    ),
+    "api-monitoring-item-review": MONITORING_REVIEW_A,
     "usage:record_update": USAGE_EDIT,
     "usage:record_delete": USAGE_EDIT,
     "usage:record_create": USAGE_CREATE,

@@ -2,7 +2,9 @@
 
 import logging
 import signal
+import threading
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
@@ -25,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seconds", type=float, default=0, help="stop after this long (0: run until stopped)"
         )
+        parser.add_argument("--ready-file", help="created once subscribed (for scripts that start workers)")
 
     def handle(self, *args, **options):
         logging.getLogger("yiqi.monitoring").setLevel(logging.INFO)
@@ -34,6 +37,11 @@ class Command(BaseCommand):
             client_id=options["client_id"],
             batch_messages=options["batch_messages"],
         )
+        if options["ready_file"]:
+            ready_file = Path(options["ready_file"])
+            threading.Thread(
+                target=lambda: worker.subscribed.wait() and ready_file.touch(), daemon=True
+            ).start()
         signal.signal(signal.SIGTERM, lambda *_: worker.stop())
         signal.signal(signal.SIGINT, lambda *_: worker.stop())
         deadline = None
