@@ -216,6 +216,8 @@ def test_demo_vouchers_reconcile():
     totals = ledger.programme_balances(programme)
     assert totals.granted == sum(a.approved_amount for a in programme.applications.all()) > 0
     assert totals.spent_total > 0 and Claim.objects.filter(status="submitted").count() == 1
+
+
 def test_some_instruments_have_simulated_devices_and_interlocks():
     from yiqi.interlocks.models import Interlock
     from yiqi.monitoring.models import Device, MonitoringProfile

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yiqi.demo.builder import DEMO_PASSWORD, BuildOptions, DemoBuilder
-from yiqi.demo.vouchers import build_vouchers
 from yiqi.demo.monitoring import build_monitoring
+from yiqi.demo.vouchers import build_vouchers
 from yiqi.organizations.models import Organization
 
 
