@@ -57,6 +57,8 @@ FLAGS = {
 }
 SPLIT_WINDOW = dt.timedelta(days=7)
 PRICE_DEVIATION = Decimal("0.30")
+# Where the instrument is monitored, telemetry must confirm at least this share of the recorded hours.
+TELEMETRY_SHARE = Decimal("0.50")
 
 
 def visible_claims(access: Access) -> QuerySet[Claim]:
@@ -76,14 +78,20 @@ def visible_batches(access: Access) -> QuerySet[Batch]:
 # --- the check ----------------------------------------------------------------------------------------------------
 
 
-def service_evidence_problems(record, charge: Charge) -> list[str]:
-    """Whether the service behind a claim happened as the platform knows it: completed and paid. This is the one
-    place that decides "service evidence ok"; where usage records carry telemetry-verified hours, extend it here."""
+def service_evidence_problems(record, charge: Charge, verified_hours: Decimal | None = None) -> list[str]:
+    """Whether the service behind a claim happened as the platform knows it: completed, paid and, where the
+    instrument is monitored (``verified_hours`` from its usage record), run for at least part of the recorded time.
+    The one place that decides "service evidence ok"."""
     problems = []
     if record.status != ServiceStatus.COMPLETED:
         problems.append(_("服务记录尚未完成。"))
     if charge.status != Charge.Status.PAID:
         problems.append(_("服务费用尚未缴清。"))
+    if verified_hours is not None and record.hours and verified_hours < record.hours * TELEMETRY_SHARE:
+        problems.append(
+            _("远程监测显示仪器在服务期间基本未运行（核实机时 %(verified)s 小时，记录 %(recorded)s 小时）。")
+            % {"verified": verified_hours, "recorded": record.hours}
+        )
     return problems
 
 
@@ -114,7 +122,9 @@ def assess(payments: list[Payment]) -> dict[int, Assessment]:
     """The check of many claims' services at once (a month's batch): evidence problems and flags per payment id,
     in a fixed number of queries. ``payments`` come with record, charge, provider and account loaded."""
     record_ids = [p.record_id for p in payments]
-    with_usage = set(UsageRecord.objects.filter(record_id__in=record_ids).values_list("record_id", flat=True))
+    verified = dict(
+        UsageRecord.objects.filter(record_id__in=record_ids).values_list("record_id", "verified_hours")
+    )
     company_ids = {p.account.company_id for p in payments}
     profiles = {
         profile.organization_id: profile
@@ -137,8 +147,8 @@ def assess(payments: list[Payment]) -> dict[int, Assessment]:
     results = {}
     for payment in payments:
         record, charge = payment.record, payment.charge
-        result = Assessment(problems=service_evidence_problems(record, charge))
-        if record.pk not in with_usage:
+        result = Assessment(problems=service_evidence_problems(record, charge, verified.get(record.pk)))
+        if record.pk not in verified:
             result.flags.append("no_usage")
         profile = profiles.get(payment.account.company_id)
         company_address = (profile.registered_address if profile else "") or payment.account.company.address

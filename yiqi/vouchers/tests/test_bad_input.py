@@ -134,3 +134,24 @@ def test_caps_and_budget():
     )
     application.refresh_from_db()
     assert application.status == QuotaApplication.Status.SUBMITTED
+
+
+def test_a_claim_is_refused_when_remote_monitoring_shows_the_instrument_did_not_run():
+    from yiqi.usage.models import UsageRecord
+    from yiqi.vouchers.models import Claim
+
+    from .helpers import claim, served_and_paid
+
+    scene = build_scene()
+    record, payment = served_and_paid(scene, minutes=120)
+    usage = UsageRecord.objects.get(record=record)
+    usage.verified_hours = Decimal("0.20")  # the instrument ran 12 of the 120 recorded minutes
+    usage.save(update_fields=["verified_hours"])
+    with pytest.raises(ValidationError) as error:
+        claim(scene, payment)
+    assert any("远程监测显示仪器" in m for m in error.value.message_dict["payment"])
+    assert not Claim.objects.exists()
+
+    usage.verified_hours = Decimal("1.90")  # telemetry confirms the service
+    usage.save(update_fields=["verified_hours"])
+    assert claim(scene, payment).amount > 0
