@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
         "VoucherProgrammeLevelEnum": "yiqi.vouchers.models.Programme.Level",
         "MonitoringDeviceKindEnum": "yiqi.monitoring.models.Device.Kind",
         "ReconciliationItemKindEnum": "yiqi.monitoring.models.ReconciliationItem.Kind",
+        "MachineStateEnum": "yiqi.monitoring.models.MachineState",
+        "InterlockStateEnum": "yiqi.interlocks.models.InterlockState",
     },
 }
 

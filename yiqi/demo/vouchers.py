@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role, RoleAssignment
+from yiqi.booking.models import Booking, BookingStatus
 from yiqi.fees import services as fees
 from yiqi.fees.models import FeeItem
 from yiqi.organizations.models import Department, Organization
@@ -32,13 +33,30 @@ def _holder(role: str, organization: Organization):
     return assignment.user if assignment else None
 
 
+def _free_past_slot(instrument) -> tuple[dt.datetime, dt.datetime]:
+    """A past time the instrument is free, on its open-hours grid: a completed booking's slot whole weeks earlier."""
+    model = (
+        Booking.objects.filter(instrument=instrument, status=BookingStatus.COMPLETED)
+        .order_by("starts_at")
+        .first()
+    )
+    for weeks in range(1, 60):
+        start, end = (t - dt.timedelta(weeks=weeks) for t in (model.starts_at, model.ends_at))
+        if not Booking.objects.filter(instrument=instrument, starts_at__lt=end, ends_at__gt=start).exists():
+            return start, end
+    raise RuntimeError("no free past slot for the voucher demo")
+
+
 @transaction.atomic
 def build_vouchers() -> int:
     """The demo programme and its movements; returns how many services were paid with vouchers."""
     department = Department.objects.order_by("pk").first()
     authority = RoleAssignment.objects.filter(role=Role.DEPARTMENT_ADMIN, department=department).first()
     fee = FeeItem.objects.filter(
-        is_active=True, basis=FeeItem.Basis.PER_HOUR, instrument__offers_self_operation=True
+        is_active=True,
+        basis=FeeItem.Basis.PER_HOUR,
+        instrument__offers_self_operation=True,
+        instrument__bookings__status=BookingStatus.COMPLETED,
     )
     fee = fee.select_related("instrument__unit", "instrument__manager").order_by("pk").first()
     if department is None or authority is None or fee is None:
@@ -77,10 +95,17 @@ def build_vouchers() -> int:
             project="新产品材料性能测试", requested="20000.00",
         )  # fmt: skip
         quotas.decide(access_for(authority), application, actor=authority, approve=True)
-        start = timezone.now() - dt.timedelta(days=3 + n, hours=2)
+        start, end = _free_past_slot(instrument)
         record = records.open_record(
             ServiceKind.SELF_OPERATION, instrument=instrument, user=user, user_organization=company,
-            reference=f"{timezone.localtime(start):%Y-%m-%d %H:%M}", content="创新券演示服务", planned_hours=Decimal("2.00"),
+            reference=f"{timezone.localtime(start):%Y-%m-%d %H:%M}", content="创新券演示服务",
+            planned_hours=Decimal((end - start).total_seconds() / 3600).quantize(Decimal("0.01")),
+        )  # fmt: skip
+        Booking.objects.create(
+            record=record, instrument=instrument, user=user, user_organization=company,
+            is_internal=record.is_internal, status=BookingStatus.COMPLETED, starts_at=start, ends_at=end,
+            purpose="创新券演示服务", actual_start=start, actual_end=end,
+            decided_at=start - dt.timedelta(days=2), decided_by=instrument.manager,
         )  # fmt: skip
         charge = fees.quote(record)
         payment = payments.apply(
@@ -90,9 +115,7 @@ def build_vouchers() -> int:
             account=quotas.account_for(programme, company),
             amount=charge.total,
         )
-        records.complete(
-            record, actor=instrument.manager, started_at=start, ended_at=start + dt.timedelta(hours=2)
-        )
+        records.complete(record, actor=instrument.manager, started_at=start, ended_at=end)
         paid += 1
         if n == 0:
             charge.refresh_from_db()

@@ -83,11 +83,11 @@ class Scene:
     feed: CalendarFeed
     suspension: BookingSuspension
     vouchers: SimpleNamespace
+    device: Device
+    reconciliation_item: ReconciliationItem
     interlock: object = None
     interlock_session: object = None
     interlock_command: object = None
-    device: Device
-    reconciliation_item: ReconciliationItem
 
 
 def build_scene() -> Scene:

@@ -106,7 +106,7 @@ def _held(payment: Payment) -> Decimal:
 @transaction.atomic
 def settle(charge: Charge, *, actor=None) -> Payment | None:
     """The bill is out: spend what its covered share allows of the hold and release the rest."""
-    payment = Payment.objects.filter(charge=charge, status=S.HELD).first()
+    payment = Payment.objects.filter(charge_id=charge.pk, status=S.HELD).first()
     if payment is None:
         return None
     account = ledger.lock_account(payment.account)
