@@ -243,8 +243,9 @@ class DocumentCache:
             "quality": max(0, min(MAX_QUALITY, quality)),
             "sharing_rank": SHARING_RANK.get(sharing, 3),
             "status_rank": STATUS_RANK.get(status, 7),
-            # A fixed pseudo-random order for the last tie: neither the oldest nor the newest always first.
-            "shuffle": zlib.crc32(doc.to_bytes(8, "little")),
+            # A fixed pseudo-random order for the last tie: neither the oldest nor the newest always first, and the
+            # same on every database (from what the record says, not its id).
+            "shuffle": zlib.crc32(f"{name}\x1f{model}\x1f{unit_name}".encode()),
         }
         slot = self.slot.get(doc)
         if slot is None and self.free:

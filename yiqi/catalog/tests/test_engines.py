@@ -35,7 +35,7 @@ EXPECTED = {
         "operating_status": [["normal", 2]],
         "free_this_week": [],
     },
-    "显微镜": [["tem", 4000000004769600], ["sem", 4000000004769600]],
+    "显微镜": [["sem", 4000000004769600], ["tem", 4000000004769600]],
     "显微镜 facets": {
         "top_class": [["010000", 2]],
         "middle_class": [["010100", 2]],
@@ -71,7 +71,7 @@ EXPECTED = {
         "operating_status": [["normal", 1]],
         "free_this_week": [],
     },
-    "microscpe": [["tem", 4000000002623280], ["sem", 4000000002623280]],
+    "microscpe": [["sem", 4000000002623280], ["tem", 4000000002623280]],
     "microscpe facets": {
         "top_class": [["010000", 2]],
         "middle_class": [["010100", 2]],
@@ -107,7 +107,7 @@ EXPECTED = {
         "operating_status": [["under_repair", 1]],
         "free_this_week": [],
     },
-    "": [["tem", 0], ["sem", 0], ["lcms", 0], ["xrd", 0], ["icpms", 0]],
+    "": [["sem", 0], ["tem", 0], ["lcms", 0], ["xrd", 0], ["icpms", 0]],
     " facets": {
         "top_class": [["010000", 5]],
         "middle_class": [["010100", 2], ["010200", 2], ["010300", 1]],
