@@ -169,7 +169,7 @@ def test_a_search_costs_the_same_queries_for_many_records_as_for_few():
     assert count("示波器") == few
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_searches_run_in_parallel_threads_without_a_shared_lock():
     published("扫描电子显微镜", category_id="010102")
     indexed()

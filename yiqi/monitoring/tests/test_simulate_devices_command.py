@@ -25,7 +25,8 @@ def test_in_process_fills_past_days_and_writes_the_truth(db, tmp_path, capsys):
     assert UsageRecord.objects.count() == sum(1 for r in truth["past"]["records"])
 
 
-def test_over_http_the_telemetry_door_takes_the_samples(transactional_db, live_server):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_over_http_the_telemetry_door_takes_the_samples(live_server):
     InstrumentFactory(registration_status=RegistrationStatus.PUBLISHED)
     call_command("simulate_devices", instruments=1, days=1, period=600, duration=0.01, http=live_server.url)
     assert Sample.objects.count() >= 6 * 12 * 0.9

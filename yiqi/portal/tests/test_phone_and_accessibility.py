@@ -42,7 +42,7 @@ pytestmark = [
         reason="Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)",
     ),
     pytest.mark.sqlite_once,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 # What sticks out of the screen sideways: the page's own width, then elements whose box passes the right or left
