@@ -12,6 +12,10 @@ SCRIPTS = [
     "usage_totals.py",
     "availability_latency.py",
     "booking_concurrency.py",
+    "notification_mail.py",
+    "vouchers_redemption.py",
+    "monitoring_accuracy.py",
+    "interlock_latency.py",
 ]
 
 if __name__ == "__main__":

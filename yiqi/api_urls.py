@@ -9,12 +9,24 @@ from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
 from yiqi.feedback import api as feedback_api
 from yiqi.fees import api as fees_api
+from yiqi.interlocks import api as interlocks_api
+from yiqi.monitoring import api as monitoring_api
 from yiqi.orders import api as orders_api
 from yiqi.portal import api as portal_api
 from yiqi.registry.api import register_routes as register_registry_routes
 from yiqi.usage import api as usage_api
+from yiqi.vouchers import api as vouchers_api
 
-SERVICE_APIS = (booking_api, orders_api, fees_api, usage_api, feedback_api)
+SERVICE_APIS = (
+    booking_api,
+    orders_api,
+    fees_api,
+    usage_api,
+    monitoring_api,
+    interlocks_api,
+    vouchers_api,
+    feedback_api,
+)
 
 router = DefaultRouter()
 register_directory_routes(router)

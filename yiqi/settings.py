@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "yiqi.orders",
     "yiqi.fees",
     "yiqi.usage",
+    "yiqi.vouchers",
+    "yiqi.monitoring",
+    "yiqi.interlocks",
     "yiqi.feedback",
     "yiqi.portal",
     "yiqi.demo",
@@ -212,6 +215,15 @@ EMAIL_CONFIG = env.email_url(
 )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="yiqi@localhost")
+# Emails link here (a mail client cannot open "/booking/7/"): the address people reach the site at. In production
+# it defaults to HTTPS on the first allowed host, elsewhere to the development server.
+YIQI_SITE_URL = env.str(
+    "YIQI_SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}" if IS_PRODUCTION else "http://127.0.0.1:8000"
+)
+if not YIQI_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "YIQI_SITE_URL must be an absolute http(s) address, e.g. https://yiqi.example.cn"
+    )
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -285,6 +297,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field name another app's choices also use.
+    "ENUM_NAME_OVERRIDES": {
+        "VoucherProgrammeLevelEnum": "yiqi.vouchers.models.Programme.Level",
+        "MonitoringDeviceKindEnum": "yiqi.monitoring.models.Device.Kind",
+        "ReconciliationItemKindEnum": "yiqi.monitoring.models.ReconciliationItem.Kind",
+        "MachineStateEnum": "yiqi.monitoring.models.MachineState",
+        "InterlockStateEnum": "yiqi.interlocks.models.InterlockState",
+    },
 }
 
 # Production hardening (manage.py check --deploy passes with DJANGO_ENV=production).
@@ -363,3 +383,34 @@ YIQI_IMPORT_MAX_ROWS = 200_000
 YIQI_PHOTO_MAX_BYTES = 2 * 1024 * 1024
 YIQI_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 YIQI_RESULT_MAX_BYTES = 50 * 1024 * 1024  # one commissioned-testing results file
+
+# Remote monitoring (yiqi.monitoring; README "Remote monitoring").
+YIQI_MQTT_URL = env.str("YIQI_MQTT_URL", default="mqtt://127.0.0.1:1883")
+YIQI_MQTT_SHARE_GROUP = env.str("YIQI_MQTT_SHARE_GROUP", default="yiqi-ingest")
+YIQI_TELEMETRY_RETENTION_DAYS = env.int(
+    "YIQI_TELEMETRY_RETENTION_DAYS", default=90
+)  # raw samples; hours kept
+YIQI_TELEMETRY_MAX_FUTURE_SECONDS = 300  # a clock this far ahead is wrong
+YIQI_TELEMETRY_MAX_SAMPLES = 1000  # per message or request
+YIQI_TELEMETRY_MAX_BYTES = 256 * 1024
+# Per device, a token bucket: a steady rate in samples per minute, and a burst so a device that was cut off can
+# send its backlog (a day at one sample a minute) at once.
+YIQI_TELEMETRY_RATE_PER_MINUTE = env.int("YIQI_TELEMETRY_RATE_PER_MINUTE", default=600)
+YIQI_TELEMETRY_RATE_BURST = env.int("YIQI_TELEMETRY_RATE_BURST", default=5000)
+YIQI_MONITORING_ONLINE_SECONDS = env.int(
+    "YIQI_MONITORING_ONLINE_SECONDS", default=120
+)  # board: online if seen
+YIQI_MONITORING_OFFLINE_HOURS = env.int(
+    "YIQI_MONITORING_OFFLINE_HOURS", default=6
+)  # alert: device silent this long
+YIQI_MONITORING_IDLE_DAYS = env.int("YIQI_MONITORING_IDLE_DAYS", default=30)  # long idleness
+
+# Interlocks (yiqi.interlocks): a booked user may enable the instrument this many minutes before the booked start,
+# and it is switched off this many minutes after the booked end.
+YIQI_INTERLOCK_GRACE_MINUTES = env.int("YIQI_INTERLOCK_GRACE_MINUTES", default=15)
+YIQI_INTERLOCK_ACK_SECONDS = env.float(
+    "YIQI_INTERLOCK_ACK_SECONDS", default=5.0
+)  # wait for the device's answer
+YIQI_INTERLOCK_ALLOWLIST_HOURS = env.int(
+    "YIQI_INTERLOCK_ALLOWLIST_HOURS", default=24
+)  # bookings pushed ahead

@@ -12,6 +12,9 @@
     hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"
   });
   var calendar = null;
+  // The slot grid of the loaded range (from the API): a selection must start on a slot boundary counted from the
+  // start of its open period, end on one (or at the period's end), and start no earlier than the lead time allows.
+  var grid = {periods: [], slotMs: 0, earliest: 0};
 
   function wall(value) { return wallClock.format(new Date(value)).replace(" ", "T"); }
   function inputValue(date) { return date.toISOString().slice(0, 16); }
@@ -29,6 +32,16 @@
   function period(item) {
     return Array.isArray(item) ? {start: item[0], end: item[1]} : item;
   }
+  // FullCalendar's dates are wall-clock times written as UTC instants (see above): compare like with like.
+  function wallMs(value) { return Date.parse(wall(value) + "Z"); }
+  function onGrid(info) {
+    var start = info.start.getTime(), end = info.end.getTime();
+    if (!grid.slotMs || start < grid.earliest) { return false; }
+    return grid.periods.some(function (p) {
+      return p.start <= start && end <= p.end && (start - p.start) % grid.slotMs === 0
+        && ((end - p.start) % grid.slotMs === 0 || end === p.end);
+    });
+  }
   function load(info, success, failure) {
     var url = element.dataset.eventsUrl + "?start=" + encodeURIComponent(info.start.toISOString().slice(0, 19))
       + "&end=" + encodeURIComponent(info.end.toISOString().slice(0, 19));
@@ -38,6 +51,14 @@
         return response.json();
       })
       .then(function (data) {
+        grid = {
+          periods: (data.periods || []).map(function (item) {
+            item = period(item);
+            return {start: wallMs(item.start), end: wallMs(item.end)};
+          }),
+          slotMs: (data.slot_minutes || 0) * 60000,
+          earliest: data.earliest_start ? wallMs(data.earliest_start) : 0
+        };
         var events = (data.open || []).map(function (item) {
           item = period(item);
           return {start: wall(item.start), end: wall(item.end), display: "background", groupId: "open", color: "#75b798"};
@@ -52,6 +73,11 @@
         success(events);
       })
       .catch(failure);
+  }
+  function hideIconImages() {
+    element.querySelectorAll(".fc-icon[role='img']").forEach(function (icon) {
+      icon.setAttribute("aria-hidden", "true");
+    });
   }
   function start() {
     if (calendar || !wide.matches) { return; }
@@ -68,7 +94,8 @@
       allDaySlot: false,
       nowIndicator: true,
       height: "auto",
-      slotDuration: {minutes: Number(element.dataset.slot) || 30},
+      slotDuration: {minutes: Number(element.dataset.step) || Number(element.dataset.slot) || 30},
+      snapDuration: {minutes: Number(element.dataset.step) || Number(element.dataset.slot) || 30},
       slotLabelInterval: {hours: 1},
       slotMinTime: element.dataset.from,
       slotMaxTime: element.dataset.to,
@@ -76,10 +103,15 @@
       selectMirror: true,
       selectConstraint: "open",
       selectOverlap: function (event) { return event.groupId === "open"; },
+      selectAllow: onGrid,
       select: function (info) { fill(inputValue(info.start), inputValue(info.end)); },
-      events: load
+      events: load,
+      // FullCalendar draws its arrows as role="img" without a text; the buttons are named by their titles
+      // (“上周”, “下周”), so the icons are hidden from screen readers (axe: role-img-alt).
+      datesSet: hideIconImages
     });
     calendar.render();
+    hideIconImages();
   }
 
   // A free period's “choose” link fills the form in place instead of reloading the page.

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yiqi.accounts"
+    verbose_name = _("用户与角色")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -6,9 +7,10 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from yiqi.core.forms import BootstrapFormMixin
+from yiqi.core.forms import BootstrapFormMixin, IdListField
 from yiqi.core.validators import validate_plain_text
 from yiqi.organizations.models import Organization, Region
 from yiqi.organizations.validators import normalize_credit_code, validate_credit_code
@@ -48,6 +50,8 @@ class AccountForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["full_name"].required = True
         self.fields["email"].required = True
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        if self.instance._state.adding:  # a new account reads its messages in the language it signed up in
+            self.instance.language = translation.get_language() or settings.LANGUAGE_CODE
 
     def clean(self):
         cleaned = super().clean()
@@ -167,3 +171,9 @@ class InvitationForm(BootstrapFormMixin, forms.Form):
         self.fields["role"].initial = Role.EXTERNAL_USER
         if len(organizations) == 1:
             self.fields["organization"].initial = organizations[0]
+
+
+class BulkDecisionForm(forms.Form):
+    ids = IdListField()
+    action = forms.CharField()
+    comment = forms.CharField(required=False, max_length=1000)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yiqi.core.workflow import StateMachine, Transition
+from yiqi.core.workflow import BulkOutcome, StateMachine, Transition, run_each
 from yiqi.organizations.models import Organization
 
 from .access import Access, access_for
@@ -231,6 +231,15 @@ def decide_join_request(
                 user_id=locked.user_id, role=Role.EXTERNAL_USER, organization_id=locked.organization_id
             )
     return locked
+
+
+def decide_join_requests(ids, action: str, *, actor: User, comment: str = "") -> BulkOutcome:
+    """Approve or reject many requests with one comment; each is decided (and audited) on its own."""
+    JOIN_REQUESTS.step(action)  # an unknown action refuses them all
+    requests = join_requests_for(access_for(actor)).filter(pk__in=ids).order_by("pk")
+    return run_each(
+        requests, lambda request: decide_join_request(request, action, actor=actor, comment=comment)
+    )
 
 
 def join_requests_for(access: Access) -> QuerySet[JoinRequest]:

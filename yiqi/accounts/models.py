@@ -1,5 +1,6 @@
 """People and the roles they hold in organisations."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -29,6 +30,10 @@ ORGANIZATION_ROLES = (*UNIT_STAFF_ROLES, Role.EXTERNAL_USER)
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True, validators=[validate_plain_text])
     phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_plain_text])
+    # Emails and inbox messages are written in this language, whoever triggers them.
+    language = models.CharField(
+        _("消息语言"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = _("用户")

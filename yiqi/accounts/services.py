@@ -6,6 +6,7 @@ granted until that organisation's admin approves). Invitations from a unit admin
 (``membership``).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -49,6 +50,15 @@ def find_organization(*, name: str = "", credit_code: str = "") -> Organization 
     return Organization.objects.filter(name__iexact=name).first() if name else None
 
 
+def set_message_language(user: User, language: str) -> bool:
+    """The language the user's inbox messages and emails are written in; False for a language the site lacks."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True
+
+
 def create_account(user: User, password: str) -> User:
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -90,3 +100,8 @@ def register_with_new_organization(*, user: User, password: str, organization: O
 def organizations_of(user) -> QuerySet[Organization]:
     """Every organisation the user belongs to (works at or registered with), by name."""
     return Organization.objects.filter(role_assignments__user=user).distinct().order_by("name")
+
+
+def manages_members(access) -> bool:
+    """Who invites people and decides join requests: unit admins for their units, the platform authority for all."""
+    return access.is_platform_admin or bool(access.unit_admin_unit_ids)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import onboarding_views, views
 
 app_name = "accounts"
 
@@ -16,6 +16,12 @@ urlpatterns = [
         "members/invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"
     ),
     path("members/requests/<int:pk>/", views.JoinRequestDecideView.as_view(), name="join_request_decide"),
+    path("members/requests/bulk/", views.JoinRequestBulkView.as_view(), name="join_request_bulk"),
+    path("setup/", onboarding_views.SetupView.as_view(), name="setup"),
+    path("setup/template.xlsx", onboarding_views.SetupTemplateView.as_view(), name="setup_template"),
+    path("setup/regions/new/", onboarding_views.RegionCreateView.as_view(), name="setup_region"),
+    path("setup/departments/new/", onboarding_views.DepartmentCreateView.as_view(), name="setup_department"),
+    path("setup/units/new/", onboarding_views.UnitCreateView.as_view(), name="setup_unit"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

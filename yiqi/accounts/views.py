@@ -15,6 +15,7 @@ from yiqi.organizations.models import Organization
 from . import membership, services
 from .access import access_for
 from .forms import (
+    BulkDecisionForm,
     ChangePasswordForm,
     InvitationAcceptForm,
     InvitationForm,
@@ -23,7 +24,7 @@ from .forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from .models import JoinRequest
+from .models import JoinRequest, User
 from .tokens import issue_token, revoke_token, token_lifetime, tokens_of
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -121,17 +122,21 @@ class InvitationView(View):
         return redirect("portal:workspace")
 
 
-class MembersView(LoginRequiredMixin, TemplateView):
-    """A unit admin's members page: invite people, see invitations, decide join requests."""
-
-    template_name = "accounts/members.html"
+class MembershipAdminMixin(LoginRequiredMixin):
+    """Unit admins and the platform administrator; 403 for everyone else."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.access = access_for(request.user)
-            if not (self.access.is_platform_admin or self.access.unit_admin_unit_ids):
-                raise PermissionDenied
+            if not services.manages_members(self.access):
+                raise PermissionDenied(_("成员管理仅对单位管理员和平台管理员开放。"))
         return super().dispatch(request, *args, **kwargs)
+
+
+class MembersView(MembershipAdminMixin, TemplateView):
+    """A unit admin's members page: invite people, see invitations, decide join requests."""
+
+    template_name = "accounts/members.html"
 
     def organizations(self):
         return Organization.objects.filter(pk__in=self.access.unit_admin_unit_ids).order_by("name")
@@ -190,6 +195,29 @@ class JoinRequestDecideView(LoginRequiredMixin, View):
         return redirect("accounts:members")
 
 
+class JoinRequestBulkView(MembershipAdminMixin, View):
+    """Approve or reject the ticked join requests with one comment."""
+
+    def post(self, request):
+        form = BulkDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("accounts:members")
+        data = form.cleaned_data
+        try:
+            outcome = membership.decide_join_requests(
+                data["ids"], data["action"], actor=request.user, comment=data["comment"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("accounts:members")
+        if outcome.done:
+            messages.success(request, _("已处理 %(count)d 份申请。") % {"count": len(outcome.done)})
+        for join_request, reason in outcome.refused:
+            messages.error(request, f"{join_request.user}：{reason}")
+        return redirect("accounts:members")
+
+
 class ProfileView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/profile.html"
 
@@ -200,11 +228,16 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             join_requests=membership.my_join_requests(user).filter(status=JoinRequest.Status.PENDING),
             tokens=tokens_of(user),
             api_token_days=token_lifetime().days,
+            language_choices=User._meta.get_field("language").choices,
             **kwargs,
         )
 
     def post(self, request):
-        """Issue a new API token (shown on this page once) or revoke one of the user's tokens."""
+        """Choose the language of one's messages, issue a new API token (shown on this page once) or revoke one."""
+        if "language" in request.POST:
+            if services.set_message_language(request.user, request.POST["language"]):
+                messages.success(request, _("今后的消息和邮件将使用所选语言。"))
+            return redirect("accounts:profile")
         if "revoke" in request.POST:
             if revoke_token(request.user, request.POST["revoke"]):
                 messages.success(request, _("API 令牌已撤销，使用它的系统将无法再访问。"))

@@ -51,10 +51,11 @@ class BookingForm(BootstrapFormMixin, forms.Form):
         help_text=_("在之后的几周同一时间再预约（0 表示不重复）。仅限本单位用户。"),
     )
 
-    def __init__(self, *args, organizations, internal: bool, slot_minutes: int = 30, **kwargs):
+    def __init__(self, *args, organizations, internal: bool, step_minutes: int = 30, **kwargs):
+        """``step_minutes``: a step every slot boundary falls on (``availability.grid_step_minutes``)."""
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
-            self.fields[name].widget.attrs["step"] = slot_minutes * 60
+            self.fields[name].widget.attrs["step"] = step_minutes * 60
         self.fields["user_organization"].queryset = organizations
         if len(organizations) < 2:
             # Nothing to choose: the service uses the user's only (or default) organisation.

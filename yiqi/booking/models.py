@@ -269,6 +269,8 @@ class Booking(models.Model):
     series = models.UUIDField(_("周期预约"), null=True, blank=True, db_index=True, editable=False)
     actual_start = models.DateTimeField(_("实际开始"), null=True, blank=True)
     actual_end = models.DateTimeField(_("实际结束"), null=True, blank=True)
+    # Nobody checked out: the usage was ended by the system at the booked end (the unit checks these).
+    ended_automatically = models.BooleanField(_("系统自动结束"), default=False, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -362,3 +364,95 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class CreditEvent(models.Model):
+    """A mark on a user's booking credit: a no-show, or a cancellation by the user shortly before the start.
+
+    Counted per user (and per organisation) over the deployment's window; the marks that make a user cross the
+    threshold are tied to the suspension they caused, so each mark suspends at most once."""
+
+    class Kind(models.TextChoices):
+        NO_SHOW = "no_show", _("爽约")
+        LATE_CANCELLATION = "late_cancellation", _("临时取消")
+
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="credit_event")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_events")
+    user_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("用户单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The instrument's unit: its staff hear the user's appeal.
+    unit = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("发生时间"))
+    suspension = models.ForeignKey(
+        "BookingSuspension", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "occurred_at"]),
+            models.Index(fields=["occurred_at"]),
+            models.Index(fields=["unit", "occurred_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class SuspensionStatus(models.TextChoices):
+    ACTIVE = "active", _("暂停中")
+    APPEALED = "appealed", _("申诉中")
+    UPHELD = "upheld", _("申诉未获支持")
+    LIFTED = "lifted", _("已解除")
+    EXPIRED = "expired", _("已到期")
+
+
+# A suspension in these states stops the user's bookings until its end.
+SUSPENDING_STATES = (SuspensionStatus.ACTIVE, SuspensionStatus.APPEALED, SuspensionStatus.UPHELD)
+
+
+class BookingSuspension(models.Model):
+    """A user may not book until ``ends_at`` after too many no-shows and late cancellations. The user may appeal
+    to the units where the marks were made; the platform authority may lift it at any time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="booking_suspensions"
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=SuspensionStatus.choices, default=SuspensionStatus.ACTIVE
+    )
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    reason = models.CharField(_("原因"), max_length=300)
+    appeal = models.TextField(_("申诉理由"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("预约资格暂停")
+        verbose_name_plural = _("预约资格暂停")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="suspension_ends_after_start",
+                condition=Q(ends_at__gt=F("starts_at")),
+                violation_error_message=_("结束时间必须晚于开始时间。"),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=["active", "appealed", "upheld"]),
+                name="one_open_suspension_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"

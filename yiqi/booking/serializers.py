@@ -233,6 +233,11 @@ class AvailabilitySerializer(serializers.Serializer):
     end = serializers.DateTimeField()
     open = AvailabilityPeriodSerializer(many=True, help_text=_("可预约的开放时段（已扣除节假日和停机）"))
     busy = AvailabilityBusySerializer(many=True, help_text=_("已被占用的时段，不含他人身份"))
+    periods = AvailabilityPeriodSerializer(
+        many=True, help_text=_("开放时段（含被占用部分），预约时间须从其开始时刻起按时间粒度选择")
+    )
+    slot_minutes = serializers.IntegerField(help_text=_("时间粒度（分钟）"))
+    earliest_start = serializers.DateTimeField(help_text=_("最早可预约的开始时间（当前时间加至少提前时长）"))
 
 
 def availability_data(instrument_id: int, start, end, result) -> dict:
@@ -254,6 +259,9 @@ def availability_data(instrument_id: int, start, end, result) -> dict:
             }
             for b in result.busy
         ],
+        "periods": [{"start": iso(s), "end": iso(e)} for s, e in result.periods],
+        "slot_minutes": result.slot_minutes,
+        "earliest_start": iso(result.earliest),
     }
 
 

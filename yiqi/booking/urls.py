@@ -2,13 +2,21 @@ from django.urls import path, reverse_lazy
 from django.utils.text import format_lazy
 from django.views.generic import RedirectView
 
-from .views import availability, bookings, feeds, manage
+from .views import availability, bookings, credit, feeds, manage
 
 app_name = "booking"
 
 urlpatterns = [
     path("mine/", bookings.MyBookingsView.as_view(), name="mine"),
     path("queue/", bookings.QueueView.as_view(), name="queue"),
+    path("credit/", credit.CreditView.as_view(), name="credit"),
+    path("credit/appeals/", credit.AppealsView.as_view(), name="credit_appeals"),
+    path("credit/overview/", credit.OverviewView.as_view(), name="credit_overview"),
+    path(
+        "credit/suspensions/<int:pk>/<slug:action>/",
+        credit.SuspensionStepView.as_view(),
+        name="suspension_action",
+    ),
     path("<int:pk>/", bookings.BookingDetailView.as_view(), name="detail"),
     path("<int:pk>/<slug:action>/", bookings.BookingActionView.as_view(), name="action"),
     # Waitlist offers (notifications) link here.

@@ -30,6 +30,7 @@ class HitSerializer(serializers.Serializer):
     operating_status = serializers.CharField(source="instrument.operating_status")
     offers_self_operation = serializers.BooleanField(source="instrument.offers_self_operation")
     offers_commissioned_testing = serializers.BooleanField(source="instrument.offers_commissioned_testing")
+    copies = serializers.IntegerField(help_text=_("同一单位同名称同型号的仪器台数（合并为一条结果）"))
     highlights = serializers.DictField(
         child=serializers.CharField(), help_text=_("字段 → 以 <mark> 标出命中词的 HTML（已转义）")
     )
@@ -51,7 +52,9 @@ class SuggestionSerializer(serializers.Serializer):
 
 class SearchResultSerializer(serializers.Serializer):
     query = serializers.CharField()
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text=_("结果条数（同一单位同型号的仪器合并为一条）"))
+    instruments = serializers.IntegerField(help_text=_("结果所含仪器台数"))
+    kinds = serializers.ListField(child=serializers.CharField(), help_text=_("查询所指的仪器分类代码"))
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     page_size = serializers.IntegerField()
@@ -84,9 +87,14 @@ class SearchView(APIView):
             OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS)),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="1–100，默认 20"),
+            OpenApiParameter(
+                "near",
+                OpenApiTypes.STR,
+                description="用户所在地区代码（6 位）；同等相关时近者在前，默认为用户所在单位的地区",
+            ),
             *[OpenApiParameter(key, OpenApiTypes.STR, many=True) for key in FILTERS],
         ],
         responses=SearchResultSerializer,
     )
     def get(self, request):
-        return Response(SearchResultSerializer(search_from_params(request.query_params)).data)
+        return Response(SearchResultSerializer(search_from_params(request.query_params, request.user)).data)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
@@ -6,7 +7,7 @@ class CatalogConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "yiqi.catalog"
-    verbose_name = "仪器检索"
+    verbose_name = _("仪器检索")
 
     def ready(self):
         from . import signals  # noqa: F401

@@ -10,10 +10,13 @@ water mark that were already applied are remembered and a gap is waited for up t
 
 import threading
 import time
+import zlib
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 
 from yiqi.organizations.models import Organization, Region
 from yiqi.registry.models import Instrument, InstrumentCategory
@@ -27,12 +30,15 @@ MAX_CHANGES = 5000  # more pending changes than this: reload everything
 
 # Value bands in CNY: key, label, lower bound (inclusive).
 VALUE_BANDS = (
-    ("lt50", "50万元以下", 0),
-    ("50-200", "50–200万元", 500_000_00),
-    ("200-500", "200–500万元", 2_000_000_00),
-    ("ge500", "500万元及以上", 5_000_000_00),
+    ("lt50", gettext_lazy("50万元以下"), 0),
+    ("50-200", gettext_lazy("50–200万元"), 500_000_00),
+    ("200-500", gettext_lazy("200–500万元"), 2_000_000_00),
+    ("ge500", gettext_lazy("500万元及以上"), 5_000_000_00),
 )
-SERVICE_MODES = (("self_operation", "可自主上机"), ("commissioned_testing", "可委托测试"))
+SERVICE_MODES = (
+    ("self_operation", gettext_lazy("可自主上机")),
+    ("commissioned_testing", gettext_lazy("可委托测试")),
+)
 SHARING_RANK = {"external": 0, "internal": 1, "not_shared": 2}
 STATUS_RANK = {"normal": 0, "idle": 1, "under_repair": 2, "to_be_scrapped": 3, "scrapped": 4}
 MAX_QUALITY = 1000
@@ -40,6 +46,8 @@ MAX_QUALITY = 1000
 COLUMNS = (
     "id",
     "name",
+    "name_en",
+    "model",
     "category",
     "region",
     "unit_id",
@@ -52,6 +60,7 @@ COLUMNS = (
     "operating_status",
     "published_at",
     "quality",
+    "free_minutes",
     "dirty",
 )
 
@@ -87,6 +96,8 @@ class DocumentCache:
             "region": Vocabulary(),  # region, city and province codes
             "unit": Vocabulary(),  # unit ids
             "name": Vocabulary(),  # normalised instrument names
+            "name_en": Vocabulary(),
+            "model": Vocabulary(),
             "unit_kind": Vocabulary(),
             "value_band": Vocabulary(k for k, _, _ in VALUE_BANDS),
             "sharing_mode": Vocabulary(Instrument.SharingMode.values),
@@ -98,6 +109,23 @@ class DocumentCache:
         self.dirty: set[int] = set()  # documents whose postings are delta rows, not block entries
 
     # -- keeping current ----------------------------------------------------------------------------------------
+
+    def current(self) -> "Snapshot":
+        """Catch up with the index and hand out this version's columns: searches read them without a lock."""
+        with self.lock:
+            self.sync()
+            snapshot = self.derived.get("snapshot")
+            if snapshot is None:
+                snapshot = self.derived["snapshot"] = Snapshot(
+                    version=self.version,
+                    arrays=self.arrays(),
+                    vocab=self.vocab,
+                    dirty=frozenset(self.dirty),
+                    derived=self.derived,
+                    synonyms=self.get_synonyms(),
+                    cache=self,
+                )
+            return snapshot
 
     def sync(self) -> None:
         with self.lock:
@@ -184,8 +212,8 @@ class DocumentCache:
         }
 
     def _put(self, row) -> None:
-        (doc, name, category, region, unit, unit_name, unit_kind, value, self_op, commissioned, sharing, status,
-         published, quality, dirty) = row  # fmt: skip
+        (doc, name, name_en, model, category, region, unit, unit_name, unit_kind, value, self_op, commissioned,
+         sharing, status, published, quality, free_minutes, dirty) = row  # fmt: skip
         if dirty:
             self.dirty.add(doc)
         else:
@@ -194,6 +222,9 @@ class DocumentCache:
         categories, regions = self.vocab["category"], self.vocab["region"]
         values = {
             "name": self.vocab["name"].code(name),
+            "name_en": self.vocab["name_en"].code(name_en),
+            "model": self.vocab["model"].code(model),
+            "free": free_minutes > 0,
             "leaf": categories.code(category),
             "middle": categories.code(category[:4] + "00"),
             "top": categories.code(category[:2] + "0000"),
@@ -212,6 +243,9 @@ class DocumentCache:
             "quality": max(0, min(MAX_QUALITY, quality)),
             "sharing_rank": SHARING_RANK.get(sharing, 3),
             "status_rank": STATUS_RANK.get(status, 7),
+            # A fixed pseudo-random order for the last tie: neither the oldest nor the newest always first, and the
+            # same on every database (from what the record says, not its id).
+            "shuffle": zlib.crc32(f"{name}\x1f{model}\x1f{unit_name}".encode()),
         }
         slot = self.slot.get(doc)
         if slot is None and self.free:
@@ -241,14 +275,23 @@ class DocumentCache:
             ids = arrays["ids"] = np.array(self.ids, dtype=np.int64)
             live = np.flatnonzero(ids > 0)
             arrays["live"] = live
-            # Sort ranks: position of each slot in each order; ties broken by id, so both engines agree.
+            # Sort ranks: position of each slot in each order (the last key first, as lexsort takes them); ties
+            # end with a fixed shuffle, then the id, so both databases agree. "relevance" orders equally relevant
+            # records (and the browse list): free this week, open to society, operating, rated (with a prior).
             for sort, keys in (
-                ("relevance", ("ids", "-published", "status_rank", "sharing_rank", "-quality")),
+                ("ties", ("ids", "shuffle", "-quality", "status_rank", "sharing_rank")),
+                ("relevance", ("ids", "shuffle", "-quality", "status_rank", "sharing_rank", "-free")),
+                ("rating", ("ids", "shuffle", "status_rank", "sharing_rank", "-free", "-quality")),
                 ("value", ("ids", "-value")),
                 ("newest", ("ids", "-published")),
             ):
                 order = live[
-                    np.lexsort([-arrays[k[1:]][live] if k[0] == "-" else arrays[k][live] for k in keys])
+                    np.lexsort(
+                        [
+                            -arrays[k[1:]][live].astype(np.int64) if k[0] == "-" else arrays[k][live]
+                            for k in keys
+                        ]
+                    )
                 ]
                 rank = np.full(len(ids), len(ids), dtype=np.int64)
                 rank[order] = np.arange(len(order))
@@ -257,16 +300,6 @@ class DocumentCache:
             arrays["sorted_ids"], arrays["sorted_slots"] = ids[live][order_ids], live[order_ids]
             self.derived["arrays"] = arrays
         return arrays
-
-    def slot_index(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Slots of the live documents among ``docs`` (instrument ids), and which of ``docs`` they are."""
-        arrays = self.arrays()
-        sorted_ids = arrays["sorted_ids"]
-        if not len(sorted_ids) or not len(docs):
-            return np.empty(0, dtype=np.int64), np.zeros(len(docs), dtype=bool)
-        at = np.minimum(np.searchsorted(sorted_ids, docs), len(sorted_ids) - 1)
-        keep = sorted_ids[at] == docs
-        return arrays["sorted_slots"][at[keep]], keep
 
     def get_synonyms(self) -> SynonymTable:
         if self.synonyms is None:
@@ -296,7 +329,24 @@ def _choice_labels() -> dict[str, dict]:
         "service_mode": dict(SERVICE_MODES),
         "sharing_mode": dict(Instrument.SharingMode.choices),
         "operating_status": dict(Instrument.OperatingStatus.choices),
+        "free_this_week": {"yes": gettext_lazy("7天内有空闲时段")},
     }
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of the columns. Vocabularies only ever grow, so codes read from ``arrays`` stay valid."""
+
+    version: int
+    arrays: dict
+    vocab: dict
+    dirty: frozenset
+    derived: dict  # caches of this version (matches, browse counts); replaced, never cleared, on change
+    synonyms: SynonymTable
+    cache: "DocumentCache"
+
+    def label(self, facet: str, value) -> str:
+        return self.cache.label(facet, value)
 
 
 class Vocabulary:
@@ -325,6 +375,10 @@ class Vocabulary:
 # Code columns kept per slot; which vocabulary each refers to.
 COLUMN_VOCAB = {
     "name": "name",
+    "name_en": "name_en",
+    "model": "model",
+    "free": None,
+    "shuffle": None,
     "leaf": "category",
     "middle": "category",
     "top": "category",
@@ -345,6 +399,8 @@ COLUMN_VOCAB = {
     "status_rank": None,
 }
 COLUMN_TYPES = {
+    "free": np.bool_,
+    "shuffle": np.int64,
     "self_operation": np.bool_,
     "commissioned": np.bool_,
     "value": np.int64,

@@ -21,8 +21,11 @@ from .models import IndexChange, PinyinKey, PostingBlock, SearchDocument, Search
 from .postings import pack, pack_forward, unpack_forward
 
 CHUNK = 2000
-K1 = 1.2
-MAX_WEIGHT = 32767
+# BM25F: a term's field-weighted, length-normalised frequencies are added up first and saturated once, so a
+# record that repeats a word across its functions, applications and indicators gains little over one that
+# names it once; K1 is in field-weight units (a name hit alone is weight 10).
+K1 = 8.0
+WEIGHT_SCALE = 1000
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ FIELDS = (
     Field("unit", 2, 10, short=True),
     Field("sub_unit", 1.5, 10, short=True),
     Field("technical_indicators", 1, 150, b=0.3),
+    Field("acronyms", 6, 30),  # derived from the English name: DLS for "Dynamic Light Scattering"
 )
 
 VALUES = (
@@ -74,23 +78,25 @@ VALUES = (
 
 @lru_cache(maxsize=200_000)
 def field_contributions(field: Field, value: str) -> tuple[tuple[str, float], ...]:
-    """BM25-style contribution of each term of one field value: weight × saturated, length-normalised tf."""
+    """Each term's weighted, length-normalised frequency in one field value (BM25F, before saturation)."""
     if not value:
         return ()
     norm = 1 - field.b + field.b * min(len(value), 4 * field.avg_length) / field.avg_length
     return tuple(
-        (term, field.weight * tf * (K1 + 1) / (tf + K1 * norm))
-        for term, tf in text.analyze(value, field.short, field.keep_numbers)
+        (term, field.weight * tf / norm) for term, tf in text.analyze(value, field.short, field.keep_numbers)
     )
 
 
 def document_terms(values: dict) -> dict[str, int]:
-    """``term → posting weight`` (×100, capped to a small integer) for one instrument."""
-    scores: dict[str, float] = {}
+    """``term → posting weight`` (saturated BM25F frequency × 1000) for one instrument."""
+    frequencies: dict[str, float] = {}
     for field in FIELDS:
         for term, contribution in field_contributions(field, values.get(field.name) or ""):
-            scores[term] = scores.get(term, 0.0) + contribution
-    return {term: min(MAX_WEIGHT, max(1, round(100 * score))) for term, score in scores.items()}
+            frequencies[term] = frequencies.get(term, 0.0) + contribution
+    return {
+        term: max(1, round(WEIGHT_SCALE * frequency / (frequency + K1)))
+        for term, frequency in frequencies.items()
+    }
 
 
 class Categories:
@@ -116,16 +122,20 @@ def _prepare(row: dict, categories: Categories) -> dict:
     row["unit"] = row.pop("unit__name") or ""
     row["sub_unit"] = row.pop("sub_unit__name") or ""
     row["category"] = categories.path(row["category_id"])
+    row["acronyms"] = " ".join(text.acronyms(row["name_en"] or ""))
     return row
 
 
-def _document(row: dict, terms: dict[int, int], dirty: bool, quality: int) -> SearchDocument:
+def _document(row: dict, terms: dict[int, int], dirty: bool, quality: int, free: int = 0) -> SearchDocument:
     return SearchDocument(
         quality=quality,
+        free_minutes=free,
         terms=pack_forward(terms),
         dirty=dirty,
         id=row["id"],
         name=text.normalize(row["name"])[:100],
+        name_en=text.normalize(row["name_en"])[:200],
+        model=text.normalize(row["model_spec"]).strip()[:100],
         category=row["category_id"],
         region=row["unit__region_id"] or "",
         unit_id=row["unit_id"],
@@ -186,12 +196,13 @@ def _reindex_chunk(ids: list[int]) -> None:
     texts = {row["id"]: document_terms(row) for row in rows}
     term_ids = _term_ids({term for terms in texts.values() for term in terms})
     new = {doc: {term_ids[t]: w for t, w in terms.items()} for doc, terms in texts.items()}
-    old, old_names = {}, set()
-    for doc, terms, dirty, name in SearchDocument.objects.filter(id__in=ids).values_list(
-        "id", "terms", "dirty", "name"
+    old, old_names, free = {}, set(), {}
+    for doc, terms, dirty, name, minutes in SearchDocument.objects.filter(id__in=ids).values_list(
+        "id", "terms", "dirty", "name", "free_minutes"
     ):
         old[doc] = (unpack_forward(terms), dirty)
         old_names.add(name)
+        free[doc] = minutes
     delta: dict[int, int] = {}
     rewrite, dirty = [], {}
     for doc in ids:
@@ -220,7 +231,10 @@ def _reindex_chunk(ids: list[int]) -> None:
     SearchDocument.objects.filter(id__in=ids).delete()
     quality = catalogue_quality(new)
     SearchDocument.objects.bulk_create(
-        [_document(row, new[row["id"]], dirty[row["id"]], quality[row["id"]]) for row in rows],
+        [
+            _document(row, new[row["id"]], dirty[row["id"]], quality[row["id"]], free.get(row["id"], 0))
+            for row in rows
+        ],
         batch_size=CHUNK,
     )
     new_names = {row["name"] for row in rows if text.normalize(row["name"])[:100] not in old_names}
@@ -276,6 +290,7 @@ def rebuild_index(log=None) -> dict:
     started = time.perf_counter()
     counts = {"documents": 0, "postings": 0}
     with transaction.atomic():
+        free = dict(SearchDocument.objects.filter(free_minutes__gt=0).values_list("id", "free_minutes"))
         _empty_tables()
         categories = Categories()
         term_ids: dict[str, int] = {}
@@ -285,12 +300,12 @@ def rebuild_index(log=None) -> dict:
         for row in _published().iterator(chunk_size=CHUNK):
             batch.append(_prepare(row, categories))
             if len(batch) >= CHUNK:
-                counts["postings"] += _build_batch(batch, term_ids, lists, names)
+                counts["postings"] += _build_batch(batch, term_ids, lists, names, free)
                 counts["documents"] += len(batch)
                 log(f"  {counts['documents']} documents")
                 batch = []
         if batch:
-            counts["postings"] += _build_batch(batch, term_ids, lists, names)
+            counts["postings"] += _build_batch(batch, term_ids, lists, names, free)
             counts["documents"] += len(batch)
         _write_vocabulary(term_ids, lists)
         names |= {name for name, _ in categories.nodes.values()}
@@ -307,7 +322,7 @@ def rebuild_index(log=None) -> dict:
     return counts
 
 
-def _build_batch(rows: list[dict], term_ids: dict[str, int], lists: list, names: set[str]) -> int:
+def _build_batch(rows: list[dict], term_ids: dict[str, int], lists: list, names: set[str], free: dict) -> int:
     documents, count = [], 0
     quality = catalogue_quality(row["id"] for row in rows)
     for row in rows:  # ascending ids, so every block comes out sorted
@@ -323,7 +338,7 @@ def _build_batch(rows: list[dict], term_ids: dict[str, int], lists: list, names:
             weights.append(weight)
             terms[term_id] = weight
         count += len(terms)
-        documents.append(_document(row, terms, dirty=False, quality=quality[row["id"]]))
+        documents.append(_document(row, terms, False, quality[row["id"]], free.get(row["id"], 0)))
     SearchDocument.objects.bulk_create(documents, batch_size=CHUNK)
     return count
 

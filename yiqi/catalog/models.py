@@ -13,6 +13,8 @@ The index is plain tables, so it works the same on SQLite and PostgreSQL:
 * ``IndexChange``: an append-only log that tells every process which documents to reload into its facet cache.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,14 @@ class Synonym(models.Model):
         blank=True,
         help_text=_("可选，以逗号分隔。填写后为单向：检索“同义词”中的词时也检索这些词，反之不然。"),
     )
+    categories = models.CharField(
+        _("对应分类"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "以空格分隔的仪器分类代码（小类或中类），例如：010102。检索这些词时，该分类的仪器排在前面。"
+        ),
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     enabled = models.BooleanField(_("启用"), default=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -49,8 +59,24 @@ class Synonym(models.Model):
 
         if not split_synonym_list(self.words):
             raise ValidationError({"words": _("请至少填写一个词。")})
-        if not self.expands_to and len(split_synonym_list(self.words)) < 2:
-            raise ValidationError({"words": _("同义词组至少需要两个词，或填写“单向扩展为”。")})
+        if not self.expands_to and not self.categories and len(split_synonym_list(self.words)) < 2:
+            raise ValidationError({"words": _("同义词组至少需要两个词，或填写“单向扩展为”或“对应分类”。")})
+        codes = split_codes(self.categories)
+        if codes:
+            from yiqi.registry.models import InstrumentCategory
+
+            known = set(InstrumentCategory.objects.filter(code__in=codes).values_list("code", flat=True))
+            unknown = [code for code in codes if code not in known]
+            if unknown:
+                raise ValidationError(
+                    {"categories": _("未知的分类代码：%(codes)s") % {"codes": "、".join(unknown)}}
+                )
+        self.categories = " ".join(codes)
+
+
+def split_codes(value: str) -> list[str]:
+    """Classification codes written with spaces or commas between them, in order, each once."""
+    return list(dict.fromkeys(re.findall(r"\d{6}", value or "")))
 
 
 class SearchTerm(models.Model):
@@ -96,7 +122,9 @@ class SearchDocument(models.Model):
     """A published instrument as the search sees it: facet values and sort keys, no joins needed."""
 
     id = models.BigIntegerField(primary_key=True)  # Instrument id
-    name = models.CharField(max_length=100)  # normalised (lower case, NFKC) for phrase bonuses
+    name = models.CharField(max_length=100)  # normalised (lower case, NFKC): is the record the kind asked for
+    name_en = models.CharField(max_length=200, default="")  # normalised, likewise
+    model = models.CharField(max_length=100, default="")  # identical instruments at one unit collapse
     category = models.CharField(max_length=6)
     region = models.CharField(max_length=6)  # the management unit's region
     unit_id = models.BigIntegerField()
@@ -110,6 +138,8 @@ class SearchDocument(models.Model):
     published_at = models.DateTimeField(null=True)
     # Users' ratings (feedback.services.quality_signal, 0–1000): higher ranks earlier among equal scores.
     quality = models.IntegerField(default=0)
+    # Free bookable minutes in the coming seven days (``availability.refresh_free_slots``, run periodically).
+    free_minutes = models.IntegerField(default=0)
     terms = models.BinaryField()  # forward index: packed int32 term ids and int16 weights
     dirty = models.BooleanField(default=False)  # re-indexed since the last build: postings in SearchPosting
 

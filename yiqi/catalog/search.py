@@ -9,7 +9,6 @@ instruments. Bad input never raises: it gives ordinary, possibly empty, results.
 import math
 import time
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 from django.db import connection
@@ -18,32 +17,19 @@ from django.utils.translation import gettext as _
 from yiqi.registry.models import Instrument, RegistrationStatus
 
 from . import query as q
-from . import text
-from .cache import COLUMN_VOCAB, SERVICE_MODES, VALUE_BANDS, Vocabulary, documents
+from . import ranking, text
+from .cache import Snapshot, documents
+from .facets import FACETS, FILTERS, FacetValue, facet_values, filter_and_count
 from .highlight import highlight
 from .labels import FACET_TITLES
 from .models import PinyinKey, SearchTerm, SpellKey
-from .postings import read_postings
 
-SORTS = ("relevance", "value", "newest")
-FACETS = (
-    "top_class",
-    "middle_class",
-    "city",
-    "unit",
-    "unit_kind",
-    "value_band",
-    "service_mode",
-    "sharing_mode",
-    "operating_status",
-)
-FILTERS = (*FACETS, "category", "region")
+__all__ = ["FACETS", "FILTERS", "SORTS", "FacetValue", "Hit", "SearchResult", "Suggestion", "search"]
+
+SORTS = ("relevance", "rating", "value", "newest")
 MAX_INPUT = 2000
 MAX_PAGE_SIZE = 100
 MAX_FILTER_VALUES = 50
-NAME_BONUS = 30  # percent of a clause's score when the name holds one of its phrases
-EXACT_NAME_BONUS = 50  # percent of the score when the name is exactly the query
-RELAXED_COVERAGE = 10**17  # above any score; int64 holds 8 clauses of it
 # What a result list shows of each hit (loading whole records takes twice as long). Reading any other field of
 # ``hit.instrument`` costs one query per record: add it here instead.
 HIT_FIELDS = (
@@ -72,12 +58,6 @@ HIT_FIELDS = (
 )
 
 
-class FacetValue(NamedTuple):
-    value: str
-    label: str
-    count: int
-
-
 @dataclass
 class Hit:
     id: int
@@ -85,6 +65,7 @@ class Hit:
     score: int
     highlights: dict[str, str]  # field → safe HTML with <mark>
     spans: dict[str, list[tuple[int, int]]]  # field → matched character ranges
+    copies: int = 1  # identical instruments (same name and model) at the unit that this hit stands for
 
 
 @dataclass
@@ -99,7 +80,7 @@ class Suggestion:
 @dataclass
 class SearchResult:
     query: str
-    total: int
+    total: int  # hits (identical instruments at one unit count once)
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     suggestions: list[Suggestion] = field(default_factory=list)
@@ -112,6 +93,8 @@ class SearchResult:
     page: int = 1
     page_size: int = 20
     elapsed_ms: float = 0.0
+    instruments: int = 0  # instruments behind the hits
+    kinds: list[str] = field(default_factory=list)  # classification codes the query names
 
     @property
     def ids(self) -> list[int]:
@@ -123,8 +106,15 @@ class SearchResult:
 
 
 def search(
-    query: str = "", *, filters: dict | None = None, sort: str = "relevance", page=1, page_size=20
+    query: str = "",
+    *,
+    filters: dict | None = None,
+    sort: str = "relevance",
+    page=1,
+    page_size=20,
+    near: str = "",
 ) -> SearchResult:
+    """``near``: the user's region code (county, city or province), when known: nearer records win ties."""
     started = time.perf_counter()
     raw = query if isinstance(query, str) else ""
     raw = raw[:MAX_INPUT]
@@ -132,9 +122,9 @@ def search(
     page = _bounded_int(page, 1, 1, 10_000)
     page_size = _bounded_int(page_size, 20, 1, MAX_PAGE_SIZE)
     wanted = normalize_filters(filters)
-    documents.sync()
-    with documents.lock:
-        result = _search(raw, wanted, sort, page, page_size)
+    near = near if isinstance(near, str) and near.isdigit() and len(near) == 6 else ""
+    # No lock while searching: the snapshot is this index version's columns, which nothing changes.
+    result = _search(documents.current(), raw, wanted, sort, page, page_size, near)
     result.hits = _load_hits(result, page, page_size)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
     return result
@@ -169,12 +159,10 @@ def normalize_filters(filters) -> dict[str, list[str]]:
 
 @dataclass
 class _Match:
-    slots: np.ndarray  # the matching documents' slots
-    scores: np.ndarray  # and their scores
+    scored: ranking.Scored
     clauses: list[q.Clause]
     ignored: list[str]
     corrections: dict[str, str]
-    relaxed: bool
 
 
 def _lookup_terms(strings) -> dict[str, tuple[int, int]]:
@@ -243,8 +231,8 @@ def _corrections(words: list[str], synonyms, vocab) -> dict[str, list[str]]:
     }
 
 
-def _match(units: list[q.Unit]) -> _Match:
-    synonyms = documents.get_synonyms()
+def _match(units: list[q.Unit], snap: Snapshot) -> _Match:
+    synonyms = snap.synonyms
     pinyin = _pinyin(units, synonyms)
     strings = q.candidate_strings(units, synonyms)[0]
     strings |= _fragment_strings({c for chinese in pinyin.values() for c in chinese}, synonyms)
@@ -264,244 +252,80 @@ def _match(units: list[q.Unit]) -> _Match:
                 used[clause.surface] = alternative.correction
                 break
     if clauses:
-        slots, scores, relaxed = _score(clauses, vocab)
+        scored = ranking.score(clauses, vocab, snap)
     else:
-        slots, scores, relaxed = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), False
-    return _Match(slots, scores, clauses, ignored, used, relaxed)
+        empty = np.empty(0, dtype=np.int64)
+        scored = ranking.Scored(empty, empty, empty, frozenset(), False)
+    return _Match(scored, clauses, ignored, used)
 
 
 MATCH_CACHE_SIZE = 32  # recent queries' matches per process, dropped at the index's next change
 MATCH_CACHE_MAX_DOCS = 50_000
 
 
-def _cached_match(units: list[q.Unit]) -> _Match:
+def _cached_match(units: list[q.Unit], snap: Snapshot) -> _Match:
     """A user who refines a query by facets repeats it with new filters: match it once per index version."""
     key = ("match", tuple((u.text, u.kind) for u in units))
-    cache = documents.derived
+    cache = snap.derived
     match = cache.pop(key, None)  # popped and put back: the most recently used come last
     if match is None:
-        match = _match(units)
-        if len(match.scores) > MATCH_CACHE_MAX_DOCS:
+        match = _match(units, snap)
+        if len(match.scored.slots) > MATCH_CACHE_MAX_DOCS:
             return match
     cache[key] = match
-    matches = [k for k in cache if k[0] == "match"]
+    matches = [k for k in list(cache) if k[0] == "match"]
     for old in matches[: max(0, len(matches) - MATCH_CACHE_SIZE)]:
-        del cache[old]
+        cache.pop(old, None)
     return match
-
-
-def _postings(term_ids: list[int]) -> dict[int, dict[int, int]]:
-    return read_postings(term_ids, documents.dirty)
-
-
-def _score(clauses: list[q.Clause], vocab) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Slots and scores of the matching documents; relaxed when no document matches every clause.
-
-    Works on dense arrays over all slots: a clause keeps, per document, the best score of its alternatives
-    (factor × mean of weight × idf over the alternative's terms, all of which the document must hold).
-    """
-    d = documents
-    ids = sorted({vocab[t][0] for clause in clauses for t in clause.terms})
-    postings = {}
-    for term, (docs, weights) in _postings(ids).items():
-        slots, keep = d.slot_index(docs)
-        postings[term] = (slots, weights[keep])
-    total_docs = max(1, len(d.slot))
-    idf = {t: round(100 * math.log(1 + (total_docs - df + 0.5) / (df + 0.5))) for t, (_, df) in vocab.items()}
-    size = len(d.ids)
-    best, hit = [], []
-    for clause in clauses:
-        clause_best = np.zeros(size, dtype=np.int64)
-        clause_hit = np.zeros(size, dtype=bool)
-        for alternative in clause.alternatives:
-            lists = [(postings[vocab[t][0]], alternative.factor * idf[t]) for t in alternative.terms]
-            if len(lists) == 1:
-                (slots, weights), multiplier = lists[0]
-                clause_best[slots] = np.maximum(clause_best[slots], weights * multiplier)
-                clause_hit[slots] = True
-                continue
-            count = np.zeros(size, dtype=np.int16)
-            total = np.zeros(size, dtype=np.int64)
-            for (slots, weights), multiplier in lists:
-                count[slots] += 1
-                total[slots] += weights * multiplier
-            matched = np.flatnonzero(count == len(lists))
-            # An alternative is one concept however many terms spell it: its terms' mean, not their sum.
-            clause_best[matched] = np.maximum(clause_best[matched], total[matched] // len(lists))
-            clause_hit[matched] = True
-        best.append(clause_best)
-        hit.append(clause_hit)
-    required = [h for h, clause in zip(hit, clauses, strict=True) if not clause.optional]
-    relaxed = False
-    if required:
-        matching = np.logical_and.reduce(required)
-        if not matching.any() and len(required) > 1:
-            relaxed, matching = True, np.logical_or.reduce(required)
-    else:
-        matching = np.logical_or.reduce(hit)
-    slots = np.flatnonzero(matching)
-    # Name bonuses, worked out once per distinct name among the matches.
-    name_codes = d.arrays()["name"][slots]
-    names = d.vocab["name"].values
-    present = np.unique(name_codes)
-    whole = set()
-    if len(clauses) == 1:
-        whole = {"".join(clauses[0].surface.split())} | {
-            p for a in clauses[0].alternatives for p in a.phrases
-        }
-    table_size = len(names) + 1
-    scores = np.zeros(len(slots), dtype=np.int64)
-    for clause, clause_best in zip(clauses, best, strict=True):
-        phrases = tuple(p for a in clause.alternatives for p in a.phrases if len(p) >= 2)
-        holds = np.zeros(table_size, dtype=np.int64)
-        holds[[c for c in present if any(p in names[c] for p in phrases)]] = 1
-        scores += clause_best[slots] * (100 + NAME_BONUS * holds[name_codes])
-    exact = np.zeros(table_size, dtype=np.int64)
-    exact[[c for c in present if whole and names[c].replace(" ", "") in whole]] = 1
-    scores *= 100 + EXACT_NAME_BONUS * exact[name_codes]
-    if relaxed:
-        scores += RELAXED_COVERAGE * np.sum([h[slots] for h in hit], axis=0)
-    return slots, scores, relaxed
-
-
-# -- filters and facets -----------------------------------------------------------------------------------------
-
-
-# Facet → the column holding its codes (vocabularies in ``documents.vocab``).
-FACET_COLUMN = {
-    "top_class": "top",
-    "middle_class": "middle",
-    "city": "city",
-    "unit": "unit",
-    "unit_kind": "unit_kind",
-    "value_band": "value_band",
-    "sharing_mode": "sharing_mode",
-    "operating_status": "operating_status",
-}
-
-
-def _vocabulary(column: str) -> Vocabulary:
-    return documents.vocab[COLUMN_VOCAB[column]]
-
-
-def _mask(arrays, slots: np.ndarray, key: str, values: list[str]) -> np.ndarray:
-    """Which of ``slots`` pass the filter ``key`` (values OR-ed)."""
-    if key == "unit":
-        values = [int(v) for v in values if v.isdigit()]
-    if key in FACET_COLUMN:
-        column = FACET_COLUMN[key]
-        return _vocabulary(column).table(values)[arrays[column][slots]]
-    if key == "service_mode":
-        mask = np.zeros(len(slots), dtype=bool)
-        if "self_operation" in values:
-            mask |= arrays["self_operation"][slots]
-        if "commissioned_testing" in values:
-            mask |= arrays["commissioned"][slots]
-        return mask
-    columns = {"category": ("leaf", "middle", "top"), "region": ("region", "city", "province")}[key]
-    table = _vocabulary(columns[0]).table(values)
-    return np.logical_or.reduce([table[arrays[c][slots]] for c in columns])
-
-
-def _counts(arrays, facet: str, slots: np.ndarray) -> dict:
-    if facet == "service_mode":
-        return {
-            "self_operation": int(np.count_nonzero(arrays["self_operation"][slots])),
-            "commissioned_testing": int(np.count_nonzero(arrays["commissioned"][slots])),
-        }
-    column = FACET_COLUMN[facet]
-    values = _vocabulary(column).values
-    counted = np.bincount(arrays[column][slots], minlength=len(values))
-    return {values[code]: int(counted[code]) for code in np.flatnonzero(counted)}
-
-
-def _ordered(facet: str, counts: dict) -> list[tuple[str, int]]:
-    if facet == "service_mode":
-        return [(k, counts[k]) for k, _ in SERVICE_MODES if counts.get(k)]
-    if facet == "value_band":
-        return [(k, counts[k]) for k, _, _ in VALUE_BANDS if counts.get(k)]
-    if facet in ("sharing_mode", "operating_status"):
-        order = Instrument.SharingMode if facet == "sharing_mode" else Instrument.OperatingStatus
-        return [(k, counts[k]) for k in order.values if counts.get(k)]
-    if facet in ("top_class", "middle_class"):
-        return sorted(((str(k), n) for k, n in counts.items() if n), key=lambda kn: kn[0])
-    return sorted(((str(k), n) for k, n in counts.items() if n), key=lambda kn: (-kn[1], kn[0]))
-
-
-def _filter_and_count(slots: np.ndarray, wanted: dict[str, list[str]]):
-    """Which slots pass every filter (a mask), the facet counts (each facet ignoring its own filter), and
-    for each filter the number of results without it."""
-    arrays = documents.arrays()
-    masks = {key: _mask(arrays, slots, key, values) for key, values in wanted.items()}
-    everything = np.logical_and.reduce(list(masks.values())) if masks else np.ones(len(slots), dtype=bool)
-    without: dict[str, int] = {}
-    bases: dict[str, np.ndarray] = {}
-    for key in wanted:
-        others = [m for k, m in masks.items() if k != key]
-        bases[key] = np.logical_and.reduce(others) if others else np.ones(len(slots), dtype=bool)
-        without[key] = int(np.count_nonzero(bases[key]))
-    passing = slots[everything]
-    facets: dict[str, list[FacetValue]] = {}
-    for facet in FACETS:
-        counts = _counts(arrays, facet, slots[bases[facet]] if facet in bases else passing)
-        counted = _ordered(facet, counts)
-        seen = {value for value, _ in counted}
-        selected = [v for v in wanted.get(facet, ()) if v not in seen and documents.label(facet, v) != v]
-        facets[facet] = [FacetValue(v, documents.label(facet, v), n) for v, n in counted] + [
-            FacetValue(v, documents.label(facet, v), 0) for v in selected
-        ]
-    return everything, facets, without
 
 
 # -- putting it together ----------------------------------------------------------------------------------------
 
 
-def _search(raw: str, wanted: dict[str, list[str]], sort: str, page: int, page_size: int) -> SearchResult:
-    d = documents
+def _search(
+    snap: Snapshot, raw: str, wanted: dict[str, list[str]], sort: str, page: int, page_size: int, near: str
+) -> SearchResult:
     result = SearchResult(
         query=raw, total=0, hits=[], facets={}, filters=wanted, sort=sort, page=page, page_size=page_size
     )
     units = q.units_of(raw)
-    match = _cached_match(units) if units else None
-    arrays = d.arrays()
+    match = _cached_match(units, snap) if units else None
+    arrays = snap.arrays
     if match is None:
-        slots, scores = arrays["live"], None
-        cache_key = ("browse", tuple((k, tuple(v)) for k, v in sorted(wanted.items())))
-        if cache_key not in d.derived:
-            if len(d.derived) > 256:
-                d.derived = {k: v for k, v in d.derived.items() if k[0] not in ("browse", "match")}
-            d.derived[cache_key] = _filter_and_count(slots, wanted)
-        mask, result.facets, without = d.derived[cache_key]
+        slots, primary, scores = arrays["live"], None, None
+        key = ("browse", tuple((k, tuple(v)) for k, v in sorted(wanted.items())))
+        if key not in snap.derived:
+            if len(snap.derived) > 256:
+                for old in [k for k in list(snap.derived) if k[0] in ("browse", "order")]:
+                    snap.derived.pop(old, None)
+            snap.derived[key] = filter_and_count(snap, slots, wanted)
+        mask, counts, without = snap.derived[key]
     else:
-        result.ignored, result.corrections, result.relaxed = match.ignored, match.corrections, match.relaxed
+        scored = match.scored
+        result.ignored, result.corrections, result.relaxed = match.ignored, match.corrections, scored.relaxed
         result.query_terms = _query_terms(match.clauses)
-        slots, scores = match.slots, match.scores
-        mask, result.facets, without = _filter_and_count(slots, wanted)
+        result.kinds = sorted(scored.kinds)
+        slots, primary, scores = scored.slots, scored.primary, scored.scores
+        mask, counts, without = filter_and_count(snap, slots, wanted)
+    result.facets = facet_values(snap, counts, wanted)
     passing = slots[mask]
-    result.total = len(passing)
-    end = page * page_size
-    if scores is None and not wanted:
-        chosen = arrays[f"order_{sort}"][end - page_size : end]
-    elif scores is None or sort != "relevance":
-        chosen = _first(passing, arrays[f"rank_{sort}"][passing], None, end)[end - page_size :]
+    result.instruments = len(passing)
+    if match is None:
+        key = ("order", tuple((k, tuple(v)) for k, v in sorted(wanted.items())), sort, near)
+        ordered = snap.derived.get(key)
+        if ordered is None:
+            ordered = snap.derived[key] = ranking.order(passing, snap, None, sort, near)
     else:
-        chosen = _first(passing, arrays["rank_relevance"][passing], scores[mask], end)[end - page_size :]
-    chosen_scores = match.scores[np.searchsorted(match.slots, chosen)] if match is not None else chosen * 0
-    result._page = [(d.ids[s], sc) for s, sc in zip(chosen.tolist(), chosen_scores.tolist(), strict=True)]
+        ordered = ranking.order(passing, snap, primary[mask], sort, near)
+    result.total = len(ordered.slots)
+    end = page * page_size
+    chosen, copies = ordered.slots[end - page_size : end], ordered.copies[end - page_size : end]
+    chosen_scores = scores[np.searchsorted(slots, chosen)] if scores is not None else chosen * 0
+    ids = arrays["ids"][chosen]
+    result._page = list(zip(ids.tolist(), chosen_scores.tolist(), copies.tolist(), strict=True))
     result._highlight = _highlight_strings(match.clauses) if match else []
-    result.suggestions = _suggestions(raw, result, match, wanted, without)
+    result.suggestions = _suggestions(snap, raw, result, match, wanted, without)
     return result
-
-
-def _first(slots: np.ndarray, ranks: np.ndarray, scores: np.ndarray | None, count: int) -> np.ndarray:
-    """The ``count`` first slots by score (highest first, when given), then rank."""
-    if scores is not None and len(slots) > count:
-        # Only candidates scoring at least the count-th best score can be among the first.
-        cutoff = np.partition(scores, len(scores) - count)[len(scores) - count]
-        keep = scores >= cutoff
-        slots, ranks, scores = slots[keep], ranks[keep], scores[keep]
-    order = np.lexsort((ranks,) if scores is None else (ranks, -scores))
-    return slots[order[:count]]
 
 
 def _query_terms(clauses: list[q.Clause]) -> list[str]:
@@ -525,18 +349,18 @@ def _highlight_strings(clauses: list[q.Clause]) -> list[str]:
     return sorted(strings, key=lambda s: (-len(s), s))
 
 
-def _suggestions(raw, result, match, wanted, without) -> list[Suggestion]:
+def _suggestions(snap, raw, result, match, wanted, without) -> list[Suggestion]:
     out = []
     if match and match.corrections:
         corrected = text.normalize(raw)
         for typed, fixed in match.corrections.items():
             corrected = corrected.replace(typed, fixed)
         out.append(Suggestion("spelling", _("已按“%(query)s”检索") % {"query": corrected}, corrected, wanted))
-    if match and match.relaxed and result.total:
+    if match and match.scored.relaxed and result.total:
         out.append(Suggestion("relaxed", _("没有同时包含全部词语的仪器，以下为部分匹配的结果"), raw, wanted))
     if result.total == 0 and wanted:
-        if match is None or len(match.slots):
-            total = len(match.slots) if match else len(documents.slot)
+        if match is None or len(match.scored.slots):
+            total = len(match.scored.slots) if match else len(snap.arrays["live"])
             if total:
                 out.append(
                     Suggestion(
@@ -570,16 +394,16 @@ def _load_hits(result: SearchResult, page: int, page_size: int) -> list[Hit]:
     instruments = (
         Instrument.objects.select_related("unit", "category")
         .only(*HIT_FIELDS)
-        .in_bulk([doc for doc, _ in page_rows])
+        .in_bulk([row[0] for row in page_rows])
     )
     strings = getattr(result, "_highlight", [])
     hits = []
-    for doc, score in page_rows:
+    for doc, score, copies in page_rows:
         instrument = instruments.get(doc)
         if instrument is None or instrument.registration_status != RegistrationStatus.PUBLISHED:
             continue  # changed since it was indexed: never show an unpublished record
         marked, spans = {}, {}
         for name in ("name", "name_en", "model_spec", "main_functions"):
             marked[name], spans[name] = highlight(getattr(instrument, name), strings)
-        hits.append(Hit(doc, instrument, score, marked, spans))
+        hits.append(Hit(doc, instrument, score, marked, spans, copies))
     return hits

@@ -17,6 +17,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # CJK runs, or Latin/number tokens that may hold inner joiners (lc-ms, jsm-7900f, 6500+).
 TOKEN_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<latin>[a-z0-9µμ]+(?:[-./+][a-z0-9µμ]+)*\+?)")
+MODEL_FAMILY_RE = re.compile(r"^([a-z]{2,})[0-9]")
 NUMBER_RE = re.compile(r"^[0-9.]+$")
 ALPHA_RE = re.compile(r"^[a-z]+$")
 MAX_TERM_LENGTH = 40
@@ -207,11 +208,55 @@ def analyze(text: str, short: bool = False, keep_numbers: bool = False) -> tuple
                 terms.append(token)
         else:
             terms = latin_forms(token, keep_numbers=keep_numbers)
+            family = MODEL_FAMILY_RE.match(token) if keep_numbers else None
+            if family and family.group(1) not in terms:
+                terms.append(family.group(1))  # SU8600 → su: the maker's model family
         for term in terms:
             counts[term] = counts.get(term, 0) + 1
     for term in letter_prefix_terms(text):
         counts[term] = counts.get(term, 0) + 1
     return tuple(counts.items())
+
+
+# -- acronyms ---------------------------------------------------------------------------------------------------
+
+# Words an acronym may leave out (TOF-SIMS keeps the "of" of time-of-flight, SEM drops no word), and the generic
+# last words that acronyms often leave out (XRF for "X-ray Fluorescence Spectrometer", DLS for "... System").
+ACRONYM_OPTIONAL = frozenset({"of", "and", "for", "the", "with", "in", "on", "by"})
+ACRONYM_TAILS = frozenset(
+    {"system", "systems", "spectrometer", "analyzer", "analyser", "instrument", "unit", "platform", "facility",
+     "equipment", "suite", "station", "apparatus", "device", "meter", "machine"}
+)  # fmt: skip
+MAX_ACRONYMS = 24
+
+
+@lru_cache(maxsize=20_000)
+def acronyms(name_en: str) -> tuple[str, ...]:
+    """Acronyms an English name spells out, found at indexing: "Dynamic Light Scattering System" → dlss, dls;
+    "Time-of-Flight Secondary Ion Mass Spectrometer" → tofsims, tfsims, sims, ims…; "X-ray Diffractometer" →
+    xrd, xd. Whole initials and their tails of three letters or more (the head kind: SEM in FE-SEM)."""
+    plain = re.sub(r"[(（][^)）]*[)）]", " ", normalize(name_en))
+    words = re.findall(r"[a-z][a-z0-9]*|[0-9]+[a-z]+", plain)
+    if len(words) < 2:
+        return ()
+    variants = {tuple(words), tuple(w for w in words if w not in ACRONYM_OPTIONAL)}
+    for variant in list(variants):
+        if variant and variant[-1] in ACRONYM_TAILS:
+            variants.add(variant[:-1])
+    out: list[str] = []
+    for variant in sorted(variants):
+        for x_ray in (False, True):  # "x-ray": X in XPS and XRF, XR in XRD
+            letters = []
+            for i, word in enumerate(variant):
+                if word == "ray" and i > 0 and variant[i - 1] == "x" and x_ray:
+                    continue
+                letters.append(word[0])
+            initials = "".join(letters)
+            for start in range(len(initials) - 2):
+                form = initials[start:]
+                if form not in out and form not in STOPWORDS:
+                    out.append(form)
+    return tuple(out[:MAX_ACRONYMS])
 
 
 # -- pinyin -----------------------------------------------------------------------------------------------------

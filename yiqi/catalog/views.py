@@ -3,14 +3,18 @@
 from django.http import QueryDict
 from django.views.generic import TemplateView
 
+from yiqi.accounts.access import access_for
+from yiqi.organizations.models import Organization
+
 from .labels import FACET_TITLES, SORT_LABELS
 from .search import FILTERS, search
 
 PAGE_SIZE = 20
 
 
-def search_from_params(params: QueryDict, page_size: int = PAGE_SIZE):
-    """Run a search described by GET parameters (the shareable URL of a search state)."""
+def search_from_params(params: QueryDict, user=None, page_size: int = PAGE_SIZE):
+    """Run a search described by GET parameters (the shareable URL of a search state). Equally relevant
+    records near the user come first: ``near`` (a region code) or the region of the user's organisation."""
     filters = {key: params.getlist(key) for key in FILTERS if params.getlist(key)}
     return search(
         params.get("q", ""),
@@ -18,7 +22,18 @@ def search_from_params(params: QueryDict, page_size: int = PAGE_SIZE):
         sort=params.get("sort", "relevance"),
         page=params.get("page", 1),
         page_size=params.get("page_size", page_size),
+        near=params.get("near") or home_region(user),
     )
+
+
+def home_region(user) -> str:
+    """The region of the (first) organisation the user belongs to; empty when unknown."""
+    if user is None or not user.is_authenticated:
+        return ""
+    organizations = sorted(access_for(user).member_organization_ids)
+    if not organizations:
+        return ""
+    return Organization.objects.filter(pk=organizations[0]).values_list("region_id", flat=True).first() or ""
 
 
 def search_query_string(query: str, filters: dict[str, list[str]]) -> str:
@@ -34,7 +49,7 @@ class CatalogSearchView(TemplateView):
     template_name = "catalog/search.html"
 
     def get_context_data(self, **kwargs):
-        result = search_from_params(self.request.GET)
+        result = search_from_params(self.request.GET, self.request.user)
         for suggestion in result.suggestions:
             suggestion.url = search_query_string(suggestion.query, suggestion.filters)
         facets = [

@@ -1,4 +1,7 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import BULK_LIMIT
 
 
 class BootstrapFormMixin:
@@ -32,3 +35,20 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class IdListField(forms.Field):
+    """The ticked rows of a list: ids, at least one and at most ``BULK_LIMIT``."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            ids = list(dict.fromkeys(int(v) for v in value or ()))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("所选记录无效。")) from None
+        if not ids:
+            raise forms.ValidationError(_("请至少勾选一条记录。"))
+        if len(ids) > BULK_LIMIT:
+            raise forms.ValidationError(_("一次最多处理 %(max)d 条记录。") % {"max": BULK_LIMIT})
+        return ids

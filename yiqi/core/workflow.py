@@ -6,7 +6,7 @@ Side effects that belong to the domain (notifications, charges, signals) stay in
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -200,3 +200,31 @@ class StateMachine:
                 for obj in objs
             ]
         )
+
+
+# --- many objects, one action ---------------------------------------------------------------------------------------
+
+BULK_LIMIT = 200  # objects one bulk request may act on
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk action did: the objects it changed, and each refused object with the reason."""
+
+    done: list = field(default_factory=list)
+    refused: list[tuple[object, str]] = field(default_factory=list)
+
+
+def run_each(objs: Iterable, step: Callable[[object], object]) -> BulkOutcome:
+    """``step`` on each object in its own transaction (so each keeps its own checks and audit event); a refusal is
+    reported for that object and the others go on."""
+    outcome = BulkOutcome()
+    for obj in objs:
+        try:
+            with transaction.atomic():
+                outcome.done.append(step(obj))
+        except ValidationError as error:
+            outcome.refused.append((obj, " ".join(error.messages)))
+        except PermissionDenied as error:
+            outcome.refused.append((obj, str(error) or _("您无权执行此操作。")))
+    return outcome

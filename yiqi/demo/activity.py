@@ -14,17 +14,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import DateTimeField, F, OuterRef, Subquery, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from yiqi.accounts.models import Role, RoleAssignment, User
+from yiqi.booking.availability import is_statutory_holiday
 from yiqi.booking.models import Booking, BookingStatus, OpenHours, Qualification, ServiceSettings
 from yiqi.core.money import hours_between, to_fen
 from yiqi.feedback.models import Rating
 from yiqi.fees.models import Charge, ChargeLine, FeeItem
 from yiqi.fees.services import PricedLine, user_category
 from yiqi.orders.models import OrderStatus, TestOrder
-from yiqi.organizations.models import Organization
+from yiqi.organizations.models import Deployment, Organization
 from yiqi.registry.models import Instrument, RegistrationStatus
 from yiqi.servicerecords import services as records
 from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
@@ -171,6 +173,7 @@ class ActivityBuilder:
                 for start, end in pattern
             )
             instrument.open_pattern = pattern
+            instrument.slot_minutes = settings_rows[-1].slot_minutes
         self.needs_qualification = {row.instrument_id for row in settings_rows if row.requires_qualification}
         ServiceSettings.objects.bulk_create(settings_rows, batch_size=BATCH_SIZE)
         OpenHours.objects.bulk_create(hours, batch_size=BATCH_SIZE)
@@ -231,15 +234,18 @@ class ActivityBuilder:
         weekdays = 7 if instrument.open_pattern is ROUND_THE_CLOCK else 5
         span = (last - first).days + 1
         candidates = [first + dt.timedelta(days=n) for n in range(span)]
-        candidates = [d for d in candidates if d.weekday() < weekdays]
+        # Demo instruments close on statutory holidays (the settings' default).
+        candidates = [d for d in candidates if d.weekday() < weekdays and not is_statutory_holiday(d)]
         return sorted(self.rng.sample(candidates, min(count, len(candidates))))
 
     def slot(self, instrument, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """A time the booking rules accept: inside one open period, on its slot grid (counted from the period's
+        start), whole slots long."""
         start, end = self.rng.choice(instrument.open_pattern)
-        length = self.rng.choice((60, 90, 120, 180))
-        length = min(length, end - start)
-        steps = (end - start - length) // 30
-        begin = start + 30 * self.rng.randint(0, steps)
+        slot = instrument.slot_minutes
+        length = -(-self.rng.choice((60, 90, 120, 180)) // slot) * slot  # rounded up to whole slots
+        length = min(length, (end - start) // slot * slot)
+        begin = start + slot * self.rng.randint(0, (end - start - length) // slot)
         return self.local(day, begin), self.local(day, begin) + dt.timedelta(minutes=length)
 
     def customer_for(self, instrument) -> Customer:
@@ -326,7 +332,8 @@ class ActivityBuilder:
         self.write_usage(done, manual)
         self.write_ratings(done)
         self.write_qualifications(bookings)
-        self.backdate()
+        self.backdate([row for row in orders if hasattr(row, "submitted")])
+        self.mark_reminded()
         self.counts["service_records"] = len(bookings) + len(orders)
         self.counts["bookings"] = len(bookings)
         self.counts["test_orders"] = len(orders)
@@ -365,8 +372,9 @@ class ActivityBuilder:
                     OrderStatus.TESTING,
                 )
             )
-            now = self.now - dt.timedelta(days=rng.randint(0, 6))
-            row = self.order(instrument, customer, now, None, rng.randint(1, 6), status, None)
+            submitted = self.now - dt.timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 8))
+            row = self.order(instrument, customer, submitted, None, rng.randint(1, 6), status, None)
+            row.submitted = submitted  # dated by ``backdate``
             orders.append(row)
             if status != OrderStatus.SUBMITTED:  # quoted by staff at two hours
                 row.estimated_hours = row.record.planned_hours = Decimal("2.00")
@@ -475,7 +483,9 @@ class ActivityBuilder:
                     quoted_total=total,
                     total=total,
                     billed_at=finished if stage == ChargeLine.Stage.BILL else None,
-                    paid_at=finished + dt.timedelta(days=self.rng.randint(1, 20)) if paid else None,
+                    paid_at=min(finished + dt.timedelta(days=self.rng.randint(1, 20)), self.now)
+                    if paid
+                    else None,
                     payment_reference=f"DZ{row.pk:08d}" if paid else "",
                 )
             )
@@ -546,6 +556,13 @@ class ActivityBuilder:
         Rating.objects.bulk_create(ratings, batch_size=BATCH_SIZE)
         self.counts["ratings"] = len(ratings)
 
+    def mark_reminded(self):
+        """Bookings starting within the reminder horizon count as reminded: loading the demo sends no mail."""
+        horizon = self.now + dt.timedelta(hours=Deployment.current().booking_reminder_hours)
+        Booking.objects.filter(status=BookingStatus.CONFIRMED, starts_at__lte=horizon).update(
+            reminder_sent_at=self.now
+        )
+
     def write_qualifications(self, bookings):
         pairs = {
             (b.instrument_id, b.user_id) for b in bookings if b.instrument_id in self.needs_qualification
@@ -565,9 +582,18 @@ class ActivityBuilder:
         )
         self.counts["qualifications"] = len(pairs)
 
-    def backdate(self):
-        """bulk_create stamps 'now' on auto_now_add fields: give history rows their historical dates."""
-        Booking.objects.update(created_at=F("starts_at") - dt.timedelta(days=3))
+    def backdate(self, open_orders: list[TestOrder]):
+        """bulk_create stamps 'now' on auto_now_add fields: give rows their dates, never later than now (a
+        booking is requested three days ahead, or an hour ago for one starting sooner)."""
+        Booking.objects.update(
+            created_at=Least(
+                F("starts_at") - dt.timedelta(days=3),
+                Value(self.now - dt.timedelta(hours=1), output_field=DateTimeField()),
+            )
+        )
+        for order in open_orders:
+            order.created_at = order.submitted
+        TestOrder.objects.bulk_update(open_orders, ["created_at"], batch_size=BATCH_SIZE)
         TestOrder.objects.filter(tested_from__isnull=False).update(
             created_at=F("tested_from") - dt.timedelta(days=2)
         )

@@ -158,6 +158,12 @@ def statement_units(access: Access) -> QuerySet[Organization]:
     ).order_by("name")
 
 
+def lists_unit_charges(access: Access) -> bool:
+    """Whether the user has units' charges to list (the unit fees page, its statements): the platform authority,
+    or anyone serving instruments."""
+    return access.is_platform_admin or statement_units(access).exists()
+
+
 def unit_statement(access: Access, unit: Organization, month: dt.date) -> Statement:
     """The unit's bills of the month that the user serves, grouped by paying organisation."""
     if not statement_units(access).filter(pk=unit.pk).exists():

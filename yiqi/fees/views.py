@@ -241,15 +241,19 @@ class MyChargesView(ChargeListView):
 class UnitChargesView(ChargeListView):
     """The charges of the instruments the user serves."""
 
-    title = gettext_lazy("本单位收费")
-
     def dispatch(self, request, *args, **kwargs):
-        if (
-            request.user.is_authenticated
-            and not statements.statement_units(access_for(request.user)).exists()
-        ):
-            raise PermissionDenied
+        if request.user.is_authenticated and not statements.lists_unit_charges(access_for(request.user)):
+            raise PermissionDenied(
+                _("单位收费仅对仪器的服务人员（单位管理员、机组负责人、实验技术人员）开放。")
+            )
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self):
+        # The platform authority sees every unit's charges, not "its unit's".
+        if access_for(self.request.user).is_platform_admin:
+            return _("全部单位收费")
+        return _("本单位收费")
 
     def scope(self, access):
         return services.served_charges(access)
@@ -259,8 +263,10 @@ class UnitChargesView(ChargeListView):
 
 
 class StatementMixin(LoginRequiredMixin):
-    """?month=YYYY-MM; ?unit=<id> for a unit's issued bills (default: the first unit the user serves);
-    ?view=payable for the bills of the user's own organisation."""
+    choose_unit_first = False
+    """?month=YYYY-MM; ?unit=<id> for a unit's issued bills (default: the first unit the user serves; the
+    platform authority, who serves none, chooses one); ?view=payable for the bills of the user's own organisation.
+    None: a unit is still to be chosen."""
 
     def statement(self):
         access = access_for(self.request.user)
@@ -271,6 +277,8 @@ class StatementMixin(LoginRequiredMixin):
             return statements.payer_statement(access, month)
         if unit_id and not unit_id.isdecimal():
             raise Http404
+        if not unit_id and access.is_platform_admin and self.choose_unit_first:
+            return None
         unit = self.units.filter(pk=unit_id).first() if unit_id else self.units.first()
         if unit is None:
             raise Http404
@@ -282,6 +290,8 @@ class StatementMixin(LoginRequiredMixin):
 
 
 class StatementView(StatementMixin, View):
+    choose_unit_first = True  # the page asks the platform authority which unit; an export keeps its address's
+
     def get(self, request):
         try:
             statement = self.statement()

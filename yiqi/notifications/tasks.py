@@ -1,9 +1,14 @@
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from huey.contrib.djhuey import task
 
 
 @task(retries=3, retry_delay=60)
-def send_email(subject: str, body: str, addresses: list[str]) -> int:
-    # One message per address: recipients must not see each other's addresses.
-    return sum(send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses)
+def send_email(subject: str, text: str, html: str, addresses: list[str]) -> int:
+    """Send one text+HTML message per address: recipients must not see each other's addresses."""
+    sent = 0
+    for address in addresses:
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
+        message.attach_alternative(html, "text/html")
+        sent += message.send()
+    return sent

@@ -117,6 +117,42 @@ class Deployment(models.Model):
     booking_reminder_hours = models.PositiveSmallIntegerField(
         _("预约提醒提前（小时）"), default=24, validators=[MinValueValidator(1), MaxValueValidator(168)]
     )
+    # Booking policy across instruments: overlapping bookings, no-shows and the user credit that follows.
+    refuse_overlapping_bookings = models.BooleanField(
+        _("禁止同一用户同时段预约多台仪器"),
+        default=True,
+        help_text=_("开启时，用户已有待审核、已确认或使用中的预约时，不能再预约与之重叠的时段（任一仪器）。"),
+    )
+    no_show_grace_minutes = models.PositiveSmallIntegerField(
+        _("签到宽限（分钟）"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_("预约开始后超过此时长仍未签到的，自动记为爽约。"),
+    )
+    late_cancellation_hours = models.PositiveSmallIntegerField(
+        _("临时取消界限（小时）"),
+        default=24,
+        validators=[MaxValueValidator(168)],
+        help_text=_("用户在开始前不足此时长时自行取消的，记为临时取消；0 表示不记。"),
+    )
+    credit_window_days = models.PositiveSmallIntegerField(
+        _("信用统计周期（天）"), default=90, validators=[MinValueValidator(7), MaxValueValidator(366)]
+    )
+    credit_threshold = models.PositiveSmallIntegerField(
+        _("暂停预约门槛（次）"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("统计周期内爽约与临时取消合计达到此次数的，暂停其预约资格。"),
+    )
+    suspension_days = models.PositiveSmallIntegerField(
+        _("暂停预约时长（天）"), default=30, validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    checkout_grace_minutes = models.PositiveSmallIntegerField(
+        _("自动结束上机宽限（分钟）"),
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text=_("预约结束后超过此时长仍未签退的，系统按预约结束时间自动结束上机。"),
+    )
 
     class Meta:
         verbose_name = _("平台设置")

@@ -1,7 +1,9 @@
-"""What every page's frame (base.html) shows: the deployment, the visitor's access, unread notices."""
+"""What every page's frame (base.html) shows: the deployment, the visitor's access and menu, unread notices."""
 
 from yiqi.accounts.access import access_for
 from yiqi.organizations.models import Deployment
+
+from .menu import Menu
 
 
 def platform(request):
@@ -10,4 +12,9 @@ def platform(request):
     unread = 0
     if access.is_authenticated:
         unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"deployment": Deployment.current(), "access": access, "unread_notifications": unread}
+    return {
+        "deployment": Deployment.current(),
+        "access": access,
+        "menu": Menu(access),
+        "unread_notifications": unread,
+    }

@@ -13,14 +13,17 @@ from yiqi.registry.models import InstrumentCategory, RegistrationStatus
 from yiqi.registry.scoping import visible_instruments
 
 from . import readlog
+from .directory import directory_units
 
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
+        figures = summaries.public_figures()
+        figures["units"] = directory_units(access_for(self.request.user)).count()
         return super().get_context_data(
-            figures=summaries.public_figures(),
+            figures=figures,
             top_categories=InstrumentCategory.objects.filter(parent__isnull=True),
             **kwargs,
         )
@@ -47,7 +50,7 @@ class UnitListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        units = visible_organizations(access_for(self.request.user), Organization.objects.management_units())
+        units = directory_units(access_for(self.request.user))
         return (
             OrganizationFilter(self.request.GET, queryset=units)
             .qs.select_related("region", "supervising_department")

@@ -4,7 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from yiqi.accounts.access import access_for
 from yiqi.core import codes
 from yiqi.core.forms import BootstrapFormMixin
 from yiqi.organizations.filters import RegionCodeFilter
@@ -20,6 +22,12 @@ class FilterForm(BootstrapFormMixin, forms.Form):
 
 class InstrumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword", max_length=100)
+    scope = django_filters.ChoiceFilter(
+        label=_("范围"),
+        choices=[("mine", pgettext_lazy("范围", "本单位")), ("supervised", _("所辖单位"))],
+        method="filter_scope",
+        empty_label=_("全部"),
+    )
     unit = django_filters.ModelChoiceFilter(
         label=_("管理单位"),
         queryset=Organization.objects.management_units(),
@@ -67,6 +75,19 @@ class InstrumentFilter(django_filters.FilterSet):
             ("registration_due", "due"),
             ("name", "name"),
         ),
+        # Labels of our own: django-filter's generated ones ("Value (descending)") are English on every page.
+        choices=[
+            ("-updated", _("最近更新")),
+            ("updated", _("最早更新")),
+            ("-value", _("原值从高到低")),
+            ("value", _("原值从低到高")),
+            ("-accepted", _("验收日期从新到旧")),
+            ("accepted", _("验收日期从旧到新")),
+            ("due", _("入网截止日期从近到远")),
+            ("-due", _("入网截止日期从远到近")),
+            ("name", _("名称")),
+            ("-name", _("名称倒序")),
+        ],
     )
 
     class Meta:
@@ -85,6 +106,13 @@ class InstrumentFilter(django_filters.FilterSet):
             | Q(manufacturer__icontains=value)
             | Q(asset_number=value)
         )
+
+    def filter_scope(self, queryset, name, value):
+        """The visitor's own units (本单位), or the units their departments supervise (所辖单位)."""
+        access = access_for(getattr(self.request, "user", None))
+        if value == "mine":
+            return queryset.filter(unit_id__in=access.staff_unit_ids)
+        return queryset.filter(unit__supervising_department_id__in=access.department_ids)
 
     def filter_category(self, queryset, name, value):
         if not value.isdigit() or len(value) != 6:

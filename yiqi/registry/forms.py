@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import UNIT_STAFF_ROLES, User
-from yiqi.core.forms import BootstrapFormMixin, DateInput
+from yiqi.core.forms import BootstrapFormMixin, DateInput, IdListField
 from yiqi.organizations.models import Organization, SubUnit
 
 from .models import Instrument, InstrumentAttachment, InstrumentCategory
@@ -73,6 +73,12 @@ class TransitionForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("意见"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class BulkTransitionForm(BootstrapFormMixin, forms.Form):
+    ids = IdListField()
+    action = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("意见"), required=False, max_length=1000)
 
 
 class AttachmentForm(BootstrapFormMixin, forms.ModelForm):

@@ -10,11 +10,13 @@ from collections import defaultdict
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.models import Role, RoleAssignment
 from yiqi.core.workdays import add_working_days, working_days_between
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 from yiqi.organizations.models import Deployment
 
 from .deadlines import pending_mandatory
@@ -73,7 +75,16 @@ def send_registration_reminders(today: dt.date | None = None) -> int:
     for (unit_id, offset), instruments in by_unit.items():
         instruments = [i for i in instruments if i.pk in fresh]
         if instruments:
-            notify(recipients.get(unit_id, []), *_message(offset, instruments))
+            notify(
+                recipients.get(unit_id, []),
+                *_message(offset, instruments),
+                kind="registration_reminder",
+                context={
+                    "overdue": offset == OVERDUE,
+                    "count": len(instruments),
+                    "earliest": min(i.registration_due for i in instruments),
+                },
+            )
     return len(new_reminders)
 
 
@@ -89,20 +100,26 @@ def _unit_recipients(unit_ids: set[int]) -> dict[int, list]:
     return {unit: list(users.values()) for unit, users in recipients.items()}
 
 
-def _message(offset: int, instruments: list[Instrument]) -> tuple[str, str, str]:
+def _message(offset: int, instruments: list[Instrument]) -> tuple[Phrase, Promise, str]:
+    """Subject, body and link, written later in each recipient's language."""
     if offset == OVERDUE:
-        subject = _("%(n)d 台（套）仪器已超过入网期限") % {"n": len(instruments)}
+        subject = Phrase(gettext_lazy("%(n)d 台（套）仪器已超过入网期限"), n=len(instruments))
         url = reverse("registry:instrument_list") + "?deadline=overdue"
     else:
-        subject = _("%(n)d 台（套）仪器将在 %(days)d 个工作日内到达入网期限") % {
-            "n": len(instruments),
-            "days": offset,
-        }
+        subject = Phrase(
+            gettext_lazy("%(n)d 台（套）仪器将在 %(days)d 个工作日内到达入网期限"),
+            n=len(instruments),
+            days=offset,
+        )
         url = reverse("registry:instrument_list") + "?deadline=due_soon"
+    return subject, lazy(_listing, str)(instruments), url
+
+
+def _listing(instruments: list[Instrument]) -> str:
     lines = [
         f"{i.name}（{i.asset_number}）" + _("截止 %(date)s") % {"date": i.registration_due.isoformat()}
         for i in instruments[:MAX_LISTED]
     ]
     if len(instruments) > MAX_LISTED:
         lines.append(_("……另有 %(n)d 台（套）") % {"n": len(instruments) - MAX_LISTED})
-    return subject, "\n".join(lines), url
+    return "\n".join(lines)

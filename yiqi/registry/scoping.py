@@ -70,6 +70,24 @@ def can_serve(access: Access, instrument: Instrument) -> bool:
     )
 
 
+def served_instruments(access: Access) -> QuerySet[Instrument]:
+    """The instruments ``can_serve`` lets the user serve, as one query: every instrument of the units where they
+    are unit admin or technician, and those they manage in a unit where they work."""
+    from yiqi.accounts.models import Role
+
+    if not access.staff_unit_ids:
+        return Instrument.objects.none()
+    return Instrument.objects.filter(
+        Q(unit_id__in=access.organizations_with(Role.UNIT_ADMIN, Role.TECHNICIAN))
+        | Q(manager_id=access.user_id, unit_id__in=access.staff_unit_ids)
+    )
+
+
+def serves_instruments(access: Access) -> bool:
+    """Whether the user runs any instrument's day-to-day service (a service desk of their own)."""
+    return served_instruments(access).exists()
+
+
 def sharing_admits(access: Access, instrument: Instrument) -> bool:
     """Whether the sharing mode lets this user use the instrument: open to society, or internal-only and the user
     belongs to the owning unit (staff or registered there) — the same membership that prices them as internal."""

@@ -17,8 +17,8 @@ from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.uploads import DOCUMENT, PHOTO, check_upload, display_name
 from yiqi.core.validators import validate_past_date
-from yiqi.core.workflow import StateMachine, Transition
-from yiqi.notifications.services import notify
+from yiqi.core.workflow import BulkOutcome, StateMachine, Transition, run_each
+from yiqi.notifications.services import Phrase, notify
 from yiqi.organizations.models import Deployment
 
 from . import scoping
@@ -194,6 +194,19 @@ def transition(instrument_id: int, action: str, *, access: Access, user, comment
     return instrument
 
 
+def bulk_transition(instrument_ids, action: str, *, access: Access, user, comment: str = "") -> BulkOutcome:
+    """One action with one comment on many records (a review queue's approve or return): each record still goes
+    through the workflow on its own, with its own checks, audit event and notice; refusals are reported per record."""
+    comment = MACHINE.clean_comment(
+        MACHINE.step(action), comment
+    )  # a return without a reason refuses them all
+    instruments = scoping.visible_instruments(access).filter(pk__in=instrument_ids).order_by("pk")
+    return run_each(
+        instruments.only("pk", "name", "asset_number"),
+        lambda instrument: transition(instrument.pk, action, access=access, user=user, comment=comment),
+    )
+
+
 def _notify_next(instrument: Instrument, comment: str) -> None:
     status = instrument.registration_status
     url = reverse("registry:instrument_detail", args=[instrument.pk])
@@ -209,12 +222,13 @@ def _notify_next(instrument: Instrument, comment: str) -> None:
         recipients = users_with_role(
             Role.INFORMATION_OFFICER, organization_id=instrument.unit_id
         ) | users_with_role(Role.UNIT_ADMIN, organization_id=instrument.unit_id)
-    subject = _("仪器入网：%(name)s（%(asset)s）%(status)s") % {
-        "name": instrument.name,
-        "asset": instrument.asset_number,
-        "status": instrument.get_registration_status_display(),
-    }
-    notify(recipients, subject, comment, url)
+    subject = Phrase(
+        gettext_lazy("仪器入网：%(name)s（%(asset)s）%(status)s"),
+        name=instrument.name,
+        asset=instrument.asset_number,
+        status=S(status).label,
+    )
+    notify(recipients, subject, comment, url, kind="registration", context={"instrument": instrument})
 
 
 def validate_attachment(kind: str, upload):

@@ -14,8 +14,17 @@ def public_figures() -> dict:
         instruments=Count("id"),
         open_instruments=Count("id", filter=Q(sharing_mode=Instrument.SharingMode.EXTERNAL)),
         open_value=Sum("original_value", filter=Q(sharing_mode=Instrument.SharingMode.EXTERNAL)),
-        units=Count("unit", distinct=True),
     )
+
+
+def has_review_queue(access: Access) -> bool:
+    """Reviewers: unit admins (their units' submissions), departments and the platform authority."""
+    return access.is_platform_admin or bool(access.department_ids) or bool(access.unit_admin_unit_ids)
+
+
+def sees_deadlines(access: Access) -> bool:
+    """Registration deadlines concern unit staff, their departments and the platform authority."""
+    return access.is_platform_admin or bool(access.department_ids) or bool(access.staff_unit_ids)
 
 
 def review_queue(access: Access):
@@ -40,7 +49,7 @@ def review_queue(access: Access):
 
 def deadline_lists(access: Access, limit: int | None = None) -> dict:
     """Overdue and soon-due mandatory registrations within the viewer's scope."""
-    if not (access.is_platform_admin or access.department_ids or access.staff_unit_ids):
+    if not sees_deadlines(access):
         return {"overdue": Instrument.objects.none(), "due_soon": Instrument.objects.none()}
     visible = scoping.visible_instruments(access).select_related("unit", "category")
     overdue, due_soon = deadlines.overdue(visible), deadlines.due_soon(visible)
@@ -49,7 +58,9 @@ def deadline_lists(access: Access, limit: int | None = None) -> dict:
     return {"overdue": overdue, "due_soon": due_soon}
 
 
-def status_counts(access: Access) -> dict[str, int]:
+def status_counts(access: Access) -> list[dict]:
+    """How many of the user's units' records are in each state: status, label, count (the list filtered by
+    ``scope=mine&status=<status>`` shows exactly these records)."""
     rows = (
         scoping.visible_instruments(access)
         .filter(unit_id__in=access.staff_unit_ids)
@@ -57,7 +68,10 @@ def status_counts(access: Access) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     counts = {row["registration_status"]: row["n"] for row in rows}
-    return {label: counts.get(value, 0) for value, label in RegistrationStatus.choices}
+    return [
+        {"status": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in RegistrationStatus.choices
+    ]
 
 
 def count_by_unit(queryset, limit: int = 50):

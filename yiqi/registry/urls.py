@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("<int:pk>/transition/", review.TransitionView.as_view(), name="instrument_transition"),
     path("review/", review.ReviewQueueView.as_view(), name="review_queue"),
+    path("review/bulk/", review.BulkTransitionView.as_view(), name="review_bulk"),
     path("deadlines/", review.DeadlineView.as_view(), name="deadlines"),
     path("export.<str:fmt>", spreadsheets.ExportView.as_view(), name="export"),
     path("import/", spreadsheets.ImportUploadView.as_view(), name="import_upload"),

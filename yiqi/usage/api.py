@@ -110,9 +110,10 @@ class UsageTotalsView(APIView):
     def get(self, request):
         query = TotalsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        units = totals.units_for(access_for(request.user))
-        if not units.exists():
+        access = access_for(request.user)
+        if not totals.sees_usage_totals(access):
             raise PermissionDenied(_("使用统计仅对单位人员、主管部门和平台管理员开放。"))
+        units = totals.units_for(access)
         group_by, start, end = (query.validated_data[k] for k in ("group_by", "start", "end"))
         rows = totals.usage_totals(
             group_by, start=start, end=end + dt.timedelta(days=1), scope_queryset=units

@@ -70,6 +70,10 @@ class UsageRecord(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10000"))],
     )
+    # Hours the instrument ran during the record by remote monitoring; null = not monitored in that period.
+    verified_hours = models.DecimalField(
+        _("监测核验机时（小时）"), max_digits=8, decimal_places=2, null=True, blank=True, editable=False
+    )
     sample_count = models.PositiveIntegerField(_("样品数"), default=0)
     service_content = models.CharField(_("服务内容"), max_length=300, blank=True)
     fee = models.DecimalField(_("收费（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))

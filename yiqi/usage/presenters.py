@@ -1,6 +1,7 @@
 """Plain data for the usage pages and panels: what the dashboard offers and shows to whom, the workspace rows, the
 instrument page's summary and a record's page. Views and template tags only call these; nothing here writes."""
 
+import datetime as dt
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
+from yiqi.booking.models import Booking, BookingStatus
 from yiqi.organizations.models import Department, Organization
 
 from . import services, totals
@@ -46,7 +48,22 @@ def usage_workspace(access: Access) -> dict:
         supervised = units.filter(supervising_department_id__in=access.department_ids)
         departments = Department.objects.filter(pk__in=access.department_ids).order_by("name")
         department_rows = rows("department", supervised, departments.values_list("pk", "name"))
-    return {"show": True, "year": year, "unit_rows": unit_rows, "department_rows": department_rows}
+    overdue = (
+        Booking.objects.filter(
+            instrument__unit_id__in=access.staff_unit_ids,
+            status=BookingStatus.CHECKED_IN,
+            ends_at__lt=timezone.now(),
+        ).count()
+        if access.staff_unit_ids
+        else None
+    )
+    return {
+        "show": True,
+        "year": year,
+        "unit_rows": unit_rows,
+        "department_rows": department_rows,
+        "overdue_checkouts": overdue,
+    }
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------------
@@ -57,9 +74,9 @@ def dashboard_options(access: Access) -> dict:
     groupings (the platform admin and evaluators group by department, region or unit; others by unit), whether
     they pick a unit (a single unit's staff see just that unit), and the defaults (this year, all months). Refused
     to those who see no unit."""
-    units = totals.units_for(access)
-    if not units.exists():
+    if not totals.sees_usage_totals(access):
         raise PermissionDenied(_("使用统计仅对单位人员、主管部门和平台管理员开放。"))
+    units = totals.units_for(access)
     this_year = timezone.localdate().year
     sees_all = access.is_platform_admin or access.is_evaluator
     groups = ["department", "region", "unit"] if sees_all else ["unit"]
@@ -141,4 +158,27 @@ def record_page(access: Access, record: UsageRecord) -> dict:
         "can_download": bool(record.evidence) and sees_evidence,
         "evidence_name": PurePath(record.evidence.name).name if record.evidence else "",
         "history": services.change_history(record) if sees_evidence else [],
+    }
+
+
+# --- check-outs nobody made ---------------------------------------------------------------------------------------
+
+
+def overdue_checkouts(access: Access, now: dt.datetime | None = None, *, days: int = 30) -> dict:
+    """For the unit's service staff (everything for the platform authority): bookings still checked in after
+    their end, and those the system ended in the last ``days`` days, to check the hours recorded."""
+    now = now or timezone.now()
+    bookings = Booking.objects.select_related("instrument", "user", "user_organization")
+    if not access.is_platform_admin:
+        bookings = bookings.filter(instrument__unit_id__in=access.staff_unit_ids)
+    return {
+        "still_in": bookings.filter(status=BookingStatus.CHECKED_IN, ends_at__lt=now).order_by(
+            "ends_at", "id"
+        ),
+        "ended_automatically": bookings.filter(
+            status=BookingStatus.COMPLETED,
+            ended_automatically=True,
+            ends_at__gte=now - dt.timedelta(days=days),
+        ).order_by("-ends_at", "-id"),
+        "days": days,
     }

@@ -20,16 +20,20 @@ from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
+from yiqi.booking.models import Booking, BookingStatus
+from yiqi.booking.services import end_unattended
 from yiqi.core import changelog
 from yiqi.core.models import AuditEvent
 from yiqi.core.money import hours_between, to_fen
 from yiqi.core.uploads import EVIDENCE, CheckedUpload, check_upload
+from yiqi.organizations.models import Deployment
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 from yiqi.servicerecords import kinds
 from yiqi.servicerecords.models import ServiceKind, ServiceRecord
 
 from .models import UsageRecord
+from .signals import usage_recorded
 
 # Where a service record's usage comes from, in the terms the usage lists and exports have always used.
 SOURCE_OF_KIND = {
@@ -100,7 +104,10 @@ def with_service_details(usage_records: QuerySet[UsageRecord]) -> QuerySet[Usage
 
 def _log(usage: UsageRecord, action: str, actor, changes: dict | None = None) -> AuditEvent:
     """One audit row per change (``CHANGE_LABELS``), kept after the record is deleted. ``changes``: field name ->
-    [old, new] as shown to people; for a deletion, the record's last values."""
+    [old, new] as shown to people; for a deletion, the record's last values. A written record is announced
+    (``signals.usage_recorded``) once the transaction commits."""
+    if action != "delete":
+        transaction.on_commit(lambda: usage_recorded.send(sender=UsageRecord, usage_record=usage))
     return AuditEvent.record(
         usage, action, actor=actor, data={"unit": usage.unit_id, "changes": changes or {}}
     )
@@ -441,3 +448,23 @@ def delete_manual_usage(record: UsageRecord, *, actor) -> None:
 def _delete_file_on_commit(storage, name: str) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- self-operation nobody checked out of --------------------------------------------------------------------------
+
+
+def end_overdue_usage(now: dt.datetime | None = None) -> int:
+    """Self-operation still checked in past the booked end plus the deployment's grace ends at the booked end (the
+    scheduled job): the booking completes, and billing writes its usage record as for any completed service."""
+    now = now or timezone.now()
+    grace = dt.timedelta(minutes=Deployment.current().checkout_grace_minutes)
+    ended = 0
+    for pk in Booking.objects.filter(status=BookingStatus.CHECKED_IN, ends_at__lte=now - grace).values_list(
+        "pk", flat=True
+    ):
+        try:
+            end_unattended(Booking(pk=pk), now=now)
+        except ValidationError:
+            continue  # checked out meanwhile
+        ended += 1
+    return ended

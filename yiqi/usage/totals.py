@@ -138,6 +138,11 @@ def units_for(access: Access) -> QuerySet[Organization]:
     )
 
 
+def sees_usage_totals(access: Access) -> bool:
+    """Whether the user has any unit's statistics to see (the dashboard and the totals API)."""
+    return access.is_platform_admin or access.is_evaluator or units_for(access).exists()
+
+
 # --- the queries ------------------------------------------------------------------------------------------------
 
 

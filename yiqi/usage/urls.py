@@ -7,6 +7,7 @@ app_name = "usage"
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("records/", views.RecordListView.as_view(), name="record_list"),
+    path("overdue-checkouts/", views.OverdueCheckoutsView.as_view(), name="overdue_checkouts"),
     path("records/export.csv", views.RecordExportView.as_view(), name="record_export"),
     path("records/new/", views.ManualRecordFormView.as_view(), name="record_create"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record_detail"),

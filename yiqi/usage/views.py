@@ -73,7 +73,7 @@ class RecordExportView(LoginRequiredMixin, View):
         filtered = _filtered(request)
         log_export(request.user, filtered)
         response = StreamingHttpResponse(export_csv(filtered.qs), content_type="text/csv; charset=utf-8")
-        filename = f"使用记录-{timezone.localdate():%Y%m%d}.csv"
+        filename = _("使用记录-%(day)s.csv") % {"day": f"{timezone.localdate():%Y%m%d}"}
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 
@@ -154,3 +154,14 @@ class EvidenceView(LoginRequiredMixin, View):
         if evidence is None:
             raise Http404
         return FileResponse(evidence.open("rb"), as_attachment=True, filename=PurePath(evidence.name).name)
+
+
+class OverdueCheckoutsView(LoginRequiredMixin, View):
+    """Self-operation still checked in after its end, and what the system ended: the unit's service staff check
+    the hours (the platform authority sees every unit)."""
+
+    def get(self, request):
+        access = access_for(request.user)
+        if not (access.staff_unit_ids or access.is_platform_admin):
+            raise PermissionDenied(_("逾期未签退列表仅对单位人员开放。"))
+        return render(request, "usage/overdue_checkouts.html", presenters.overdue_checkouts(access))

@@ -4,6 +4,7 @@ data for pages (``presenters``). Views, the API, template tags and background ta
 """
 
 from ..availability import Availability, BusyPeriod, availability, settings_or_defaults
+from . import credit
 from .configuration import (
     MAX_PERIODS_PER_DAY,
     SETTINGS_FIELDS,
@@ -27,6 +28,8 @@ from .lifecycle import (
     cancel,
     check_in,
     complete,
+    end_unattended,
+    mark_missed_bookings,
     mark_no_show,
     reject,
     request_booking,
@@ -67,11 +70,14 @@ __all__ = [
     "check_in",
     "check_open_hours",
     "complete",
+    "credit",
+    "end_unattended",
     "decline_offer",
     "expire_offers",
     "grant_qualification",
     "is_qualified",
     "join_waitlist",
+    "mark_missed_bookings",
     "mark_no_show",
     "reject",
     "remove_blackout",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 
 from ..availability import as_local
 from ..models import Booking
@@ -35,7 +35,22 @@ def aware(value, field_name: str) -> dt.datetime:
     return as_local(value)
 
 
-def tell_user(booking: Booking, subject: str, body: str = "") -> None:
-    """Notify the booking's user; ``subject`` may use ``%(instrument)s`` and ``%(when)s``."""
-    values = {"instrument": booking.instrument.name, "when": when(booking.starts_at, booking.ends_at)}
-    notify([booking.user], subject % values, body, booking_url(booking))
+def booking_mail(booking: Booking, audience: str) -> dict:
+    """The facts a booking's email shows (``notifications/email/booking.html``), for its user or its staff."""
+    return {
+        "kind": "booking",
+        "context": {
+            "booking": booking,
+            "when": when(booking.starts_at, booking.ends_at),
+            "audience": audience,
+        },
+    }
+
+
+def tell_user(booking: Booking, subject, body="") -> None:
+    """Notify the booking's user; ``subject`` (a lazy translation, written in the user's language) may use
+    ``%(instrument)s`` and ``%(when)s``."""
+    subject = Phrase(
+        subject, instrument=booking.instrument.name, when=when(booking.starts_at, booking.ends_at)
+    )
+    notify([booking.user], subject, body, booking_url(booking), **booking_mail(booking, "user"))

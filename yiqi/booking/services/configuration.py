@@ -10,13 +10,15 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import access_for
 from yiqi.core import changelog
 from yiqi.core.validators import validate_near_date, validate_past_date
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 from yiqi.registry.models import Instrument
 from yiqi.registry.scoping import can_manage_service
 
@@ -54,8 +56,11 @@ def settings_for(instrument: Instrument) -> ServiceSettings:
 def lock_settings(instrument: Instrument) -> ServiceSettings:
     """The settings row locked for this transaction (created first if missing): the lock that serialises every
     write to the instrument's bookings and settings on PostgreSQL. Call inside ``transaction.atomic``."""
-    settings_for(instrument)
-    return ServiceSettings.objects.select_for_update().get(pk=instrument.pk)
+    locked = ServiceSettings.objects.select_for_update().filter(pk=instrument.pk).first()
+    if locked is None:
+        settings_for(instrument)
+        locked = ServiceSettings.objects.select_for_update().get(pk=instrument.pk)
+    return locked
 
 
 def _require_manager(actor, instrument: Instrument) -> None:
@@ -262,8 +267,14 @@ def grant_qualification(
     _log(qualification, action, actor, changes, instrument=instrument, about=_person(user))
     notify(
         [user],
-        _("您已获得上机资格：%(instrument)s（有效期至 %(date)s）")
-        % {"instrument": instrument.name, "date": expires_on.isoformat()},
+        Phrase(
+            gettext_lazy("您已获得上机资格：%(instrument)s（有效期至 %(date)s）"),
+            instrument=instrument.name,
+            date=expires_on.isoformat(),
+        ),
+        url=reverse("booking:availability", args=[instrument.pk]),
+        kind="qualification",
+        context={"qualification": qualification},
     )
     return qualification
 

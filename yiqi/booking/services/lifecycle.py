@@ -25,15 +25,17 @@ from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.money import hours_between
 from yiqi.core.workflow import StateMachine, Transition
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
+from yiqi.organizations.models import Deployment
 from yiqi.registry.models import Instrument
-from yiqi.registry.scoping import can_serve
+from yiqi.registry.scoping import can_serve, served_instruments
 from yiqi.servicerecords import services as records
 from yiqi.servicerecords.models import ServiceKind
 
 from ..availability import as_local, settings_or_defaults
-from ..models import Booking, BookingStatus, ServiceSettings, WaitlistEntry
-from .common import aware, booking_url, tell_user, when
+from ..models import Booking, BookingStatus, CreditEvent, ServiceSettings, WaitlistEntry
+from . import credit
+from .common import aware, booking_mail, booking_url, tell_user, when
 from .configuration import lock_settings
 from .rules import HeldTime, Rules, booking_organization, check_times, series_error, unbookable_reason
 from .waitlist import WAITLIST_MACHINE, offer_freed_time, own_entry
@@ -102,11 +104,9 @@ def request_booking(
     """
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("请先登录再预约。"))
-    access = access_for(user)
-    conf = settings_or_defaults(instrument)
-    reason = unbookable_reason(access, instrument, conf)
-    if reason:
-        raise ValidationError({"instrument": reason})
+    policy = credit.standing(user)
+    if policy.refusal():
+        raise ValidationError({"instrument": policy.refusal()})
     organization = booking_organization(user, user_organization)
     is_internal = organization is not None and organization.pk == instrument.unit_id
     purpose = (purpose or "").strip()
@@ -129,15 +129,17 @@ def request_booking(
         ((start + dt.timedelta(weeks=n)).astimezone(dt.UTC), (end + dt.timedelta(weeks=n)).astimezone(dt.UTC))
         for n in range(repeat_weeks + 1)
     ]
-    now = timezone.now()
-    for index, (s, e) in enumerate(occurrences):
-        errors = check_times(conf, s, e, now)
-        if errors:
-            raise series_error(errors, index, s)
     try:
         with transaction.atomic():
             return _create_bookings(
-                user, instrument, organization, is_internal, occurrences, purpose, sample_count or 0
+                user,
+                instrument,
+                organization,
+                is_internal,
+                occurrences,
+                purpose,
+                sample_count or 0,
+                refuse_own_overlaps=policy.deployment.refuse_overlapping_bookings,
             )
     except IntegrityError as exc:
         # A concurrent writer won the slot between our check and insert (PostgreSQL's exclusion constraint).
@@ -146,11 +148,28 @@ def request_booking(
         raise
 
 
-def _create_bookings(user, instrument, organization, is_internal, occurrences, purpose, sample_count):
-    # The lock that serialises every booking write of this instrument (PostgreSQL); re-read under it.
+def _create_bookings(
+    user, instrument, organization, is_internal, occurrences, purpose, sample_count, *, refuse_own_overlaps
+):
+    # The lock that serialises every booking write of this instrument (PostgreSQL); every rule reads under it.
     conf = lock_settings(instrument)
+    reason = unbookable_reason(access_for(user), instrument, conf)
+    if reason:
+        raise ValidationError({"instrument": reason})
+    now = timezone.now()
+    for index, (start, end) in enumerate(occurrences):
+        errors = check_times(conf, start, end, now)
+        if errors:
+            raise series_error(errors, index, start)
     rules = Rules(
-        instrument, conf, user, is_internal, occurrences[0][0], occurrences[-1][1], timezone.now()
+        instrument,
+        conf,
+        user,
+        is_internal,
+        occurrences[0][0],
+        occurrences[-1][1],
+        now,
+        refuse_own_overlaps=refuse_own_overlaps,
     ).load()
     for index, (start, end) in enumerate(occurrences):
         errors = rules.check(start, end)
@@ -205,14 +224,14 @@ def _notify_requested(bookings: list[Booking]) -> None:
         "count": len(bookings),
     }
     if first.status == S.REQUESTED:
-        subject = _("预约待审核：%(instrument)s %(when)s（%(user)s）") % values
+        subject = Phrase(gettext_lazy("预约待审核：%(instrument)s %(when)s（%(user)s）"), **values)
     else:
-        subject = _("新预约：%(instrument)s %(when)s（%(user)s）") % values
-    body = _("共 %(count)d 次，每周同一时间。") % values if len(bookings) > 1 else ""
+        subject = Phrase(gettext_lazy("新预约：%(instrument)s %(when)s（%(user)s）"), **values)
+    body = Phrase(gettext_lazy("共 %(count)d 次，每周同一时间。"), **values) if len(bookings) > 1 else ""
     staff = [person for person in _service_staff(first.instrument) if person != first.user]
-    notify(staff, subject, body, booking_url(first))
+    notify(staff, subject, body, booking_url(first), **booking_mail(first, "staff"))
     if first.status == S.CONFIRMED:
-        notify([first.user], _("预约已确认：%(instrument)s %(when)s") % values, body, booking_url(first))
+        tell_user(first, gettext_lazy("预约已确认：%(instrument)s %(when)s"), body)
 
 
 # --- the booking's life -------------------------------------------------------------------------------------------
@@ -257,7 +276,7 @@ def approve(booking: Booking, *, actor, comment: str = "") -> Booking:
         permitted=_permitted(actor),
         prepare=prepare,
     )
-    tell_user(booking, _("预约已通过审核：%(instrument)s %(when)s"), comment)
+    tell_user(booking, gettext_lazy("预约已通过审核：%(instrument)s %(when)s"), comment)
     return booking
 
 
@@ -272,7 +291,7 @@ def reject(booking: Booking, *, actor, comment: str) -> Booking:
         prepare=lambda booking, step: _decide(booking, actor),
     )
     records.close(booking.record, actor=actor)
-    tell_user(booking, _("预约未通过审核：%(instrument)s %(when)s"), (comment or "").strip())
+    tell_user(booking, gettext_lazy("预约未通过审核：%(instrument)s %(when)s"), (comment or "").strip())
     offer_freed_time(booking.instrument, booking.starts_at, booking.ends_at)
     return booking
 
@@ -299,6 +318,9 @@ def cancel(booking: Booking, *, actor, reason: str = "") -> Booking:
     the freed time."""
     booking = BOOKING_MACHINE.run(booking, "cancel", actor=actor, comment=reason, permitted=_permitted(actor))
     records.close(booking.record, actor=actor)
+    now = timezone.now()
+    if actor.pk == booking.user_id and credit.is_late_cancellation(booking, Deployment.current(), now):
+        credit.record_mark(booking, CreditEvent.Kind.LATE_CANCELLATION, now=now)
     reason = (reason or "").strip()
     values = {
         "instrument": booking.instrument.name,
@@ -308,12 +330,13 @@ def cancel(booking: Booking, *, actor, reason: str = "") -> Booking:
     if actor.pk == booking.user_id:
         notify(
             _service_staff(booking.instrument),
-            _("预约已由用户取消：%(instrument)s %(when)s（%(user)s）") % values,
+            Phrase(gettext_lazy("预约已由用户取消：%(instrument)s %(when)s（%(user)s）"), **values),
             reason,
             booking_url(booking),
+            **booking_mail(booking, "staff"),
         )
     else:
-        tell_user(booking, _("您的预约已被取消：%(instrument)s %(when)s"), reason)
+        tell_user(booking, gettext_lazy("您的预约已被取消：%(instrument)s %(when)s"), reason)
     offer_freed_time(booking.instrument, booking.starts_at, booking.ends_at)
     return booking
 
@@ -362,14 +385,7 @@ def complete(
     booking = BOOKING_MACHINE.run(
         booking, "complete", actor=actor, permitted=_permitted(actor), prepare=prepare
     )
-    records.complete(
-        booking.record,
-        actor=actor,
-        started_at=booking.actual_start,
-        ended_at=booking.actual_end,
-        sample_count=booking.sample_count,
-    )
-    return booking
+    return _record_completed(booking, actor=actor)
 
 
 @transaction.atomic
@@ -383,8 +399,77 @@ def mark_no_show(booking: Booking, *, actor) -> Booking:
     booking = BOOKING_MACHINE.run(
         booking, "no_show", actor=actor, permitted=_permitted(actor), prepare=prepare
     )
+    return _missed(booking, actor=actor)
+
+
+def _missed(booking: Booking, *, actor) -> Booking:
     records.close(booking.record, actor=actor)
-    tell_user(booking, _("您未按预约上机，已记为爽约：%(instrument)s %(when)s"))
+    tell_user(booking, gettext_lazy("您未按预约上机，已记为爽约：%(instrument)s %(when)s"))
+    credit.record_mark(booking, CreditEvent.Kind.NO_SHOW)
+    return booking
+
+
+def mark_missed_bookings(now: dt.datetime | None = None) -> int:
+    """Confirmed bookings nobody checked in within the deployment's grace after the start become no-shows (the
+    scheduled job): each through the machine with its audit event, its service record closed, the user told and
+    marked on their credit. Returns how many."""
+    now = now or timezone.now()
+    grace = dt.timedelta(minutes=Deployment.current().no_show_grace_minutes)
+    missed = 0
+    for pk in Booking.objects.filter(status=S.CONFIRMED, starts_at__lte=now - grace).values_list(
+        "pk", flat=True
+    ):
+        try:
+            with transaction.atomic():
+                booking = BOOKING_MACHINE.run(
+                    Booking(pk=pk),
+                    "no_show",
+                    actor=None,
+                    comment=_("开始后 %(minutes)d 分钟内未签到，系统自动记为爽约。")
+                    % {"minutes": grace.seconds // 60},
+                )
+                _missed(booking, actor=None)
+        except ValidationError:
+            continue  # checked in or cancelled meanwhile
+        missed += 1
+    return missed
+
+
+@transaction.atomic
+def end_unattended(booking: Booking, *, now: dt.datetime | None = None) -> Booking:
+    """Nobody checked out: the usage ends at the booked end (the system's step, no actor); the service record is
+    completed as by ``complete`` and the booking is flagged for the unit to check."""
+
+    def prepare(booking: Booking, step: Transition) -> None:
+        start = booking.actual_start or booking.starts_at
+        booking.actual_start, booking.actual_end = (
+            start,
+            max(booking.ends_at, start + dt.timedelta(minutes=1)),
+        )
+        booking.ended_automatically = True
+
+    booking = BOOKING_MACHINE.run(
+        booking,
+        "complete",
+        actor=None,
+        comment=_("预约结束后无人签退，系统按预约结束时间自动结束上机。"),
+        prepare=prepare,
+        refusal=lambda booking: (
+            _("预约当前状态为“%(status)s”，无需自动结束。") % {"status": booking.get_status_display()}
+        ),
+    )
+    return _record_completed(booking, actor=None)
+
+
+def _record_completed(booking: Booking, *, actor) -> Booking:
+    """The service record completes with the booking's actual times (the layers above bill it and record usage)."""
+    records.complete(
+        booking.record,
+        actor=actor,
+        started_at=booking.actual_start,
+        ended_at=booking.actual_end,
+        sample_count=booking.sample_count,
+    )
     return booking
 
 
@@ -445,9 +530,4 @@ def accept_offer(entry: WaitlistEntry, *, user) -> Booking:
 
 def servable_instruments(access: Access) -> list[Instrument]:
     """The instruments whose day-to-day service the user runs (``scoping.can_serve``), by name."""
-    if not access.staff_unit_ids:
-        return []
-    candidates = Instrument.objects.filter(unit_id__in=access.staff_unit_ids).only(
-        "id", "name", "unit_id", "manager_id"
-    )
-    return sorted((i for i in candidates if can_serve(access, i)), key=lambda i: (i.name, i.pk))
+    return list(served_instruments(access).only("id", "name", "unit_id", "manager_id").order_by("name", "pk"))

@@ -10,6 +10,7 @@ from yiqi.registry.models import Instrument
 
 from ..availability import format_minutes, held_bookings_between, live_offers_between, settings_or_defaults
 from ..models import ACTIVE_STATES, BookingStatus, OpenHours
+from . import credit
 from .lifecycle import servable_instruments, visible_bookings
 from .rules import bookable
 
@@ -58,6 +59,8 @@ def booking_workspace(access: Access) -> dict:
         "upcoming": list(upcoming[:WORKSPACE_UPCOMING]),
         "pending": pending,
         "is_service_staff": bool(instruments),
+        "appeals_waiting": credit.appeals_waiting(access),
+        "is_authority": access.is_platform_admin,
     }
 
 

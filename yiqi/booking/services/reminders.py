@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from yiqi.notifications.services import Phrase
 from yiqi.organizations.models import Deployment
 
 from ..models import Booking, BookingStatus
@@ -32,8 +33,8 @@ def send_reminders() -> int:
             place = " ".join(part for part in (booking.instrument.building, booking.instrument.room) if part)
             tell_user(
                 booking,
-                _("上机提醒：%(instrument)s %(when)s"),
-                _("地点：%(place)s") % {"place": place} if place else "",
+                gettext_lazy("上机提醒：%(instrument)s %(when)s"),
+                Phrase(gettext_lazy("地点：%(place)s"), place=place) if place else "",
             )
             sent += 1
     return sent

@@ -19,14 +19,16 @@ from ..availability import (
     as_local,
     blackouts_between,
     clip,
-    covers,
+    grid_examples,
     held_bookings_between,
+    is_on_grid,
     is_statutory_holiday,
     live_offers_between,
     local_days,
     local_midnight,
     minutes_of,
     open_periods,
+    period_holding,
     settings_or_defaults,
     weekly_hours,
 )
@@ -72,7 +74,8 @@ def is_qualified(user, instrument: Instrument, on_date: dt.date) -> bool:
 
 
 def check_times(conf: ServiceSettings, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
-    """Rules that need no database: order, lead time, horizon, slot alignment, length. Field → message."""
+    """Rules that need no database: order, lead time, horizon, length. Field → message. (Slots are counted from
+    each open period's start: ``Rules.check`` holds the open hours.)"""
     errors: dict[str, str] = {}
     if end <= start:
         return {"ends_at": _("结束时间必须晚于开始时间。")}
@@ -82,13 +85,6 @@ def check_times(conf: ServiceSettings, start: dt.datetime, end: dt.datetime, now
         errors["starts_at"] = _("须至少提前 %(hours)d 小时预约。") % {"hours": conf.lead_time_hours}
     if end > now + dt.timedelta(days=conf.horizon_days):
         errors["ends_at"] = _("最多可预约 %(days)d 天以内的时间。") % {"days": conf.horizon_days}
-    slot = conf.slot_minutes
-    for name, moment in (("starts_at", start), ("ends_at", end)):
-        local = as_local(moment)
-        if (local.hour * 60 + local.minute) % slot or local.second or local.microsecond:
-            errors.setdefault(
-                name, _("时间须按 %(slot)d 分钟的整数倍选择（如 09:00、09:30）。") % {"slot": slot}
-            )
     length = int((end - start).total_seconds() // 60)
     if length < conf.min_booking_minutes:
         errors.setdefault(
@@ -118,6 +114,15 @@ class HeldTime:
 
 
 @dataclass
+class OwnBookingElsewhere:
+    """The user's active booking of another instrument (refused to overlap when the deployment says so)."""
+
+    instrument_name: str
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass
 class Rules:
     """Everything the checks of one request (a single booking or a weekly series) need, loaded once."""
 
@@ -133,6 +138,8 @@ class Rules:
     held: list[HeldTime] = field(default_factory=list)
     offers: list = field(default_factory=list)  # (start, end, expires_at) offered to other users
     qualified_until: dt.date | None = None
+    refuse_own_overlaps: bool = True  # ``Deployment.refuse_overlapping_bookings``
+    own_elsewhere: list[OwnBookingElsewhere] = field(default_factory=list)
 
     def load(self) -> "Rules":
         weeks_from, weeks_to = _week_of(self.span_start)[0], _week_of(self.span_end)[1]
@@ -142,12 +149,19 @@ class Rules:
                 instrument=self.instrument, user=self.user, revoked_at__isnull=True
             ).aggregate(until=Max("expires_on"))["until"]
         self.blackouts = blackouts_between(self.instrument, self.span_start, self.span_end)
-        self.held = [
-            HeldTime(*row)
-            for row in held_bookings_between(self.instrument, weeks_from, weeks_to).values_list(
-                "user_id", "is_internal", "starts_at", "ends_at"
-            )
-        ]
+        # One query: this instrument's held time, and (when refused to overlap) the user's other active bookings.
+        rows = held_bookings_between(
+            self.instrument,
+            weeks_from,
+            weeks_to,
+            plus_active_of=self.user if self.refuse_own_overlaps else None,
+        ).values_list("instrument_id", "instrument__name", "user_id", "is_internal", "starts_at", "ends_at")
+        self.held, self.own_elsewhere = [], []
+        for instrument_id, name, user_id, is_internal, starts_at, ends_at in rows:
+            if instrument_id != self.instrument.pk:
+                self.own_elsewhere.append(OwnBookingElsewhere(name, starts_at, ends_at))
+            else:
+                self.held.append(HeldTime(user_id, is_internal, starts_at, ends_at))
         self.offers = list(
             live_offers_between(self.instrument, self.span_start, self.span_end, self.now)
             .exclude(user=self.user)
@@ -159,8 +173,12 @@ class Rules:
         """The first rule this time breaks, as ``{field: message}``; empty when it may be booked."""
         conf = self.conf
         periods = open_periods(self.hours, start, end, skip_holidays=False)
-        if not covers(periods, start, end):
+        period = period_holding(periods, start, end)
+        if period is None:
             return {"starts_at": _("所选时间不在开放时间内，请对照可预约时段选择。")}
+        off_grid = grid_refusal(period, conf.slot_minutes, start, end)
+        if off_grid:
+            return off_grid
         if conf.closed_on_holidays:
             holidays = [day for day in local_days(start, end) if is_statutory_holiday(day)]
             if holidays:
@@ -176,6 +194,12 @@ class Rules:
         for held in self.held:
             if held.start < end and held.end > start:
                 return {"starts_at": overlap_message(held.start, held.end)}
+        for own in self.own_elsewhere:
+            if own.start < end and own.end > start:
+                return {
+                    "starts_at": _("您在 %(when)s 已预约“%(instrument)s”，同一时段不能再预约其他仪器。")
+                    % {"when": when(own.start, own.end), "instrument": own.instrument_name}
+                }
         for offer_start, offer_end, expires_at in self.offers:
             if offer_start < end and offer_end > start:
                 return {
@@ -250,6 +274,23 @@ class Rules:
                     }
             week_start, week_end = week_end, _week_of(week_end)[1]
         return {}
+
+
+def grid_refusal(period, slot: int, start: dt.datetime, end: dt.datetime) -> dict:
+    """Start and end must fall on the slot grid counted from the open period's start (the period's end also
+    counts as an end); the message names valid times of that grid near the requested ones."""
+    opening = f"{as_local(period[0]):%H:%M}"
+    if not is_on_grid(period, start, slot) or start == period[1]:
+        return {
+            "starts_at": _("开始时间须从开放时段 %(opening)s 起每 %(slot)d 分钟一档选择，如 %(examples)s。")
+            % {"opening": opening, "slot": slot, "examples": grid_examples(period, start, slot)}
+        }
+    if not is_on_grid(period, end, slot):
+        return {
+            "ends_at": _("结束时间须从开放时段 %(opening)s 起每 %(slot)d 分钟一档选择，如 %(examples)s。")
+            % {"opening": opening, "slot": slot, "examples": grid_examples(period, end, slot, ends=True)}
+        }
+    return {}
 
 
 def overlap_message(start: dt.datetime, end: dt.datetime) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import access_for
 from yiqi.core.workflow import StateMachine, Transition
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 from yiqi.organizations.models import Deployment
 from yiqi.registry.models import Instrument
 
@@ -110,13 +110,19 @@ def offer_freed_time(instrument: Instrument, start: dt.datetime, end: dt.datetim
         entry = WAITLIST_MACHINE.run(entry, "offer", actor=None, prepare=_offer(now))
         taken.append((entry.starts_at, entry.ends_at))
         offered.append(entry)
+        slot = when(entry.starts_at, entry.ends_at)
         notify(
             [entry.user],
-            _("候补时段已空出：%(instrument)s %(when)s")
-            % {"instrument": instrument.name, "when": when(entry.starts_at, entry.ends_at)},
-            _("请在 %(deadline)s 前确认预约，逾期将通知下一位候补用户。")
-            % {"deadline": f"{as_local(entry.offer_expires_at):%Y-%m-%d %H:%M}"},
+            Phrase(
+                gettext_lazy("候补时段已空出：%(instrument)s %(when)s"), instrument=instrument.name, when=slot
+            ),
+            Phrase(
+                gettext_lazy("请在 %(deadline)s 前确认预约，逾期将通知下一位候补用户。"),
+                deadline=f"{as_local(entry.offer_expires_at):%Y-%m-%d %H:%M}",
+            ),
             reverse("booking:waitlist"),
+            kind="waitlist_offer",
+            context={"entry": entry, "when": slot},
         )
     return offered
 

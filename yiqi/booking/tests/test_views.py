@@ -86,9 +86,9 @@ def test_day_list_shows_free_and_busy_time_without_javascript_or_identities(
     response = client_for(customer).get(availability_url(instrument, date=WEDNESDAY.isoformat()))
     body = response.content.decode()
     assert [m for m in re.findall(r"<strong>([\d:–]+)</strong> ([^<\n]+)", body)] == [
-        ("08:00–10:00", "可预约"),
+        ("08:00–10:00", "可预约，08:00 起"),
         ("10:00–12:00", "已被预约"),
-        ("12:00–18:00", "可预约"),
+        ("12:00–18:00", "可预约，12:00 起"),
     ]
     assert "rival_lab" not in body and "王竞争" not in body and "材料表面形貌观察" not in body
     # A free period's link prefills the form on a plain page load.
@@ -116,8 +116,8 @@ def test_day_list_cuts_an_overnight_booking_at_midnight(client_for, instrument, 
         body = client_for(customer).get(availability_url(round_the_clock, date=day)).content.decode()
         return re.findall(r"<strong>([\d:–]+)</strong> ([^<\n]+)", body)
 
-    assert rows("2026-03-04") == [("00:00–22:00", "可预约"), ("22:00–24:00", "我的预约（已确认）")]
-    assert rows("2026-03-05") == [("00:00–02:00", "我的预约（已确认）"), ("02:00–24:00", "可预约")]
+    assert rows("2026-03-04") == [("00:00–22:00", "可预约，00:00 起"), ("22:00–24:00", "我的预约（已确认）")]
+    assert rows("2026-03-05") == [("00:00–02:00", "我的预约（已确认）"), ("02:00–24:00", "可预约，02:00 起")]
 
 
 def test_picking_another_day_swaps_in_just_the_day_list(client_for, instrument, customer):

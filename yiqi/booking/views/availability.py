@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Min
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +16,8 @@ from yiqi.accounts.access import access_for
 from yiqi.accounts.services import organizations_of
 
 from .. import services
-from ..availability import clip, format_minutes, subtract
+from ..availability import clip, format_minutes, grid_step_minutes, subtract, weekly_hours
 from ..forms import LOCAL_INPUT_FORMAT, BookingForm, WaitlistForm, add_service_errors
-from ..models import OpenHours
 from .common import day_bounds, local_input, parse_day, visible_instrument
 
 
@@ -27,9 +25,15 @@ def day_rows(availability, start: dt.datetime, end: dt.datetime) -> list[dict]:
     """The day as a time-ordered list of free periods (open time nobody holds) and busy blocks, clipped to
     the day."""
     taken = [(block.start, block.end) for block in availability.busy]
-    rows = [
-        {"free": True, "start": s, "end": e} for s, e in clip(subtract(availability.open, taken), start, end)
-    ]
+    rows = []
+    for s, e in clip(subtract(availability.open, taken), start, end):
+        # “Choose” fills in the first bookable start of the stretch (slots count from the open period's start).
+        part = availability.bookable_part(s, e)
+        row = {"free": True, "start": s, "end": e, "bookable": part is not None}
+        if part is not None:
+            row["fill_start"], row["fill_end"] = local_input(part[0]), local_input(part[1])
+            row["fill_label"] = timezone.localtime(part[0]).strftime("%H:%M")
+        rows.append(row)
     for block in availability.busy:
         for s, e in clip([(block.start, block.end)], start, end):
             rows.append(
@@ -46,7 +50,6 @@ def day_rows(availability, start: dt.datetime, end: dt.datetime) -> list[dict]:
     for row in rows:
         row["start_label"] = timezone.localtime(row["start"]).strftime("%H:%M")
         row["end_label"] = "24:00" if row["end"] == end else timezone.localtime(row["end"]).strftime("%H:%M")
-        row["start_input"], row["end_input"] = local_input(row["start"]), local_input(row["end"])
     return rows
 
 
@@ -64,13 +67,17 @@ def day_context(request, instrument) -> dict:
     }
 
 
-def calendar_hours(instrument) -> dict:
-    """The part of the day the week view shows: from the earliest opening to the latest closing."""
-    hours = OpenHours.objects.filter(instrument=instrument).aggregate(
-        first=Min("start_minute"), last=Max("end_minute")
-    )
-    first, last = hours["first"] or 0, hours["last"] or 1440
-    return {"calendar_from": f"{format_minutes(first)}:00", "calendar_to": f"{format_minutes(last)}:00"}
+def calendar_hours(instrument, slot_minutes: int) -> dict:
+    """The part of the day the week view shows (from the earliest opening to the latest closing) and the step its
+    selection snaps to, on which every slot boundary falls."""
+    hours = weekly_hours(instrument)
+    first = min((start for _day, start, _end in hours), default=0)
+    last = max((end for _day, _start, end in hours), default=1440)
+    return {
+        "calendar_from": f"{format_minutes(first)}:00",
+        "calendar_to": f"{format_minutes(last)}:00",
+        "grid_step": grid_step_minutes(hours, slot_minutes),
+    }
 
 
 def prefilled_times(request) -> dict:
@@ -92,21 +99,21 @@ class AvailabilityView(View):
 
     template_name = "booking/availability.html"
 
-    def booking_form(self, request, page: dict, **kwargs) -> BookingForm:
+    def booking_form(self, request, instrument, page: dict, **kwargs) -> BookingForm:
         return BookingForm(
             organizations=organizations_of(request.user),
             internal=page["internal"],
-            slot_minutes=page["settings"].slot_minutes,
+            step_minutes=grid_step_minutes(weekly_hours(instrument), page["settings"].slot_minutes),
             **kwargs,
         )
 
     def render_page(self, request, instrument, form=None, *, page=None, taken=False):
         page = page or services.booking_page(access_for(request.user), instrument)
         if form is None and page["bookable"] and request.user.is_authenticated:
-            form = self.booking_form(request, page, initial=prefilled_times(request))
+            form = self.booking_form(request, instrument, page, initial=prefilled_times(request))
         context = {
             **day_context(request, instrument),
-            **calendar_hours(instrument),
+            **calendar_hours(instrument, page["settings"].slot_minutes),
             "settings": page["settings"],
             "bookable": page["bookable"],
             "form": form,
@@ -124,7 +131,7 @@ class AvailabilityView(View):
         instrument = visible_instrument(request, instrument_id)
         access = access_for(request.user)
         page = services.booking_page(access, instrument)
-        form = self.booking_form(request, page, data=request.POST)
+        form = self.booking_form(request, instrument, page, data=request.POST)
         if form.is_valid():
             arguments = form.service_arguments()
             try:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
 from yiqi.accounts.access import access_for
+from yiqi.registry.scoping import serves_instruments
 from yiqi.servicerecords.presenters import panels_for
 
 from .. import ical, services
@@ -174,9 +175,11 @@ class QueueView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
+        if not serves_instruments(access):
+            raise PermissionDenied(
+                _("预约处理仅对仪器的服务人员（单位管理员、机组负责人、实验技术人员）开放。")
+            )
         instruments = services.servable_instruments(access)
-        if not instruments:
-            raise PermissionDenied
         chosen = self.request.GET.get("instrument", "")
         ids = [i.pk for i in instruments if str(i.pk) == chosen] or [i.pk for i in instruments]
         queue = services.service_queue(visible(self.request).filter(instrument_id__in=ids), timezone.now())

@@ -10,7 +10,7 @@ def load(apps, schema_editor):
     if Synonym.objects.exists():
         return
     Synonym.objects.bulk_create(
-        [Synonym(words=words, expands_to=targets, enabled=True) for words, targets in shipped_entries()]
+        [Synonym(words=e.words, expands_to=e.expands_to, enabled=True) for e in shipped_entries()]
     )
 
 

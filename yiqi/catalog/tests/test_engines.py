@@ -23,7 +23,7 @@ def fingerprint(catalogue) -> dict:
 
 
 EXPECTED = {
-    "质谱": [["lcms", 174231200000], ["icpms", 171028000000]],
+    "质谱": [["lcms", 4000000006045600], ["icpms", 4000000005992800]],
     "质谱 facets": {
         "top_class": [["010000", 2]],
         "middle_class": [["010200", 2]],
@@ -33,8 +33,9 @@ EXPECTED = {
         "service_mode": [["self_operation", 1], ["commissioned_testing", 2]],
         "sharing_mode": [["external", 1], ["internal", 1]],
         "operating_status": [["normal", 2]],
+        "free_this_week": [],
     },
-    "显微镜": [["sem", 111082400000], ["tem", 111082400000]],
+    "显微镜": [["sem", 4000000004769600], ["tem", 4000000004769600]],
     "显微镜 facets": {
         "top_class": [["010000", 2]],
         "middle_class": [["010100", 2]],
@@ -44,8 +45,9 @@ EXPECTED = {
         "service_mode": [["commissioned_testing", 2]],
         "sharing_mode": [["external", 2]],
         "operating_status": [["normal", 2]],
+        "free_this_week": [],
     },
-    "zpy": [["icpms", 145373800000], ["lcms", 121961840000]],
+    "zpy": [["icpms", 4000000005093880], ["lcms", 4000000004231920]],
     "zpy facets": {
         "top_class": [["010000", 2]],
         "middle_class": [["010200", 2]],
@@ -55,8 +57,9 @@ EXPECTED = {
         "service_mode": [["self_operation", 1], ["commissioned_testing", 2]],
         "sharing_mode": [["external", 1], ["internal", 1]],
         "operating_status": [["normal", 2]],
+        "free_this_week": [],
     },
-    "SEM": [["sem", 161469945000]],
+    "SEM": [["sem", 4000000007033400]],
     "SEM facets": {
         "top_class": [["010000", 1]],
         "middle_class": [["010100", 1]],
@@ -66,8 +69,9 @@ EXPECTED = {
         "service_mode": [["commissioned_testing", 1]],
         "sharing_mode": [["external", 1]],
         "operating_status": [["normal", 1]],
+        "free_this_week": [],
     },
-    "microscpe": [["sem", 29832000000], ["tem", 28987200000]],
+    "microscpe": [["sem", 4000000002623280], ["tem", 4000000002623280]],
     "microscpe facets": {
         "top_class": [["010000", 2]],
         "middle_class": [["010100", 2]],
@@ -77,8 +81,9 @@ EXPECTED = {
         "service_mode": [["commissioned_testing", 2]],
         "sharing_mode": [["external", 2]],
         "operating_status": [["normal", 2]],
+        "free_this_week": [],
     },
-    "宝鸡 质谱": [["lcms", 193415200000], ["icpms", 190212000000]],
+    "宝鸡 质谱": [["lcms", 4000000008043200], ["icpms", 4000000007990400]],
     "宝鸡 质谱 facets": {
         "top_class": [["010000", 2]],
         "middle_class": [["010200", 2]],
@@ -88,8 +93,9 @@ EXPECTED = {
         "service_mode": [["self_operation", 1], ["commissioned_testing", 2]],
         "sharing_mode": [["external", 1], ["internal", 1]],
         "operating_status": [["normal", 2]],
+        "free_this_week": [],
     },
-    "射线": [["xrd", 297793600000]],
+    "射线": [["xrd", 1000000009910700]],
     "射线 facets": {
         "top_class": [["010000", 1]],
         "middle_class": [["010300", 1]],
@@ -99,6 +105,7 @@ EXPECTED = {
         "service_mode": [["commissioned_testing", 1]],
         "sharing_mode": [["external", 1]],
         "operating_status": [["under_repair", 1]],
+        "free_this_week": [],
     },
     "": [["sem", 0], ["tem", 0], ["lcms", 0], ["xrd", 0], ["icpms", 0]],
     " facets": {
@@ -110,6 +117,7 @@ EXPECTED = {
         "service_mode": [["self_operation", 1], ["commissioned_testing", 5]],
         "sharing_mode": [["external", 4], ["internal", 1]],
         "operating_status": [["normal", 4], ["under_repair", 1]],
+        "free_this_week": [],
     },
 }
 

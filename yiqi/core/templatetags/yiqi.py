@@ -2,6 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -16,10 +17,12 @@ def yuan(value) -> str:
 
 @register.filter
 def wan_yuan(value) -> str:
-    """Yuan expressed in 万元 with two decimals, as the national platform reports values."""
+    """Yuan expressed in 万元 with two decimals, as the national platform reports values; in millions on English
+    pages, whose labels say "CNY million" (nobody reads "10k CNY")."""
     if value in (None, ""):
         return "0.00"
-    return f"{(Decimal(value) / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    divisor = 1_000_000 if (get_language() or "").startswith("en") else 10_000
+    return f"{(Decimal(value) / divisor).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
 
 
 @register.simple_tag(takes_context=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yiqi.accounts.models import Role, User
 from yiqi.accounts.tests.factories import UserFactory, user_with_role
-from yiqi.booking.models import BookingStatus, CalendarFeed
+from yiqi.booking.models import BookingStatus, BookingSuspension, CalendarFeed, CreditEvent
 from yiqi.booking.tests.factories import (
     BlackoutFactory,
     BookingFactory,
@@ -26,6 +26,10 @@ from yiqi.feedback import services as feedback
 from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
 from yiqi.fees.tests.helpers import priced
+from yiqi.interlocks.models import InterlockCommand, InterlockSession
+from yiqi.interlocks.tests.factories import InterlockFactory
+from yiqi.monitoring.models import Device, ReconciliationItem
+from yiqi.monitoring.tests.factories import DeviceFactory
 from yiqi.notifications.services import notify
 from yiqi.orders.models import OrderFormField, TestOrder
 from yiqi.orders.tests.conftest import advance, submit
@@ -37,6 +41,7 @@ from yiqi.servicerecords.models import ServiceRecord
 from yiqi.usage.models import UsageRecord
 from yiqi.usage.tests.conftest import pdf, png, xlsx
 from yiqi.usage.tests.factories import UsageRecordFactory
+from yiqi.vouchers.tests.scene import voucher_scene
 
 # Everyone a page may be read as. The unit-side roles all hold their role in unit A, which owns the instruments.
 ROLES = (
@@ -76,6 +81,13 @@ class Scene:
     complaint: object
     import_job: ImportJob
     feed: CalendarFeed
+    suspension: BookingSuspension
+    vouchers: SimpleNamespace
+    device: Device
+    reconciliation_item: ReconciliationItem
+    interlock: object = None
+    interlock_session: object = None
+    interlock_command: object = None
 
 
 def build_scene() -> Scene:
@@ -155,6 +167,26 @@ def build_scene() -> Scene:
         "results_ready",
     )
     notify([company, manager], "您有一条新消息", url="/")
+    missed = BookingFactory(
+        instrument=published,
+        user=company,
+        user_organization=enterprise,
+        status=BookingStatus.NO_SHOW,
+        starts_at=ended - dt.timedelta(days=2, hours=2),
+        ends_at=ended - dt.timedelta(days=2),
+    )
+    suspension = BookingSuspension.objects.create(
+        user=company, starts_at=ended, ends_at=ended + dt.timedelta(days=30), reason="90 天内爽约 3 次"
+    )
+    CreditEvent.objects.create(
+        booking=missed,
+        kind=CreditEvent.Kind.NO_SHOW,
+        user=company,
+        user_organization=enterprise,
+        unit=unit,
+        occurred_at=missed.ends_at,
+        suspension=suspension,
+    )
     return Scene(
         users=users,
         unit=unit,
@@ -193,7 +225,48 @@ def build_scene() -> Scene:
             status=ImportJob.Status.DONE,
         ),
         feed=CalendarFeed.objects.create(user=company),
+        suspension=suspension,
+        vouchers=voucher_scene(
+            department=department, unit=unit, enterprise=enterprise, instrument=published, users=users
+        ),
+        **_interlock_scene(published, booking, manager),
+        # A monitored instrument: its gateway, and a run the platform found with no booking or record.
+        device=DeviceFactory(instrument=published, uid="scene-gateway"),
+        reconciliation_item=ReconciliationItem.objects.create(
+            instrument=published,
+            unit=unit,
+            kind=ReconciliationItem.Kind.UNRECORDED_USE,
+            started_at=timezone.now() - dt.timedelta(days=1, hours=3),
+            ended_at=timezone.now() - dt.timedelta(days=1),
+            telemetry_hours=Decimal("3.00"),
+        ),
     )
+
+
+def _interlock_scene(instrument, booking, manager) -> dict:
+    """A switch on the instrument with the session and command of the finished booking."""
+    interlock = InterlockFactory(device__instrument=instrument)
+    session = InterlockSession.objects.create(
+        interlock=interlock,
+        instrument=instrument,
+        unit=instrument.unit,
+        user=booking.user,
+        booking=booking,
+        started_at=booking.starts_at,
+        ended_at=booking.ends_at,
+        end_cause=InterlockSession.EndCause.AUTO_OFF,
+    )
+    command = InterlockCommand.objects.create(
+        interlock=interlock,
+        action=InterlockCommand.Action.UNLOCK,
+        for_user=booking.user,
+        booking=booking,
+        requested_by=manager,
+        sent_at=booking.starts_at,
+        ok=True,
+        state="unlocked",
+    )
+    return {"interlock": interlock, "interlock_session": session, "interlock_command": command}
 
 
 def _with_photo(instrument):
@@ -253,6 +326,10 @@ def _order_charge(scene):
 
 def _record(scene):
     return {"pk": scene.usage_record.pk}
+
+
+def _interlock(scene):
+    return {"pk": scene.interlock.pk}
 
 
 def _service_usage(scene):
@@ -329,6 +406,28 @@ ROUTES = {
     "api-complaint-list": _none,
     "api-complaint-detail": lambda s: {"pk": s.complaint.pk},
     "api-complaint-transition": lambda s: {"pk": s.complaint.pk},
+    "api-voucher-programme-list": _none,
+    "api-voucher-programme-detail": lambda s: {"pk": s.vouchers.programme.pk},
+    "api-voucher-programme-report": lambda s: {"pk": s.vouchers.programme.pk},
+    "api-voucher-application-list": _none,
+    "api-voucher-application-detail": lambda s: {"pk": s.vouchers.application.pk},
+    "api-voucher-application-decide": lambda s: {"pk": s.vouchers.application.pk},
+    "api-voucher-account-list": _none,
+    "api-voucher-account-detail": lambda s: {"pk": s.vouchers.account.pk},
+    "api-voucher-account-clawback": lambda s: {"pk": s.vouchers.account.pk},
+    "api-voucher-provider-list": _none,
+    "api-voucher-provider-detail": lambda s: {"pk": s.vouchers.provider.pk},
+    "api-voucher-provider-decide": lambda s: {"pk": s.vouchers.provider.pk},
+    "api-voucher-payment-list": _none,
+    "api-voucher-payment-detail": lambda s: {"pk": s.vouchers.unclaimed.pk},
+    "api-voucher-payment-refund": lambda s: {"pk": s.vouchers.unclaimed.pk},
+    "api-voucher-claim-list": _none,
+    "api-voucher-claim-detail": lambda s: {"pk": s.vouchers.claim.pk},
+    "api-voucher-claim-decide": lambda s: {"pk": s.vouchers.claim.pk},
+    "api-voucher-batch-list": _none,
+    "api-voucher-batch-detail": lambda s: {"pk": s.vouchers.batch.pk},
+    "api-voucher-batch-review": lambda s: {"pk": s.vouchers.batch.pk},
+    "api-voucher-batch-pay": lambda s: {"pk": s.vouchers.batch.pk},
     "accounts:login": _none,
     "accounts:logout": _none,
     "accounts:register": _none,
@@ -337,6 +436,12 @@ ROUTES = {
     "accounts:members": _none,
     "accounts:invitation_revoke": lambda s: {"pk": 1},
     "accounts:join_request_decide": lambda s: {"pk": 1},
+    "accounts:join_request_bulk": _none,
+    "accounts:setup": _none,
+    "accounts:setup_template": _none,
+    "accounts:setup_region": _none,
+    "accounts:setup_department": _none,
+    "accounts:setup_unit": _none,
     "accounts:password_change": _none,
     "accounts:password_change_done": _none,
     "accounts:password_reset": _none,
@@ -352,6 +457,7 @@ ROUTES = {
     "registry:attachment_file": (_attachment(lambda s: s.published), _attachment(lambda s: s.draft)),
     "registry:instrument_transition": _draft,
     "registry:review_queue": _none,
+    "registry:review_bulk": _none,
     "registry:deadlines": _none,
     "registry:export": (lambda s: {"fmt": "csv"}, lambda s: {"fmt": "xlsx"}),
     "registry:import_upload": _none,
@@ -361,6 +467,10 @@ ROUTES = {
     "notifications:inbox": _none,
     "booking:mine": _none,
     "booking:queue": _none,
+    "booking:credit": _none,
+    "booking:credit_appeals": _none,
+    "booking:credit_overview": _none,
+    "booking:suspension_action": lambda s: {"pk": s.suspension.pk, "action": "override"},
     "booking:detail": _booking,
     "booking:action": lambda s: {"pk": s.future_booking.pk, "action": "cancel"},
     "booking:waitlist": _none,
@@ -400,7 +510,22 @@ ROUTES = {
     "fees:statement": _none,
     "fees:statement_export": (lambda s: {"fmt": "csv"}, lambda s: {"fmt": "xlsx"}),
     "usage:dashboard": _none,
+    "interlocks:list": _none,
+    "interlocks:detail": _interlock,
+    "interlocks:enable": _interlock,
+    "interlocks:release": _interlock,
+    "interlocks:override": _interlock,
+    "api-interlock-list": _none,
+    "api-interlock-detail": _interlock,
+    "api-interlock-enable": _interlock,
+    "api-interlock-release": _interlock,
+    "api-interlock-override": _interlock,
+    "api-interlock-command-list": _none,
+    "api-interlock-command-detail": lambda scene: {"pk": scene.interlock_command.pk},
+    "api-interlock-session-list": _none,
+    "api-interlock-session-detail": lambda scene: {"pk": scene.interlock_session.pk},
     "usage:record_list": _none,
+    "usage:overdue_checkouts": _none,
     "usage:record_export": _none,
     "usage:record_create": _none,
     "usage:record_detail": (_record, _service_usage),
@@ -419,11 +544,47 @@ ROUTES = {
     "feedback:complaint_create": _none,
     "feedback:complaint_detail": lambda s: {"pk": s.complaint.pk},
     "feedback:complaint_transition": lambda s: {"pk": s.complaint.pk},
+    "vouchers:home": _none,
+    "vouchers:programme_create": _none,
+    "vouchers:programme": lambda s: {"pk": s.vouchers.programme.pk},
+    "vouchers:programme_export": lambda s: {"pk": s.vouchers.programme.pk},
+    "vouchers:apply": lambda s: {"pk": s.vouchers.programme.pk},
+    "vouchers:provider_register": lambda s: {"pk": s.vouchers.programme.pk},
+    "vouchers:application_decide": lambda s: {"pk": s.vouchers.application.pk},
+    "vouchers:clawback": lambda s: {"pk": s.vouchers.account.pk},
+    "vouchers:provider_decide": lambda s: {"pk": s.vouchers.provider.pk},
+    "vouchers:provider_licence": lambda s: {"pk": s.vouchers.provider.pk},
+    "vouchers:pay": lambda s: {"pk": s.vouchers.to_pay.pk},
+    "vouchers:refund": lambda s: {"pk": s.vouchers.unclaimed.pk},
+    "vouchers:claim_create": lambda s: {"pk": s.vouchers.unclaimed.pk},
+    "vouchers:claim_decide": lambda s: {"pk": s.vouchers.claim.pk},
+    "vouchers:claim_file": lambda s: {"pk": s.vouchers.claim.pk, "which": "contract"},
+    "vouchers:batch": lambda s: {"pk": s.vouchers.batch.pk},
     "portal:home": _none,
+    "webapp_manifest": _none,
+    "service_worker": _none,
+    "offline": _none,
     "portal:workspace": _none,
     "portal:read_log": _none,
     "portal:unit_list": _none,
     "portal:unit_detail": lambda s: {"pk": s.unit.pk},
+    "api-telemetry": _none,
+    "api-monitoring-states": _none,
+    "api-monitoring-intervals": _none,
+    "api-monitoring-daily-hours": _none,
+    "api-monitoring-monthly-hours": _none,
+    "api-monitoring-device-list": _none,
+    "api-monitoring-device-detail": lambda s: {"pk": s.device.pk},
+    "api-monitoring-device-rotate": lambda s: {"pk": s.device.pk},
+    "api-monitoring-device-revoke": lambda s: {"pk": s.device.pk},
+    "api-monitoring-item-list": _none,
+    "api-monitoring-item-detail": lambda s: {"pk": s.reconciliation_item.pk},
+    "api-monitoring-item-explain": lambda s: {"pk": s.reconciliation_item.pk},
+    "api-monitoring-item-review": lambda s: {"pk": s.reconciliation_item.pk},
+    "monitoring:board": _none,
+    "monitoring:timeline": _published,
+    "monitoring:items": _none,
+    "monitoring:item_detail": lambda s: {"pk": s.reconciliation_item.pk},
 }
 
 # Query strings that make a read exercise more than its empty state.

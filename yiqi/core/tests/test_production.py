@@ -4,7 +4,6 @@ same through nginx and gunicorn.)"""
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+
+from yiqi.core.tests.browser import CHROMEDRIVER, CHROMIUM, headless_chrome
 
 ROOT = Path(__file__).resolve().parents[3]
 PRODUCTION_STORAGES = {
@@ -205,10 +206,6 @@ def test_the_deploy_recipe_states_what_the_readme_promises():
     assert "run_huey" in (ROOT / "deploy" / "systemd" / "yiqi-tasks.service").read_text()
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
 @pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
     reason="Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)",
@@ -217,15 +214,7 @@ CHROMEDRIVER = shutil.which("chromedriver")
 def test_a_browser_reports_no_policy_violation_and_the_scripts_run(world, bookable, live_server):
     """The policy is only right if the site's own pages pass it: Chromium reports every refused script or style
     in its console. The pages with scripts of their own (booking calendar, usage chart) must also draw."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = headless_chrome(capabilities={"goog:loggingPrefs": {"browser": "ALL"}})
     try:
         session = Client()
         session.force_login(world.users["unit_admin_a"])

@@ -174,7 +174,7 @@ makers haiguang: AFS-8530, AFS-9750; jitian: AFS-933, AFS-3100; pgeneral: PF7
 功能 测定As、Hg、Se、Sb、Bi、Pb、Sn、Ge、Cd、Zn等元素痕量含量，广泛用于食品、水质和土壤检测。
 领域 环境监测；食品安全；地质调查；中药检测
 
-010404 电感耦合等离子体发射光谱仪 / Inductively Coupled Plasma Optical Emission Spectrometer
+010405 电感耦合等离子体发射光谱仪 / Inductively Coupled Plasma Optical Emission Spectrometer
 value 45-150 weight 3 self 0.4
 makers agilent_au: 5900 SVDV, 5110; thermo_gb: iCAP PRO XP, iCAP 7400; perkinelmer: Avio 550 Max; spectro: ARCOS, GENESIS; shimadzu: ICPE-9820; fpi: EXPEC 6500
 指标 波长范围167–785 nm；光学分辨率≤0.007 nm（200 nm）；固态CID/CCD检测器；垂直炬管双向观测；检出限多数元素≤1 μg/L；长期稳定性RSD≤2%（4 h）
@@ -279,14 +279,14 @@ makers bruker_de: EMXplus, ELEXSYS E500, EMXnano; jeol: JES-X320; ciqtek: EPR200
 功能 自由基、过渡金属离子、缺陷与氧空位的检测与定量，光催化及生物自由基研究。
 领域 化学；催化；材料科学；生物医学；环境科学
 
-010704 电化学工作站 / Electrochemical Workstation
+010799 电化学工作站 / Electrochemical Workstation
 value 8-60 weight 3 self 0.9
 makers chi: CHI760E, CHI660E; metrohm_nl: Autolab PGSTAT302N, Autolab PGSTAT204; biologic: VSP-300, SP-200; gamry: Interface 1010E, Reference 3000; zahner: Zennium Pro
 指标 电位范围±10 V，电流范围±2 A；电流分辨率≤0.3 fA；阻抗频率10 μHz–7 MHz；多通道可扩展；支持循环伏安、交流阻抗、计时电流等40余种技术
 功能 电极材料、电池、燃料电池、腐蚀与传感器的电化学性能测试与机理研究。
 领域 电化学；新能源；腐蚀防护；分析化学
 
-010704 电池充放电测试系统 / Battery Cycler
+010799 电池充放电测试系统 / Battery Cycler
 value 10-80 weight 1.5 self 0.9
 makers landian: CT3002A, CT2001A; neware: CT-4008T, BTS-4000; arbin: LBT21084, MSTAT4; biologic: BCS-815
 指标 通道数8–512；电压范围0–5 V，精度±0.05% FS；电流范围1 μA–10 A多量程；记录频率≥10 Hz；恒流、恒压、恒功率及脉冲工步

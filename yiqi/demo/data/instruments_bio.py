@@ -2,7 +2,7 @@
 instruments (class 09). Format: see ``templates.py``."""
 
 CATALOGUE = """
-011003 多功能微孔板检测仪 / Multimode Microplate Reader
+011005 多功能微孔板检测仪 / Multimode Microplate Reader
 value 30-100 weight 2 self 0.9
 makers molecular_devices: SpectraMax iD5, SpectraMax M5; tecan: Spark, Infinite M Plex
 指标 检测模式：吸光度、荧光强度、化学发光、时间分辨荧光、荧光偏振；波长范围200–1000 nm；6–1536孔板；温控至45 ℃，带振板及气体控制
@@ -66,7 +66,7 @@ makers perkinelmer: Operetta CLS, Opera Phenix Plus; molecular_devices: ImageXpr
 功能 细胞表型高通量筛选、药物毒性评价、细胞器定量与活细胞动态成像。
 领域 药物筛选；细胞生物学；毒理学
 
-011013 单细胞转录组样本制备系统 / Single-Cell Partitioning System
+011008 单细胞转录组样本制备系统 / Single-Cell Partitioning System
 value 80-200 weight 0.3 self 0.2
 makers tenx: Chromium X, Chromium Controller; mgi: DNBelab C4
 指标 每通道捕获细胞500–20,000个；捕获效率≥65%；双细胞率≤0.8%/1000细胞；8通道并行，单次运行≤20 min

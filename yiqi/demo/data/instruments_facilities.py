@@ -14,7 +14,7 @@ makers ccss: FL-LS3.5; ni: PXIe-1085 DAQ
 领域 航空宇航；风工程；车辆工程；流体力学
 服务 承接气动力测力、测压及流动显示试验。
 
-120102 大型地震模拟振动台 / Large Shaking Table
+020499 大型地震模拟振动台 / Large Shaking Table
 value 2000-8000 weight 0.3 self 0 kind large_facility
 makers mts: 469D Shake Table; dongling: DL-DST-6
 指标 台面尺寸4 m×6 m；三向六自由度；最大载重60 t；满载加速度水平±1.5 g、竖向±1.0 g；频率0.1–50 Hz；数据采集通道≥256
@@ -44,7 +44,7 @@ makers hvee: HVE 3MV Tandetron; nec: 1.5SDH-1
 功能 宇宙成因核素与放射性碳超高灵敏度测定，服务于第四纪年代学、环境示踪与考古。
 领域 地球环境科学；考古学；海洋科学
 
-030501 守时与授时系统 / Time Keeping and Timing System
+030599 守时与授时系统 / Time Keeping and Timing System
 value 3000-15000 weight 0.1 self 0 kind large_facility
 makers ntsc: NTSC-H1; microchip: 5071A; t4science: iMaser 3000
 指标 铯原子钟与氢原子钟组≥30台；UTC(NTSC)与UTC偏差≤5 ns；长短波授时与卫星双向时间比对；时间频率稳定度≤2×10⁻¹⁵/d

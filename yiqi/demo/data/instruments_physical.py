@@ -268,7 +268,7 @@ makers formfactor: CM300xi, Summit200; semishare: SE-8, X-12
 功能 晶圆级器件电学、射频与可靠性参数测试。
 领域 微电子；半导体；光电子器件
 
-040499 锁相放大器 / Lock-in Amplifier
+040199 锁相放大器 / Lock-in Amplifier
 value 8-60 weight 0.8 self 0.9
 makers zurich: MFLI, UHFLI; srs: SR860, SR830
 指标 频率范围1 μHz–600 MHz；动态储备≥120 dB；输入噪声≤2.5 nV/√Hz；双相解调，多路解调器；时间常数1 μs–30 ks

@@ -44,14 +44,14 @@ makers phantom: TMX 7510, v2640, VEO 1310; photron: FASTCAM SA-Z, FASTCAM Nova S
 功能 冲击、爆炸、燃烧、流体及生物运动等高速瞬态过程记录。
 领域 力学；燃烧学；流体力学；材料动态性能
 
-120101 发动机测功机试验台 / Engine Dynamometer Test Bench
+120199 发动机测功机试验台 / Engine Dynamometer Test Bench
 value 150-800 weight 0.3 self 0.1
 makers avl: DynoSpirit 400, AFA 280; xiangyi_power: CW440, CAC250
 指标 额定功率250–440 kW；最高转速10000 r/min；扭矩精度±0.2% FS；动态工况模拟；排放分析与油耗仪接口
 功能 发动机性能、排放、耐久与标定试验。
 领域 车辆工程；动力机械；新能源汽车
 
-120103 底盘测功机 / Chassis Dynamometer
+120199 底盘测功机 / Chassis Dynamometer
 value 200-800 weight 0.2 self 0.05
 makers avl: ROADSIM 48", AVL-Zöllner; maha: MSR 1050, ECDM 48L
 指标 单轴/四驱；最大车速≥200 km/h；吸收功率≥150 kW；道路载荷模拟精度±0.5%；配环境舱-30–50 ℃

@@ -205,3 +205,26 @@ def test_service_history_is_consistent():
         record.full_clean()
     for record in UsageRecord.objects.order_by("id")[::50]:
         record.full_clean(exclude=["evidence", "recorded_by"])
+
+
+def test_demo_vouchers_reconcile():
+    from yiqi.vouchers.models import Claim, Programme
+    from yiqi.vouchers.services import ledger
+
+    build()
+    programme = Programme.objects.get()
+    totals = ledger.programme_balances(programme)
+    assert totals.granted == sum(a.approved_amount for a in programme.applications.all()) > 0
+    assert totals.spent_total > 0 and Claim.objects.filter(status="submitted").count() == 1
+
+
+def test_some_instruments_have_simulated_devices_and_interlocks():
+    from yiqi.interlocks.models import Interlock
+    from yiqi.monitoring.models import Device, MonitoringProfile
+
+    output = build()
+    devices = Device.objects.filter(uid__startswith="sim-")
+    assert devices.count() == 20 and "monitoring devices: 20" in output
+    assert all(d.instrument.registration_status == RegistrationStatus.PUBLISHED for d in devices)
+    assert MonitoringProfile.objects.count() == 20
+    assert Interlock.objects.count() == 5

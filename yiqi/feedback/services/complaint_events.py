@@ -1,12 +1,12 @@
 """A complaint's state machine and messages: every step leaves one audit row and tells the other side."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.workflow import StateMachine, Transition
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 
 from ..models import Complaint, ComplaintAction, ComplaintStatus
 from .shared import unit_side
@@ -73,14 +73,17 @@ def notify_parties(complaint: Complaint, action: str, actor, comment: str = "") 
         A.ESCALATE: unit + department,
         A.AUTO_CLOSE: complainant + unit,
     }[action]
-    subject = _("投诉 %(number)s（%(subject)s）：%(action)s") % {
-        "number": complaint.number,
-        "subject": complaint.subject,
-        "action": A(action).label,
-    }
+    subject = Phrase(
+        gettext_lazy("投诉 %(number)s（%(subject)s）：%(action)s"),
+        number=complaint.number,
+        subject=complaint.subject,
+        action=A(action).label,
+    )
     notify(
         [user for user in recipients if actor is None or user.pk != actor.pk],
         subject,
         comment,
         reverse("feedback:complaint_detail", args=[complaint.pk]),
+        kind="complaint",
+        context={"complaint": complaint, "action": A(action).label},
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.services import organizations_of
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 from yiqi.registry import scoping
 from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
 
@@ -110,10 +110,15 @@ def rate(
     ratings_changed.send(sender=Rating, instrument_ids=[rating.instrument_id])
     notify(
         unit_side(record.unit_id, record.instrument),
-        _("“%(instrument)s”收到一条用户评价（总体 %(score)d 星）")
-        % {"instrument": record.instrument.name, "score": rating.overall},
+        Phrase(
+            gettext_lazy("“%(instrument)s”收到一条用户评价（总体 %(score)d 星）"),
+            instrument=record.instrument.name,
+            score=rating.overall,
+        ),
         comment,
         reverse("feedback:rating_list") + "?unreplied=1",
+        kind="rating",
+        context={"rating": rating, "event": "received"},
     )
     return rating
 
@@ -138,9 +143,11 @@ def ask_for_rating(record: ServiceRecord) -> None:
     subject, body = RATE_NOTICES[record.kind]
     notify(
         [record.user],
-        str(subject) % {"instrument": record.instrument.name, "reference": record.reference},
-        str(body),
+        Phrase(subject, instrument=record.instrument.name, reference=record.reference),
+        body,
         reverse("feedback:rate", args=[record.pk]),
+        kind="rating_request",
+        context={"record": record},
     )
 
 
@@ -165,9 +172,11 @@ def reply(rating: Rating, *, actor, text: str) -> Rating:
     rating.save(update_fields=["reply", "replied_by", "replied_at"])
     notify(
         [rating.user],
-        _("您对“%(instrument)s”的评价收到了单位回复") % {"instrument": rating.instrument.name},
+        Phrase(gettext_lazy("您对“%(instrument)s”的评价收到了单位回复"), instrument=rating.instrument.name),
         text,
         rating_url(rating),
+        kind="rating",
+        context={"rating": rating, "event": "replied"},
     )
     return rating
 

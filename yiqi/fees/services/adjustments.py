@@ -15,7 +15,7 @@ from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.models import AuditEvent
 from yiqi.core.workflow import StateMachine, Transition
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 
 from ..models import Charge, ChargeAdjustment
 from .amounts import MAX_ADJUSTMENT, parse_money
@@ -56,6 +56,11 @@ def available_actions(charge: Charge, access: Access) -> list[str]:
     if not any(a.status == ChargeAdjustment.Status.PENDING for a in charge.adjustments.all()):
         actions.append("record_payment")
     return actions
+
+
+def _charge_mail(charge: Charge, event: str, adjustment: ChargeAdjustment | None = None) -> dict:
+    """The facts a charge's email shows (``notifications/email/charge.html``): amounts, the adjustment, next step."""
+    return {"kind": "charge", "context": {"charge": charge, "event": event, "adjustment": adjustment}}
 
 
 def _url(charge: Charge) -> str:
@@ -113,11 +118,19 @@ def request_adjustment(charge: Charge, *, actor, amount, reason: str) -> ChargeA
     approvers = users_with_role(Role.UNIT_ADMIN, organization_id=charge.unit_id).exclude(pk=actor.pk)
     notify(
         approvers,
-        _("费用调整待审批：%(instrument)s %(number)s")
-        % {"instrument": charge.instrument, "number": charge.number},
-        _("%(who)s 申请调整 %(amount)s 元，原因：%(reason)s")
-        % {"who": actor.get_full_name(), "amount": f"{amount:+}", "reason": reason},
+        Phrase(
+            gettext_lazy("费用调整待审批：%(instrument)s %(number)s"),
+            instrument=charge.instrument,
+            number=charge.number,
+        ),
+        Phrase(
+            gettext_lazy("%(who)s 申请调整 %(amount)s 元，原因：%(reason)s"),
+            who=actor.get_full_name(),
+            amount=f"{amount:+}",
+            reason=reason,
+        ),
         _url(charge),
+        **_charge_mail(charge, "adjustment_requested", adjustment),
     )
     return adjustment
 
@@ -155,20 +168,26 @@ def decide_adjustment(
         recompute_total(charge)
     trail_action = "adjustment_approved" if approve else "adjustment_rejected"
     AuditEvent.record(charge, trail_action, actor=actor, comment=comment, data=trail_data(charge))
-    verdict = _("已批准") if approve else _("已驳回")
+    verdict = gettext_lazy("已批准") if approve else gettext_lazy("已驳回")
     notify(
         [adjustment.requested_by],
-        _("费用调整%(verdict)s：%(number)s") % {"verdict": verdict, "number": charge.number},
+        Phrase(gettext_lazy("费用调整%(verdict)s：%(number)s"), verdict=verdict, number=charge.number),
         comment,
         _url(charge),
+        **_charge_mail(charge, "adjustment_decided", adjustment),
     )
     if approve:
         notify(
             [charge.payer],
-            _("您的费用已调整：%(instrument)s") % {"instrument": charge.instrument},
-            _("调整 %(amount)s 元（%(reason)s），现应缴 %(total)s 元。")
-            % {"amount": f"{adjustment.amount:+}", "reason": adjustment.reason, "total": charge.total},
+            Phrase(gettext_lazy("您的费用已调整：%(instrument)s"), instrument=charge.instrument),
+            Phrase(
+                gettext_lazy("调整 %(amount)s 元（%(reason)s），现应缴 %(total)s 元。"),
+                amount=f"{adjustment.amount:+}",
+                reason=adjustment.reason,
+                total=charge.total,
+            ),
             _url(charge),
+            **_charge_mail(charge, "adjusted", adjustment),
         )
     return adjustment
 
@@ -232,8 +251,11 @@ def record_payment(charge: Charge, *, actor, reference: str, paid_on) -> Charge:
     )
     notify(
         [charge.payer],
-        _("已收到您的缴费：%(instrument)s") % {"instrument": charge.instrument},
-        _("金额 %(total)s 元，凭证号 %(reference)s。") % {"total": charge.total, "reference": reference},
+        Phrase(gettext_lazy("已收到您的缴费：%(instrument)s"), instrument=charge.instrument),
+        Phrase(
+            gettext_lazy("金额 %(total)s 元，凭证号 %(reference)s。"), total=charge.total, reference=reference
+        ),
         _url(charge),
+        **_charge_mail(charge, "paid"),
     )
     return charge

@@ -1,14 +1,14 @@
 """Telling the two sides of an order what happened to it."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role, User
 from yiqi.accounts.services import users_with_role
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 
-from ..models import TestOrder
+from ..models import OrderStatus, TestOrder
 
 
 def staff_contacts(order: TestOrder) -> list:
@@ -27,9 +27,21 @@ def staff_contacts(order: TestOrder) -> list:
 
 
 def notify_order(order: TestOrder, recipients, comment: str = "") -> None:
-    subject = _("委托测试 %(number)s（%(instrument)s）：%(status)s") % {
-        "number": order.number,
-        "instrument": order.instrument.name,
-        "status": order.get_status_display(),
-    }
-    notify(recipients, subject, comment, reverse("orders:detail", args=[order.pk]))
+    """Tell the order's user or its staff (each in their own language) what the order's status now is."""
+    subject = Phrase(
+        gettext_lazy("委托测试 %(number)s（%(instrument)s）：%(status)s"),
+        number=order.number,
+        instrument=order.instrument.name,
+        status=OrderStatus(order.status).label,
+    )
+    recipients = list(recipients)
+    staff = [person for person in recipients if person is not None and person.pk != order.user_id]
+    url = reverse("orders:detail", args=[order.pk])
+    if len(staff) < len(recipients):
+        notify([order.user], subject, comment, url, **order_mail(order, "user"))
+    notify(staff, subject, comment, url, **order_mail(order, "staff"))
+
+
+def order_mail(order: TestOrder, audience: str) -> dict:
+    """The facts an order's email shows (``notifications/email/order.html``) to its user, staff or assignee."""
+    return {"kind": "order", "context": {"order": order, "audience": audience}}

@@ -75,7 +75,8 @@ def order_workspace(access: Access) -> dict:
         "is_staff": has_queue(access),
         "waiting_quote": counts.get(S.SUBMITTED, 0),
         "waiting_samples": counts.get(S.CONFIRMED, 0),
-        "testing": counts.get(S.SAMPLES_RECEIVED, 0) + counts.get(S.TESTING, 0),
+        "waiting_test": counts.get(S.SAMPLES_RECEIVED, 0),
+        "testing": counts.get(S.TESTING, 0),
     }
 
 

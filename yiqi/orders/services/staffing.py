@@ -4,14 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.models import AuditEvent
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 
 from ..models import TestOrder
+from .notices import order_mail
 from .visibility import FINAL_STATES, serves
 from .workflow import locked
 
@@ -51,9 +53,13 @@ def assign_staff(order: TestOrder, staff, *, actor) -> TestOrder:
     added = [user for user in staff if user.pk not in before]
     notify(
         added,
-        _("您被指派负责委托测试 %(number)s（%(instrument)s）")
-        % {"number": order.number, "instrument": order.instrument.name},
+        Phrase(
+            gettext_lazy("您被指派负责委托测试 %(number)s（%(instrument)s）"),
+            number=order.number,
+            instrument=order.instrument.name,
+        ),
         "",
         reverse("orders:detail", args=[order.pk]),
+        **order_mail(order, "assignee"),
     )
     return order

@@ -168,3 +168,34 @@ def test_errors_are_in_english_for_english_readers(world, served):
         )
     assert response.status_code == 400
     assert response.json()["sample_count"] == ["At least one sample is required."]
+
+
+def test_an_individual_who_registered_without_an_organisation_orders_through_the_page(world, served, client):
+    """The registration page offers individual accounts; such a person orders as an individual (external)."""
+    password = "Lab-Booking-2026!"
+    registered = client.post(
+        reverse("accounts:register"),
+        {
+            "account_type": "individual",
+            "username": "solo",
+            "full_name": "独立研究者",
+            "email": "solo@example.cn",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    assert registered.status_code == 302
+    form = client.get(reverse("orders:create", args=[served.pk]))
+    assert form.status_code == 200 and "user_organization" not in form.context["form"].fields
+    response = client.post(
+        reverse("orders:create", args=[served.pk]),
+        {
+            "sample_name": "土壤样品",
+            "sample_count": "2",
+            "sample_description": "风干土，无毒",
+            "requirements": "元素分析",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    order = TestOrder.objects.get(record__user__username="solo")
+    assert order.user_organization is None and not order.is_internal

@@ -127,6 +127,18 @@ BODIES = {
     "fees:charge_payment": lambda s: {"reference": "V-001", "paid_on": _today(s)},
     "feedback:rating_reply": lambda s: {"reply": "感谢评价"},
     "feedback:complaint_transition": lambda s: {"action": "comment", "comment": "补充说明"},
+    "vouchers:application_decide": lambda s: {"decision": "approve"},
+    "api-voucher-application-decide": lambda s: {"decision": "approve"},
+    "vouchers:clawback": lambda s: {"amount": "1.00", "reason": "资格复核"},
+    "api-voucher-account-clawback": lambda s: {"amount": "1.00", "reason": "资格复核"},
+    "vouchers:provider_decide": lambda s: {"decision": "suspend", "comment": "复核"},
+    "api-voucher-provider-decide": lambda s: {"action": "suspend", "comment": "复核"},
+    "vouchers:pay": lambda s: {"account": s.vouchers.account.pk, "amount": "10.00"},
+    "vouchers:refund": lambda s: {"reason": "更正"},
+    "api-voucher-payment-refund": lambda s: {"comment": "更正"},
+    "vouchers:claim_decide": lambda s: {"decision": "approve"},
+    "api-voucher-claim-decide": lambda s: {"decision": "approve"},
+    "api-voucher-batch-pay": lambda s: {"reference": "CZ-1"},
 }
 
 

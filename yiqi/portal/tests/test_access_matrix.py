@@ -194,6 +194,21 @@ USAGE_EDIT = rule(
 )
 USAGE_CREATE = rule("any unit's serving staff record usage", SERVING_ANY_UNIT)
 
+INTERLOCK = rule(
+    "an instrument's interlock: unit A's staff, its department, platform admin (and a user booked for now)",
+    OVERSIGHT_A,
+    HIDDEN,
+)
+INTERLOCK_SERVING = rule(
+    "switch off or override an interlock: the staff serving the instrument; other readers of it 403",
+    SERVING_A,
+    HIDDEN,
+    **dict.fromkeys(OVERSIGHT_A - SERVING_A, FORBIDDEN),
+)
+INTERLOCK_SESSION = rule(
+    "a measured session: its user and unit A's oversight", OVERSIGHT_A | {"enterprise"}, HIDDEN
+)
+
 OWN_SERVICE = rule("the service's user rates it", {"enterprise"}, HIDDEN)
 RATING_REPLY = rule("the rated unit's admin and the instrument manager reply", INSTRUMENT_MANAGERS_A)
 COMPLAINT = rule(
@@ -212,7 +227,74 @@ READ_LOG = rule(
 )
 # The world holds no invitation or join request: an unknown token or id is a 404 for everyone, and only the login
 # check is exercised here; who may act on a real one is tested in yiqi/accounts/tests/test_registration.py.
+MONITORING_WATCHERS = rule(
+    "remote monitoring: any unit's staff, departments, platform admin (each sees their own scope)",
+    ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"},
+)
+MONITORED_A = rule("unit A's monitoring: its staff, its department, platform admin", OVERSIGHT_A, HIDDEN)
+MONITORING_EDITORS_A = rule(
+    "unit A's devices and explanations: its admin, information officer and the instrument's manager",
+    frozenset({"unit_admin", "officer", "manager"}) | {"platform_admin"},
+    HIDDEN,
+    technician=FORBIDDEN,
+    department=FORBIDDEN,
+)
+MONITORING_REVIEW_A = rule(
+    "reviewing unit A's items: its department and the platform admin",
+    {"department", "platform_admin"},
+    HIDDEN,
+    unit_admin=FORBIDDEN,
+    officer=FORBIDDEN,
+    manager=FORBIDDEN,
+    technician=FORBIDDEN,
+)
 UNKNOWN_MEMBERSHIP_OBJECT = rule("an unknown invitation or join request", set(), HIDDEN)
+
+# Innovation vouchers: unit A's department runs the programme; the enterprise holds the quota; unit A is the provider.
+VOUCHER_AUTHORITY = frozenset({"department", "platform_admin"})
+ORGANISATION_MEMBERS = UNIT_A_STAFF | {"enterprise", "other_user", "unit_b_admin", "unit_b_manager"}
+VOUCHER_AUTHORITY_ONLY = rule("the programme's authority (its department, platform admin)", VOUCHER_AUTHORITY)
+VOUCHER_COMPANY_RECORD = rule(
+    "the enterprise's voucher record: the enterprise and the programme's authority",
+    VOUCHER_AUTHORITY | {"enterprise"},
+    HIDDEN,
+)
+VOUCHER_COMPANY_STEP = rule(
+    "an authority's step on the enterprise's voucher record; the enterprise sees it but 403",
+    VOUCHER_AUTHORITY,
+    HIDDEN,
+    enterprise=FORBIDDEN,
+)
+VOUCHER_PROVIDER_RECORD = rule(
+    "unit A's provider record: unit A's staff and the programme's authority",
+    VOUCHER_AUTHORITY | UNIT_A_STAFF,
+    HIDDEN,
+)
+VOUCHER_PROVIDER_STEP = rule(
+    "an authority's step on unit A's provider record; unit A's staff see it but 403",
+    VOUCHER_AUTHORITY,
+    HIDDEN,
+    **dict.fromkeys(UNIT_A_STAFF, FORBIDDEN),
+)
+VOUCHER_PAYMENT = rule(
+    "a voucher payment: the enterprise, unit A's staff, the authority",
+    VOUCHER_AUTHORITY | UNIT_A_STAFF | {"enterprise"},
+    HIDDEN,
+)
+VOUCHER_REFUND = rule(
+    "the authority refunds a payment; the enterprise and unit A's staff see it but 403",
+    VOUCHER_AUTHORITY,
+    HIDDEN,
+    **dict.fromkeys(UNIT_A_STAFF | {"enterprise"}, FORBIDDEN),
+)
+VOUCHER_CLAIM_CREATE = rule(
+    "unit A's unit admin claims redemption; others who see the payment 403",
+    {"unit_admin"},
+    HIDDEN,
+    **dict.fromkeys((UNIT_A_STAFF - {"unit_admin"}) | VOUCHER_AUTHORITY | {"enterprise"}, FORBIDDEN),
+)
+VOUCHER_BATCH = rule("the programme's monthly batch: its authority only", VOUCHER_AUTHORITY, HIDDEN)
+
 
 RULES: dict[str, Rule | tuple[Rule, ...]] = {
     **dict.fromkeys(
@@ -229,6 +311,17 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "accounts:invitation": rule("an invitation link: its token is the key", set(), HIDDEN, anonymous=HIDDEN),
     "accounts:invitation_revoke": UNKNOWN_MEMBERSHIP_OBJECT,
     "accounts:join_request_decide": UNKNOWN_MEMBERSHIP_OBJECT,
+    "accounts:join_request_bulk": MEMBERSHIP_ADMINS,
+    **dict.fromkeys(
+        (
+            "accounts:setup",
+            "accounts:setup_template",
+            "accounts:setup_region",
+            "accounts:setup_department",
+            "accounts:setup_unit",
+        ),
+        rule("setting up the province: the platform admin", {"platform_admin"}),
+    ),
     "portal:read_log": READ_LOG,
     "api-read-log": READ_LOG,
     # An instrument's photos and documents are as visible as the instrument.
@@ -272,6 +365,9 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
             "portal:home",
             "portal:unit_list",
             "portal:unit_detail",
+            "webapp_manifest",  # the installable web app: its manifest, service worker and offline page
+            "service_worker",
+            "offline",
         ),
         PUBLIC,
     ),
@@ -289,6 +385,7 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
             "registry:export",
             "notifications:inbox",
             "booking:mine",
+            "booking:credit",
             "booking:feed_reset",
             "booking:waitlist_join",
             "orders:create",
@@ -302,6 +399,10 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
             "feedback:complaint_list",
             "feedback:complaint_create",
             "portal:workspace",
+            "interlocks:list",
+            "api-interlock-list",
+            "api-interlock-command-list",
+            "api-interlock-session-list",
         ),
         SIGNED_IN,
     ),
@@ -325,6 +426,10 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "registry:review_queue": rule(
         "reviewers: unit admins, departments, platform admin (their own queue)",
         {"unit_admin", "unit_b_admin", "department", "department_b", "platform_admin"},
+    ),
+    "registry:review_bulk": rule(
+        "bulk steps: record keepers (submit) and reviewers; each record is checked again",
+        {"unit_admin", "officer", "unit_b_admin", "department", "department_b", "platform_admin"},
     ),
     "registry:deadlines": STATISTICS,
     # The instrument's service settings.
@@ -364,6 +469,21 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "api-booking-cancel": BOOKING_CANCEL,
     "booking:action": BOOKING_CANCEL,
     "booking:queue": QUEUE_SERVING,
+    "booking:credit_appeals": rule(
+        "unit admins hear appeals (their units' own)", {"unit_admin", "unit_b_admin"}
+    ),
+    "booking:credit_overview": rule("the platform authority", {"platform_admin"}),
+    "booking:suspension_action": rule(
+        "the authority lifts a suspension; its user and the unit hearing it may see it (403), others 404",
+        {"platform_admin"},
+        HIDDEN,
+        enterprise=FORBIDDEN,
+        unit_admin=FORBIDDEN,
+    ),
+    "usage:overdue_checkouts": rule(
+        "any unit's staff (their units' check-outs) and the platform authority",
+        ANY_UNIT_STAFF | {"platform_admin"},
+    ),
     **dict.fromkeys(
         (
             "api-waitlist-detail",
@@ -409,9 +529,46 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "usage:record_detail": (USAGE_RECORD, SERVICE_USAGE),
     "api-usage-record-evidence": USAGE_RECORD,
     "usage:record_evidence": USAGE_RECORD,
+    "api-telemetry": PUBLIC,  # devices authenticate with their own secret; a person's request is a 401
+    **dict.fromkeys(
+        (
+            "api-monitoring-states",
+            "api-monitoring-intervals",
+            "api-monitoring-daily-hours",
+            "api-monitoring-monthly-hours",
+            "api-monitoring-device-list",
+            "api-monitoring-item-list",
+        ),
+        SIGNED_IN,
+    ),
+    **dict.fromkeys(("monitoring:board", "monitoring:items"), MONITORING_WATCHERS),
+    **dict.fromkeys(
+        (
+            "monitoring:timeline",
+            "monitoring:item_detail",
+            "api-monitoring-device-detail",
+            "api-monitoring-item-detail",
+        ),
+        MONITORED_A,
+    ),
+    **dict.fromkeys(
+        ("api-monitoring-device-rotate", "api-monitoring-device-revoke", "api-monitoring-item-explain"),
+        MONITORING_EDITORS_A,
+    ),
+    "api-monitoring-item-review": MONITORING_REVIEW_A,
     "usage:record_update": USAGE_EDIT,
     "usage:record_delete": USAGE_EDIT,
     "usage:record_create": USAGE_CREATE,
+    # Interlocks.
+    **dict.fromkeys(
+        ("interlocks:detail", "interlocks:enable", "api-interlock-detail", "api-interlock-enable"), INTERLOCK
+    ),
+    "api-interlock-command-detail": INTERLOCK,
+    **dict.fromkeys(
+        ("interlocks:release", "interlocks:override", "api-interlock-release", "api-interlock-override"),
+        INTERLOCK_SERVING,
+    ),
+    "api-interlock-session-detail": INTERLOCK_SESSION,
     # Feedback.
     "feedback:rate": (OWN_SERVICE, OWN_SERVICE, OWN_SERVICE),
     "api-rating-reply": RATING_REPLY,
@@ -420,6 +577,64 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "feedback:complaint_detail": COMPLAINT,
     "api-complaint-transition": COMPLAINT,
     "feedback:complaint_transition": COMPLAINT,
+    # Innovation vouchers.
+    **dict.fromkeys(
+        (
+            "vouchers:home",
+            "vouchers:programme",
+            "api-voucher-programme-list",
+            "api-voucher-programme-detail",
+            "api-voucher-application-list",
+            "api-voucher-account-list",
+            "api-voucher-provider-list",
+            "api-voucher-payment-list",
+            "api-voucher-claim-list",
+            "api-voucher-batch-list",
+        ),
+        SIGNED_IN,
+    ),
+    "vouchers:programme_create": rule(
+        "department admins and the platform admin", DEPARTMENTS | {"platform_admin"}
+    ),
+    "vouchers:programme_export": VOUCHER_AUTHORITY_ONLY,
+    "api-voucher-programme-report": VOUCHER_AUTHORITY_ONLY,
+    "vouchers:apply": rule(
+        "members of an organisation (the service checks it is an eligible company)", ORGANISATION_MEMBERS
+    ),
+    "vouchers:provider_register": rule("unit admins (for their own unit)", {"unit_admin", "unit_b_admin"}),
+    "api-voucher-application-detail": VOUCHER_COMPANY_RECORD,
+    "api-voucher-account-detail": VOUCHER_COMPANY_RECORD,
+    **dict.fromkeys(
+        (
+            "vouchers:application_decide",
+            "api-voucher-application-decide",
+            "vouchers:clawback",
+            "api-voucher-account-clawback",
+        ),
+        VOUCHER_COMPANY_STEP,
+    ),
+    "vouchers:provider_licence": VOUCHER_PROVIDER_RECORD,
+    "api-voucher-provider-detail": VOUCHER_PROVIDER_RECORD,
+    "vouchers:claim_file": VOUCHER_PROVIDER_RECORD,
+    "api-voucher-claim-detail": VOUCHER_PROVIDER_RECORD,
+    **dict.fromkeys(
+        (
+            "vouchers:provider_decide",
+            "api-voucher-provider-decide",
+            "vouchers:claim_decide",
+            "api-voucher-claim-decide",
+        ),
+        VOUCHER_PROVIDER_STEP,
+    ),
+    "vouchers:pay": rule("the paying enterprise only", {"enterprise"}, HIDDEN),
+    "api-voucher-payment-detail": VOUCHER_PAYMENT,
+    "vouchers:refund": VOUCHER_REFUND,
+    "api-voucher-payment-refund": VOUCHER_REFUND,
+    "vouchers:claim_create": VOUCHER_CLAIM_CREATE,
+    **dict.fromkeys(
+        ("vouchers:batch", "api-voucher-batch-detail", "api-voucher-batch-review", "api-voucher-batch-pay"),
+        VOUCHER_BATCH,
+    ),
 }
 
 # Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
@@ -482,6 +697,15 @@ LIST_DETAILS = {
     "api-usage-record-list": "api-usage-record-detail",
     "api-rating-list": "api-rating-detail",
     "api-complaint-list": "api-complaint-detail",
+    "api-voucher-application-list": "api-voucher-application-detail",
+    "api-voucher-account-list": "api-voucher-account-detail",
+    "api-voucher-provider-list": "api-voucher-provider-detail",
+    "api-voucher-payment-list": "api-voucher-payment-detail",
+    "api-voucher-claim-list": "api-voucher-claim-detail",
+    "api-voucher-batch-list": "api-voucher-batch-detail",
+    "api-interlock-list": "api-interlock-detail",
+    "api-interlock-command-list": "api-interlock-command-detail",
+    "api-interlock-session-list": "api-interlock-session-detail",
 }
 
 

@@ -19,7 +19,6 @@ from .columns import (
 from .export import export_csv, export_xlsx, log_export
 from .importer import Importer, process_import_job
 from .template import build_template
-from .upload import validate_xlsx_upload
 
 __all__ = [
     "CODES_SHEET",
@@ -38,5 +37,4 @@ __all__ = [
     "process_import_job",
     "sheet_columns",
     "sheet_names",
-    "validate_xlsx_upload",
 ]

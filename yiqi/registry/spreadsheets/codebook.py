@@ -7,9 +7,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from yiqi.core.spreadsheets import cell_text, is_blank
+
 from ..categories import leaf_codes
 from ..models import Instrument, InstrumentCategory
-from .columns import COLUMNS, NO, YES, CellError, Column, cell_text, is_blank, parse_date, parse_decimal
+from .columns import COLUMNS, NO, YES, CellError, Column, parse_date, parse_decimal
 
 
 class Codebook:

@@ -14,12 +14,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 from openpyxl.utils.datetime import from_excel
 
 from ..models import Instrument
 
 Kind = Instrument.Kind
+# The file's format is Chinese in every language, as the national reporting form is: sheet names, column headers
+# and yes/no cells are what an import matches. The hint row, the notes and the instructions follow the language.
 INSTRUCTIONS_SHEET = "填写说明"
 CODES_SHEET = "代码表"
 HEADER_ROWS = 2  # Chinese headers, then the field name and format of each column
@@ -30,10 +33,12 @@ YES, NO = "是", "否"
 class Column:
     field: str
     header: str
-    note: str = ""
+    note: str = ""  # lazily translated
     kinds: tuple[str, ...] = ()  # sheets that have the column; empty: every sheet
     importable: bool = True
     width: int = 14
+    # Required in the file although the model has a default: a blank cell must not silently become the default.
+    always_required: bool = False
 
     @cached_property
     def model_field(self) -> models.Field:
@@ -58,7 +63,9 @@ class Column:
 
     @cached_property
     def required(self) -> bool:
-        return self.importable and not self.model_field.blank and not self.model_field.has_default()
+        if not self.importable:
+            return False
+        return self.always_required or (not self.model_field.blank and not self.model_field.has_default())
 
     @property
     def label(self) -> str:
@@ -68,15 +75,20 @@ class Column:
     def format(self) -> str:
         """How to fill the column, as the template explains it."""
         if not self.importable:
-            return "仅供查看，导入时忽略"
+            return _("仅供查看，导入时忽略")
+        max_length = self.model_field.max_length
         formats = {
-            "text": f"文本，不超过{self.model_field.max_length}字" if self.model_field.max_length else "文本",
-            "decimal": "数字",
-            "date": "日期，如 2024-03-15",
-            "parent": "文本",
+            "text": _("文本，不超过%(n)s字") % {"n": max_length} if max_length else _("文本"),
+            "decimal": _("数字"),
+            "date": _("日期，如 2024-03-15"),
+            "parent": _("文本"),
         }
-        parts = ["必填" if self.required else "选填", formats.get(self.type, "从下拉列表选择"), self.note]
-        return " · ".join(part for part in parts if part)
+        parts = [
+            _("必填") if self.required else _("选填"),
+            formats.get(self.type, _("从下拉列表选择")),
+            self.note,
+        ]
+        return " · ".join(str(part) for part in parts if part)
 
     @property
     def hint(self) -> str:
@@ -88,16 +100,23 @@ class Column:
 
 
 COLUMNS = (
-    Column("asset_number", "单位内部编号", "本单位内唯一；已有相同编号的记录将被更新", width=16),
+    Column(
+        "asset_number", "单位内部编号", gettext_lazy("本单位内唯一；已有相同编号的记录将被更新"), width=16
+    ),
     Column("name", "中文名称", width=24),
     Column("name_en", "英文名称", width=24),
-    Column("category", "分类代码", "也可只填6位代码", width=26),
+    Column("category", "分类代码", gettext_lazy("也可只填6位代码"), width=26),
     Column("original_value", "原值（元）", width=16),
     Column("source", "仪器来源"),
     Column("customs_supervised", "海关监管"),
     Column("funding_source", "主要购置经费来源", width=16),
     Column("manufacturer", "生产制造商", width=24),
-    Column("country_of_origin", "产地国别", "也可填两位代码，如 JP"),
+    Column(
+        "country_of_origin",
+        "产地国别",
+        gettext_lazy("也可填两位代码，如 JP；国产填中国"),
+        always_required=True,
+    ),
     Column("model_spec", "规格型号", width=16),
     Column("technical_indicators", "主要技术指标", width=30),
     Column("main_functions", "主要功能", width=30),
@@ -112,15 +131,15 @@ COLUMNS = (
     Column("contact_phone", "联系电话", width=16),
     Column("contact_email", "联系邮箱", width=20),
     Column("sharing_mode", "共享方式"),
-    Column("not_shared_reason", "不共享原因", "共享方式为“不共享”时必填", width=20),
+    Column("not_shared_reason", "不共享原因", gettext_lazy("共享方式为“不共享”时必填"), width=20),
     Column("operating_status", "运行状态"),
     Column("offers_self_operation", "提供自主上机"),
     Column("offers_commissioned_testing", "提供委托测试"),
-    Column("sub_unit", "所属内设机构", "本单位内设机构的名称", width=20),
+    Column("sub_unit", "所属内设机构", gettext_lazy("本单位内设机构的名称"), width=20),
     Column(
         "parent",
         "所属设施/中心编号",
-        "所属大型科研设施、科学仪器中心或服务单元的单位内部编号",
+        gettext_lazy("所属大型科研设施、科学仪器中心或服务单元的单位内部编号"),
         kinds=(Kind.SINGLE_INSTRUMENT,),
         width=18,
     ),
@@ -147,20 +166,6 @@ def sheet_names() -> dict[str, str]:
 
 class CellError(Exception):
     pass
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed into a text column: 2024001, not 2024001.0
-    elif isinstance(value, dt.datetime) and value.time() == dt.time():
-        value = value.date()
-    return str(value).strip()
 
 
 def parse_decimal(column: Column, value) -> Decimal:

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from yiqi.accounts.access import access_for
 from yiqi.core.maintenance import refresh_planner_statistics
+from yiqi.core.spreadsheets import archive_members, cell_text, check_expansion, error_entry, is_blank
 from yiqi.organizations.models import Deployment
 
 from .. import scoping
@@ -30,13 +31,10 @@ from .columns import (
     CellError,
     Column,
     Kind,
-    cell_text,
-    is_blank,
     sheet_columns,
     sheet_names,
 )
-from .progress import JobProgress, error_entry, finish_job
-from .upload import archive_members, check_expansion
+from .progress import JobProgress, finish_job
 
 logger = logging.getLogger(__name__)
 

@@ -1,24 +1,13 @@
-"""What the polling status page reads: the import job's status, counters and error list."""
+"""What the polling status page reads: the import job's status, counters, error list and place in the queue."""
 
-import datetime as dt
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
-from ..models import ImportJob
-from .columns import cell_text
+from yiqi.core.workflow import BULK_LIMIT
 
-
-def error_entry(message, sheet="", row=None, column="", value="") -> dict:
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    return {
-        "sheet": sheet,
-        "row": row,
-        "column": column,
-        "value": cell_text(value)[:100],
-        "message": str(message),
-    }
+from ..models import ImportJob, Instrument, RegistrationStatus
 
 
 def finish_job(job_id: int, status: str, **fields) -> None:
@@ -65,3 +54,47 @@ class JobProgress:
         if self.side is not None:
             self.side.close()
             self.side = None
+
+
+# The task consumer claims a queued job within a second or two; a job left waiting this long while no other
+# job is being processed means that no consumer is running.
+QUEUE_STALL_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class QueueState:
+    ahead: int  # jobs queued before this one
+    waiting_seconds: int
+    stalled: bool  # nothing is processing the queue
+
+
+def queue_state(job: ImportJob) -> QueueState | None:
+    """Where a queued job stands; None once a consumer has taken it."""
+    if job.status != ImportJob.Status.PENDING:
+        return None
+    now = timezone.now()
+    pending = ImportJob.objects.filter(status=ImportJob.Status.PENDING)
+    ahead = pending.filter(created_at__lt=job.created_at).count()
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first() or job.created_at
+    busy = ImportJob.objects.filter(
+        status__in=(ImportJob.Status.VALIDATING, ImportJob.Status.WRITING)
+    ).exists()
+    stalled = not busy and (now - oldest).total_seconds() >= QUEUE_STALL_SECONDS
+    return QueueState(
+        ahead=ahead, waiting_seconds=int((now - job.created_at).total_seconds()), stalled=stalled
+    )
+
+
+def imported_drafts(job: ImportJob) -> list[int]:
+    """The drafts a finished import created, to submit for review together (records its uploader created in
+    the unit while the job ran)."""
+    if job.status != ImportJob.Status.DONE or not job.created_count:
+        return []
+    return list(
+        Instrument.objects.filter(
+            unit_id=job.unit_id,
+            created_by_id=job.uploaded_by_id,
+            created_at__range=(job.created_at, job.finished_at),
+            registration_status=RegistrationStatus.DRAFT,
+        ).values_list("pk", flat=True)[:BULK_LIMIT]
+    )

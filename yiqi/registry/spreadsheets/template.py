@@ -4,6 +4,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -87,7 +88,7 @@ def build_template(unit) -> bytes:
                 showErrorMessage=True,
                 errorStyle="warning" if lenient else "stop",
                 errorTitle=column.header,
-                error="请从下拉列表中选择。",
+                error=_("请从下拉列表中选择。"),
             )
             letter = get_column_letter(index)
             validation.add(f"{letter}{HEADER_ROWS + 1}:{letter}{last_row}")
@@ -102,25 +103,36 @@ def _write_instructions(ws) -> None:
     ws.column_dimensions["B"].width = 8
     ws.column_dimensions["C"].width = 70
     lines = [
-        "科研设施与仪器批量导入说明",
-        "1. 每类资源填写在对应的工作表中：" + "、".join(sheet_names().values()) + "。不用的工作表可以留空。",
-        "2. 第1行为列名（带 * 的为必填列），第2行为填写格式；从第3行开始每行填写一条记录。请勿修改工作表名和列名。",
-        "3. 单位内部编号是匹配键：本单位已有相同编号的记录将被更新（草稿、已退回、未获批准、已发布状态的记录），"
-        "其余新建为草稿。",
-        "4. 带下拉列表的列请从列表中选择；分类代码也可只填6位代码，产地国别也可填两位代码（如 JP）。",
-        "5. 日期填写为日期格式或“2024-03-15”形式的文本；原值以元为单位。",
-        "6. 导入前系统会校验全部行：任何一个单元格有误，整个文件都不会写入，并会列出每处错误所在的工作表、行和列。",
-        f"7. 文件须为 .xlsx 格式，不超过 {filesizeformat(settings.YIQI_IMPORT_MAX_BYTES)}、"
-        f"{settings.YIQI_IMPORT_MAX_ROWS:,} 行。",
+        _("科研设施与仪器批量导入说明"),
+        _("1. 每类资源填写在对应的工作表中：%(sheets)s。不用的工作表可以留空。")
+        % {"sheets": _("、").join(sheet_names().values())},
+        _(
+            "2. 第1行为列名（带 * 的为必填列），第2行为填写格式；从第3行开始每行填写一条记录。请勿修改工作表名和列名。"
+        ),
+        _(
+            "3. 单位内部编号是匹配键：本单位已有相同编号的记录将被更新（草稿、已退回、未获批准、已发布状态的记录），"
+            "其余新建为草稿。"
+        ),
+        _("4. 带下拉列表的列请从列表中选择；分类代码也可只填6位代码，产地国别也可填两位代码（如 JP）。"),
+        _("5. 日期填写为日期格式或“2024-03-15”形式的文本；原值以元为单位。"),
+        _(
+            "6. 导入前系统会校验全部行：任何一个单元格有误，整个文件都不会写入，并会列出每处错误所在的工作表、行和列。"
+        ),
+        _("7. 文件须为 .xlsx 格式，不超过 %(size)s、%(rows)s 行。")
+        % {
+            "size": filesizeformat(settings.YIQI_IMPORT_MAX_BYTES),
+            "rows": f"{settings.YIQI_IMPORT_MAX_ROWS:,}",
+        },
         "",
     ]
     for line in lines:
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["列名", "必填", "填写格式与说明"])
+    ws.append([_("列名"), _("必填"), _("填写格式与说明")])
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for column in COLUMNS:
         if column.importable:
-            scope = "" if not column.kinds else f"（仅{'、'.join(sheet_names()[k] for k in column.kinds)}）"
+            only = _("、").join(sheet_names()[k] for k in column.kinds)
+            scope = _("（仅%(sheets)s）") % {"sheets": only} if column.kinds else ""
             ws.append([column.header, YES if column.required else "", column.format + scope])

@@ -1,14 +1,17 @@
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from yiqi.accounts.models import Role, RoleAssignment
 from yiqi.organizations.tests.factories import SubUnitFactory
 from yiqi.registry.models import ImportJob, Instrument, RegistrationStatus
+from yiqi.registry.spreadsheets import progress
 from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.registry.tests.test_spreadsheets import SINGLE, add_members, make_xlsx, valid_row
 
@@ -69,6 +72,21 @@ class TestUpload:
         assert page.status_code == 200
         assert "导入完成" in page.text and 'aria-valuenow="100"' in page.text
         assert "hx-trigger" not in page.text  # finished: no more polling
+
+        # The new drafts go to review together, each through the workflow, and the page comes back.
+        assert "提交本次导入的 2 条草稿审核" in page.text
+        imported = list(
+            Instrument.objects.filter(asset_number__startswith="IMP-").values_list("pk", flat=True)
+        )
+        submitted = client.post(
+            reverse("registry:review_bulk"),
+            {"action": "submit", "ids": imported, "next": response["Location"]},
+        )
+        assert submitted["Location"] == response["Location"]
+        assert set(
+            Instrument.objects.filter(pk__in=imported).values_list("registration_status", flat=True)
+        ) == {RegistrationStatus.SUBMITTED}
+        assert "提交本次导入" not in client.get(response["Location"]).text
 
     def test_a_unit_outside_the_users_editor_units_is_refused(self, world, client_for):
         response = upload(
@@ -163,6 +181,46 @@ class TestStatus:
         assert "hx-trigger" not in finished.text
         assert "数据库未做任何修改" in finished.text
         assert "“原值（元）”须大于 0。" in finished.text and "<td>7</td>" in finished.text
+
+
+class TestQueue:
+    """A queued import says so, and says when nothing is processing the queue instead of waiting forever."""
+
+    def queued(self, world, *, seconds_ago: int, status=ImportJob.Status.PENDING) -> ImportJob:
+        job = ImportJob.objects.create(
+            unit=world.unit_a, uploaded_by=world.users["officer_a"], original_name="仪器.xlsx", status=status
+        )
+        created = timezone.now() - dt.timedelta(seconds=seconds_ago)
+        ImportJob.objects.filter(pk=job.pk).update(created_at=created)
+        job.refresh_from_db()
+        return job
+
+    def status_page(self, world, client_for, job):
+        url = reverse("registry:import_status", args=[job.pk])
+        return client_for(world.users["officer_a"]).get(url, headers={"HX-Request": "true"})
+
+    def test_a_fresh_job_says_how_many_are_ahead(self, world, client_for):
+        self.queued(world, seconds_ago=5)
+        job = self.queued(world, seconds_ago=2)
+        page = self.status_page(world, client_for, job)
+        assert 'data-queue="waiting"' in page.text and "前面还有 1 个导入任务" in page.text
+        assert 'data-queue="stalled"' not in page.text
+
+    def test_a_job_waiting_with_no_consumer_says_nothing_is_processing_it(self, world, client_for):
+        job = self.queued(world, seconds_ago=progress.QUEUE_STALL_SECONDS + 5)
+        page = self.status_page(world, client_for, job)
+        assert 'data-queue="stalled"' in page.text and "run_huey" in page.text
+        assert 'hx-trigger="every 1s"' in page.text  # it keeps polling: the job starts once a consumer runs
+
+    def test_a_long_wait_behind_a_running_job_is_not_a_stall(self, world, client_for):
+        self.queued(world, seconds_ago=600, status=ImportJob.Status.VALIDATING)
+        job = self.queued(world, seconds_ago=progress.QUEUE_STALL_SECONDS + 5)
+        page = self.status_page(world, client_for, job)
+        assert 'data-queue="waiting"' in page.text and 'data-queue="stalled"' not in page.text
+
+    def test_a_started_job_shows_no_queue_notice(self, world, client_for):
+        job = self.queued(world, seconds_ago=600, status=ImportJob.Status.VALIDATING)
+        assert "data-queue" not in self.status_page(world, client_for, job).text
 
 
 def test_template_download(world, client_for):

@@ -116,7 +116,7 @@ class TestTemplate:
             "分类代码*",
             "原值（元）*",
             "安装验收日期*",
-            "产地国别",
+            "产地国别*",
             "所属设施/中心编号",
         } <= set(headers)
         assert [c.value for c in center[1]] == headers[:-1]  # no parent column for a centre
@@ -255,6 +255,9 @@ FUTURE = timezone.localdate() + dt.timedelta(days=3)
         ("sharing_mode", "随便", "不是有效的选项"),
         ("customs_supervised", "也许", "请填写“是”或“否”"),
         ("country_of_origin", "火星", "未知的国家或地区"),
+        # A blank country is not recorded as made in China.
+        ("country_of_origin", None, "必填项"),
+        ("country_of_origin", "  ", "必填项"),
         ("contact_phone", "打电话", "有效的电话号码"),
         ("contact_email", "not-an-email", "邮件"),
         ("sub_unit", "不存在的学院", "没有名为"),

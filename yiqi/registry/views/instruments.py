@@ -26,7 +26,9 @@ class InstrumentListView(ListView):
 
     def get_queryset(self):
         self.filterset = InstrumentFilter(
-            self.request.GET, queryset=visible(self.request).select_related("unit", "category")
+            self.request.GET,
+            queryset=visible(self.request).select_related("unit", "category"),
+            request=self.request,
         )
         return self.filterset.qs
 

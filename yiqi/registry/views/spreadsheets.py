@@ -15,11 +15,13 @@ from django.views import View
 from yiqi.accounts.access import access_for
 from yiqi.core.exports import XLSX_CONTENT_TYPE
 from yiqi.core.forms import BootstrapFormMixin
+from yiqi.core.spreadsheets import validate_xlsx_upload
 from yiqi.organizations.models import Organization
 
 from .. import scoping, spreadsheets
 from ..filters import InstrumentFilter
 from ..models import ImportJob
+from ..spreadsheets.progress import imported_drafts, queue_state
 from ..tasks import run_import_job
 
 
@@ -47,7 +49,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        spreadsheets.validate_xlsx_upload(upload)
+        validate_xlsx_upload(upload)
         return upload
 
 
@@ -87,7 +89,9 @@ class ImportTemplateView(LoginRequiredMixin, View):
             spreadsheets.build_template(unit),
             content_type=XLSX_CONTENT_TYPE,
             headers={
-                "Content-Disposition": content_disposition_header(True, f"仪器导入模板-{unit.name}.xlsx")
+                "Content-Disposition": content_disposition_header(
+                    True, _("仪器导入模板-%(unit)s.xlsx") % {"unit": unit.name}
+                )
             },
         )
 
@@ -106,7 +110,13 @@ class ImportStatusView(LoginRequiredMixin, View):
         # Rows written inside the transaction are counted only where a second connection can report them.
         writing_unknown = job.status == ImportJob.Status.WRITING and not job.processed_rows
         progress_known = job.is_finished or (bool(job.total_rows) and not writing_unknown)
-        return render(request, template, {"job": job, "progress_known": progress_known})
+        context = {
+            "job": job,
+            "progress_known": progress_known,
+            "queue": queue_state(job),
+            "drafts": imported_drafts(job) if job.unit_id in access_for(request.user).editor_unit_ids else [],
+        }
+        return render(request, template, context)
 
 
 class ExportView(LoginRequiredMixin, View):
@@ -116,10 +126,10 @@ class ExportView(LoginRequiredMixin, View):
         if fmt not in ("xlsx", "csv"):
             raise Http404
         visible = scoping.visible_instruments(access_for(request.user))
-        filtered = InstrumentFilter(request.GET, queryset=visible)
+        filtered = InstrumentFilter(request.GET, queryset=visible, request=request)
         queryset = filtered.qs
         spreadsheets.log_export(filtered, fmt, actor=request.user)
-        filename = f"科研设施与仪器-{timezone.localdate():%Y%m%d}.{fmt}"
+        filename = _("科研设施与仪器-%(day)s.%(fmt)s") % {"day": f"{timezone.localdate():%Y%m%d}", "fmt": fmt}
         if fmt == "csv":
             response = StreamingHttpResponse(
                 spreadsheets.export_csv(queryset), content_type="text/csv; charset=utf-8"

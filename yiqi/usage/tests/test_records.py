@@ -102,7 +102,7 @@ def test_a_service_without_a_later_end_lasts_its_hours(world):
 
 def test_billing_a_service_writes_its_usage_record(world):
     service = completed_self_operation(world, world.users["external_user"], world.enterprise)
-    charge = SimpleNamespace(total=Decimal("120.00"))
+    charge = SimpleNamespace(pk=None, total=Decimal("120.00"))  # not saved: no voucher can hold it
     charge_billed.send(sender=None, charge=charge, record=service, actor=world.users["technician_a"])
     record = UsageRecord.objects.get(record=service)
     assert (record.fee, record.recorded_by) == (Decimal("120.00"), world.users["technician_a"])

@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yiqi.demo.builder import DEMO_PASSWORD, BuildOptions, DemoBuilder
+from yiqi.demo.monitoring import build_monitoring
+from yiqi.demo.vouchers import build_vouchers
 from yiqi.organizations.models import Organization
 
 
@@ -42,6 +44,8 @@ class Command(BaseCommand):
         )
         builder = DemoBuilder(build, log=self.stdout.write)
         counts = builder.build()
+        counts["voucher_services"] = build_vouchers()
+        counts.update(build_monitoring())
         self.stdout.write(self.style.SUCCESS(f"Demo data built in {builder.timings['total']:.1f} s."))
         for key, value in counts.items():
             self.stdout.write(f"  {key.replace('_', ' ')}: {value}")

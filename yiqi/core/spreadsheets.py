@@ -1,9 +1,11 @@
-"""The check of an uploaded workbook, before it is stored and again before the import job opens it.
+"""Spreadsheets every import shares: the check of an uploaded workbook, plain cell values, error rows.
 
 An .xlsx is a zip archive. Its directory states every member's uncompressed size, and ``zipfile`` refuses to
-inflate a member beyond its stated size, so the limits below bound what openpyxl can ever decompress.
+inflate a member beyond its stated size, so the limits below bound what openpyxl can ever decompress. The check
+runs before a file is stored and again before an import opens it.
 """
 
+import datetime as dt
 import zipfile
 
 from django.conf import settings
@@ -62,3 +64,29 @@ def check_expansion(members: dict[str, int]) -> None:
             _("工作簿解压后为 %(size)s，超过上限 %(limit)s。请删除无关的工作表或图片，或拆分后分批导入。")
             % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number typed into a text column: 2024001, not 2024001.0
+    elif isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    return str(value).strip()
+
+
+def error_entry(message, sheet="", row=None, column="", value="") -> dict:
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    return {
+        "sheet": sheet,
+        "row": row,
+        "column": column,
+        "value": cell_text(value)[:100],
+        "message": str(message),
+    }

@@ -1,0 +1,191 @@
+"""Sustained telemetry ingestion: Mosquitto → ``manage.py ingest_telemetry`` → PostgreSQL, samples per second.
+
+One run publishes the same kind of stream (QoS 1, ``SAMPLES_PER_MESSAGE`` samples a message, from many devices) to
+three receivers in turn, interleaved so the shared machine's load falls on all alike: a bare ``mosquitto_sub``
+(what the broker can deliver), one worker, two workers (shared subscription). Each stream has fresh timestamps so
+every sample is new. A worker's rate is samples committed / time from the first publish to the last commit.
+
+    python bench/telemetry_ingest.py          # quick: 200 devices, 100,000 samples a stream, 2 rounds
+    python bench/telemetry_ingest.py --full   # 1,000 devices, 500,000 samples a stream, 3 rounds
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import psycopg
+from common import PG_BASE, PYTHON, ROOT, django_env, ensure_postgres_database, manage
+
+SAMPLES_PER_MESSAGE = 100
+SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuv"
+URL = f"{PG_BASE}/yiqi_bench_telemetry"
+
+SETUP = """
+import django; django.setup()
+from yiqi.monitoring.ingest import secret_digest
+from yiqi.monitoring.models import Device
+from yiqi.organizations.models import Organization
+from yiqi.registry.models import Instrument, InstrumentCategory
+from yiqi.organizations.tests.factories import OrganizationFactory
+from yiqi.registry.tests.factories import InstrumentFactory
+n = int({devices})
+have = Device.objects.filter(uid__startswith="bench-").count()
+if have < n:
+    unit = Organization.objects.filter(name="基准测试单位").first() or OrganizationFactory(name="基准测试单位")
+    instruments = [InstrumentFactory(unit=unit) for _ in range((n - have + 4) // 5)]
+    Device.objects.bulk_create(
+        Device(uid=f"bench-{{i:05d}}", instrument=instruments[(i - have) // 5], unit=unit, kind="power",
+               secret_digest=secret_digest("{secret}"))
+        for i in range(have, n)
+    )
+print(Organization.objects.get(name="基准测试单位").pk)
+"""
+
+
+def setup(devices: int) -> int:
+    ensure_postgres_database(URL)
+    manage(URL, "migrate", "--noinput")
+    result = subprocess.run(
+        [PYTHON, "-c", SETUP.format(devices=devices, secret=SECRET)],
+        cwd=ROOT,
+        env={**django_env(URL), "DJANGO_SETTINGS_MODULE": "yiqi.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def payloads(unit: int, devices: int, total: int, base: dt.datetime) -> list[tuple[str, bytes]]:
+    """Messages round-robin over devices, each device's samples one second apart, all in the past."""
+    messages, per_device = [], total // devices
+    for m in range(per_device // SAMPLES_PER_MESSAGE):
+        for d in range(devices):
+            start = base + dt.timedelta(seconds=m * SAMPLES_PER_MESSAGE)
+            samples = [
+                {"t": (start + dt.timedelta(seconds=i)).timestamp(), "power_w": 100.0 + (i % 7)}
+                for i in range(SAMPLES_PER_MESSAGE)
+            ]
+            topic = f"yiqi/telemetry/{unit}/bench-{d:05d}"
+            messages.append((topic, json.dumps({"key": SECRET, "samples": samples}).encode()))
+    return messages
+
+
+def publish(messages) -> float:
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{uuid.uuid4().hex[:6]}")
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", 1883)
+    client.loop_start()
+    started = time.perf_counter()
+    infos = [client.publish(topic, body, qos=1) for topic, body in messages]
+    for info in infos:
+        info.wait_for_publish(60)
+    client.loop_stop()
+    client.disconnect()
+    return started
+
+
+def count(conn) -> int:
+    return conn.execute("SELECT count(*) FROM monitoring_sample").fetchone()[0]
+
+
+def run_workers(workers: int, messages, samples: int, conn) -> float:
+    # A fresh group per run: the sessions of earlier workers keep their share of a group for an hour.
+    env = {
+        **django_env(URL),
+        "YIQI_MQTT_SHARE_GROUP": f"bench-{uuid.uuid4().hex[:8]}",
+        "YIQI_TELEMETRY_RATE_BURST": "1000000",
+    }
+    ready = [Path(tempfile.gettempdir()) / f"bench-worker-{uuid.uuid4().hex}" for _ in range(workers)]
+    procs = [
+        subprocess.Popen(
+            [
+                PYTHON,
+                "manage.py",
+                "ingest_telemetry",
+                "--client-id",
+                f"bench-worker-{w}-{uuid.uuid4().hex[:4]}",
+                "--ready-file",
+                str(ready[w]),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for w in range(workers)
+    ]
+    while not all(path.exists() for path in ready):  # Django start-up and subscription
+        time.sleep(0.1)
+    for path in ready:
+        path.unlink()
+    before = count(conn)
+    started = publish(messages)
+    deadline = time.perf_counter() + 600
+    while count(conn) - before < samples and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    written = count(conn) - before
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(30)
+    if written < samples:
+        print(f"  !! only {written} of {samples} samples written")
+    return written / elapsed
+
+
+def run_subscriber(messages, samples: int) -> float:
+    proc = subprocess.Popen(
+        ["mosquitto_sub", "-h", "127.0.0.1", "-q", "1", "-t", "$share/benchsub/yiqi/telemetry/+/+",
+         "-C", str(len(messages))],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(0.5)
+    started = publish(messages)
+    proc.wait(600)
+    return samples / (time.perf_counter() - started)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--full", action="store_true")
+    args = parser.parse_args()
+    devices, samples, rounds = (1000, 500_000, 3) if args.full else (200, 50_000, 1)
+    unit = setup(devices)
+    print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()}")
+    results = {"mosquitto_sub": [], "1 worker": [], "2 workers": []}
+    base = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    with psycopg.connect(URL, autocommit=True) as conn:
+        stream = 0
+        for _ in range(rounds):
+            for name in results:
+                stream += 1
+                span = dt.timedelta(seconds=samples // devices + 10)
+                messages = payloads(unit, devices, samples, base + stream * span)
+                if name == "mosquitto_sub":
+                    rate = run_subscriber(messages, samples)
+                else:
+                    rate = run_workers(int(name[0]), messages, samples, conn)
+                results[name].append(rate)
+                print(f"  {name:14} {rate:10,.0f} samples/s   (load {os.getloadavg()[0]:.2f})", flush=True)
+    best = {name: max(rates) for name, rates in results.items()}
+    print("best of each:")
+    for name, rate in best.items():
+        print(f"  {name:14} {rate:10,.0f} samples/s")
+    print(f"ratio 1 worker / mosquitto_sub: {best['1 worker'] / best['mosquitto_sub']:.2f}")
+    print(f"ratio 2 workers / 1 worker:     {best['2 workers'] / best['1 worker']:.2f}")
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,343 @@
+"""Telemetry intake shared by both doors (HTTP ``POST /api/v1/telemetry/`` and the MQTT worker).
+
+``check_message`` is the one validation: it authenticates the device, reads the samples and sorts each into a row
+to write or a rejection reason. ``write_batch`` writes the rows of any number of checked messages in one
+transaction — COPY into a staging table on PostgreSQL, multi-row inserts elsewhere, both ending in
+``ON CONFLICT DO NOTHING`` so that a repeated sample (same device and time) counts once — together with the devices'
+last-seen times, the roll-up's dirty marks and the rejection counters.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Device, MachineState, RejectionReason
+
+STATES = frozenset(MachineState.values)
+MAX_SIGNALS = 32
+UTC = dt.UTC
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    id: int
+    uid: str
+    unit_id: int
+    instrument_id: int
+    secret_digest: str
+    revoked: bool
+
+
+class DeviceDirectory:
+    """Devices by uid, each re-read from the database after ``ttl`` seconds so that a rotated or revoked secret
+    stops working within that time (0: every lookup reads)."""
+
+    def __init__(self, ttl: float = 10.0):
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, DeviceInfo | None]] = {}
+
+    def get(self, uid: str) -> DeviceInfo | None:
+        now = time.monotonic()
+        cached = self._entries.get(uid)
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        row = (
+            Device.objects.filter(uid=uid)
+            .values_list("id", "uid", "unit_id", "instrument_id", "secret_digest", "revoked_at")
+            .first()
+        )
+        info = DeviceInfo(*row[:5], revoked=row[5] is not None) if row else None
+        if self.ttl:
+            self._entries[uid] = (now, info)
+        return info
+
+
+class RateLimiter:
+    """A token bucket per device: ``per_minute`` samples a minute on average, up to ``burst`` at once."""
+
+    def __init__(self, per_minute: int | None = None, burst: int | None = None):
+        self.rate = (per_minute or settings.YIQI_TELEMETRY_RATE_PER_MINUTE) / 60.0
+        self.burst = float(burst or settings.YIQI_TELEMETRY_RATE_BURST)
+        self._buckets: dict[int, tuple[float, float]] = {}
+
+    def take(self, device_id: int, wanted: int) -> int:
+        """How many of ``wanted`` samples the device may send now."""
+        now = time.monotonic()
+        tokens, last = self._buckets.get(device_id, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        granted = min(wanted, int(tokens))
+        self._buckets[device_id] = (tokens - granted, now)
+        return granted
+
+
+# One row of monitoring_sample: device, t, instrument, state, power_w, current_a, signals (JSON text or None)
+Row = tuple[int, dt.datetime, int, str, float | None, float | None, str | None]
+
+
+@dataclass
+class Checked:
+    """What one message or request came to."""
+
+    device: DeviceInfo | None = None
+    claimed_uid: str = ""
+    rows: list[Row] = field(default_factory=list)
+    rejected: Counter = field(default_factory=Counter)
+    duplicates: int = 0  # repeated inside the message; ``write_batch`` adds those already stored
+
+    def refuse(self, reason: str, count: int = 1) -> "Checked":
+        self.rejected[reason] += max(count, 1)
+        return self
+
+
+def _finite_number(value) -> bool | None:
+    """True for a finite number, False for NaN/inf, None for anything that is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return math.isfinite(value)
+
+
+def _read_time(value) -> dt.datetime | str:
+    """The sample time as an aware UTC datetime, or the rejection reason."""
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return RejectionReason.MALFORMED
+        if parsed.tzinfo is None:  # a time without its offset means nothing
+            return RejectionReason.MALFORMED
+        return parsed.astimezone(UTC)
+    finite = _finite_number(value)
+    if finite is None:
+        return RejectionReason.MALFORMED
+    if not finite:
+        return RejectionReason.NOT_FINITE
+    try:
+        return dt.datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return RejectionReason.TOO_OLD if value < 0 else RejectionReason.FUTURE
+
+
+def _check_sample(sample, earliest: dt.datetime, latest: dt.datetime) -> tuple[dt.datetime, tuple] | str:
+    if not isinstance(sample, dict):
+        return RejectionReason.MALFORMED
+    if "t" not in sample or not any(k in sample for k in ("state", "power_w", "current_a")):
+        return RejectionReason.MISSING_FIELDS
+    t = _read_time(sample["t"])
+    if isinstance(t, str):
+        return t
+    state = sample.get("state", "")
+    if state is None:
+        state = ""
+    if state and state not in STATES:
+        return RejectionReason.MALFORMED
+    readings = []
+    for name in ("power_w", "current_a"):
+        value = sample.get(name)
+        if value is None:
+            readings.append(None)
+            continue
+        finite = _finite_number(value)
+        if finite is None or value < 0:
+            return RejectionReason.MALFORMED
+        if not finite:
+            return RejectionReason.NOT_FINITE
+        readings.append(float(value))
+    if not state and readings == [None, None]:
+        return RejectionReason.MISSING_FIELDS
+    signals = sample.get("signals")
+    if signals is not None:
+        if not isinstance(signals, dict) or len(signals) > MAX_SIGNALS:
+            return RejectionReason.MALFORMED
+        for name, value in signals.items():
+            finite = _finite_number(value)
+            if finite is None or len(name) > 64:
+                return RejectionReason.MALFORMED
+            if not finite:
+                return RejectionReason.NOT_FINITE
+        signals = json.dumps(signals, separators=(",", ":")) if signals else None
+    if t > latest:
+        return RejectionReason.FUTURE
+    if t < earliest:
+        return RejectionReason.TOO_OLD
+    return t, (state, readings[0], readings[1], signals)
+
+
+def check_message(
+    uid: str,
+    body: bytes,
+    *,
+    directory: DeviceDirectory,
+    limiter: RateLimiter,
+    secret: str | None = None,
+    unit_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Checked:
+    """Authenticate and read one batch of samples.
+
+    HTTP passes the ``secret`` from its ``Authorization`` header and a body ``{"samples": [...]}``; MQTT passes no
+    secret (it is the body's ``key``) and the ``unit_id`` of the topic, which must be the device's unit.
+    Message-wide refusals count every sample the message held (one when it could not be read).
+    """
+    checked = Checked(claimed_uid=uid[:64])
+    if len(body) > settings.YIQI_TELEMETRY_MAX_BYTES:
+        return checked.refuse(RejectionReason.TOO_LARGE)
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return checked.refuse(RejectionReason.MALFORMED)
+    if not isinstance(payload, dict):
+        return checked.refuse(RejectionReason.MALFORMED)
+    samples = payload.get("samples")
+    held = len(samples) if isinstance(samples, list) else 1
+    if secret is None:
+        secret = payload.get("key")
+    device = directory.get(uid) if uid else None
+    if device is None or (unit_id is not None and device.unit_id != unit_id):
+        return checked.refuse(RejectionReason.UNKNOWN_DEVICE, held)
+    if device.revoked:
+        return checked.refuse(RejectionReason.REVOKED_DEVICE, held)
+    if not isinstance(secret, str) or not hmac.compare_digest(secret_digest(secret), device.secret_digest):
+        return checked.refuse(RejectionReason.WRONG_SECRET, held)
+    checked.device = device
+    if not isinstance(samples, list):
+        return checked.refuse(
+            RejectionReason.MISSING_FIELDS if samples is None else RejectionReason.MALFORMED
+        )
+    if len(samples) > settings.YIQI_TELEMETRY_MAX_SAMPLES:
+        return checked.refuse(RejectionReason.TOO_LARGE, held)
+    now = now or timezone.now()
+    earliest = now - dt.timedelta(days=settings.YIQI_TELEMETRY_RETENTION_DAYS)
+    latest = now + dt.timedelta(seconds=settings.YIQI_TELEMETRY_MAX_FUTURE_SECONDS)
+    seen: set[dt.datetime] = set()
+    good = []
+    for sample in samples:
+        result = _check_sample(sample, earliest, latest)
+        if isinstance(result, str):
+            checked.rejected[result] += 1
+        elif result[0] in seen:
+            checked.duplicates += 1
+        else:
+            seen.add(result[0])
+            good.append(result)
+    granted = limiter.take(device.id, len(good))
+    if granted < len(good):
+        checked.refuse(RejectionReason.RATE_LIMITED, len(good) - granted)
+        good = good[:granted]
+    checked.rows = [(device.id, t, device.instrument_id, *values) for t, values in good]
+    return checked
+
+
+# --- writing ---------------------------------------------------------------------------------------------------
+
+COLUMNS = "device_id, t, instrument_id, state, power_w, current_a, signals, received_at"
+STAGING = "monitoring_sample_incoming"
+
+
+def _insert_postgresql(cursor, rows: list[Row], received_at: dt.datetime) -> int:
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} "
+        "(LIKE monitoring_sample INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    )
+    raw = cursor.cursor  # psycopg's own cursor, for COPY; its errors become Django's like every other
+    with connection.wrap_database_errors, raw.copy(f"COPY {STAGING} ({COLUMNS}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((*row, received_at))
+    cursor.execute(
+        f"INSERT INTO monitoring_sample ({COLUMNS}) SELECT {COLUMNS} FROM {STAGING} ON CONFLICT DO NOTHING"
+    )
+    return cursor.rowcount
+
+
+def _insert_portable(cursor, rows: list[Row], received_at: dt.datetime) -> int:
+    adapt = connection.ops.adapt_datetimefield_value
+    inserted = 0
+    received = adapt(received_at)
+    for start in range(0, len(rows), 100):
+        chunk = rows[start : start + 100]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        params = [p for row in chunk for p in (row[0], adapt(row[1]), *row[2:], received)]
+        cursor.execute(
+            f"INSERT INTO monitoring_sample ({COLUMNS}) VALUES {values} ON CONFLICT DO NOTHING", params
+        )
+        inserted += cursor.rowcount
+    return inserted
+
+
+def _mark_devices(cursor, spans: dict[int, dt.datetime], received_at: dt.datetime) -> None:
+    """Last seen = now; dirty from = the earliest sample time written, whichever is earlier."""
+    adapt = connection.ops.adapt_datetimefield_value
+    items = sorted(spans.items())  # a fixed order, so two writers never deadlock on device rows
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s::bigint, %s::timestamptz)"] * len(items))
+        cursor.execute(
+            "UPDATE monitoring_device d SET last_seen = GREATEST(d.last_seen, %s::timestamptz), "
+            f"dirty_from = LEAST(d.dirty_from, v.earliest) FROM (VALUES {values}) v(id, earliest) WHERE d.id = v.id",
+            [received_at, *[p for item in items for p in item]],
+        )
+        return
+    cursor.executemany(
+        "UPDATE monitoring_device SET last_seen = %s, dirty_from = CASE WHEN dirty_from IS NULL OR dirty_from > %s "
+        "THEN %s ELSE dirty_from END WHERE id = %s",
+        [(adapt(received_at), adapt(t), adapt(t), device_id) for device_id, t in items],
+    )
+
+
+def _count_rejections(cursor, counts: Counter, day: dt.date) -> None:
+    """``counts`` maps (reason, claimed uid) to samples refused."""
+    if not counts:
+        return
+    cursor.executemany(
+        "INSERT INTO monitoring_rejectedsamplecount (day, reason, device_uid, count) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (day, reason, device_uid) DO UPDATE "
+        "SET count = monitoring_rejectedsamplecount.count + excluded.count",
+        [
+            (connection.ops.adapt_datefield_value(day), reason, uid, n)
+            for (reason, uid), n in sorted(counts.items())
+        ],
+    )
+
+
+@dataclass
+class BatchResult:
+    inserted: int
+    duplicates: int
+
+
+def write_batch(messages: list[Checked], *, now: dt.datetime | None = None) -> BatchResult:
+    """Write the checked messages in one transaction; on a database error nothing of it is kept (retry it whole)."""
+    now = now or timezone.now()
+    rows: list[Row] = []
+    spans: dict[int, dt.datetime] = {}
+    rejections: Counter = Counter()
+    duplicates = 0
+    for message in messages:
+        duplicates += message.duplicates
+        for reason, n in message.rejected.items():
+            rejections[(reason, message.claimed_uid)] += n
+        if message.rows:
+            rows.extend(message.rows)
+            earliest = min(row[1] for row in message.rows)
+            device_id = message.device.id
+            spans[device_id] = min(spans.get(device_id, earliest), earliest)
+    inserted = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if rows:
+            insert = _insert_postgresql if connection.vendor == "postgresql" else _insert_portable
+            inserted = insert(cursor, rows, now)
+        if spans:
+            _mark_devices(cursor, spans, now)
+        _count_rejections(cursor, rejections, timezone.localdate(now))
+    return BatchResult(inserted=inserted, duplicates=duplicates + len(rows) - inserted)

@@ -1,0 +1,308 @@
+"""From samples to hours: states, intervals, daily hours and the verified hours of usage records.
+
+Per instrument the samples of all its devices, in time order, are turned into states (a reported state as it is;
+otherwise the signal against the profile's thresholds, with hysteresis while running), a new state is accepted only
+after it has lasted the minimum dwell (and then dates from its first sample), and no sample for ``gap_seconds`` ends
+the interval one sample period after the last sample. Closed intervals are appended to ``StateInterval``; the open
+one is kept in ``InstrumentMonitor``.
+
+Late or out-of-order samples mark their device dirty from their time; the roll-up then goes back to the interval
+that held that time, supersedes it and everything after, and derives them again from the samples.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from yiqi.registry.models import Instrument
+from yiqi.usage.models import UsageRecord
+
+from .models import (
+    DailyHours,
+    Device,
+    InstrumentMonitor,
+    MachineState,
+    MonitoringProfile,
+    Sample,
+    StateInterval,
+    seconds_to_hours,
+)
+
+RUNNING, STANDBY, OFF = MachineState.RUNNING, MachineState.STANDBY, MachineState.OFF
+LOCAL = ZoneInfo(settings.TIME_ZONE)
+DEFAULT_PROFILE = MonitoringProfile()  # the model's defaults, for instruments without a profile of their own
+
+
+@dataclass
+class Tracker:
+    """The derivation's state between runs (mirrors ``InstrumentMonitor``)."""
+
+    state: str = ""
+    since: dt.datetime | None = None
+    candidate: str = ""
+    candidate_since: dt.datetime | None = None
+    last: dt.datetime | None = None
+
+    def open_interval(self, period: dt.timedelta) -> tuple[str, dt.datetime, dt.datetime] | None:
+        if not self.state:
+            return None
+        return self.state, self.since, self.last + period
+
+
+def classify(state: str, power_w, current_a, profile: MonitoringProfile, current: str) -> str:
+    """The state one sample shows ("" when it shows nothing usable)."""
+    if state:
+        return state
+    if profile.signal == MonitoringProfile.Signal.CURRENT:
+        value = current_a if current_a is not None else power_w
+    else:
+        value = power_w if power_w is not None else current_a
+    if value is None:
+        return ""
+    if value < profile.on_threshold:
+        return OFF
+    above_baseline = value - profile.standby_baseline
+    threshold = profile.running_exit if current == RUNNING else profile.running_enter
+    return RUNNING if above_baseline >= threshold else STANDBY
+
+
+def derive(
+    samples: Iterable[tuple[dt.datetime, str, float | None, float | None]],
+    profile: MonitoringProfile,
+    tracker: Tracker,
+) -> Iterator[tuple[str, dt.datetime, dt.datetime]]:
+    """Advance ``tracker`` over time-ordered samples, yielding each interval that closes."""
+    dwell = dt.timedelta(seconds=profile.min_dwell_seconds)
+    period = dt.timedelta(seconds=profile.sample_period_seconds)
+    gap = dt.timedelta(seconds=profile.gap_seconds)
+    for t, state, power_w, current_a in samples:
+        if tracker.state and t - tracker.last > gap:
+            yield tracker.state, tracker.since, tracker.last + period
+            tracker.state, tracker.candidate = "", ""
+        shown = classify(state, power_w, current_a, profile, tracker.state)
+        if not shown:
+            pass
+        elif not tracker.state:
+            tracker.state, tracker.since, tracker.candidate = shown, t, ""
+        elif shown == tracker.state:
+            tracker.candidate = ""
+        else:
+            if shown != tracker.candidate:
+                tracker.candidate, tracker.candidate_since = shown, t
+            if t - tracker.candidate_since >= dwell:
+                yield tracker.state, tracker.since, tracker.candidate_since
+                tracker.state, tracker.since, tracker.candidate = shown, tracker.candidate_since, ""
+        tracker.last = t
+
+
+# --- one instrument ---------------------------------------------------------------------------------------------
+
+
+def load_tracker(monitor: InstrumentMonitor) -> Tracker:
+    return Tracker(
+        state=monitor.state,
+        since=monitor.since,
+        candidate=monitor.candidate,
+        candidate_since=monitor.candidate_since,
+        last=monitor.last_sample_at,
+    )
+
+
+def _rewind(instrument_id: int, tracker: Tracker, dirty_from: dt.datetime, now: dt.datetime) -> Tracker:
+    """Where to derive again from when samples arrived at or before what was already read."""
+    if tracker.state and tracker.since <= dirty_from:
+        return Tracker(state=tracker.state, since=tracker.since, last=tracker.since)
+    current = StateInterval.objects.current().filter(instrument_id=instrument_id)
+    anchor = current.filter(start__lte=dirty_from).order_by("-start").first()
+    if anchor is None:
+        current.update(superseded_at=now)
+        return Tracker()
+    current.filter(start__gte=anchor.start).update(superseded_at=now)
+    return Tracker(state=anchor.state, since=anchor.start, last=anchor.start)
+
+
+def _samples_after(instrument_id: int, after: dt.datetime | None, inclusive: bool):
+    rows = Sample.objects.filter(instrument_id=instrument_id)
+    if after is not None:
+        rows = rows.filter(t__gte=after) if inclusive else rows.filter(t__gt=after)
+    return rows.order_by("t").values_list("t", "state", "power_w", "current_a").iterator(chunk_size=5000)
+
+
+def roll_up_instrument(instrument, dirty_from: dt.datetime | None, *, now: dt.datetime | None = None) -> None:
+    """Bring one instrument's intervals, daily hours and verified usage hours up to its samples."""
+    now = now or timezone.now()
+    profile = getattr(instrument, "monitoring_profile", None) or DEFAULT_PROFILE
+    period = dt.timedelta(seconds=profile.sample_period_seconds)
+    with transaction.atomic():
+        monitor, _ = InstrumentMonitor.objects.select_for_update().get_or_create(instrument=instrument)
+        tracker = load_tracker(monitor)
+        inclusive = False
+        if tracker.last is None or (dirty_from is not None and dirty_from <= tracker.last):
+            tracker = _rewind(instrument.pk, tracker, dirty_from or tracker.last or now, now)
+            inclusive = tracker.last is not None
+        changed_from = tracker.since or dirty_from
+        closed = list(derive(_samples_after(instrument.pk, tracker.last, inclusive), profile, tracker))
+        StateInterval.objects.bulk_create(
+            StateInterval(instrument_id=instrument.pk, state=state, start=start, end=end)
+            for state, start, end in closed
+            if end > start
+        )
+        monitor.state, monitor.since = tracker.state, tracker.since
+        monitor.candidate, monitor.candidate_since = tracker.candidate, tracker.candidate_since
+        monitor.last_sample_at, monitor.rolled_up_at = tracker.last, now
+        monitor.save()
+        if changed_from is None:
+            return
+        if closed:
+            changed_from = min(changed_from, closed[0][1])
+        open_interval = tracker.open_interval(period)
+        spans = _spans(instrument.pk, local_day_start(changed_from), open_interval)
+        write_daily_hours(instrument, spans, changed_from, tracker.last or changed_from)
+        verify_usage(instrument.pk, changed_from, open_interval)
+
+
+def _spans(instrument_id: int, since: dt.datetime, open_interval, until: dt.datetime | None = None) -> list:
+    """(state, start, end) of the current intervals ending after ``since`` (and starting before ``until``), plus
+    the open one."""
+    rows = StateInterval.objects.current().filter(instrument_id=instrument_id, end__gt=since)
+    if until is not None:
+        rows = rows.filter(start__lt=until)
+    spans = list(rows.order_by("start").values_list("state", "start", "end"))
+    if open_interval and open_interval[2] > open_interval[1]:
+        spans.append(open_interval)
+    return spans
+
+
+def local_day_start(moment: dt.datetime) -> dt.datetime:
+    day = moment.astimezone(LOCAL).date()
+    return dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL)
+
+
+def day_totals(spans, first_day: dt.date, last_day: dt.date) -> dict[dt.date, list[int]]:
+    """Per local day: [running, standby, covered] seconds."""
+    totals = {}
+    day = first_day
+    while day <= last_day:
+        totals[day] = [0, 0, 0]
+        day += dt.timedelta(days=1)
+    for state, start, end in spans:
+        cursor = max(start, dt.datetime.combine(first_day, dt.time.min, tzinfo=LOCAL))
+        while cursor < end:
+            day = cursor.astimezone(LOCAL).date()
+            if day > last_day:
+                break
+            next_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL)
+            piece = (min(end, next_day) - cursor).total_seconds()
+            row = totals[day]
+            row[2] += piece
+            if state == RUNNING:
+                row[0] += piece
+            elif state == STANDBY:
+                row[1] += piece
+            cursor = next_day
+    return {day: [round(v) for v in row] for day, row in totals.items()}
+
+
+def write_daily_hours(instrument, spans, since: dt.datetime, until: dt.datetime) -> None:
+    first_day = since.astimezone(LOCAL).date()
+    last_day = max(until, since).astimezone(LOCAL).date()
+    totals = day_totals(spans, first_day, last_day)
+    DailyHours.objects.bulk_create(
+        [
+            DailyHours(
+                instrument_id=instrument.pk,
+                unit_id=instrument.unit_id,
+                day=day,
+                running_seconds=running,
+                standby_seconds=standby,
+                covered_seconds=min(covered, 86400),
+            )
+            for day, (running, standby, covered) in totals.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["instrument", "day"],
+        update_fields=["running_seconds", "standby_seconds", "covered_seconds", "updated_at"],
+    )
+
+
+def running_seconds_between(spans, start: dt.datetime, end: dt.datetime) -> tuple[float, bool]:
+    """Seconds running within [start, end], and whether any interval (any state) covers part of it."""
+    running, covered = 0.0, False
+    for state, span_start, span_end in spans:
+        overlap = (min(end, span_end) - max(start, span_start)).total_seconds()
+        if overlap > 0:
+            covered = True
+            if state == RUNNING:
+                running += overlap
+    return running, covered
+
+
+def verify_usage(instrument_id: int, since: dt.datetime, open_interval) -> int:
+    """Set ``verified_hours`` on the instrument's usage records ending after ``since``."""
+    records = list(
+        UsageRecord.objects.filter(instrument_id=instrument_id, ended_at__gt=since).only(
+            "pk", "started_at", "ended_at", "verified_hours"
+        )
+    )
+    if not records:
+        return 0
+    spans = _spans(instrument_id, min(r.started_at for r in records), open_interval)
+    changed = []
+    for record in records:
+        running, covered = running_seconds_between(spans, record.started_at, record.ended_at)
+        value = seconds_to_hours(running) if covered else None
+        if value != record.verified_hours:
+            record.verified_hours = value
+            changed.append(record)
+    UsageRecord.objects.bulk_update(changed, ["verified_hours"])
+    return len(changed)
+
+
+def verify_record(record: UsageRecord) -> None:
+    """Fill one usage record's verified hours as it is written (telemetry that arrives later redoes it)."""
+    if not Device.objects.filter(instrument_id=record.instrument_id).exists():
+        return
+    monitor = InstrumentMonitor.objects.filter(instrument_id=record.instrument_id).first()
+    open_interval = None
+    if monitor and monitor.state:
+        profile = (
+            MonitoringProfile.objects.filter(instrument_id=record.instrument_id).first() or DEFAULT_PROFILE
+        )
+        open_interval = load_tracker(monitor).open_interval(
+            dt.timedelta(seconds=profile.sample_period_seconds)
+        )
+    spans = _spans(record.instrument_id, record.started_at, open_interval, until=record.ended_at)
+    running, covered = running_seconds_between(spans, record.started_at, record.ended_at)
+    value = seconds_to_hours(running) if covered else None
+    if value != record.verified_hours:
+        UsageRecord.objects.filter(pk=record.pk).update(verified_hours=value)
+        record.verified_hours = value
+
+
+# --- all dirty instruments --------------------------------------------------------------------------------------
+
+
+def roll_up(*, now: dt.datetime | None = None, instrument_ids: Iterable[int] | None = None) -> int:
+    """Roll up every instrument that has new samples; returns how many. Run every minute (``tasks``)."""
+    now = now or timezone.now()
+    devices = Device.objects.filter(dirty_from__isnull=False)
+    if instrument_ids is not None:
+        devices = devices.filter(instrument_id__in=list(instrument_ids))
+    marks = list(devices.values_list("id", "instrument_id", "dirty_from", "last_seen"))
+    by_instrument: dict[int, dt.datetime] = {}
+    for _, instrument_id, dirty_from, _ in marks:
+        by_instrument[instrument_id] = min(by_instrument.get(instrument_id, dirty_from), dirty_from)
+    instruments = Instrument.objects.filter(pk__in=by_instrument).select_related("monitoring_profile")
+    for instrument in instruments:
+        roll_up_instrument(instrument, by_instrument[instrument.pk], now=now)
+    # Clear a mark only if no sample arrived since it was read (a newer write moved last_seen on).
+    for device_id, _, dirty_from, last_seen in marks:
+        Device.objects.filter(pk=device_id, dirty_from=dirty_from, last_seen=last_seen).update(
+            dirty_from=None
+        )
+    return len(by_instrument)

@@ -1,0 +1,129 @@
+"""The one validation and the writer: what is accepted, what is refused and counted, and that a sample counts once."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone
+
+from yiqi.monitoring.ingest import DeviceDirectory, RateLimiter, check_message, write_batch
+from yiqi.monitoring.models import RejectedSampleCount, Sample
+
+from .factories import SECRET, DeviceFactory, body
+
+pytestmark = pytest.mark.django_db
+
+
+def check(device, payload: bytes, **kwargs):
+    kwargs.setdefault("limiter", RateLimiter(per_minute=60_000, burst=100_000))
+    return check_message(device.uid, payload, directory=DeviceDirectory(ttl=0), **kwargs)
+
+
+def rejections() -> dict:
+    totals = {}
+    for row in RejectedSampleCount.objects.all():
+        totals[row.reason] = totals.get(row.reason, 0) + row.count
+    return totals
+
+
+def test_good_samples_are_written_and_a_repeat_counts_once():
+    device = DeviceFactory()
+    now = timezone.now()
+    samples = [
+        {"t": (now - dt.timedelta(seconds=10)).isoformat(), "power_w": 120.5},
+        {"t": (now - dt.timedelta(seconds=5)).timestamp(), "state": "standby", "signals": {"temp": 21.5}},
+    ]
+    first = write_batch([check(device, body(samples, key=SECRET))])
+    again = write_batch([check(device, body(samples, key=SECRET))])
+    assert (first.inserted, first.duplicates) == (2, 0)
+    assert (again.inserted, again.duplicates) == (0, 2)
+    assert Sample.objects.filter(device=device).count() == 2
+    device.refresh_from_db()
+    assert device.last_seen is not None
+    assert device.dirty_from == (now - dt.timedelta(seconds=10)).replace(microsecond=now.microsecond)
+
+
+def test_a_repeat_inside_one_message_counts_once():
+    device = DeviceFactory()
+    t = timezone.now().isoformat()
+    checked = check(device, body([{"t": t, "power_w": 1}, {"t": t, "power_w": 1}], key=SECRET))
+    assert write_batch([checked]).inserted == 1
+    assert checked.duplicates == 1
+
+
+@pytest.mark.parametrize(
+    ("sample", "reason"),
+    [
+        ({"t": "yesterday", "power_w": 1}, "malformed"),
+        ({"t": "2026-12-07T09:00:00", "power_w": 1}, "malformed"),  # no offset
+        ({"power_w": 1}, "missing_fields"),
+        ({"t": 1_700_000_000}, "missing_fields"),
+        ({"t": "FUTURE", "power_w": 1}, "future"),
+        ({"t": "PAST", "power_w": 1}, "too_old"),
+        ({"t": "NOW", "power_w": float("nan")}, "not_finite"),
+        ({"t": "NOW", "current_a": float("inf")}, "not_finite"),
+        ({"t": "NOW", "power_w": 1, "signals": {"x": float("-inf")}}, "not_finite"),
+        ({"t": "NOW", "state": "busy"}, "malformed"),
+        ({"t": "NOW", "power_w": "12"}, "malformed"),
+        ({"t": "NOW", "power_w": True}, "malformed"),
+        ("not an object", "malformed"),
+    ],
+)
+def test_bad_samples_are_refused_by_reason_and_the_good_ones_kept(sample, reason):
+    device = DeviceFactory()
+    now = timezone.now()
+    moments = {
+        "FUTURE": (now + dt.timedelta(minutes=6)).isoformat(),
+        "PAST": (now - dt.timedelta(days=400)).isoformat(),
+        "NOW": now.isoformat(),
+    }
+    if isinstance(sample, dict) and sample.get("t") in moments:
+        sample = {**sample, "t": moments[sample["t"]]}
+    good = {"t": (now - dt.timedelta(seconds=30)).isoformat(), "power_w": 80}
+    payload = json.dumps({"key": SECRET, "samples": [good, sample]}, allow_nan=True).encode()
+    result = write_batch([check(device, payload)])
+    assert result.inserted == 1
+    assert rejections() == {reason: 1}
+
+
+def test_unknown_revoked_and_wrong_secret_refuse_every_sample_of_the_message():
+    device = DeviceFactory()
+    revoked = DeviceFactory(revoked_at=timezone.now())
+    samples = [{"t": timezone.now().isoformat(), "power_w": 1}] * 3
+    directory, limiter = DeviceDirectory(ttl=0), RateLimiter()
+    messages = [
+        check_message("nobody", body(samples, key=SECRET), directory=directory, limiter=limiter),
+        check_message(revoked.uid, body(samples, key=SECRET), directory=directory, limiter=limiter),
+        check_message(device.uid, body(samples, key="wrong"), directory=directory, limiter=limiter),
+        check_message(device.uid, body(samples), directory=directory, limiter=limiter),  # no key at all
+        check_message(device.uid, body(samples, key=SECRET), directory=directory, limiter=limiter, unit_id=0),
+    ]
+    assert write_batch(messages).inserted == 0
+    assert rejections() == {"unknown_device": 6, "revoked_device": 3, "wrong_secret": 6}
+    assert Sample.objects.count() == 0
+
+
+def test_malformed_and_oversized_messages_are_refused_whole():
+    device = DeviceFactory()
+    now = timezone.now().isoformat()
+    too_many = body([{"t": now, "power_w": 1}] * 1001, key=SECRET)
+    messages = [
+        check(device, b"{not json"),
+        check(device, b"\xff\xfe"),
+        check(device, b"[1, 2]"),
+        check(device, b"x" * (256 * 1024 + 1)),
+        check(device, too_many),
+        check(device, json.dumps({"key": SECRET, "samples": "all"}).encode()),
+    ]
+    assert write_batch(messages).inserted == 0
+    assert rejections() == {"malformed": 4, "too_large": 1002}
+
+
+def test_a_flooding_device_is_limited_and_the_rest_counted():
+    device = DeviceFactory()
+    limiter = RateLimiter(per_minute=60, burst=10)
+    start = timezone.now() - dt.timedelta(minutes=10)
+    samples = [{"t": (start + dt.timedelta(seconds=i)).isoformat(), "power_w": 1} for i in range(25)]
+    checked = check(device, body(samples, key=SECRET), limiter=limiter)
+    assert write_batch([checked]).inserted == 10
+    assert rejections() == {"rate_limited": 15}

@@ -1,0 +1,180 @@
+"""The voucher API: every step of the journey over HTTP, field-level refusals, and lists whose query count does
+not grow with their rows."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from yiqi.accounts.models import Role
+from yiqi.accounts.tests.factories import user_with_role
+from yiqi.fees import services as fees
+from yiqi.fees.tests.helpers import bill
+from yiqi.organizations.tests.factories import OrganizationFactory
+from yiqi.vouchers.models import Batch, LedgerEntry
+from yiqi.vouchers.services import ledger
+
+from .helpers import (
+    build_scene,
+    claim,
+    company_with_user,
+    grant,
+    make_programme,
+    pdf,
+    quoted_service,
+    register_provider,
+    served_and_paid,
+)
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/"
+
+
+def test_the_journey_over_the_api(client_for):
+    scene = build_scene()
+    authority = client_for(scene.authority)
+    created = authority.post(
+        f"{API}voucher-programmes/",
+        {
+            "name": "县级创新券",
+            "year": 2026,
+            "level": "county",
+            "authority": scene.authority_dept.pk,
+            "region": scene.programme.region.code,
+            "parent": scene.programme.pk,
+            "parent_share": "30%",
+            "budget": "2000000",
+            "per_application_cap": "20000",
+            "per_year_cap": "100000",
+            "use_by": "2099-12-31",
+            "cash_by": "2099-12-31",
+            "bands": [{"up_to": "10000", "covered_share": "1"}, {"up_to": None, "covered_share": "0.5"}],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["parent_share"] == "0.3000" and len(created.json()["bands"]) == 2
+
+    company = client_for(scene.company_user)
+    applied = company.post(
+        f"{API}voucher-applications/",
+        {"programme": scene.programme.pk, "company": scene.company.pk, "credit_code": scene.company.credit_code,
+         "project": "材料检测", "requested": "1000.00"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert applied.status_code == 201, applied.content
+    decided = client_for(scene.authority).post(
+        f"{API}voucher-applications/{applied.json()['id']}/decide/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    assert decided.json()["approved_amount"] == "1000.00"
+    account = client_for(scene.company_user).get(f"{API}voucher-accounts/{scene.account.pk}/").json()
+    assert account["available"] == "6000.00"
+
+    record = quoted_service(scene)
+    paid = client_for(scene.company_user).post(
+        f"{API}voucher-payments/",
+        {"record": record.pk, "account": scene.account.pk, "amount": "600.00"},
+        content_type="application/json",
+    )
+    assert paid.status_code == 201 and paid.json()["status"] == "held"
+    charge = bill(record)
+    fees.record_payment(charge, actor=scene.manager, reference="P1", paid_on=timezone.localdate())
+
+    provider = client_for(scene.unit_admin)
+    claimed = provider.post(
+        f"{API}voucher-claims/", {"payment": paid.json()["id"], "contract": pdf(), "invoice": pdf("发票.pdf")}
+    )
+    assert claimed.status_code == 201, claimed.content
+    assert claimed.json()["amount"] == "600.00"
+    authority = client_for(scene.authority)
+    authority.post(
+        f"{API}voucher-claims/{claimed.json()['id']}/decide/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    batch = claimed.json()["batch"]
+    assert authority.post(f"{API}voucher-batches/{batch}/review/").status_code == 200
+    payout = authority.post(
+        f"{API}voucher-batches/{batch}/pay/", {"reference": "CZ-9"}, content_type="application/json"
+    )
+    assert payout.json()["status"] == "paid"
+    report = authority.get(f"{API}voucher-programmes/{scene.programme.pk}/report/").json()
+    assert report["totals"]["paid"] == "600.00" and report["totals"]["granted"] == "6000.00"
+
+
+def test_refusals_are_field_level_and_change_nothing(client_for):
+    scene = build_scene(amount="500.00")
+    record = quoted_service(scene)
+    client = client_for(scene.company_user)
+    before = LedgerEntry.objects.count()
+    for amount, field, words in (
+        ("600.00", "amount", "超过可用余额"),
+        ("1.234", "amount", "两位小数"),
+        ("700.00", "amount", "最多抵扣"),
+    ):
+        response = client.post(
+            f"{API}voucher-payments/",
+            {"record": record.pk, "account": scene.account.pk, "amount": amount},
+            content_type="application/json",
+        )
+        assert response.status_code == 400 and words in response.json()[field][0], response.content
+    assert LedgerEntry.objects.count() == before
+    # Another company's account and a service not the user's are not offered.
+    response = client.post(
+        f"{API}voucher-payments/",
+        {"record": record.pk, "account": 10**9, "amount": "1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "account" in response.json()
+    assert client_for(scene.unit_admin).get(f"{API}voucher-accounts/{scene.account.pk}/").status_code == 404
+
+
+def add_rows(scene, count: int) -> None:
+    """``count`` more of every listed thing: companies with a grant, a spent and claimed payment each, programmes
+    with a provider and a batch."""
+    for n in range(count):
+        company, user = company_with_user(f"列表科技有限公司{Batch.objects.count()}-{n}")
+        scene.account = grant(scene, company, user, scene.authority, "1000.00")
+        scene.company, scene.company_user = company, user
+        _record, payment = served_and_paid(scene, "100.00")
+        claim(scene, payment)
+        programme = make_programme(scene.authority_dept, name=f"计划{Batch.objects.count()}-{n}")
+        unit = OrganizationFactory()
+        register_provider(
+            programme, unit, user_with_role(Role.UNIT_ADMIN, organization=unit), scene.authority
+        )
+        Batch.objects.create(programme=programme, month=timezone.localdate().replace(day=1))
+
+
+LISTS = [
+    "voucher-programmes",
+    "voucher-applications",
+    "voucher-accounts",
+    "voucher-providers",
+    "voucher-payments",
+    "voucher-claims",
+    "voucher-batches",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_lists_cost_the_same_for_more_rows(client_for, path):
+    scene = build_scene()
+    client = client_for(scene.authority)
+
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{API}{path}/")
+        assert response.status_code == 200
+        return response.json()["count"], len(captured)
+
+    add_rows(scene, 2)
+    rows, few = measure()
+    add_rows(scene, 4)
+    more_rows, more = measure()
+    assert more_rows == rows + 4 and more == few
+    assert ledger.programme_balances(scene.programme).granted > Decimal("0")
