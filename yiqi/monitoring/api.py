@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -329,21 +330,23 @@ class ReconciliationItemViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(summary="单位说明（维修、校准、维护保养、其他）", request=ExplainSerializer)
     @action(detail=True, methods=["post"])
     def explain(self, request, pk=None):
+        item = self.get_object()  # 404 for what the role cannot see, 403 before any field is judged
+        if not reconciliation.can_explain(self.access, item):
+            raise PermissionDenied
         serializer = ExplainSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = reconciliation.explain(
-            self.access, self.get_object(), actor=request.user, **serializer.validated_data
-        )
+        item = reconciliation.explain(self.access, item, actor=request.user, **serializer.validated_data)
         return Response(ReconciliationItemSerializer(item).data)
 
     @extend_schema(summary="审核（认可说明或确认问题；平台管理员、主管部门）", request=ReviewSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        item = self.get_object()  # 404 for what the role cannot see, 403 before any field is judged
+        if not reconciliation.can_review(self.access, item):
+            raise PermissionDenied
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = reconciliation.review(
-            self.access, self.get_object(), actor=request.user, **serializer.validated_data
-        )
+        item = reconciliation.review(self.access, item, actor=request.user, **serializer.validated_data)
         return Response(ReconciliationItemSerializer(item).data)
 
 
