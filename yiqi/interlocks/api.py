@@ -63,7 +63,7 @@ class InterlockViewSet(
         responses={200: InterlockSerializer, **REFUSALS},
     )
     @action(detail=True, methods=["post"])
-    def enable(self, request, pk=None):
+    def enable(self, request, pk=None, format=None):
         interlock = self.get_object()
         body = EnableSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -74,7 +74,7 @@ class InterlockViewSet(
         summary="结束使用（本人或服务人员）", request=None, responses={200: InterlockSerializer, **REFUSALS}
     )
     @action(detail=True, methods=["post"])
-    def release(self, request, pk=None):
+    def release(self, request, pk=None, format=None):
         interlock = self.get_object()
         services.release(interlock, actor=request.user)
         return self._answer(interlock)
@@ -85,7 +85,7 @@ class InterlockViewSet(
         responses={200: InterlockSerializer, **REFUSALS},
     )
     @action(detail=True, methods=["post"])
-    def override(self, request, pk=None):
+    def override(self, request, pk=None, format=None):
         interlock = self.get_object()
         if not services.can_override(self.access, interlock):
             raise PermissionDenied(_("只有该仪器的服务人员可以人工操作联锁。"))

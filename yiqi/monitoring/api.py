@@ -161,14 +161,14 @@ class DeviceViewSet(
         description="旧密钥随即失效。",
     )
     @action(detail=True, methods=["post"])
-    def rotate(self, request, pk=None):
+    def rotate(self, request, pk=None, format=None):
         device, secret = services.rotate_secret(self.access, self.get_object(), actor=request.user)
         device.secret = secret
         return Response(DeviceWithSecretSerializer(device).data)
 
     @extend_schema(summary="停用设备", request=RevokeSerializer, responses={200: DeviceSerializer})
     @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
+    def revoke(self, request, pk=None, format=None):
         serializer = RevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         device = services.revoke_device(
@@ -329,7 +329,7 @@ class ReconciliationItemViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="单位说明（维修、校准、维护保养、其他）", request=ExplainSerializer)
     @action(detail=True, methods=["post"])
-    def explain(self, request, pk=None):
+    def explain(self, request, pk=None, format=None):
         item = self.get_object()  # 404 for what the role cannot see, 403 before any field is judged
         if not reconciliation.can_explain(self.access, item):
             raise PermissionDenied
@@ -340,7 +340,7 @@ class ReconciliationItemViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="审核（认可说明或确认问题；平台管理员、主管部门）", request=ReviewSerializer)
     @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
+    def review(self, request, pk=None, format=None):
         item = self.get_object()  # 404 for what the role cannot see, 403 before any field is judged
         if not reconciliation.can_review(self.access, item):
             raise PermissionDenied

@@ -232,6 +232,15 @@ MONITORING_WATCHERS = rule(
     ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"},
 )
 MONITORED_A = rule("unit A's monitoring: its staff, its department, platform admin", OVERSIGHT_A, HIDDEN)
+# The pages stop those who watch nothing at the door (403), as the board does, before looking the instrument up.
+MONITORED_A_PAGE = rule(
+    "unit A's monitoring page: its staff, its department, platform admin; those who watch nothing 403",
+    OVERSIGHT_A,
+    HIDDEN,
+    **dict.fromkeys(ANYONE - OVERSIGHT_A - MONITORING_WATCHERS.allowed - {"anonymous"}, FORBIDDEN),
+)
+# Devices authenticate with their own secret: a person's request, signed in or not, is a 401.
+DEVICES_ONLY = rule("devices only (device secret); a person's request is a 401", frozenset(), LOGIN)
 MONITORING_EDITORS_A = rule(
     "unit A's devices and explanations: its admin, information officer and the instrument's manager",
     frozenset({"unit_admin", "officer", "manager"}) | {"platform_admin"},
@@ -529,7 +538,7 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "usage:record_detail": (USAGE_RECORD, SERVICE_USAGE),
     "api-usage-record-evidence": USAGE_RECORD,
     "usage:record_evidence": USAGE_RECORD,
-    "api-telemetry": PUBLIC,  # devices authenticate with their own secret; a person's request is a 401
+    "api-telemetry": DEVICES_ONLY,
     **dict.fromkeys(
         (
             "api-monitoring-states",
@@ -542,9 +551,9 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         SIGNED_IN,
     ),
     **dict.fromkeys(("monitoring:board", "monitoring:items"), MONITORING_WATCHERS),
+    "monitoring:timeline": MONITORED_A_PAGE,
     **dict.fromkeys(
         (
-            "monitoring:timeline",
             "monitoring:item_detail",
             "api-monitoring-device-detail",
             "api-monitoring-item-detail",

@@ -172,7 +172,7 @@ def open_programme(access: Access, *, authority, region, bands, parent=None, **f
 
 
 def programme_filter(access: Access, field: str = "programme") -> Q:
-    """Rows of programmes the user runs (platform admin: all)."""
+    """Rows of programmes the user runs (platform admin: all). Never an empty Q: ``Q() | other`` is ``other``."""
     if access.is_platform_admin:
-        return Q()
+        return Q(**{f"{field}__isnull": False})
     return Q(**{f"{field}__authority_id__in": access.department_ids})

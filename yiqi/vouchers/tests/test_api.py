@@ -178,3 +178,16 @@ def test_lists_cost_the_same_for_more_rows(client_for, path):
     more_rows, more = measure()
     assert more_rows == rows + 4 and more == few
     assert ledger.programme_balances(scene.programme).granted > Decimal("0")
+
+
+def test_the_platform_admin_sees_every_programmes_records(client_for):
+    """The platform admin runs no department yet oversees every programme: applications, accounts, providers,
+    payments and claims of all of them appear in the lists and open."""
+    scene = build_scene()
+    _record, payment = served_and_paid(scene)
+    claim(scene, payment)
+    admin = client_for(user_with_role(Role.PLATFORM_ADMIN))
+    for path in ("voucher-applications", "voucher-accounts", "voucher-providers", "voucher-payments", "voucher-claims"):
+        rows = admin.get(f"{API}{path}/").json()["results"]
+        assert rows, path
+        assert admin.get(f"{API}{path}/{rows[0]['id']}/").status_code == 200, path
