@@ -187,7 +187,13 @@ def test_the_platform_admin_sees_every_programmes_records(client_for):
     _record, payment = served_and_paid(scene)
     claim(scene, payment)
     admin = client_for(user_with_role(Role.PLATFORM_ADMIN))
-    for path in ("voucher-applications", "voucher-accounts", "voucher-providers", "voucher-payments", "voucher-claims"):
+    for path in (
+        "voucher-applications",
+        "voucher-accounts",
+        "voucher-providers",
+        "voucher-payments",
+        "voucher-claims",
+    ):
         rows = admin.get(f"{API}{path}/").json()["results"]
         assert rows, path
         assert admin.get(f"{API}{path}/{rows[0]['id']}/").status_code == 200, path
