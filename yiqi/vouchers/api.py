@@ -33,6 +33,13 @@ def pick(queryset: QuerySet, pk, field: str, message: str):
 class VoucherViewSet(AccessMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated]
 
+    def valid(self, serializer_class) -> dict:
+        """The request body checked by ``serializer_class``: a copy of its validated fields, else a field-level 400.
+        Detail steps look the object up first, so an outsider gets 404 (or 403) whatever the body says."""
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
     def respond(self, obj, code=status.HTTP_200_OK):
         return Response(self.get_serializer_class()(self.get_queryset().get(pk=obj.pk)).data, status=code)
 
@@ -60,9 +67,7 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Voucher
         responses={201: s.ProgrammeSerializer, **REFUSED},
     )
     def create(self, request):
-        data = s.ProgrammeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = self.valid(s.ProgrammeInputSerializer)
         authority = pick(
             Department.objects.all(), fields.pop("authority"), "authority", _("没有该主管机关。")
         )
@@ -110,9 +115,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vouch
         responses={201: s.ApplicationSerializer, **REFUSED},
     )
     def create(self, request):
-        data = s.ApplicationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = self.valid(s.ApplicationInputSerializer)
         programme = pick(
             programmes.visible_programmes(self.access),
             fields.pop("programme"),
@@ -138,15 +141,15 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Vouch
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def decide(self, request, pk=None, format=None):
-        data = s.QuotaDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        application = self.get_object()
+        fields = self.valid(s.QuotaDecisionSerializer)
         application = quotas.decide(
             self.access,
-            self.get_object(),
+            application,
             actor=request.user,
-            approve=data.validated_data["decision"] == "approve",
-            amount=data.validated_data.get("amount"),
-            comment=data.validated_data.get("comment", ""),
+            approve=fields["decision"] == "approve",
+            amount=fields.get("amount"),
+            comment=fields.get("comment", ""),
         )
         return self.respond(application)
 
@@ -180,10 +183,9 @@ class AccountViewSet(VoucherViewSet):
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def clawback(self, request, pk=None, format=None):
-        data = s.ClawbackSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         account = self.get_object()
-        quotas.claw_back(self.access, account, actor=request.user, **data.validated_data)
+        fields = self.valid(s.ClawbackSerializer)
+        quotas.claw_back(self.access, account, actor=request.user, **fields)
         return Response(s.AccountSerializer(presenters.account_rows([account])[0]).data)
 
 
@@ -207,9 +209,7 @@ class ProviderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VoucherV
         responses={201: s.ProviderSerializer, **REFUSED},
     )
     def create(self, request):
-        data = s.ProviderInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = self.valid(s.ProviderInputSerializer)
         programme = pick(
             programmes.visible_programmes(self.access),
             fields.pop("programme"),
@@ -235,11 +235,9 @@ class ProviderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VoucherV
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def decide(self, request, pk=None, format=None):
-        data = s.ProviderDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        registration = providers.decide(
-            self.access, self.get_object(), actor=request.user, **data.validated_data
-        )
+        registration = self.get_object()
+        fields = self.valid(s.ProviderDecisionSerializer)
+        registration = providers.decide(self.access, registration, actor=request.user, **fields)
         return self.respond(registration)
 
 
@@ -262,22 +260,21 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VoucherVi
         responses={201: s.PaymentSerializer, **REFUSED},
     )
     def create(self, request):
-        data = s.PaymentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        fields = self.valid(s.PaymentInputSerializer)
         record = pick(
             ServiceRecord.objects.filter(user_organization_id__in=quotas.company_ids(self.access)),
-            data.validated_data["record"],
+            fields["record"],
             "record",
             _("没有本单位的该服务记录。"),
         )
         account = pick(
             payments.payable_accounts(self.access, record),
-            data.validated_data["account"],
+            fields["account"],
             "account",
             _("没有该创新券账户。"),
         )
         payment = payments.apply(
-            self.access, record, actor=request.user, account=account, amount=data.validated_data["amount"]
+            self.access, record, actor=request.user, account=account, amount=fields["amount"]
         )
         return self.respond(payment, status.HTTP_201_CREATED)
 
@@ -289,11 +286,9 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VoucherVi
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def refund(self, request, pk=None, format=None):
-        data = s.StepSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        payment = payments.refund(
-            self.access, self.get_object(), actor=request.user, comment=data.validated_data.get("comment", "")
-        )
+        payment = self.get_object()
+        fields = self.valid(s.StepSerializer)
+        payment = payments.refund(self.access, payment, actor=request.user, comment=fields.get("comment", ""))
         return self.respond(payment)
 
 
@@ -317,13 +312,12 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VoucherView
         responses={201: s.ClaimSerializer, **REFUSED},
     )
     def create(self, request):
-        data = s.ClaimInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        fields = self.valid(s.ClaimInputSerializer)
         payment = pick(
             payments.visible_payments(self.access).filter(
                 provider__unit_id__in=providers.registrar_unit_ids(self.access)
             ),
-            data.validated_data["payment"],
+            fields["payment"],
             "payment",
             _("没有本单位的该项创新券抵扣。"),
         )
@@ -331,8 +325,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VoucherView
             self.access,
             payment,
             actor=request.user,
-            contract=data.validated_data["contract"],
-            invoice=data.validated_data["invoice"],
+            contract=fields["contract"],
+            invoice=fields["invoice"],
         )
         return self.respond(claim, status.HTTP_201_CREATED)
 
@@ -344,14 +338,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VoucherView
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def decide(self, request, pk=None, format=None):
-        data = s.ClaimDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        claim = self.get_object()
+        fields = self.valid(s.ClaimDecisionSerializer)
         claim = claims.decide(
             self.access,
-            self.get_object(),
+            claim,
             actor=request.user,
-            approve=data.validated_data["decision"] == "approve",
-            comment=data.validated_data.get("comment", ""),
+            approve=fields["decision"] == "approve",
+            comment=fields.get("comment", ""),
         )
         return self.respond(claim)
 
@@ -385,9 +379,9 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VoucherView
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def pay(self, request, pk=None, format=None):
-        data = s.PayoutSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        batch = claims.mark_paid(self.access, self.get_object(), actor=request.user, **data.validated_data)
+        batch = self.get_object()
+        fields = self.valid(s.PayoutSerializer)
+        batch = claims.mark_paid(self.access, batch, actor=request.user, **fields)
         return self.respond(batch)
 
 

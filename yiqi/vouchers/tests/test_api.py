@@ -197,3 +197,19 @@ def test_the_platform_admin_sees_every_programmes_records(client_for):
         rows = admin.get(f"{API}{path}/").json()["results"]
         assert rows, path
         assert admin.get(f"{API}{path}/{rows[0]['id']}/").status_code == 200, path
+
+
+def test_a_step_on_a_record_one_cannot_see_is_not_found_whatever_the_body(client_for):
+    """An outsider learns nothing from a malformed step: the record is looked up before the body is judged."""
+    scene = build_scene()
+    _record, payment = served_and_paid(scene)
+    made = claim(scene, payment)
+    _other, outsider = company_with_user("另一家科技有限公司")
+    client = client_for(outsider)
+    for path in (
+        f"voucher-accounts/{scene.account.pk}/clawback/",
+        f"voucher-providers/{scene.provider.pk}/decide/",
+        f"voucher-payments/{payment.pk}/refund/",
+        f"voucher-claims/{made.pk}/decide/",
+    ):
+        assert client.post(f"{API}{path}", {}, content_type="application/json").status_code == 404, path
