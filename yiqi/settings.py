@@ -265,6 +265,24 @@ elif REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")})
 
+# National sign-on (yiqi/accounts/national_signon.py): OAuth2 with the national platform, off without a client id.
+# The redirect address to register with it is YIQI_SITE_URL + /accounts/national/return/.
+YIQI_NATIONAL_SSO = {
+    "client_id": env.str("YIQI_NATIONAL_SSO_CLIENT_ID", default=""),
+    "client_secret": env.str("YIQI_NATIONAL_SSO_CLIENT_SECRET", default=""),
+    "authorize_url": env.str("YIQI_NATIONAL_SSO_AUTHORIZE_URL", default=""),
+    "token_url": env.str("YIQI_NATIONAL_SSO_TOKEN_URL", default=""),
+    "userinfo_url": env.str("YIQI_NATIONAL_SSO_USERINFO_URL", default=""),
+    "scope": env.str("YIQI_NATIONAL_SSO_SCOPE", default="openid profile email"),
+}
+if YIQI_NATIONAL_SSO["client_id"] and not all(
+    YIQI_NATIONAL_SSO[key].startswith(("https://", "http://"))
+    for key in ("authorize_url", "token_url", "userinfo_url")
+):
+    raise ImproperlyConfigured(
+        "YIQI_NATIONAL_SSO_AUTHORIZE_URL, _TOKEN_URL and _USERINFO_URL must be absolute addresses"
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

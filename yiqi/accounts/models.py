@@ -193,3 +193,19 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organization}"
+
+
+class NationalIdentity(models.Model):
+    """A user's account on the national platform, by the subject its sign-on (OAuth2 user info) names them with."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="national_identity")
+    subject = models.CharField(_("国家平台账号标识"), max_length=255, unique=True)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("国家平台账号")
+        verbose_name_plural = _("国家平台账号")
+
+    def __str__(self):
+        return self.subject

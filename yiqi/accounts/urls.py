@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import onboarding_views, views
+from . import national_views, onboarding_views, views
 
 app_name = "accounts"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("setup/regions/new/", onboarding_views.RegionCreateView.as_view(), name="setup_region"),
     path("setup/departments/new/", onboarding_views.DepartmentCreateView.as_view(), name="setup_department"),
     path("setup/units/new/", onboarding_views.UnitCreateView.as_view(), name="setup_unit"),
+    path("national/login/", national_views.NationalLoginView.as_view(), name="national_login"),
+    path("national/return/", national_views.NationalReturnView.as_view(), name="national_return"),
+    path("national/confirm/", national_views.NationalConfirmView.as_view(), name="national_confirm"),
+    path("national/unlink/", national_views.NationalUnlinkView.as_view(), name="national_unlink"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

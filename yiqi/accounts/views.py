@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from yiqi.organizations.models import Organization
 
-from . import membership, services
+from . import membership, national_signon, services
 from .access import access_for
 from .forms import (
     BulkDecisionForm,
@@ -24,7 +24,7 @@ from .forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from .models import JoinRequest, User
+from .models import JoinRequest, NationalIdentity, User
 from .tokens import issue_token, revoke_token, token_lifetime, tokens_of
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -42,6 +42,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(national_signon=national_signon.provider() is not None, **kwargs)
 
 
 class RegisterView(FormView):
@@ -229,6 +232,8 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             tokens=tokens_of(user),
             api_token_days=token_lifetime().days,
             language_choices=User._meta.get_field("language").choices,
+            national_signon=national_signon.provider() is not None,
+            national_identity=NationalIdentity.objects.filter(user=user).first(),
             **kwargs,
         )
 

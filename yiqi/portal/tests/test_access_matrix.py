@@ -317,6 +317,12 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     ),
     **dict.fromkeys(("accounts:password_change", "accounts:password_change_done"), SIGNED_IN),
     "accounts:members": MEMBERSHIP_ADMINS,
+    # National sign-on is off in the tests' deployment (yiqi/accounts/tests/test_national_signon.py turns it on).
+    **dict.fromkeys(
+        ("accounts:national_login", "accounts:national_return", "accounts:national_confirm"),
+        rule("national sign-on, off here: not found for anyone", set(), HIDDEN, anonymous=HIDDEN),
+    ),
+    "accounts:national_unlink": rule("national sign-on, off here: not found once signed in", set(), HIDDEN),
     "accounts:invitation": rule("an invitation link: its token is the key", set(), HIDDEN, anonymous=HIDDEN),
     "accounts:invitation_revoke": UNKNOWN_MEMBERSHIP_OBJECT,
     "accounts:join_request_decide": UNKNOWN_MEMBERSHIP_OBJECT,
