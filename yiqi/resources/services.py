@@ -50,6 +50,11 @@ def visible_resources(access: Access) -> QuerySet[Resource]:
     return queryset.filter(scope)
 
 
+def sees_unit_resources(access: Access) -> bool:
+    """Who has a list of their unit's records: unit staff (and the platform admin, all units)."""
+    return access.is_platform_admin or bool(access.staff_unit_ids)
+
+
 def can_edit(access: Access, resource: Resource) -> bool:
     return resource.is_editable and resource.unit_id in access.editor_unit_ids
 
@@ -412,19 +417,34 @@ FACETS = {
 }
 
 
-def search(params) -> tuple[QuerySet[Resource], list[dict]]:
-    """Published resources matching the words ``q`` and the chosen facet values, with each facet's counts under
-    the other choices (a fixed number of queries, whatever the rows)."""
-    base = Resource.objects.filter(status=ResourceStatus.PUBLISHED).select_related("unit")
-    words = (params.get("q") or "").strip()[:100]
-    for word in words.split():
-        base = base.filter(
+def matching(words: str) -> QuerySet[Resource]:
+    """Published resources whose name, keywords, subject, species or authors hold every word."""
+    rows = Resource.objects.filter(status=ResourceStatus.PUBLISHED)
+    for word in words.strip()[:100].split():
+        rows = rows.filter(
             Q(name__icontains=word)
             | Q(keywords__icontains=word)
             | Q(subject__icontains=word)
             | Q(species__icontains=word)
             | Q(authors__icontains=word)
         )
+    return rows
+
+
+def kind_counts(words: str) -> list[dict]:
+    """How many published resources of each kind match ``words`` (one query), for the instrument catalogue."""
+    counts = dict(matching(words).values_list("kind").annotate(n=Count("id")).order_by())
+    return [
+        {"kind": kind, "label": label, "count": counts[kind]}
+        for kind, label in ResourceKind.choices
+        if counts.get(kind)
+    ]
+
+
+def search(params) -> tuple[QuerySet[Resource], list[dict]]:
+    """Published resources matching the words ``q`` and the chosen facet values, with each facet's counts under
+    the other choices (a fixed number of queries, whatever the rows)."""
+    base = matching(params.get("q") or "").select_related("unit")
     chosen = {name: params.getlist(name)[:20] for name in FACETS if params.getlist(name)}
     facets = []
     for name, labels in FACETS.items():

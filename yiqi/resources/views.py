@@ -75,7 +75,7 @@ class MineView(StaffView):
 
     def get(self, request):
         access = self.access
-        if not (access.staff_unit_ids or access.is_platform_admin):
+        if not services.sees_unit_resources(access):
             raise PermissionDenied
         rows = services.visible_resources(access)
         if not access.is_platform_admin:

@@ -17,7 +17,9 @@ def world(db):
         admin=user_with_role(Role.UNIT_ADMIN, organization=unit),
         officer=user_with_role(Role.INFORMATION_OFFICER, organization=unit),
         requester=user_with_role(Role.EXTERNAL_USER, organization=company),
-        stranger=user_with_role(Role.EXTERNAL_USER, organization=OrganizationFactory(is_management_unit=False)),
+        stranger=user_with_role(
+            Role.EXTERNAL_USER, organization=OrganizationFactory(is_management_unit=False)
+        ),
         other_admin=user_with_role(Role.UNIT_ADMIN, organization=other_unit),
     )
 

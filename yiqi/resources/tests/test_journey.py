@@ -27,7 +27,11 @@ DATASET_FORM = {
 
 
 def test_a_data_set_from_registration_to_rating(world, client_for):
-    officer, admin, requester = client_for(world.officer), client_for(world.admin), client_for(world.requester)
+    officer, admin, requester = (
+        client_for(world.officer),
+        client_for(world.admin),
+        client_for(world.requester),
+    )
     response = officer.post(reverse("resources:create") + "?kind=dataset", DATASET_FORM)
     assert response.status_code == 302
     resource = Resource.objects.get(name="秦岭生物多样性调查数据")
@@ -36,7 +40,9 @@ def test_a_data_set_from_registration_to_rating(world, client_for):
     assert client_for(world.stranger).get(reverse("resources:detail", args=[resource.pk])).status_code == 404
 
     officer.post(reverse("resources:act", args=[resource.pk]), {"action": "submit"})
-    officer.post(reverse("resources:act", args=[resource.pk]), {"action": "publish"})  # not the officer's step
+    officer.post(
+        reverse("resources:act", args=[resource.pk]), {"action": "publish"}
+    )  # not the officer's step
     resource.refresh_from_db()
     assert resource.status == ResourceStatus.SUBMITTED
     admin.post(reverse("resources:act", args=[resource.pk]), {"action": "publish"})
@@ -105,7 +111,9 @@ def test_bad_input_is_refused_with_nothing_saved(world, client_for):
     assert response.status_code == 200 and "licence" in response.context["form"].errors
     response = officer.post(reverse("resources:create") + "?kind=dataset", {**DATASET_FORM, "doi": ""})
     assert "须填写 DOI 或访问地址" in response.content.decode()
-    response = officer.post(reverse("resources:create") + "?kind=natural", {"name": "标本馆", "access_level": "open"})
+    response = officer.post(
+        reverse("resources:create") + "?kind=natural", {"name": "标本馆", "access_level": "open"}
+    )
     assert "collection" in response.context["form"].errors
     assert not Resource.objects.exists()
     # The database refuses a licence outside the list and a data set without one, whatever the code does.
@@ -118,8 +126,21 @@ def test_restricted_and_unpublished_resources_cannot_be_requested(world, client_
     restricted = ResourceFactory(unit=world.unit, access_level="restricted")
     draft = ResourceFactory(unit=world.unit, status=ResourceStatus.DRAFT, published_at=None)
     requester = client_for(world.requester)
-    response = requester.post(reverse("resources:request", args=[restricted.pk]), {"purpose": "x", "quantity": 1})
+    response = requester.post(
+        reverse("resources:request", args=[restricted.pk]), {"purpose": "x", "quantity": 1}
+    )
     assert response.status_code == 200 and not restricted.requests.exists()
     assert requester.post(reverse("resources:request", args=[draft.pk]), {"purpose": "x"}).status_code == 404
     # Other units' staff neither see nor edit a unit's resources.
-    assert client_for(world.other_admin).get(reverse("resources:edit", args=[restricted.pk])).status_code == 403
+    assert (
+        client_for(world.other_admin).get(reverse("resources:edit", args=[restricted.pk])).status_code == 403
+    )
+
+
+def test_the_catalogue_lists_matching_resources_by_kind(world, client):
+    ResourceFactory(unit=world.unit, name="渭河水质数据集")
+    germplasm_bank(unit=world.unit)
+    ResourceFactory(unit=world.unit, name="渭河草稿", status=ResourceStatus.DRAFT, published_at=None)
+    page = client.get(reverse("catalog:search"), {"q": "渭河"}).content.decode()
+    assert "其他科技资源" in page and "kind=dataset" in page and "kind=natural" not in page
+    assert services.kind_counts("渭河") == [{"kind": "dataset", "label": "科学数据", "count": 1}]
