@@ -14,6 +14,7 @@ from yiqi.monitoring import api as monitoring_api
 from yiqi.orders import api as orders_api
 from yiqi.portal import api as portal_api
 from yiqi.registry.api import register_routes as register_registry_routes
+from yiqi.resources import api as resources_api
 from yiqi.usage import api as usage_api
 from yiqi.vouchers import api as vouchers_api
 
@@ -26,6 +27,7 @@ SERVICE_APIS = (
     interlocks_api,
     vouchers_api,
     feedback_api,
+    resources_api,
 )
 
 router = DefaultRouter()

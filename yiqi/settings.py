@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
         "ReconciliationItemKindEnum": "yiqi.monitoring.models.ReconciliationItem.Kind",
         "MachineStateEnum": "yiqi.monitoring.models.MachineState",
         "InterlockStateEnum": "yiqi.interlocks.models.InterlockState",
+        "ResourceKindEnum": "yiqi.resources.models.ResourceKind",
     },
 }
 

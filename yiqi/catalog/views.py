@@ -7,6 +7,7 @@ from yiqi.accounts.access import access_for
 from yiqi.organizations.models import Organization
 
 from .labels import FACET_TITLES, SORT_LABELS
+from .other_resources import other_resource_kinds
 from .search import FILTERS, search
 
 PAGE_SIZE = 20
@@ -62,5 +63,6 @@ class CatalogSearchView(TemplateView):
             facets=facets,
             sorts=SORT_LABELS.items(),
             has_filters=bool(result.filters),
+            other_resources=other_resource_kinds(self.request.GET.get("q", "")),
             **kwargs,
         )

@@ -110,7 +110,8 @@ class ComplaintForm(BootstrapFormMixin, forms.Form):
             (i.pk, f"{i.name}（{i.unit.name}）") for i in offered
         ]
         self.fields["record"].widget.choices = [("", "---------")] + [
-            (r.pk, f"{r.reference} {r.instrument.name}") for r in records[:RECENT_CHOICES]
+            (r.pk, f"{r.reference} {r.instrument.name if r.instrument_id else r.content}")
+            for r in records[:RECENT_CHOICES]
         ]
 
 

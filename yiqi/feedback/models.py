@@ -18,7 +18,10 @@ class Rating(models.Model):
     record = models.OneToOneField(
         "servicerecords.ServiceRecord", on_delete=models.CASCADE, related_name="rating", editable=False
     )
-    instrument = models.ForeignKey("registry.Instrument", on_delete=models.CASCADE, related_name="ratings")
+    # Empty for a resource's service (data, copy, sample), which has no instrument.
+    instrument = models.ForeignKey(
+        "registry.Instrument", on_delete=models.CASCADE, related_name="ratings", null=True, blank=True
+    )
     unit = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="ratings", editable=False
     )
@@ -58,7 +61,7 @@ class Rating(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.instrument} · {self.overall}/5"
+        return f"{self.instrument or self.record.content} · {self.overall}/5"
 
 
 class ComplaintStatus(models.TextChoices):

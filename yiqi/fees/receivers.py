@@ -5,13 +5,17 @@ from yiqi.servicerecords import signals as records
 
 from . import services
 
+# A resource's service (data, copy, sample; no instrument) has no instrument price list and is not charged here.
+
 
 def quote(sender, record, **kwargs):
-    services.quote(record)
+    if record.instrument_id is not None:
+        services.quote(record)
 
 
 def bill(sender, record, actor=None, **kwargs):
-    services.bill(record, actor=actor)
+    if record.instrument_id is not None:
+        services.bill(record, actor=actor)
 
 
 def void(sender, record, actor=None, **kwargs):
@@ -19,7 +23,7 @@ def void(sender, record, actor=None, **kwargs):
 
 
 def charge_panel(sender, record, user=None, **kwargs):
-    return services.service_charge_panel(record)
+    return services.service_charge_panel(record) if record.instrument_id is not None else None
 
 
 def connect() -> None:

@@ -19,6 +19,7 @@ from yiqi.accounts.access import Access
 from yiqi.fees import statements
 from yiqi.orders import services as orders
 from yiqi.registry import scoping, summaries
+from yiqi.resources import services as resources
 from yiqi.usage import totals
 
 from . import readlog
@@ -51,6 +52,7 @@ MINE = (
     Link("fees:mine", _("我的费用"), _signed_in),
     Link("vouchers:home", _("科技创新券"), _signed_in),
     Link("feedback:complaint_list", _("投诉"), _signed_in),
+    Link("resources:requests", _("科技资源申请"), _signed_in),
 )
 # A unit's service desk and the oversight pages, each for the roles its view admits.
 WORK = (
@@ -64,6 +66,7 @@ WORK = (
     Link("usage:dashboard", _("机时与共享统计"), totals.sees_usage_totals),
     Link("accounts:members", _("成员管理"), accounts.manages_members),
     Link("portal:read_log", _("下载与导出记录"), readlog.can_read_log),
+    Link("resources:mine", _("本单位科技资源"), resources.sees_unit_resources),
 )
 
 

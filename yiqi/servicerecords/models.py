@@ -21,6 +21,8 @@ from .kinds import detail_url
 class ServiceKind(models.TextChoices):
     SELF_OPERATION = "self_operation", _("自主上机")
     COMMISSIONED_TESTING = "commissioned_testing", _("委托测试")
+    # A data set, a copy or loan of a report, a sample from a collection: served from a resource, not an instrument.
+    RESOURCE_SUPPLY = "resource_supply", _("科技资源服务")
 
 
 class ServiceStatus(models.TextChoices):
@@ -34,8 +36,9 @@ class ServiceRecord(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.OPEN
     )
+    # Empty only for a resource's service (``RESOURCE_SUPPLY``): every instrument service names its instrument.
     instrument = models.ForeignKey(
-        "registry.Instrument", on_delete=models.PROTECT, related_name="service_records"
+        "registry.Instrument", on_delete=models.PROTECT, related_name="service_records", null=True, blank=True
     )
     # The owning unit when the service was requested, copied so scoping and totals need no join.
     unit = models.ForeignKey(
@@ -95,6 +98,10 @@ class ServiceRecord(models.Model):
                 name="service_record_ends_after_start",
                 condition=Q(ended_at__isnull=True)
                 | Q(started_at__isnull=False, ended_at__gte=F("started_at")),
+            ),
+            models.CheckConstraint(
+                name="service_record_instrument_unless_resource",
+                condition=Q(kind="resource_supply") | Q(instrument__isnull=False),
             ),
             models.CheckConstraint(
                 name="service_record_completed_has_time",

@@ -20,6 +20,7 @@ def build(
     *,
     instrument,
     user,
+    unit=None,
     user_organization=None,
     is_internal: bool = False,
     reference: str = "",
@@ -27,11 +28,11 @@ def build(
     planned_hours: Decimal = Decimal("0"),
     sample_count: int = 0,
 ) -> ServiceRecord:
-    """An unsaved record; ``open_records`` saves it (alone or with others) and has it priced."""
+    """An unsaved record (``unit`` only for a service without an instrument); ``open_records`` saves it (alone or with others) and has it priced."""
     return ServiceRecord(
         kind=kind,
         instrument=instrument,
-        unit_id=instrument.unit_id,
+        unit_id=instrument.unit_id if instrument is not None else unit.pk,
         user=user,
         user_organization=user_organization,
         is_internal=is_internal,

@@ -37,6 +37,7 @@ from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, SubUnitFactory
 from yiqi.registry.models import ImportJob, Instrument, InstrumentAttachment, RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
+from yiqi.resources.tests.scene import resource_scene
 from yiqi.servicerecords.models import ServiceRecord
 from yiqi.usage.models import UsageRecord
 from yiqi.usage.tests.conftest import pdf, png, xlsx
@@ -88,6 +89,7 @@ class Scene:
     interlock: object = None
     interlock_session: object = None
     interlock_command: object = None
+    resources: SimpleNamespace | None = None
 
 
 def build_scene() -> Scene:
@@ -230,6 +232,7 @@ def build_scene() -> Scene:
             department=department, unit=unit, enterprise=enterprise, instrument=published, users=users
         ),
         **_interlock_scene(published, booking, manager),
+        resources=resource_scene(unit=unit, requester=company),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
         device=DeviceFactory(instrument=published, uid="scene-gateway"),
         reconciliation_item=ReconciliationItem.objects.create(
@@ -564,6 +567,25 @@ ROUTES = {
     "vouchers:claim_decide": lambda s: {"pk": s.vouchers.claim.pk},
     "vouchers:claim_file": lambda s: {"pk": s.vouchers.claim.pk, "which": "contract"},
     "vouchers:batch": lambda s: {"pk": s.vouchers.batch.pk},
+    "resources:list": _none,
+    "resources:mine": _none,
+    "resources:create": _none,
+    "resources:detail": (lambda s: {"pk": s.resources.published.pk}, lambda s: {"pk": s.resources.draft.pk}),
+    "resources:edit": lambda s: {"pk": s.resources.draft.pk},
+    "resources:act": lambda s: {"pk": s.resources.draft.pk},
+    "resources:request": lambda s: {"pk": s.resources.published.pk},
+    "resources:requests": _none,
+    "resources:request_detail": lambda s: {"pk": s.resources.request.pk},
+    "resources:request_act": lambda s: {"pk": s.resources.request.pk},
+    "api-resource-list": _none,
+    "api-resource-detail": (
+        lambda s: {"pk": s.resources.published.pk},
+        lambda s: {"pk": s.resources.draft.pk},
+    ),
+    "api-resource-act": lambda s: {"pk": s.resources.draft.pk},
+    "api-resource-request-list": _none,
+    "api-resource-request-detail": lambda s: {"pk": s.resources.request.pk},
+    "api-resource-request-decide": lambda s: {"pk": s.resources.request.pk},
     "portal:home": _none,
     "webapp_manifest": _none,
     "service_worker": _none,

@@ -5,14 +5,21 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from yiqi.accounts.access import Access, access_for
-from yiqi.registry import scoping
 from yiqi.servicerecords.models import ServiceRecord, ServiceStatus
 from yiqi.servicerecords.presenters import ServicePanel
 
 from ..models import Complaint, ComplaintStatus, Rating
 from .complaints import handled_complaints, supervised_complaints
 from .deadlines import ACTIVE_STATES, overdue_q
-from .ratings import ASPECTS, manageable_ratings, mask_name, public_ratings, rating_of, rating_refusal
+from .ratings import (
+    ASPECTS,
+    can_reply,
+    manageable_ratings,
+    mask_name,
+    public_ratings,
+    rating_of,
+    rating_refusal,
+)
 from .summaries import summarize
 
 LATEST_RATINGS = 10
@@ -39,10 +46,7 @@ def ratings_panel(access: Access, ratings: QuerySet[Rating]) -> dict:
     latest = list(ratings.select_related("user", "instrument__unit", "replied_by")[:LATEST_RATINGS])
     return {
         "summary": summarize(ratings),
-        "rows": [
-            (rating, rating.replied_at is None and scoping.can_manage_service(access, rating.instrument))
-            for rating in latest
-        ],
+        "rows": [(rating, rating.replied_at is None and can_reply(access, rating)) for rating in latest],
     }
 
 

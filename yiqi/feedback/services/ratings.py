@@ -107,12 +107,13 @@ def rate(
         comment=comment,
         **{aspect: _score(value) for aspect, value in scores.items()},
     )
-    ratings_changed.send(sender=Rating, instrument_ids=[rating.instrument_id])
+    if rating.instrument_id is not None:
+        ratings_changed.send(sender=Rating, instrument_ids=[rating.instrument_id])
     notify(
         unit_side(record.unit_id, record.instrument),
         Phrase(
             gettext_lazy("“%(instrument)s”收到一条用户评价（总体 %(score)d 星）"),
-            instrument=record.instrument.name,
+            instrument=served_name(record),
             score=rating.overall,
         ),
         comment,
@@ -133,7 +134,16 @@ RATE_NOTICES = {
         gettext_lazy("请评价委托测试服务：%(reference)s"),
         gettext_lazy("您的委托测试已完成，欢迎对服务的及时性、态度和结果质量作出评价。"),
     ),
+    ServiceKind.RESOURCE_SUPPLY: (
+        gettext_lazy("请评价科技资源服务：%(instrument)s %(reference)s"),
+        gettext_lazy("您申请的科技资源已交付，欢迎对服务的及时性、态度和结果质量作出评价。"),
+    ),
 }
+
+
+def served_name(record: ServiceRecord) -> str:
+    """What was served: the instrument, or for a resource's service the resource named in the record."""
+    return record.instrument.name if record.instrument_id else record.content
 
 
 def ask_for_rating(record: ServiceRecord) -> None:
@@ -143,12 +153,19 @@ def ask_for_rating(record: ServiceRecord) -> None:
     subject, body = RATE_NOTICES[record.kind]
     notify(
         [record.user],
-        Phrase(subject, instrument=record.instrument.name, reference=record.reference),
+        Phrase(subject, instrument=served_name(record), reference=record.reference),
         body,
         reverse("feedback:rate", args=[record.pk]),
         kind="rating_request",
         context={"record": record},
     )
+
+
+def can_reply(access: Access, rating: Rating) -> bool:
+    """The instrument's manager or the unit's admins; for a resource's service (no instrument) the unit's admins."""
+    if rating.instrument_id is None:
+        return rating.unit_id in access.unit_admin_unit_ids
+    return scoping.can_manage_service(access, rating.instrument)
 
 
 @transaction.atomic
@@ -159,7 +176,7 @@ def reply(rating: Rating, *, actor, text: str) -> Rating:
         .select_related("instrument__unit", "user")
         .get(pk=rating.pk)
     )
-    if not scoping.can_manage_service(access_for(actor), rating.instrument):
+    if not can_reply(access_for(actor), rating):
         raise PermissionDenied(_("只有该仪器的机组负责人或单位管理员可以回复评价。"))
     if rating.replied_at is not None:
         raise ValidationError({"reply": [_("该评价已回复过，每条评价只能回复一次。")]})
@@ -172,7 +189,9 @@ def reply(rating: Rating, *, actor, text: str) -> Rating:
     rating.save(update_fields=["reply", "replied_by", "replied_at"])
     notify(
         [rating.user],
-        Phrase(gettext_lazy("您对“%(instrument)s”的评价收到了单位回复"), instrument=rating.instrument.name),
+        Phrase(
+            gettext_lazy("您对“%(instrument)s”的评价收到了单位回复"), instrument=served_name(rating.record)
+        ),
         text,
         rating_url(rating),
         kind="rating",

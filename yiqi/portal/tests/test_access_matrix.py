@@ -652,6 +652,36 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     ),
 }
 
+# Other S&T resources: a published data set is public, a draft is unit A's; a request belongs to its parties only
+# (the requesting company and unit A's staff, with the platform admin) — not even the department sees it.
+RESOURCE_PARTIES = frozenset({"enterprise", "platform_admin"}) | UNIT_A_STAFF
+RESOURCE_RULES = {
+    "resources:list": PUBLIC,
+    "api-resource-list": PUBLIC,
+    "resources:mine": rule("unit staff and the platform admin", ANY_UNIT_STAFF | {"platform_admin"}),
+    "resources:create": rule("record keepers of any unit", EDITORS_A | {"unit_b_admin"}),
+    "resources:detail": (PUBLIC, DRAFT_A_READERS),
+    "api-resource-detail": (PUBLIC, DRAFT_A_READERS),
+    "resources:edit": DRAFT_A_EDITORS,
+    "resources:act": DRAFT_A_EDITORS,
+    "api-resource-act": DRAFT_A_EDITORS,
+    "resources:request": SIGNED_IN,
+    "resources:requests": SIGNED_IN,
+    "api-resource-request-list": SIGNED_IN,
+    "resources:request_detail": rule("the request's parties", RESOURCE_PARTIES, HIDDEN),
+    "api-resource-request-detail": rule("the request's parties", RESOURCE_PARTIES, HIDDEN),
+    **dict.fromkeys(
+        ("resources:request_act", "api-resource-request-decide"),
+        rule(
+            "unit A's admin decides; the other parties are refused",
+            {"unit_admin"},
+            HIDDEN,
+            **dict.fromkeys(RESOURCE_PARTIES - {"unit_admin"}, FORBIDDEN),
+        ),
+    ),
+}
+RULES.update(RESOURCE_RULES)
+
 # Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
 DRAFT_B_READERS = rule(
     "unit B's draft: unit B's staff, its department, platform admin", OVERSIGHT_B, HIDDEN, anonymous=HIDDEN
@@ -721,6 +751,8 @@ LIST_DETAILS = {
     "api-interlock-list": "api-interlock-detail",
     "api-interlock-command-list": "api-interlock-command-detail",
     "api-interlock-session-list": "api-interlock-session-detail",
+    "api-resource-list": "api-resource-detail",
+    "api-resource-request-list": "api-resource-request-detail",
 }
 
 
