@@ -39,6 +39,7 @@ urlpatterns = [
     path("interlocks/", include("yiqi.interlocks.urls")),
     path("feedback/", include("yiqi.feedback.urls")),
     path("vouchers/", include("yiqi.vouchers.urls")),
+    path("exchange/", include("yiqi.exchange.urls")),
     path("", include("yiqi.portal.urls")),
 ]
 
