@@ -7,6 +7,7 @@ without touching code.
 
 from django.conf import settings
 
+YES, NO = "是", "否"
 SOURCE = {"purchased": "购置", "self_built": "研制", "donated": "赠送", "other": "其他"}
 FUNDS = {"central": "中央财政", "local": "地方财政", "own": "单位自有", "other": "其他"}
 SHARE_MODE = {"external": "外部共享", "internal": "内部共享", "not_shared": "不共享"}

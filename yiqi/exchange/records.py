@@ -167,7 +167,7 @@ def _contact(instrument: Instrument, regions: Regions) -> dict:
 def instrument_record(instrument: Instrument, ins_code: str, regions: Regions, yearly) -> dict:
     parent = instrument.parent
     operating, service = yearly
-    belongs = mappings.BELONGS_TYPE.get(parent.kind, "无") if parent else "无"
+    belongs = mappings.BELONGS_TYPE.get(parent.kind, mappings.NONE_TEXT) if parent else mappings.NONE_TEXT
     return {
         "insCode": ins_code,
         "cname": instrument.name,
@@ -178,7 +178,7 @@ def instrument_record(instrument: Instrument, ins_code: str, regions: Regions, y
         "resourceName": "",
         "instrCategory": instrument.category.code,
         "instrSource": mappings.SOURCE[instrument.source],
-        "instrSupervise": "是" if instrument.customs_supervised else "否",
+        "instrSupervise": mappings.YES if instrument.customs_supervised else mappings.NO,
         "worth": wan_yuan(instrument.original_value),
         "nation": country_code(instrument.country_of_origin.code),
         "manufacturer": instrument.manufacturer,
@@ -307,7 +307,7 @@ def service_record(
         "adressType": "0",
         "moveAddress": "",
         "serviceCode": record.reference,
-        "signAgreement": "否",
+        "signAgreement": mappings.NO,
     }
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("confirm/", views.ConfirmView.as_view(), name="confirm"),
     path("rebuild/", views.RebuildView.as_view(), name="rebuild"),
     path("jobs/", views.JobListView.as_view(), name="job_list"),
+    path("jobs/start/", views.JobStartView.as_view(), name="job_start"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("fake-national/", views.FakeNationalEndpointView.as_view(), name="fake_endpoint"),
 ]

@@ -26,7 +26,7 @@ PAGE = 50
 def _reporter(request):
     """The user's access, refused (403) unless they work in a unit or are the authority."""
     access = access_for(request.user)
-    if not (outbox.is_authority(access) or access.staff_unit_ids):
+    if not outbox.sees_reporting(access):
         raise PermissionDenied(_("只有单位人员和平台主管机关可以查看上报情况。"))
     return access
 
@@ -120,6 +120,8 @@ class JobListView(LoginRequiredMixin, View):
             },
         )
 
+
+class JobStartView(LoginRequiredMixin, View):
     def post(self, request):
         access = _reporter(request)
         unit_id = _unit_choice(request, access)

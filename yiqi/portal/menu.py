@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiqi.accounts import services as accounts
 from yiqi.accounts.access import Access
+from yiqi.exchange.services import outbox as exchange
 from yiqi.fees import statements
 from yiqi.orders import services as orders
 from yiqi.registry import scoping, summaries
@@ -64,6 +65,7 @@ WORK = (
     Link("usage:dashboard", _("机时与共享统计"), totals.sees_usage_totals),
     Link("accounts:members", _("成员管理"), accounts.manages_members),
     Link("portal:read_log", _("下载与导出记录"), readlog.can_read_log),
+    Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
 )
 
 

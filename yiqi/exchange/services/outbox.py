@@ -193,6 +193,11 @@ def is_authority(access: Access) -> bool:
     return access.is_platform_admin
 
 
+def sees_reporting(access: Access) -> bool:
+    """The reporting pages are for unit staff (their unit's records) and the authority (the province's)."""
+    return is_authority(access) or bool(access.staff_unit_ids)
+
+
 def visible_records(access: Access) -> QuerySet[NationalRecord]:
     if is_authority(access):
         return NationalRecord.objects.all()

@@ -29,6 +29,7 @@ TRANSPORT_ERRORS = (
     zeep.exceptions.Fault,
     zeep.exceptions.XMLSyntaxError,
     etree.XMLSyntaxError,
+    OSError,  # an unreachable or unreadable WSDL
 )
 
 
