@@ -27,6 +27,7 @@ BEFORE = {
     "monitoring": None,
     "interlocks": None,
     "vouchers": None,
+    "exchange": None,
 }
 
 
