@@ -439,3 +439,12 @@ YIQI_INTERLOCK_ACK_SECONDS = env.float(
 YIQI_INTERLOCK_ALLOWLIST_HOURS = env.int(
     "YIQI_INTERLOCK_ALLOWLIST_HOURS", default=24
 )  # bookings pushed ahead
+
+# Exchange (yiqi.exchange): the national (or a provincial) platform's SOAP WSDL that reporting jobs send to, by
+# default the built-in fake endpoint (on only outside production); transport errors are retried with backoff.
+YIQI_EXCHANGE_FAKE_ENDPOINT = env.bool("YIQI_EXCHANGE_FAKE_ENDPOINT", default=not IS_PRODUCTION)
+YIQI_EXCHANGE_WSDL = env.str("YIQI_EXCHANGE_WSDL", default=f"{YIQI_SITE_URL}/exchange/fake-national/?wsdl")
+YIQI_EXCHANGE_TIMEOUT = env.float("YIQI_EXCHANGE_TIMEOUT", default=30.0)  # seconds per call
+YIQI_EXCHANGE_BATCH = env.int("YIQI_EXCHANGE_BATCH", default=200)  # records read per query while sending
+YIQI_EXCHANGE_RETRY_SECONDS = env.int("YIQI_EXCHANGE_RETRY_SECONDS", default=60)  # first retry; doubles
+YIQI_EXCHANGE_MAX_ATTEMPTS = env.int("YIQI_EXCHANGE_MAX_ATTEMPTS", default=6)

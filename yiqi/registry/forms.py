@@ -28,13 +28,16 @@ class InstrumentForm(BootstrapFormMixin, forms.ModelForm):
             "unit", "kind", "parent", "sub_unit", "asset_number", "name", "name_en", "category",
             "original_value", "source", "customs_supervised", "funding_source", "manufacturer",
             "country_of_origin", "model_spec", "technical_indicators", "main_functions", "application_fields",
-            "service_content", "campus", "building", "room", "acceptance_date", "start_of_use_date", "manager",
+            "disciplines", "service_content", "campus", "building", "room", "acceptance_date", "start_of_use_date",
+            "manager",
             "contact_name", "contact_phone", "contact_email", "sharing_mode", "not_shared_reason",
             "operating_status", "offers_self_operation", "offers_commissioned_testing", "open_policy", "usage_rules",
+            "customs_declaration_number", "customs_import_date", "customs_item_number", "customs_form_name",
         ]  # fmt: skip
         widgets = {
             "acceptance_date": DateInput(),
             "start_of_use_date": DateInput(),
+            "customs_import_date": DateInput(),
             "technical_indicators": forms.Textarea(attrs={"rows": 3}),
             "main_functions": forms.Textarea(attrs={"rows": 3}),
             "open_policy": forms.Textarea(attrs={"rows": 4}),

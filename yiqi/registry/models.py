@@ -1,5 +1,6 @@
 """The instrument registry: classification, instruments and facilities, their registration workflow."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,6 +19,25 @@ from yiqi.core.uploads import CONTENT_TYPES, DOCUMENT, PHOTO, display_name, exte
 from yiqi.core.validators import validate_past_date, validate_plain_text, validate_rich_text_length
 
 MAX_ORIGINAL_VALUE = Decimal("50000000000.00")  # 500亿: above any real facility; catches unit/typo errors
+
+
+DISCIPLINE_CODE = re.compile(r"\A\d{3}(\d{2}(\d{2})?)?\Z")  # GB/T 13745: 3, 5 or 7 digits
+MAX_DISCIPLINES = 4
+
+
+def discipline_codes(value: str) -> list[str]:
+    return [code.strip() for code in (value or "").replace("，", ",").split(",") if code.strip()]
+
+
+def validate_disciplines(value: str) -> None:
+    codes_ = discipline_codes(value)
+    if len(codes_) > MAX_DISCIPLINES:
+        raise ValidationError(_("学科领域最多填写 %(n)s 个。") % {"n": MAX_DISCIPLINES})
+    bad = [code for code in codes_ if not DISCIPLINE_CODE.match(code)]
+    if bad:
+        raise ValidationError(
+            _("“%(code)s”不是 GB/T 13745 学科代码（3、5 或 7 位数字）。") % {"code": bad[0]}
+        )
 
 
 class InstrumentCategory(models.Model):
@@ -154,6 +174,15 @@ class Instrument(models.Model):
     )
     source = models.CharField(_("仪器来源"), max_length=20, choices=Source.choices, default=Source.PURCHASED)
     customs_supervised = models.BooleanField(_("海关监管"), default=False)
+    # The import declaration of a customs-supervised instrument (national record type 5).
+    customs_declaration_number = models.CharField(
+        _("报关单号"), max_length=30, blank=True, validators=[validate_plain_text]
+    )
+    customs_import_date = models.DateField(_("进口日期"), null=True, blank=True)
+    customs_item_number = models.CharField(_("报关单项号"), max_length=10, blank=True)
+    customs_form_name = models.CharField(
+        _("报关单商品名称"), max_length=100, blank=True, validators=[validate_plain_text]
+    )
     funding_source = models.CharField(
         _("主要购置经费来源"), max_length=20, choices=FundingSource.choices, default=FundingSource.OTHER
     )
@@ -163,6 +192,13 @@ class Instrument(models.Model):
     technical_indicators = models.TextField(_("主要技术指标"), max_length=500)
     main_functions = models.TextField(_("主要功能"), max_length=300)
     application_fields = models.CharField(_("应用领域"), max_length=300, blank=True)
+    disciplines = models.CharField(
+        _("学科领域"),
+        max_length=40,
+        blank=True,
+        validators=[validate_disciplines],
+        help_text=_("GB/T 13745 学科代码，最多 4 个，以逗号分隔，如 150,170。"),
+    )
     service_content = models.CharField(_("服务内容"), max_length=200, blank=True)
     campus = models.CharField(_("校区/园区"), max_length=50, blank=True)
     building = models.CharField(_("楼宇"), max_length=50, blank=True)

@@ -90,6 +90,8 @@ class Scene:
     interlock_session: object = None
     interlock_command: object = None
     resources: SimpleNamespace | None = None
+    national_record: object = None
+    reporting_job: object = None
 
 
 def build_scene() -> Scene:
@@ -233,6 +235,7 @@ def build_scene() -> Scene:
         ),
         **_interlock_scene(published, booking, manager),
         resources=resource_scene(unit=unit, requester=company),
+        **_exchange_scene(unit, published),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
         device=DeviceFactory(instrument=published, uid="scene-gateway"),
         reconciliation_item=ReconciliationItem.objects.create(
@@ -244,6 +247,28 @@ def build_scene() -> Scene:
             telemetry_hours=Decimal("3.00"),
         ),
     )
+
+
+def _exchange_scene(unit, instrument) -> dict:
+    """The instrument's national record, returned by the platform in a finished reporting job."""
+    from yiqi.exchange.models import NationalRecord, RecordType, ReportingJob
+
+    job = ReportingJob.objects.create(
+        unit=unit, endpoint="http://national.example/instru?wsdl", status="done", total=1
+    )
+    record = NationalRecord.objects.create(
+        record_type=RecordType.INSTRUMENT,
+        unit=unit,
+        object_key=str(instrument.pk),
+        title=instrument.name,
+        payload={"cname": instrument.name},
+        digest="0" * 64,
+        status=NationalRecord.Status.RETURNED,
+        return_code="202",
+        return_reason="worth: 格式不符合国家平台要求",
+        job=job,
+    )
+    return {"national_record": record, "reporting_job": job}
 
 
 def _interlock_scene(instrument, booking, manager) -> dict:
@@ -611,6 +636,19 @@ ROUTES = {
     "monitoring:timeline": _published,
     "monitoring:items": _none,
     "monitoring:item_detail": lambda s: {"pk": s.reconciliation_item.pk},
+    "exchange:record_list": _none,
+    "exchange:record_detail": lambda s: {"pk": s.national_record.pk},
+    "exchange:record_resubmit": lambda s: {"pk": s.national_record.pk},
+    "exchange:confirm": _none,
+    "exchange:rebuild": _none,
+    "exchange:job_list": _none,
+    "exchange:job_start": _none,
+    "exchange:job_detail": lambda s: {"pk": s.reporting_job.pk},
+    "exchange:fake_endpoint": _none,
+    "api-exchange-record-list": _none,
+    "api-exchange-record-detail": lambda s: {"pk": s.national_record.pk},
+    "api-exchange-job-list": _none,
+    "api-exchange-job-detail": lambda s: {"pk": s.reporting_job.pk},
 }
 
 # Query strings that make a read exercise more than its empty state.

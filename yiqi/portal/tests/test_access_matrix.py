@@ -305,6 +305,15 @@ VOUCHER_CLAIM_CREATE = rule(
 VOUCHER_BATCH = rule("the programme's monthly batch: its authority only", VOUCHER_AUTHORITY, HIDDEN)
 
 
+REPORTING_READERS = rule("unit staff and the platform admin", ANY_UNIT_STAFF | {"platform_admin"})
+REPORTING_RECORD = rule(
+    "unit A's record: its staff and the platform admin; unit B's staff 404",
+    UNIT_A_STAFF | {"platform_admin"},
+    unit_b_admin=HIDDEN,
+    unit_b_manager=HIDDEN,
+)
+REPORTERS = rule("unit admins and the platform admin", {"unit_admin", "unit_b_admin", "platform_admin"})
+
 RULES: dict[str, Rule | tuple[Rule, ...]] = {
     **dict.fromkeys(
         (
@@ -649,6 +658,22 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     **dict.fromkeys(
         ("vouchers:batch", "api-voucher-batch-detail", "api-voucher-batch-review", "api-voucher-batch-pay"),
         VOUCHER_BATCH,
+    ),
+    # National reporting: unit staff see their unit's records, the platform admin the province's.
+    **dict.fromkeys(("exchange:record_list", "exchange:job_list"), REPORTING_READERS),
+    **dict.fromkeys(("exchange:record_detail", "exchange:job_detail"), REPORTING_RECORD),
+    **dict.fromkeys(("exchange:confirm", "exchange:rebuild", "exchange:job_start"), REPORTERS),
+    "exchange:record_resubmit": rule(
+        "unit A's admin and the platform admin; unit A's other staff 403, unit B's staff 404",
+        {"unit_admin", "platform_admin"},
+        unit_b_admin=HIDDEN,
+        unit_b_manager=HIDDEN,
+    ),
+    "exchange:fake_endpoint": PUBLIC,
+    **dict.fromkeys(("api-exchange-record-list", "api-exchange-job-list"), SIGNED_IN),
+    **dict.fromkeys(
+        ("api-exchange-record-detail", "api-exchange-job-detail"),
+        rule("unit A's staff and the platform admin", UNIT_A_STAFF | {"platform_admin"}, HIDDEN),
     ),
 }
 

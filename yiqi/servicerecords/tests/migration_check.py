@@ -28,6 +28,7 @@ BEFORE = {
     "interlocks": None,
     "vouchers": None,
     "resources": None,
+    "exchange": None,
 }
 
 

@@ -1,0 +1,154 @@
+"""National export: instruments and service records → validated national records, streamed; then sending.
+
+    PYTHONPATH=. python bench/exchange_export.py            # 2,000 / 4,000 / 8,000 instruments, 5 services each
+    PYTHONPATH=. python bench/exchange_export.py --full     # 110,000 instruments, 2,000,000 service records
+
+A fresh SQLite database in /tmp (``yiqi_bench_exchange.sqlite3``, deleted first). For each size: wall time and
+tracemalloc peak of building and validating every record (``records.all_records`` + ``validation.problems``),
+which should stay flat as N grows. Then records/s sending the instruments to the fake national endpoint over HTTP
+(Django's WSGI server in a thread, zeep client).
+"""
+
+import argparse
+import os
+import sys
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+DB = Path("/tmp/yiqi_bench_exchange.sqlite3")
+
+
+def setup():
+    os.environ["DJANGO_ENV"] = "development"
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiqi.settings")
+    DB.unlink(missing_ok=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def populate(instruments: int, services_each: int, start: int = 0):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from yiqi.accounts.tests.factories import UserFactory
+    from yiqi.exchange.models import UnitCode
+    from yiqi.organizations.models import Organization
+    from yiqi.organizations.tests.factories import OrganizationFactory
+    from yiqi.registry.models import Instrument, InstrumentCategory
+    from yiqi.servicerecords.models import ServiceRecord
+
+    unit = Organization.objects.filter(is_management_unit=True).first() or OrganizationFactory()
+    UnitCode.objects.get_or_create(unit=unit, defaults={"code": "f" * 32})
+    user = UserFactory()
+    category = InstrumentCategory.objects.get(code="010102")
+    now = timezone.now()
+    rows = [
+        Instrument(
+            unit=unit, asset_number=f"B{n:07d}", name=f"电镜{n}", category=category,
+            original_value=Decimal("1234567.89"), manufacturer="厂家", country_of_origin="DE", model_spec="M1",
+            technical_indicators="指标", main_functions="功能", service_content="服务", disciplines="150",
+            acceptance_date=dt.date(2020, 1, 1), contact_name="王", contact_phone="029-88880000", room="101",
+            registration_status="published", published_at=now,
+        )
+        for n in range(start, start + instruments)
+    ]  # fmt: skip
+    created = Instrument.objects.bulk_create(rows, batch_size=2000)
+    ended = now - dt.timedelta(days=2)
+    services = []
+    for instrument in created:
+        for _ in range(services_each):
+            services.append(
+                ServiceRecord(
+                    kind="self_operation", status="completed", instrument=instrument, unit=unit, user=user,
+                    reference="r", started_at=ended - dt.timedelta(hours=2), ended_at=ended,
+                    hours=Decimal("2.00"), completed_at=ended,
+                )
+            )  # fmt: skip
+        if len(services) >= 20000:
+            ServiceRecord.objects.bulk_create(services)
+            services = []
+    ServiceRecord.objects.bulk_create(services)
+
+
+def export() -> tuple[int, float, float]:
+    from yiqi.exchange import records, validation
+    from yiqi.exchange.services import outbox
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    count = 0
+    for built in records.all_records(outbox.unit_codes(), outbox.reporting_year()):
+        validation.problems(built.record_type, built.payload)
+        count += 1
+    wall = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return count, wall, peak
+
+
+def send(limit: int) -> tuple[int, float]:
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer, get_internal_wsgi_application
+
+    from yiqi.exchange.models import NationalRecord
+    from yiqi.exchange.services import outbox, sending
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = WSGIServer(("127.0.0.1", 0), Quiet)
+    server.set_app(get_internal_wsgi_application())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.YIQI_EXCHANGE_WSDL = f"http://127.0.0.1:{server.server_port}/exchange/fake-national/?wsdl"
+    outbox.refresh(outbox.records.instrument_records(outbox.unit_codes(), outbox.reporting_year()))
+    rows = NationalRecord.objects.filter(record_type=4).order_by("pk")[:limit]
+    ids = list(rows.values_list("pk", flat=True))
+    NationalRecord.objects.filter(pk__in=ids).update(confirmed_at=time_now())
+    job = outbox.ReportingJob.objects.create(endpoint=settings.YIQI_EXCHANGE_WSDL, total=len(ids))
+    NationalRecord.objects.filter(pk__in=ids).update(job=job)
+    started = time.perf_counter()
+    job = sending.send_job(job.pk)
+    wall = time.perf_counter() - started
+    server.shutdown()
+    return job.records.filter(status="accepted").count(), wall
+
+
+def time_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--full", action="store_true")
+    options = parser.parse_args()
+    setup()
+    sizes = (110_000,) if options.full else (2_000, 4_000, 8_000)
+    services_each = 18 if options.full else 5
+    done = 0
+    for size in sizes:
+        populate(size - done, services_each, start=done)
+        done = size
+        count, wall, peak = export()
+        print(f"export {size:>7} instruments, {size * services_each:>8} services: {count} records in {wall:.1f} s "
+              f"({count / wall:,.0f}/s), peak {peak:.1f} MiB", flush=True)  # fmt: skip
+    sent = 16_000 if options.full else 2_000
+    accepted, wall = send(sent)
+    print(
+        f"send {accepted} instruments to the fake endpoint over HTTP: {wall:.1f} s ({accepted / wall:.0f} records/s)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

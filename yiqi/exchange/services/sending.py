@@ -1,0 +1,178 @@
+"""Sending a reporting job through the SOAP client (zeep) to the endpoint in settings, one record per call (the
+interface carries one JSON record in ``instruList``), in dependency order: centres and facilities, instruments,
+then customs and service records whose instrument the platform has accepted, the yearly block last.
+
+A transport error (timeout, connection refused, HTTP error, SOAP fault) stops the job: the record in flight goes back
+to 未上报 and the job waits ``YIQI_EXCHANGE_RETRY_SECONDS`` × 2^(attempt−1) before it is tried again, at most
+``YIQI_EXCHANGE_MAX_ATTEMPTS`` times. Only an answer of 100 marks a record 已接收.
+"""
+
+import json
+from datetime import timedelta
+
+import requests
+import zeep
+import zeep.exceptions
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from lxml import etree
+
+from .. import records
+from ..models import NationalRecord, ReportingJob
+from .outbox import JOBS, RECORDS, S
+
+J = ReportingJob.Status
+TRANSPORT_ERRORS = (
+    requests.RequestException,
+    zeep.exceptions.TransportError,
+    zeep.exceptions.Fault,
+    zeep.exceptions.XMLSyntaxError,
+    etree.XMLSyntaxError,
+    OSError,  # an unreachable or unreadable WSDL
+)
+
+
+class TransportFailure(Exception):
+    pass
+
+
+class Client:
+    """The two national services behind one WSDL."""
+
+    def __init__(self, wsdl: str | None = None):
+        transport = zeep.Transport(
+            timeout=settings.YIQI_EXCHANGE_TIMEOUT, operation_timeout=settings.YIQI_EXCHANGE_TIMEOUT
+        )
+        try:
+            client = zeep.Client(wsdl or settings.YIQI_EXCHANGE_WSDL, transport=transport)
+            self.instru = client.bind("instru", "InstruPort")
+            self.institution = client.bind("institution", "InstitutionPort")
+        except TRANSPORT_ERRORS as error:
+            raise TransportFailure(str(error)) from error
+
+    def send(self, record_type: int, ins_code: str, payload: dict) -> tuple[str, str]:
+        """The platform's return code and message for one record."""
+        text = json.dumps(payload, ensure_ascii=False)
+        try:
+            if record_type == records.YEARLY:
+                answer = self.institution.effectInfo(insCode=ins_code, effectList=text)
+            else:
+                answer = self.instru.instruInfo(insCode=ins_code, instruType=record_type, instruList=text)
+        except TRANSPORT_ERRORS as error:
+            raise TransportFailure(str(error) or type(error).__name__) from error
+        return parse_answer(answer)
+
+
+def parse_answer(answer) -> tuple[str, str]:
+    """``{"code": "100", "msg": ...}``, or a bare code as some provincial platforms answer."""
+    text = str(answer or "").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return (text[:10] or "203"), ""
+    if isinstance(data, dict):
+        return str(data.get("code", "203"))[:10], str(data.get("msg", ""))[:500]
+    return str(data)[:10], ""
+
+
+def _ordered(job: ReportingJob):
+    for record_type in records.SEND_ORDER:
+        last = 0
+        while True:
+            rows = list(
+                job.records.filter(record_type=record_type, status=S.NOT_SUBMITTED, pk__gt=last)
+                .select_related("depends_on")
+                .order_by("pk")[: settings.YIQI_EXCHANGE_BATCH]
+            )
+            if not rows:
+                break
+            yield from rows
+            last = rows[-1].pk
+
+
+def send_job(job_id: int, *, client: Client | None = None) -> ReportingJob | None:
+    job = ReportingJob.objects.filter(pk=job_id).first()
+    if job is None or job.status not in (J.QUEUED, J.WAITING):
+        return job
+    job = JOBS.run(job, "start", actor=None)
+    try:
+        client = client or Client(job.endpoint)
+        for row in _ordered(job):
+            if row.problems or row.confirmed_at is None:
+                continue
+            if row.depends_on_id and row.depends_on.status != S.ACCEPTED:
+                continue  # its instrument was not accepted: it waits for the next job
+            _send_one(client, row)
+    except TransportFailure as error:
+        return _transport_failed(job, str(error))
+    return _finish(job, "finish")
+
+
+def _send_one(client: Client, row: NationalRecord) -> None:
+    def mark_sent(locked, step):
+        locked.sent_at = timezone.now()
+        locked.sent_digest = locked.digest
+
+    row = RECORDS.run(row, "send", actor=None, prepare=mark_sent)
+    try:
+        code, message = client.send(row.record_type, row.payload.get("insCode", ""), row.payload)
+    except TransportFailure:
+        RECORDS.run(row, "retry", actor=None)
+        raise
+
+    def note(locked, step):
+        locked.return_code = code
+        locked.return_reason = message if code != "100" else ""
+
+    if code == "100":
+        RECORDS.run(row, "accept", actor=None, prepare=note, data={"code": code})
+    else:
+        RECORDS.run(row, "return", actor=None, prepare=note, comment=message, data={"code": code})
+
+
+def _counts(job: ReportingJob) -> dict:
+    return job.records.aggregate(
+        accepted=Count("id", filter=Q(status=S.ACCEPTED)), returned=Count("id", filter=Q(status=S.RETURNED))
+    )
+
+
+def _finish(job: ReportingJob, action: str, error: str = "") -> ReportingJob:
+    counts = _counts(job)
+
+    def prepare(locked, step):
+        locked.accepted, locked.returned = counts["accepted"], counts["returned"]
+        locked.finished_at = timezone.now()
+        locked.last_error = error[:500]
+
+    return JOBS.run(job, action, actor=None, prepare=prepare, comment=error[:1000])
+
+
+def backoff(attempt: int) -> timedelta:
+    return timedelta(seconds=settings.YIQI_EXCHANGE_RETRY_SECONDS * 2 ** (attempt - 1))
+
+
+def _transport_failed(job: ReportingJob, error: str) -> ReportingJob:
+    if job.attempts + 1 >= settings.YIQI_EXCHANGE_MAX_ATTEMPTS:
+        return _finish(job, "fail", error)
+    delay = backoff(job.attempts + 1)
+
+    def prepare(locked, step):
+        locked.attempts += 1
+        locked.next_attempt_at = timezone.now() + delay
+        locked.last_error = error[:500]
+
+    job = JOBS.run(job, "wait", actor=None, prepare=prepare, comment=error[:1000])
+    from .. import tasks  # the task module imports the services
+
+    tasks.send_job.schedule((job.pk,), delay=delay.total_seconds())
+    return job
+
+
+def due_jobs() -> list[int]:
+    """Waiting jobs whose retry time has come (in case a scheduled retry was lost with a restarted consumer)."""
+    return list(
+        ReportingJob.objects.filter(status=J.WAITING, next_attempt_at__lte=timezone.now()).values_list(
+            "pk", flat=True
+        )
+    )
