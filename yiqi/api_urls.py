@@ -7,6 +7,7 @@ from yiqi.accounts.api import ObtainTokenView
 from yiqi.accounts.directory_api import register_routes as register_directory_routes
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
+from yiqi.experts import api as experts_api
 from yiqi.feedback import api as feedback_api
 from yiqi.fees import api as fees_api
 from yiqi.interlocks import api as interlocks_api
@@ -26,6 +27,7 @@ SERVICE_APIS = (
     interlocks_api,
     vouchers_api,
     feedback_api,
+    experts_api,
 )
 
 router = DefaultRouter()

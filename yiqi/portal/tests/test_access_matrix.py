@@ -644,6 +644,8 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         ("vouchers:batch", "api-voucher-batch-detail", "api-voucher-batch-review", "api-voucher-batch-pay"),
         VOUCHER_BATCH,
     ),
+    # Expert pool and yearly evaluation.
+    "api-expert-list": rule("the platform authority (and experts, their own entry)", {"platform_admin"}),
 }
 
 # Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
