@@ -420,3 +420,7 @@ YIQI_INTERLOCK_ACK_SECONDS = env.float(
 YIQI_INTERLOCK_ALLOWLIST_HOURS = env.int(
     "YIQI_INTERLOCK_ALLOWLIST_HOURS", default=24
 )  # bookings pushed ahead
+
+# Yearly evaluation (yiqi.evaluation): a figure's declared value is flagged when it exceeds what telemetry verified
+# by more than this share.
+YIQI_EVALUATION_GAP_SHARE = env.float("YIQI_EVALUATION_GAP_SHARE", default=0.10)
