@@ -137,6 +137,8 @@ def refresh_figures(round_: Round, unit_ids=None) -> None:
 
 
 def _editable(evaluation: UnitEvaluation, *states) -> None:
+    """Refuse a change unless the round (re-read under a lock, not as the caller last saw it) is in ``states``."""
+    evaluation.round = Round.objects.select_for_update().get(pk=evaluation.round_id)
     if evaluation.round.status not in states:
         raise ValidationError(
             {

@@ -288,3 +288,9 @@ def ensure_defaults() -> list[Scheme]:
             )
         )
     return made
+
+
+def default_scheme() -> Scheme:
+    """The latest active version of the Shaanxi 2023 table (shipped on first use)."""
+    ensure_defaults()
+    return Scheme.objects.filter(name=SHAANXI_2023, status=Scheme.Status.ACTIVE).order_by("-version").first()

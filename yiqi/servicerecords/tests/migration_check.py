@@ -27,6 +27,8 @@ BEFORE = {
     "monitoring": None,
     "interlocks": None,
     "vouchers": None,
+    "experts": None,
+    "evaluation": None,
 }
 
 
