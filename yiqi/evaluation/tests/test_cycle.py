@@ -129,3 +129,16 @@ def test_only_active_schemes_and_the_authority_open_rounds():
     unit_admin = user_with_role(Role.UNIT_ADMIN, organization=OrganizationFactory())
     with pytest.raises(PermissionDenied):
         open_round(unit_admin, [OrganizationFactory()], scheme=shaanxi)
+
+
+def test_the_demo_has_a_published_round_and_an_open_one():
+    from yiqi.demo.evaluation import build_evaluation
+
+    UserFactory(is_superuser=True)
+    for _ in range(3):
+        OrganizationFactory()
+        user_with_role(Role.EXPERT)
+    assert build_evaluation() == {"evaluation_units": 3, "experts_in_pool": 3}
+    published, opened = (r.status for r in rounds.Round.objects.order_by("period_end"))
+    assert (published, opened) == ("published", "open")
+    assert rounds.Round.objects.get(status="published").units.exclude(grade="").count() == 3

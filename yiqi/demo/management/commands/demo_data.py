@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yiqi.demo.builder import DEMO_PASSWORD, BuildOptions, DemoBuilder
+from yiqi.demo.evaluation import build_evaluation
 from yiqi.demo.monitoring import build_monitoring
 from yiqi.demo.vouchers import build_vouchers
 from yiqi.organizations.models import Organization
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         counts = builder.build()
         counts["voucher_services"] = build_vouchers()
         counts.update(build_monitoring())
+        counts.update(build_evaluation(build.seed))
         self.stdout.write(self.style.SUCCESS(f"Demo data built in {builder.timings['total']:.1f} s."))
         for key, value in counts.items():
             self.stdout.write(f"  {key.replace('_', ' ')}: {value}")
