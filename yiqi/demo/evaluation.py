@@ -11,7 +11,7 @@ from django.utils import timezone
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role, RoleAssignment, User
 from yiqi.evaluation.models import Indicator
-from yiqi.evaluation.services import rounds, schemes
+from yiqi.evaluation.services import defaults, rounds
 from yiqi.experts.models import Affiliation, Expert
 from yiqi.organizations.models import Organization
 
@@ -36,7 +36,7 @@ def build_evaluation(seed: int = 2026) -> dict:
         )
         Affiliation.objects.get_or_create(expert=expert, organization=rng.choice(units))
         pool.append(expert)
-    scheme = schemes.default_scheme()
+    scheme = defaults.default_scheme()
     today = timezone.localdate()
     last_year = today.year - 1
     done = rounds.open_round(

@@ -12,7 +12,7 @@ from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import UserFactory, user_with_role
 from yiqi.core.models import AuditEvent
 from yiqi.evaluation.models import Indicator, Rectification
-from yiqi.evaluation.services import rounds, schemes
+from yiqi.evaluation.services import defaults, rounds, schemes
 from yiqi.experts.models import Conflict
 from yiqi.experts.tests.factories import ExpertFactory
 from yiqi.monitoring.models import ReconciliationItem
@@ -29,7 +29,7 @@ def open_round(authority, units, **overrides):
     today = timezone.localdate()
     fields = {
         "name": "2025 年度开放共享评价",
-        "scheme": overrides.pop("scheme", None) or schemes.default_scheme(),
+        "scheme": overrides.pop("scheme", None) or defaults.default_scheme(),
         "period_start": today - dt.timedelta(days=365),
         "period_end": today - dt.timedelta(days=1),
         "submission_due": today + dt.timedelta(days=10),
@@ -121,7 +121,7 @@ def test_a_round_from_opening_to_published_results():
 
 def test_only_active_schemes_and_the_authority_open_rounds():
     authority = user_with_role(Role.PLATFORM_ADMIN)
-    shaanxi = schemes.default_scheme()
+    shaanxi = defaults.default_scheme()
     draft = schemes.copy(access_for(authority), shaanxi, actor=authority)
     with pytest.raises(ValidationError) as refused:
         open_round(authority, [OrganizationFactory()], scheme=draft)

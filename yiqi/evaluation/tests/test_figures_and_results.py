@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from yiqi.booking.models import ServiceSettings
-from yiqi.evaluation.services import figures, results, schemes
+from yiqi.evaluation.services import defaults, figures, results
 from yiqi.monitoring.tests.factories import DeviceFactory
 from yiqi.organizations.tests.factories import OrganizationFactory
 from yiqi.registry.models import Instrument, RegistrationStatus
@@ -110,7 +110,7 @@ def shaanxi_figures(open_rate, bookable, hours, sharing, rating):
 
 
 def test_total_rank_grade_and_tie_break_worked_by_hand():
-    shaanxi, _national = schemes.ensure_defaults()
+    shaanxi, _national = defaults.ensure_defaults()
     figs = {
         1: shaanxi_figures("0.6", "0.5", "1200", "0.25", "4.5"),
         2: shaanxi_figures("1", "1", "2000", "0.35", "5"),

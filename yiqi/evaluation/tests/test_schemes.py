@@ -9,7 +9,7 @@ from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import user_with_role
 from yiqi.evaluation.models import Indicator, Scheme
-from yiqi.evaluation.services import schemes
+from yiqi.evaluation.services import defaults, schemes
 from yiqi.organizations.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def authority():
 
 
 def test_the_shipped_schemes_add_up_and_are_active():
-    shaanxi, national = schemes.ensure_defaults()
-    assert schemes.ensure_defaults() == []  # once only
+    shaanxi, national = defaults.ensure_defaults()
+    assert defaults.ensure_defaults() == []  # once only
     for scheme in (shaanxi, national):
         assert scheme.status == Scheme.Status.ACTIVE
         assert schemes.problems(scheme) == {}
@@ -32,7 +32,7 @@ def test_the_shipped_schemes_add_up_and_are_active():
 
 
 def test_copy_makes_a_new_version_to_edit_and_points_must_add_up(authority):
-    shaanxi, _national = schemes.ensure_defaults()
+    shaanxi, _national = defaults.ensure_defaults()
     draft = schemes.copy(access_for(authority), shaanxi, actor=authority)
     assert (draft.name, draft.version, draft.status, draft.based_on) == (shaanxi.name, 2, "draft", shaanxi)
     assert draft.indicators.count() == shaanxi.indicators.count()
@@ -51,7 +51,7 @@ def test_copy_makes_a_new_version_to_edit_and_points_must_add_up(authority):
 
 
 def test_a_leaf_without_a_known_formula_is_refused(authority):
-    shaanxi, _national = schemes.ensure_defaults()
+    shaanxi, _national = defaults.ensure_defaults()
     draft = schemes.copy(access_for(authority), shaanxi, actor=authority, name="试行方案")
     assert draft.version == 1
     Indicator.objects.filter(scheme=draft, code="1.2").update(figure="no_such_formula")
@@ -59,7 +59,7 @@ def test_a_leaf_without_a_known_formula_is_refused(authority):
 
 
 def test_only_the_authority_edits_schemes():
-    shaanxi, _national = schemes.ensure_defaults()
+    shaanxi, _national = defaults.ensure_defaults()
     officer = user_with_role(Role.DEPARTMENT_ADMIN, department=DepartmentFactory())
     with pytest.raises(PermissionDenied):
         schemes.copy(access_for(officer), shaanxi, actor=officer)
