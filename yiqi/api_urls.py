@@ -8,6 +8,7 @@ from yiqi.accounts.directory_api import register_routes as register_directory_ro
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
 from yiqi.exchange import api as exchange_api
+from yiqi.experts import api as experts_api
 from yiqi.feedback import api as feedback_api
 from yiqi.fees import api as fees_api
 from yiqi.interlocks import api as interlocks_api
@@ -30,6 +31,7 @@ SERVICE_APIS = (
     feedback_api,
     resources_api,
     exchange_api,
+    experts_api,
 )
 
 router = DefaultRouter()

@@ -456,6 +456,7 @@ ROUTES = {
     "api-voucher-batch-detail": lambda s: {"pk": s.vouchers.batch.pk},
     "api-voucher-batch-review": lambda s: {"pk": s.vouchers.batch.pk},
     "api-voucher-batch-pay": lambda s: {"pk": s.vouchers.batch.pk},
+    "api-expert-list": _none,
     "accounts:login": _none,
     "accounts:logout": _none,
     "accounts:register": _none,

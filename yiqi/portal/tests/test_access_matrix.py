@@ -675,6 +675,8 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         ("api-exchange-record-detail", "api-exchange-job-detail"),
         rule("unit A's staff and the platform admin", UNIT_A_STAFF | {"platform_admin"}, HIDDEN),
     ),
+    # Expert pool and yearly evaluation.
+    "api-expert-list": rule("the platform authority (and experts, their own entry)", {"platform_admin"}),
 }
 
 # Other S&T resources: a published data set is public, a draft is unit A's; a request belongs to its parties only

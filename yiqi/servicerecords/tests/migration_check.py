@@ -29,6 +29,8 @@ BEFORE = {
     "vouchers": None,
     "resources": None,
     "exchange": None,
+    "experts": None,
+    "evaluation": None,
 }
 
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yiqi.demo.builder import DEMO_PASSWORD, BuildOptions, DemoBuilder
+from yiqi.demo.evaluation import build_evaluation
 from yiqi.demo.exchange import build_exchange
 from yiqi.demo.monitoring import build_monitoring
 from yiqi.demo.resources import build_resources
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         counts.update(build_monitoring())
         counts["resources"] = build_resources(options["seed"])
         counts.update(build_exchange())
+        counts.update(build_evaluation(build.seed))
         self.stdout.write(self.style.SUCCESS(f"Demo data built in {builder.timings['total']:.1f} s."))
         for key, value in counts.items():
             self.stdout.write(f"  {key.replace('_', ' ')}: {value}")
