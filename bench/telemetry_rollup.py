@@ -46,14 +46,17 @@ def child(instruments: int, period: int) -> None:
 
     from yiqi.monitoring import rollup
     from yiqi.monitoring.models import DailyHours, Device, MonitoringProfile, StateInterval
+    from yiqi.organizations.models import Organization
     from yiqi.organizations.tests.factories import OrganizationFactory
     from yiqi.registry.models import Instrument
     from yiqi.registry.tests.factories import InstrumentFactory
 
     have = Device.objects.filter(uid__startswith="rollup-").count()
     if have < instruments:
-        unit = OrganizationFactory(name=f"汇总基准单位{have}")
-        template = InstrumentFactory(unit=unit)
+        unit = Organization.objects.filter(name="汇总基准单位").first() or OrganizationFactory(
+            name="汇总基准单位"
+        )
+        template = InstrumentFactory(unit=unit, asset_number=f"T-{have:06d}")
         fields = {f.attname: getattr(template, f.attname) for f in Instrument._meta.concrete_fields}
         del fields["id"]
         made = Instrument.objects.bulk_create(
