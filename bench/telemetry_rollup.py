@@ -53,7 +53,7 @@ def child(instruments: int, period: int) -> None:
 
     have = Device.objects.filter(uid__startswith="rollup-").count()
     if have < instruments:
-        unit = Organization.objects.filter(name="汇总基准单位").first() or OrganizationFactory(
+        unit = Organization.objects.filter(name__startswith="汇总基准单位").first() or OrganizationFactory(
             name="汇总基准单位"
         )
         template = InstrumentFactory(unit=unit, asset_number=f"T-{have:06d}")
