@@ -3,9 +3,10 @@
 One run publishes the same kind of stream (QoS 1, ``SAMPLES_PER_MESSAGE`` samples a message, from many devices) to
 three receivers in turn, interleaved so the shared machine's load falls on all alike: a bare ``mosquitto_sub``
 (what the broker can deliver), one worker, two workers (shared subscription). Each stream has fresh timestamps so
-every sample is new. A worker's rate is samples committed / time from the first publish to the last commit.
+every sample is new. A worker's rate is samples committed / time from the first publish to the last commit; a run
+that stops gaining samples for ``STALL_SECONDS`` says how many were missing.
 
-    python bench/telemetry_ingest.py          # quick: 200 devices, 100,000 samples a stream, 2 rounds
+    python bench/telemetry_ingest.py          # quick: 200 devices, 50,000 samples a stream, 1 round
     python bench/telemetry_ingest.py --full   # 1,000 devices, 500,000 samples a stream, 3 rounds
 """
 
@@ -25,6 +26,7 @@ import psycopg
 from common import PG_BASE, PYTHON, ROOT, django_env, ensure_postgres_database, manage
 
 SAMPLES_PER_MESSAGE = 100
+STALL_SECONDS = 20
 SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuv"
 URL = f"{PG_BASE}/yiqi_bench_telemetry"
 
@@ -65,17 +67,18 @@ def setup(devices: int) -> int:
 
 
 def payloads(unit: int, devices: int, total: int, base: dt.datetime) -> list[tuple[str, bytes]]:
-    """Messages round-robin over devices, each device's samples one second apart, all in the past."""
-    messages, per_device = [], total // devices
-    for m in range(per_device // SAMPLES_PER_MESSAGE):
-        for d in range(devices):
-            start = base + dt.timedelta(seconds=m * SAMPLES_PER_MESSAGE)
-            samples = [
-                {"t": (start + dt.timedelta(seconds=i)).timestamp(), "power_w": 100.0 + (i % 7)}
-                for i in range(SAMPLES_PER_MESSAGE)
-            ]
-            topic = f"yiqi/telemetry/{unit}/bench-{d:05d}"
-            messages.append((topic, json.dumps({"key": SECRET, "samples": samples}).encode()))
+    """Exactly ``total`` samples in messages of ``SAMPLES_PER_MESSAGE``, round-robin over devices, each device's
+    samples one second apart, all in the past."""
+    messages = []
+    for m in range(total // SAMPLES_PER_MESSAGE):
+        d, round_ = m % devices, m // devices
+        start = base + dt.timedelta(seconds=round_ * SAMPLES_PER_MESSAGE)
+        samples = [
+            {"t": (start + dt.timedelta(seconds=i)).timestamp(), "power_w": 100.0 + (i % 7)}
+            for i in range(SAMPLES_PER_MESSAGE)
+        ]
+        topic = f"yiqi/telemetry/{unit}/bench-{d:05d}"
+        messages.append((topic, json.dumps({"key": SECRET, "samples": samples}).encode()))
     return messages
 
 
@@ -130,11 +133,14 @@ def run_workers(workers: int, messages, samples: int, conn) -> float:
         path.unlink()
     before = count(conn)
     started = publish(messages)
-    deadline = time.perf_counter() + 600
-    while count(conn) - before < samples and time.perf_counter() < deadline:
+    # Wait for every sample, giving up only when nothing has been written for STALL_SECONDS.
+    written, progressed = 0, time.perf_counter()
+    while written < samples and time.perf_counter() - progressed < STALL_SECONDS:
         time.sleep(0.05)
-    elapsed = time.perf_counter() - started
-    written = count(conn) - before
+        now_written = count(conn) - before
+        if now_written > written:
+            written, progressed = now_written, time.perf_counter()
+    elapsed = progressed - started
     for proc in procs:
         proc.terminate()
     for proc in procs:
@@ -170,7 +176,8 @@ def main():
         for _ in range(rounds):
             for name in results:
                 stream += 1
-                span = dt.timedelta(seconds=samples // devices + 10)
+                rounds_per_device = -(-samples // SAMPLES_PER_MESSAGE // devices)
+                span = dt.timedelta(seconds=rounds_per_device * SAMPLES_PER_MESSAGE + 10)
                 messages = payloads(unit, devices, samples, base + stream * span)
                 if name == "mosquitto_sub":
                     rate = run_subscriber(messages, samples)

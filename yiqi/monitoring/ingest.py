@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -66,21 +67,25 @@ class DeviceDirectory:
 
 
 class RateLimiter:
-    """A token bucket per device: ``per_minute`` samples a minute on average, up to ``burst`` at once."""
+    """Per device at most ``burst`` samples in each window of ``burst / per_minute`` minutes: on average
+    ``per_minute`` a minute, and a device that was cut off may send its backlog at once. The count lives in the
+    Django cache (Redis in production), so the HTTP processes and every MQTT worker share one count per device."""
 
     def __init__(self, per_minute: int | None = None, burst: int | None = None):
-        self.rate = (per_minute or settings.YIQI_TELEMETRY_RATE_PER_MINUTE) / 60.0
-        self.burst = float(burst or settings.YIQI_TELEMETRY_RATE_BURST)
-        self._buckets: dict[int, tuple[float, float]] = {}
+        self.burst = burst or settings.YIQI_TELEMETRY_RATE_BURST
+        per_second = (per_minute or settings.YIQI_TELEMETRY_RATE_PER_MINUTE) / 60.0
+        self.window = max(1, round(self.burst / per_second))  # seconds
 
-    def take(self, device_id: int, wanted: int) -> int:
+    def take(self, device_uid: str, wanted: int) -> int:
         """How many of ``wanted`` samples the device may send now."""
-        now = time.monotonic()
-        tokens, last = self._buckets.get(device_id, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        granted = min(wanted, int(tokens))
-        self._buckets[device_id] = (tokens - granted, now)
-        return granted
+        key = f"yiqi:telemetry-rate:{device_uid}:{self.window}:{int(time.time() // self.window)}"
+        cache.add(key, 0, timeout=self.window + 60)
+        try:
+            used = cache.incr(key, wanted)
+        except ValueError:  # expired between add and incr
+            cache.set(key, wanted, timeout=self.window + 60)
+            used = wanted
+        return max(0, min(wanted, self.burst - (used - wanted)))
 
 
 # One row of monitoring_sample: device, t, instrument, state, power_w, current_a, signals (JSON text or None)
@@ -232,7 +237,7 @@ def check_message(
         else:
             seen.add(result[0])
             good.append(result)
-    granted = limiter.take(device.id, len(good))
+    granted = limiter.take(device.uid, len(good))
     if granted < len(good):
         checked.refuse(RejectionReason.RATE_LIMITED, len(good) - granted)
         good = good[:granted]

@@ -212,6 +212,13 @@ def reconcile(start: dt.datetime, end: dt.datetime, *, instruments=None, now=Non
                     ).update(ended_at=i.ended_at)
             ReconciliationItem.objects.bulk_create(new, ignore_conflicts=True)
             created += len(new)
+            suspects = [i.started_at for i in new if i.kind == Kind.SUSPECT_RECORD]
+            if suspects:  # found now, so told now and never again
+                services.alert_suspect_records(
+                    ReconciliationItem.objects.filter(
+                        instrument=instrument, kind=Kind.SUSPECT_RECORD, started_at__in=suspects
+                    ).select_related("instrument")
+                )
     return created
 
 

@@ -8,6 +8,12 @@ one is kept in ``InstrumentMonitor``.
 
 Late or out-of-order samples mark their device dirty from their time; the roll-up then goes back to the interval
 that held that time, supersedes it and everything after, and derives them again from the samples.
+
+The database does the bulk of it (``_runs``): it classifies every sample against the profile and collapses each run
+of consecutive samples of one class with no gap into its first and last sample, so Python walks runs, not samples
+(a month at 5-minute samples is ~8,600 samples an instrument, ~300 runs). That is exact: within such a run the
+shown state cannot change (hysteresis only decides between running and standby, the same way for the whole run),
+the dwell is passed or not by its last sample, and an accepted state dates from the candidate's first sample.
 """
 
 import datetime as dt
@@ -16,7 +22,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from yiqi.registry.models import Instrument
@@ -28,7 +34,6 @@ from .models import (
     InstrumentMonitor,
     MachineState,
     MonitoringProfile,
-    Sample,
     StateInterval,
     seconds_to_hours,
 )
@@ -54,50 +59,44 @@ class Tracker:
         return self.state, self.since, self.last + period
 
 
-def classify(state: str, power_w, current_a, profile: MonitoringProfile, current: str) -> str:
-    """The state one sample shows ("" when it shows nothing usable)."""
-    if state:
-        return state
-    if profile.signal == MonitoringProfile.Signal.CURRENT:
-        value = current_a if current_a is not None else power_w
-    else:
-        value = power_w if power_w is not None else current_a
-    if value is None:
-        return ""
-    if value < profile.on_threshold:
-        return OFF
-    above_baseline = value - profile.standby_baseline
-    threshold = profile.running_exit if current == RUNNING else profile.running_enter
-    return RUNNING if above_baseline >= threshold else STANDBY
+HYSTERESIS = "hysteresis"  # between running_exit and running_enter: running only if it was running
+
+
+def shown_state(sample_class: str, current: str) -> str:
+    if sample_class == HYSTERESIS:
+        return RUNNING if current == RUNNING else STANDBY
+    return sample_class
 
 
 def derive(
-    samples: Iterable[tuple[dt.datetime, str, float | None, float | None]],
+    runs: Iterable[tuple[dt.datetime, dt.datetime, str]],
     profile: MonitoringProfile,
     tracker: Tracker,
 ) -> Iterator[tuple[str, dt.datetime, dt.datetime]]:
-    """Advance ``tracker`` over time-ordered samples, yielding each interval that closes."""
+    """Advance ``tracker`` over time-ordered runs (first sample's time, last sample's time, class: samples of one
+    class with no gap between them), yielding each interval that closes."""
     dwell = dt.timedelta(seconds=profile.min_dwell_seconds)
     period = dt.timedelta(seconds=profile.sample_period_seconds)
     gap = dt.timedelta(seconds=profile.gap_seconds)
-    for t, state, power_w, current_a in samples:
-        if tracker.state and t - tracker.last > gap:
+    for first, last, sample_class in runs:
+        if tracker.state and first - tracker.last > gap:
             yield tracker.state, tracker.since, tracker.last + period
             tracker.state, tracker.candidate = "", ""
-        shown = classify(state, power_w, current_a, profile, tracker.state)
-        if not shown:
-            pass
-        elif not tracker.state:
-            tracker.state, tracker.since, tracker.candidate = shown, t, ""
-        elif shown == tracker.state:
-            tracker.candidate = ""
-        else:
-            if shown != tracker.candidate:
-                tracker.candidate, tracker.candidate_since = shown, t
-            if t - tracker.candidate_since >= dwell:
-                yield tracker.state, tracker.since, tracker.candidate_since
-                tracker.state, tracker.since, tracker.candidate = shown, tracker.candidate_since, ""
-        tracker.last = t
+        for t in (first, last) if last != first else (first,):
+            shown = shown_state(sample_class, tracker.state)
+            if not shown:
+                pass
+            elif not tracker.state:
+                tracker.state, tracker.since, tracker.candidate = shown, t, ""
+            elif shown == tracker.state:
+                tracker.candidate = ""
+            else:
+                if shown != tracker.candidate:
+                    tracker.candidate, tracker.candidate_since = shown, t
+                if t - tracker.candidate_since >= dwell:
+                    yield tracker.state, tracker.since, tracker.candidate_since
+                    tracker.state, tracker.since, tracker.candidate = shown, tracker.candidate_since, ""
+            tracker.last = t
 
 
 # --- one instrument ---------------------------------------------------------------------------------------------
@@ -126,11 +125,60 @@ def _rewind(instrument_id: int, tracker: Tracker, dirty_from: dt.datetime, now: 
     return Tracker(state=anchor.state, since=anchor.start, last=anchor.start)
 
 
-def _samples_after(instrument_id: int, after: dt.datetime | None, inclusive: bool):
-    rows = Sample.objects.filter(instrument_id=instrument_id)
+def _class_sql(profile: MonitoringProfile) -> tuple[str, list]:
+    """The class of a sample row, as SQL: its reported state; else its signal (the profile's, falling back to the
+    other) under ``on_threshold`` is off, and above the baseline by ``running_enter`` running, by ``running_exit``
+    ``HYSTERESIS`` (exit <= enter is a constraint), less standby; "" when it shows nothing usable."""
+    primary, other = ("power_w", "current_a")
+    if profile.signal == MonitoringProfile.Signal.CURRENT:
+        primary, other = other, primary
+    value = f"COALESCE({primary}, {other})"
+    sql = (
+        f"CASE WHEN state <> '' THEN state WHEN {value} IS NULL THEN '' WHEN {value} < %s THEN '{OFF}' "
+        f"WHEN {value} - %s >= %s THEN '{RUNNING}' WHEN {value} - %s >= %s THEN '{HYSTERESIS}' "
+        f"ELSE '{STANDBY}' END"
+    )
+    baseline = profile.standby_baseline
+    return sql, [profile.on_threshold, baseline, profile.running_enter, baseline, profile.running_exit]
+
+
+def _seconds_since_previous_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "EXTRACT(EPOCH FROM t - LAG(t) OVER w)"
+    return "(julianday(t) - julianday(LAG(t) OVER w)) * 86400.0"
+
+
+def _as_utc(value) -> dt.datetime:
+    if isinstance(value, str):  # SQLite hands raw datetimes back as text
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value
+
+
+def _runs(instrument_id: int, profile: MonitoringProfile, after: dt.datetime | None, inclusive: bool):
+    """The instrument's samples after ``after`` as runs (first time, last time, class) of one class without a gap. A run breaks a second early on the gap, so rounding can only add a break (which is harmless:
+    ``derive`` still checks every gap exactly)."""
+    class_sql, params = _class_sql(profile)
+    where, where_params = "instrument_id = %s", [instrument_id]
     if after is not None:
-        rows = rows.filter(t__gte=after) if inclusive else rows.filter(t__gt=after)
-    return rows.order_by("t").values_list("t", "state", "power_w", "current_a").iterator(chunk_size=5000)
+        where += " AND t >= %s" if inclusive else " AND t > %s"
+        where_params.append(connection.ops.adapt_datetimefield_value(after))
+    sql = f"""
+        WITH classed AS (
+            SELECT t, device_id, {class_sql} AS c FROM monitoring_sample WHERE {where}
+        ), marked AS (
+            SELECT t, device_id, c,
+                   CASE WHEN LAG(c) OVER w IS NULL OR LAG(c) OVER w <> c
+                             OR {_seconds_since_previous_sql()} > %s THEN 1 ELSE 0 END AS brk
+            FROM classed WINDOW w AS (ORDER BY t, device_id)
+        ), numbered AS (
+            SELECT t, c, SUM(brk) OVER (ORDER BY t, device_id ROWS UNBOUNDED PRECEDING) AS run FROM marked
+        )
+        SELECT MIN(t), MAX(t), MIN(c) FROM numbered GROUP BY run ORDER BY run
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where_params, profile.gap_seconds - 1])
+        for first, last, sample_class in cursor.fetchall():
+            yield _as_utc(first), _as_utc(last), sample_class
 
 
 def roll_up_instrument(instrument, dirty_from: dt.datetime | None, *, now: dt.datetime | None = None) -> None:
@@ -146,7 +194,7 @@ def roll_up_instrument(instrument, dirty_from: dt.datetime | None, *, now: dt.da
             tracker = _rewind(instrument.pk, tracker, dirty_from or tracker.last or now, now)
             inclusive = tracker.last is not None
         changed_from = tracker.since or dirty_from
-        closed = list(derive(_samples_after(instrument.pk, tracker.last, inclusive), profile, tracker))
+        closed = list(derive(_runs(instrument.pk, profile, tracker.last, inclusive), profile, tracker))
         StateInterval.objects.bulk_create(
             StateInterval(instrument_id=instrument.pk, state=state, start=start, end=end)
             for state, start, end in closed

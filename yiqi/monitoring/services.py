@@ -17,15 +17,16 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role, RoleAssignment
 from yiqi.core.models import AuditEvent
-from yiqi.notifications.services import notify
+from yiqi.notifications.services import Phrase, notify
 from yiqi.registry.models import Instrument
 
 from .ingest import secret_digest
-from .models import Device, InstrumentMonitor, Sample, StateInterval
+from .models import Device, InstrumentMonitor, ReconciliationItem, Sample, StateInterval
 
 MANAGING_ROLES = (Role.UNIT_ADMIN, Role.INFORMATION_OFFICER)
 
@@ -192,10 +193,18 @@ def alert_offline_devices(*, now: dt.datetime | None = None) -> int:
     for device in silent:
         notify(
             managers.get(device.unit_id, []),
-            _("监测设备 %(uid)s 已离线超过 %(hours)s 小时")
-            % {"uid": device.uid, "hours": settings.YIQI_MONITORING_OFFLINE_HOURS},
-            _("仪器：%(instrument)s。请检查设备供电与网络。") % {"instrument": device.instrument.name},
+            Phrase(
+                gettext_lazy("监测设备 %(uid)s 已离线超过 %(hours)s 小时"),
+                uid=device.uid,
+                hours=settings.YIQI_MONITORING_OFFLINE_HOURS,
+            ),
+            Phrase(
+                gettext_lazy("仪器：%(instrument)s。请检查设备供电与网络。"),
+                instrument=device.instrument.name,
+            ),
             reverse("monitoring:timeline", args=[device.instrument_id]),
+            kind="monitoring_offline",
+            context={"device": device, "last_seen": _shown(device.last_seen)},
         )
     Device.objects.filter(pk__in=[d.pk for d in silent]).update(offline_alerted_at=now)
     return len(silent)
@@ -221,13 +230,42 @@ def alert_idle_instruments(*, now: dt.datetime | None = None) -> int:
     for monitor in idle:
         notify(
             managers.get(monitor.instrument.unit_id, []),
-            _("仪器 %(instrument)s 已连续 %(days)s 天未运行")
-            % {"instrument": monitor.instrument.name, "days": days},
-            _("按规定，长期闲置的仪器须说明原因。"),
+            Phrase(
+                gettext_lazy("仪器 %(instrument)s 已连续 %(days)s 天未运行"),
+                instrument=monitor.instrument.name,
+                days=days,
+            ),
+            gettext_lazy("按规定，长期闲置的仪器须说明原因。"),
             reverse("monitoring:timeline", args=[monitor.instrument_id]),
+            kind="monitoring_idle",
+            context={"instrument": monitor.instrument, "days": days},
         )
     InstrumentMonitor.objects.filter(pk__in=[m.pk for m in idle]).update(idle_alerted_at=now)
     return len(idle)
+
+
+def alert_suspect_records(items) -> int:
+    """Tell the unit about newly found suspect records (each item is found, and so told, once)."""
+    items = [item for item in items if item.kind == ReconciliationItem.Kind.SUSPECT_RECORD]
+    managers = _unit_managers({item.unit_id for item in items})
+    for item in items:
+        notify(
+            managers.get(item.unit_id, []),
+            Phrase(gettext_lazy("可疑使用记录：%(instrument)s"), instrument=item.instrument.name),
+            Phrase(
+                gettext_lazy("%(start)s 至 %(end)s 登记了使用，但监测显示仪器未运行。"),
+                start=_shown(item.started_at),
+                end=_shown(item.ended_at),
+            ),
+            reverse("monitoring:item_detail", args=[item.pk]),
+            kind="monitoring_suspect",
+            context={"item": item, "started_at": _shown(item.started_at), "ended_at": _shown(item.ended_at)},
+        )
+    return len(items)
+
+
+def _shown(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 # --- raw sample retention ----------------------------------------------------------------------------------------

@@ -8,6 +8,12 @@ the database is back; the broker holds what the worker has not acknowledged (up 
 it after a reconnection (persistent session), so an acknowledged sample is always committed and a resent one counts
 once (ON CONFLICT).
 
+The in-flight window (MQTT 5 Receive Maximum) is the largest MQTT allows: a broker keeps only so many messages
+queued per session beyond it (Mosquitto's ``max_queued_messages``, 1000 by default) and silently drops QoS 1
+messages past that. With a window of 1000 a burst of more than ~2000 messages ahead of the writer lost the rest;
+with 65535 the worker holds the backlog itself (memory: the messages' bytes) and the broker drops nothing while the
+worker is connected.
+
 Several workers share the stream through the shared subscription ``$share/<group>/yiqi/telemetry/+/+``.
 """
 
@@ -30,6 +36,7 @@ from .models import RejectionReason
 log = logging.getLogger(__name__)
 
 TOPIC = "yiqi/telemetry/+/+"
+RECEIVE_MAXIMUM = 65535  # MQTT 5's largest in-flight window (see above)
 
 
 @dataclass
@@ -66,7 +73,7 @@ class IngestWorker:
         group: str | None = None,
         client_id: str | None = None,
         batch_messages: int = 500,
-        receive_maximum: int = 1000,
+        receive_maximum: int = RECEIVE_MAXIMUM,
         device_ttl: float = 10.0,
     ):
         self.url = urlparse(url or settings.YIQI_MQTT_URL)
@@ -97,6 +104,7 @@ class IngestWorker:
             client.tls_set()
         client.on_connect = self._on_connect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
         client.reconnect_delay_set(1, 30)
         return client
 
@@ -105,7 +113,13 @@ class IngestWorker:
             log.warning("MQTT connection refused: %s", reason_code)
             return
         client.subscribe(f"$share/{self.group}/{TOPIC}", qos=1)
-        self.subscribed.set()
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        # Ready only once the broker confirmed: a message published before that reaches no worker.
+        if all(not code.is_failure for code in reason_codes):
+            self.subscribed.set()
+        else:
+            log.warning("MQTT subscription refused: %s", reason_codes)
 
     def _on_message(self, client, userdata, message):
         self.inbox.put(Message(message.topic, message.payload, message.mid, message.qos))

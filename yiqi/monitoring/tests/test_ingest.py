@@ -127,3 +127,13 @@ def test_a_flooding_device_is_limited_and_the_rest_counted():
     checked = check(device, body(samples, key=SECRET), limiter=limiter)
     assert write_batch([checked]).inserted == 10
     assert rejections() == {"rate_limited": 15}
+
+
+def test_the_rate_limit_is_one_count_per_device_for_every_process():
+    """Two limiters (two MQTT workers, or a worker and the HTTP door) draw on one count per device in the cache."""
+    device, other = DeviceFactory(), DeviceFactory()
+    worker, web = RateLimiter(per_minute=1, burst=100), RateLimiter(per_minute=1, burst=100)
+    assert worker.take(device.uid, 70) == 70
+    assert web.take(device.uid, 70) == 30
+    assert worker.take(device.uid, 1) == 0
+    assert web.take(other.uid, 100) == 100

@@ -133,3 +133,66 @@ def test_losing_the_database_mid_stream_loses_nothing_acknowledged_and_counts_no
     )
     assert worker.stats.inserted == 200 * 50
     assert worker.stats.duplicates == 20 * 50
+
+
+@needs_broker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_stream_that_ends_mid_batch_is_fully_written():
+    """Seven messages for a worker that batches twenty: the last, partial batch is written once the stream goes
+    quiet, without waiting for a full batch."""
+    device = DeviceFactory()
+    worker, thread = start_worker()
+    client = publisher()
+    try:
+        for samples in messages(timezone.now() - dt.timedelta(hours=1), 7):
+            publish(client, device, samples)
+        assert wait_for(lambda: worker.stats.messages >= 7, 5), worker.stats
+    finally:
+        worker.stop()
+        thread.join(10)
+        client.loop_stop()
+    assert Sample.objects.filter(device=device).count() == 7 * 50
+
+
+@needs_broker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_backlog_larger_than_the_brokers_queue_is_not_dropped(settings):
+    """The writer is stuck while 2,500 messages arrive. Mosquitto queues only 1,000 messages per session beyond the
+    worker's in-flight window and drops QoS 1 messages past that, so the worker must take them all in."""
+    settings.YIQI_TELEMETRY_RATE_BURST = 10**6
+    device = DeviceFactory()
+    worker = IngestWorker(group=f"test-{uuid.uuid4().hex[:8]}", batch_messages=500)
+    gate = threading.Event()
+    write = worker._write
+    worker._write = lambda batch: gate.wait(60) and write(batch)
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    client = publisher()
+    try:
+        assert worker.subscribed.wait(10)
+        start = timezone.now() - dt.timedelta(hours=2)
+        infos = [
+            client.publish(
+                f"yiqi/telemetry/{device.unit_id}/{device.uid}",
+                json.dumps(
+                    {
+                        "key": SECRET,
+                        "samples": [{"t": (start + dt.timedelta(seconds=n)).isoformat(), "state": "running"}],
+                    }
+                ),
+                qos=1,
+            )
+            for n in range(2500)
+        ]
+        for info in infos:
+            info.wait_for_publish(30)
+        # (a few may wait at the broker for the first acknowledgements: queued, not dropped)
+        assert wait_for(lambda: worker.inbox.qsize() >= 2100, 30), worker.inbox.qsize()
+        gate.set()
+        assert wait_for(lambda: worker.stats.messages >= 2500, 60), worker.stats
+    finally:
+        gate.set()
+        worker.stop()
+        thread.join(15)
+        client.loop_stop()
+    assert Sample.objects.filter(device=device).count() == 2500
