@@ -142,7 +142,8 @@ def _needs_lock(conf: ServiceSettings) -> bool:
 
 def _create_bookings(user, instrument, chosen_organization, occurrences, purpose, sample_count, errors):
     now = timezone.now()
-    conf = settings_or_defaults(instrument)
+    # Read afresh (the caller's instrument may carry settings changed since): one query, or the lock's.
+    conf = ServiceSettings.objects.filter(pk=instrument.pk).first() or ServiceSettings(instrument=instrument)
     if _needs_lock(conf):
         conf = lock_settings(instrument)
     first_start, last_end = occurrences[0][0], occurrences[-1][1]
