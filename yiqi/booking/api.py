@@ -103,8 +103,8 @@ class BookingViewSet(
     def create(self, request, *args, **kwargs):
         data = s.BookingRequestSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
+        # The new bookings carry their instrument, user, organisation and priced charge: no read-back.
         bookings = services.request_booking(user=request.user, **data.validated_data)
-        bookings = self.get_queryset().filter(pk__in=[booking.pk for booking in bookings])  # as priced
         return Response(
             {"bookings": self.get_serializer(bookings, many=True).data}, status=status.HTTP_201_CREATED
         )

@@ -54,7 +54,10 @@ def local_midnight(day: dt.date) -> dt.datetime:
 
 
 def settings_or_defaults(instrument) -> ServiceSettings:
-    """The settings for reading: the stored row, or unsaved defaults (a page view writes nothing)."""
+    """The settings for reading: the stored row, or unsaved defaults (a page view writes nothing). No query when
+    the caller read the instrument with ``select_related("service_settings")``."""
+    if type(instrument).service_settings.is_cached(instrument):
+        return getattr(instrument, "service_settings", None) or ServiceSettings(instrument=instrument)
     return ServiceSettings.objects.filter(instrument=instrument).first() or ServiceSettings(
         instrument=instrument
     )
@@ -162,9 +165,13 @@ def weekly_hours(instrument) -> list[tuple[int, int, int]]:
     )
 
 
+def blackouts_between_query(instrument, start: dt.datetime, end: dt.datetime):
+    return Blackout.objects.filter(instrument=instrument, starts_at__lt=end, ends_at__gt=start)
+
+
 def blackouts_between(instrument, start: dt.datetime, end: dt.datetime) -> list[Interval]:
     return list(
-        Blackout.objects.filter(instrument=instrument, starts_at__lt=end, ends_at__gt=start)
+        blackouts_between_query(instrument, start, end)
         .order_by("starts_at")
         .values_list("starts_at", "ends_at")
     )

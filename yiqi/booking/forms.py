@@ -51,17 +51,22 @@ class BookingForm(BootstrapFormMixin, forms.Form):
         help_text=_("在之后的几周同一时间再预约（0 表示不重复）。仅限本单位用户。"),
     )
 
-    def __init__(self, *args, organizations, internal: bool, step_minutes: int = 30, **kwargs):
-        """``step_minutes``: a step every slot boundary falls on (``availability.grid_step_minutes``)."""
+    def __init__(self, *args, organizations, internal: bool, step_minutes: int | None = 30, **kwargs):
+        """``step_minutes``: a step every slot boundary falls on (``availability.grid_step_minutes``); None when
+        the form is only checked (set it with ``set_step`` before showing the form)."""
         super().__init__(*args, **kwargs)
-        for name in ("starts_at", "ends_at"):
-            self.fields[name].widget.attrs["step"] = step_minutes * 60
+        if step_minutes:
+            self.set_step(step_minutes)
         self.fields["user_organization"].queryset = organizations
         if len(organizations) < 2:
             # Nothing to choose: the service uses the user's only (or default) organisation.
             del self.fields["user_organization"]
         if not internal:
             del self.fields["repeat_weeks"]
+
+    def set_step(self, step_minutes: int) -> None:
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].widget.attrs["step"] = step_minutes * 60
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

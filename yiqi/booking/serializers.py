@@ -120,8 +120,18 @@ class BookingSerializer(serializers.ModelSerializer):
         return services.available_actions(booking, self.context["access"])
 
 
+class VisibleInstrumentField(serializers.PrimaryKeyRelatedField):
+    """An instrument the user may see, read with its booking settings and manager (one query); ids of instruments
+    the user cannot see say nothing about them."""
+
+    def get_queryset(self):
+        return visible_instruments(
+            self.context["access"], Instrument.objects.select_related("service_settings", "manager")
+        )
+
+
 class BookingWindowSerializer(serializers.Serializer):
-    instrument = serializers.PrimaryKeyRelatedField(
+    instrument = VisibleInstrumentField(
         label=_("仪器"),
         queryset=Instrument.objects.all(),
         error_messages={"does_not_exist": _("仪器“{pk_value}”不存在。")},
@@ -129,12 +139,6 @@ class BookingWindowSerializer(serializers.Serializer):
     starts_at = TimeField(label=_("开始时间"))
     ends_at = TimeField(label=_("结束时间"))
     purpose = serializers.CharField(label=_("用途/实验内容"), allow_blank=True, max_length=300)
-
-    def validate_instrument(self, instrument):
-        # Ids of instruments the user cannot see say nothing about them.
-        if not visible_instruments(self.context["access"]).filter(pk=instrument.pk).exists():
-            raise serializers.ValidationError(_("仪器“%(pk)s”不存在。") % {"pk": instrument.pk})
-        return instrument
 
 
 class BookingRequestSerializer(BookingWindowSerializer):

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from .bulk import insert
 from .models import AuditEvent
 
 
@@ -194,11 +195,9 @@ class StateMachine:
 
     def record_created_many(self, objs: Iterable[models.Model], *, actor, comment: str = "") -> None:
         """``record_created`` for objects made together (e.g. a weekly booking series), in one insert."""
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent.build(obj, "create", actor=actor, to_state=self.state(obj), comment=comment)
-                for obj in objs
-            ]
+        insert(
+            AuditEvent.build(obj, "create", actor=actor, to_state=self.state(obj), comment=comment)
+            for obj in objs
         )
 
 

@@ -13,6 +13,10 @@ def quote(sender, record, **kwargs):
         services.quote(record)
 
 
+def quote_opened(sender, records, **kwargs):
+    services.quote_new(records)
+
+
 def bill(sender, record, actor=None, **kwargs):
     if record.instrument_id is not None:
         services.bill(record, actor=actor)
@@ -28,6 +32,7 @@ def charge_panel(sender, record, user=None, **kwargs):
 
 def connect() -> None:
     records.service_quoted.connect(quote, dispatch_uid="fees.quote")
+    records.services_opened.connect(quote_opened, dispatch_uid="fees.quote_opened")
     records.service_completed.connect(bill, dispatch_uid="fees.bill")
     records.service_closed.connect(void, dispatch_uid="fees.void")
     records.service_panels.connect(charge_panel, dispatch_uid="fees.charge_panel")

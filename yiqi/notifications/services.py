@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
+from yiqi.core.bulk import insert
+
 from .models import Notification
 
 
@@ -65,7 +67,7 @@ def notify(
         with translation.override(language):
             words = {"subject": str(subject)[:200], "body": str(body)}
         notes += [Notification(recipient=user, url=url, **words) for user in people]
-    notes = Notification.objects.bulk_create(notes)
+    notes = insert(notes)
     mailed = {
         language: sorted({user.email for user in people if user.email})
         for language, people in by_language.items()

@@ -43,14 +43,14 @@ def build(
     )
 
 
-@transaction.atomic
+# Called inside the kind's own transaction: no savepoint (two round trips) of its own.
+@transaction.atomic(savepoint=False)
 def open_records(records: list[ServiceRecord], *, priced: bool = True) -> list[ServiceRecord]:
     """Save new records; ``priced``: their quantities are known now (a booked time), so have them quoted. An order
     is priced later, when staff estimate its hours (``requote``)."""
     ServiceRecord.objects.bulk_create(records)
     if priced:
-        for record in records:
-            signals.service_quoted.send(sender=ServiceRecord, record=record)
+        signals.services_opened.send(sender=ServiceRecord, records=records)
     return records
 
 

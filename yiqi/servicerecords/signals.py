@@ -10,6 +10,10 @@ from django.dispatch import Signal
 # Arguments: record.
 service_quoted = Signal()
 
+# New records were opened together with their quantities known (a booking, a weekly series): price them all at
+# once. Arguments: records.
+services_opened = Signal()
+
 # The service was delivered: record.started_at/ended_at/hours/sample_count hold what was done. Arguments: record,
 # actor.
 service_completed = Signal()

@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
+from yiqi.core.bulk import batched_inserts
 from yiqi.core.money import hours_between
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import Phrase, notify
@@ -37,7 +38,8 @@ from ..models import Booking, BookingStatus, CreditEvent, ServiceSettings, Waitl
 from . import credit
 from .common import aware, booking_mail, booking_url, tell_user, when
 from .configuration import lock_settings
-from .rules import HeldTime, Rules, booking_organization, check_times, series_error, unbookable_reason
+from .reading import HeldTime, read_facts
+from .rules import Rules, booking_organization, check_times, series_error, unbookable_reason, week_of
 from .waitlist import WAITLIST_MACHINE, offer_freed_time, own_entry
 
 S = BookingStatus
@@ -76,13 +78,6 @@ def _service_staff(instrument: Instrument) -> list:
     return [instrument.manager, *staff]
 
 
-def _conf(instrument: Instrument) -> ServiceSettings:
-    """The settings, from ``select_related`` when the caller joined them (no query then, even without a row)."""
-    if Instrument.service_settings.is_cached(instrument):
-        return getattr(instrument, "service_settings", None) or ServiceSettings(instrument=instrument)
-    return settings_or_defaults(instrument)
-
-
 # --- requesting ---------------------------------------------------------------------------------------------------
 
 
@@ -104,11 +99,6 @@ def request_booking(
     """
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("请先登录再预约。"))
-    policy = credit.standing(user)
-    if policy.refusal():
-        raise ValidationError({"instrument": policy.refusal()})
-    organization = booking_organization(user, user_organization)
-    is_internal = organization is not None and organization.pk == instrument.unit_id
     purpose = (purpose or "").strip()
     start, end = aware(starts_at, "starts_at"), aware(ends_at, "ends_at")
     errors = {}
@@ -118,28 +108,18 @@ def request_booking(
         errors["purpose"] = _("用途或实验内容不能超过 300 字。")
     if sample_count is None or sample_count < 0:
         errors["sample_count"] = _("样品数不能为负数。")
-    if repeat_weeks is None or not 0 <= repeat_weeks <= MAX_REPEAT_WEEKS:
+    weeks = repeat_weeks if isinstance(repeat_weeks, int) and 0 <= repeat_weeks <= MAX_REPEAT_WEEKS else 0
+    if weeks != repeat_weeks:
         errors["repeat_weeks"] = _("重复周数须在 0 到 %(max)d 之间。") % {"max": MAX_REPEAT_WEEKS}
-    elif repeat_weeks and not is_internal:
-        errors["repeat_weeks"] = _("只有本单位用户可以按周重复预约。")
-    if errors:
-        raise ValidationError(errors)
     # Weekly in local wall-clock time (Shanghai keeps no daylight saving, but the rule is local time).
     occurrences = [
         ((start + dt.timedelta(weeks=n)).astimezone(dt.UTC), (end + dt.timedelta(weeks=n)).astimezone(dt.UTC))
-        for n in range(repeat_weeks + 1)
+        for n in range(weeks + 1)
     ]
     try:
-        with transaction.atomic():
+        with transaction.atomic(), batched_inserts():
             return _create_bookings(
-                user,
-                instrument,
-                organization,
-                is_internal,
-                occurrences,
-                purpose,
-                sample_count or 0,
-                refuse_own_overlaps=policy.deployment.refuse_overlapping_bookings,
+                user, instrument, user_organization, occurrences, purpose, sample_count or 0, errors
             )
     except IntegrityError as exc:
         # A concurrent writer won the slot between our check and insert (PostgreSQL's exclusion constraint).
@@ -148,29 +128,49 @@ def request_booking(
         raise
 
 
-def _create_bookings(
-    user, instrument, organization, is_internal, occurrences, purpose, sample_count, *, refuse_own_overlaps
-):
-    # The lock that serialises every booking write of this instrument (PostgreSQL); every rule reads under it.
-    conf = lock_settings(instrument)
+def _needs_lock(conf: ServiceSettings) -> bool:
+    """Whether this request must hold the settings row lock while it checks and inserts.
+
+    PostgreSQL's exclusion constraint ``booking_no_overlap`` alone keeps held time from overlapping, so a plain
+    booking runs without the lock (the loser of a race gets the constraint's refusal); only the rules that add up
+    other users' bookings (weekly quota, internal reserve) need them serialised. SQLite serialises every write
+    transaction anyway (``BEGIN IMMEDIATE``)."""
+    return connection.vendor == "postgresql" and bool(
+        conf.weekly_quota_hours or conf.internal_reserved_percent
+    )
+
+
+def _create_bookings(user, instrument, chosen_organization, occurrences, purpose, sample_count, errors):
+    now = timezone.now()
+    # Read afresh (the caller's instrument may carry settings changed since): one query, or the lock's.
+    conf = ServiceSettings.objects.filter(pk=instrument.pk).first() or ServiceSettings(instrument=instrument)
+    if _needs_lock(conf):
+        conf = lock_settings(instrument)
+    first_start, last_end = occurrences[0][0], occurrences[-1][1]
+    facts = read_facts(
+        instrument,
+        user,
+        span=(first_start, last_end),
+        weeks=(week_of(first_start)[0], week_of(last_end)[1]),
+        now=now,
+    )
+    refusal = credit.Standing(None, facts.suspension).refusal()
+    if refusal:
+        raise ValidationError({"instrument": refusal})
+    organization = booking_organization(user, chosen_organization, facts.organizations)
+    is_internal = organization is not None and organization.pk == instrument.unit_id
+    if len(occurrences) > 1 and not is_internal:
+        errors["repeat_weeks"] = _("只有本单位用户可以按周重复预约。")
+    if errors:
+        raise ValidationError(errors)
     reason = unbookable_reason(access_for(user), instrument, conf)
     if reason:
         raise ValidationError({"instrument": reason})
-    now = timezone.now()
     for index, (start, end) in enumerate(occurrences):
         errors = check_times(conf, start, end, now)
         if errors:
             raise series_error(errors, index, start)
-    rules = Rules(
-        instrument,
-        conf,
-        user,
-        is_internal,
-        occurrences[0][0],
-        occurrences[-1][1],
-        now,
-        refuse_own_overlaps=refuse_own_overlaps,
-    ).load()
+    rules = Rules(instrument, conf, user, is_internal, facts)
     for index, (start, end) in enumerate(occurrences):
         errors = rules.check(start, end)
         if errors:
@@ -211,11 +211,11 @@ def _create_bookings(
         for record, (start, end) in zip(service_records, occurrences, strict=True)
     )
     BOOKING_MACHINE.record_created_many(bookings, actor=user)
-    _notify_requested(bookings)
+    _notify_requested(bookings, [instrument.manager, *facts.staff])
     return bookings
 
 
-def _notify_requested(bookings: list[Booking]) -> None:
+def _notify_requested(bookings: list[Booking], service_staff: list | None = None) -> None:
     first = bookings[0]
     values = {
         "instrument": first.instrument.name,
@@ -228,7 +228,9 @@ def _notify_requested(bookings: list[Booking]) -> None:
     else:
         subject = Phrase(gettext_lazy("新预约：%(instrument)s %(when)s（%(user)s）"), **values)
     body = Phrase(gettext_lazy("共 %(count)d 次，每周同一时间。"), **values) if len(bookings) > 1 else ""
-    staff = [person for person in _service_staff(first.instrument) if person != first.user]
+    if service_staff is None:
+        service_staff = _service_staff(first.instrument)
+    staff = [person for person in service_staff if person != first.user]
     notify(staff, subject, body, booking_url(first), **booking_mail(first, "staff"))
     if first.status == S.CONFIRMED:
         tell_user(first, gettext_lazy("预约已确认：%(instrument)s %(when)s"), body)
@@ -306,7 +308,7 @@ def _cancel_refusal(booking: Booking, access: Access, now: dt.datetime) -> str |
         return None if now < booking.ends_at else _("预约时段已结束，不能取消。")
     if booking.user_id != access.user_id:
         return _("您只能取消自己的预约。")
-    cutoff = _conf(booking.instrument).cancellation_cutoff_hours
+    cutoff = settings_or_defaults(booking.instrument).cancellation_cutoff_hours
     if now > booking.starts_at - dt.timedelta(hours=cutoff):
         return _("开始前 %(hours)d 小时内不能自行取消，请联系机组负责人。") % {"hours": cutoff}
     return None

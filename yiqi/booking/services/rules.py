@@ -3,10 +3,9 @@ open hours, holidays, blackouts, other bookings, live waitlist offers, qualifica
 reserve. Nothing here writes."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
@@ -17,23 +16,20 @@ from yiqi.registry.scoping import is_open_for_service, sharing_admits
 
 from ..availability import (
     as_local,
-    blackouts_between,
     clip,
     grid_examples,
-    held_bookings_between,
     is_on_grid,
     is_statutory_holiday,
-    live_offers_between,
     local_days,
     local_midnight,
     minutes_of,
     open_periods,
     period_holding,
     settings_or_defaults,
-    weekly_hours,
 )
 from ..models import Qualification, ServiceSettings
 from .common import hours, when
+from .reading import HeldTime, RequestFacts
 
 
 def unbookable_reason(access: Access, instrument: Instrument, conf: ServiceSettings) -> str | None:
@@ -54,9 +50,10 @@ def bookable(access: Access, instrument: Instrument) -> bool:
     return unbookable_reason(access, instrument, settings_or_defaults(instrument)) is None
 
 
-def booking_organization(user, chosen) -> Organization | None:
-    """The organisation the user books for: the one chosen (it must be theirs), else their first."""
-    organizations = list(organizations_of(user))
+def booking_organization(user, chosen, organizations=None) -> Organization | None:
+    """The organisation the user books for: the one chosen (it must be theirs), else their first (by name).
+    ``organizations``: the user's, when already read."""
+    organizations = list(organizations_of(user)) if organizations is None else organizations
     if chosen is None or chosen == "":
         return organizations[0] if organizations else None
     chosen_id = chosen.pk if isinstance(chosen, Organization) else chosen
@@ -98,7 +95,7 @@ def check_times(conf: ServiceSettings, start: dt.datetime, end: dt.datetime, now
     return errors
 
 
-def _week_of(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+def week_of(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """The local ISO week (Monday 00:00 to the next Monday 00:00) holding ``moment``."""
     day = as_local(moment).date()
     monday = day - dt.timedelta(days=day.weekday())
@@ -106,68 +103,23 @@ def _week_of(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
 
 
 @dataclass
-class HeldTime:
-    user_id: int
-    is_internal: bool
-    start: dt.datetime
-    end: dt.datetime
-
-
-@dataclass
-class OwnBookingElsewhere:
-    """The user's active booking of another instrument (refused to overlap when the deployment says so)."""
-
-    instrument_name: str
-    start: dt.datetime
-    end: dt.datetime
-
-
-@dataclass
 class Rules:
-    """Everything the checks of one request (a single booking or a weekly series) need, loaded once."""
+    """Everything the checks of one request (a single booking or a weekly series) need, read once
+    (``reading.read_facts``)."""
 
     instrument: Instrument
     conf: ServiceSettings
     user: object
     is_internal: bool
-    span_start: dt.datetime
-    span_end: dt.datetime
-    now: dt.datetime
-    hours: list = field(default_factory=list)
-    blackouts: list = field(default_factory=list)
-    held: list[HeldTime] = field(default_factory=list)
-    offers: list = field(default_factory=list)  # (start, end, expires_at) offered to other users
-    qualified_until: dt.date | None = None
-    refuse_own_overlaps: bool = True  # ``Deployment.refuse_overlapping_bookings``
-    own_elsewhere: list[OwnBookingElsewhere] = field(default_factory=list)
+    facts: RequestFacts
 
-    def load(self) -> "Rules":
-        weeks_from, weeks_to = _week_of(self.span_start)[0], _week_of(self.span_end)[1]
-        self.hours = weekly_hours(self.instrument)
-        if self.conf.requires_qualification:
-            self.qualified_until = Qualification.objects.filter(
-                instrument=self.instrument, user=self.user, revoked_at__isnull=True
-            ).aggregate(until=Max("expires_on"))["until"]
-        self.blackouts = blackouts_between(self.instrument, self.span_start, self.span_end)
-        # One query: this instrument's held time, and (when refused to overlap) the user's other active bookings.
-        rows = held_bookings_between(
-            self.instrument,
-            weeks_from,
-            weeks_to,
-            plus_active_of=self.user if self.refuse_own_overlaps else None,
-        ).values_list("instrument_id", "instrument__name", "user_id", "is_internal", "starts_at", "ends_at")
-        self.held, self.own_elsewhere = [], []
-        for instrument_id, name, user_id, is_internal, starts_at, ends_at in rows:
-            if instrument_id != self.instrument.pk:
-                self.own_elsewhere.append(OwnBookingElsewhere(name, starts_at, ends_at))
-            else:
-                self.held.append(HeldTime(user_id, is_internal, starts_at, ends_at))
-        self.offers = list(
-            live_offers_between(self.instrument, self.span_start, self.span_end, self.now)
-            .exclude(user=self.user)
-            .values_list("starts_at", "ends_at", "offer_expires_at")
-        )
-        return self
+    @property
+    def hours(self) -> list:
+        return self.facts.hours
+
+    @property
+    def held(self) -> list[HeldTime]:
+        return self.facts.held
 
     def check(self, start: dt.datetime, end: dt.datetime) -> dict:
         """The first rule this time breaks, as ``{field: message}``; empty when it may be booked."""
@@ -185,7 +137,7 @@ class Rules:
                 return {
                     "starts_at": _("%(date)s 是法定节假日，仪器不开放。") % {"date": holidays[0].isoformat()}
                 }
-        for blackout_start, blackout_end in self.blackouts:
+        for blackout_start, blackout_end in self.facts.blackouts:
             if blackout_start < end and blackout_end > start:
                 return {
                     "starts_at": _("%(when)s 仪器停机或保留，不能预约。")
@@ -194,13 +146,13 @@ class Rules:
         for held in self.held:
             if held.start < end and held.end > start:
                 return {"starts_at": overlap_message(held.start, held.end)}
-        for own in self.own_elsewhere:
+        for own in self.facts.own_elsewhere:
             if own.start < end and own.end > start:
                 return {
                     "starts_at": _("您在 %(when)s 已预约“%(instrument)s”，同一时段不能再预约其他仪器。")
                     % {"when": when(own.start, own.end), "instrument": own.instrument_name}
                 }
-        for offer_start, offer_end, expires_at in self.offers:
+        for offer_start, offer_end, expires_at in self.facts.offers:
             if offer_start < end and offer_end > start:
                 return {
                     "starts_at": _(
@@ -213,7 +165,7 @@ class Rules:
                 }
         if conf.requires_qualification:
             for day in (as_local(start).date(), as_local(end - dt.timedelta(microseconds=1)).date()):
-                if self.qualified_until is None or day > self.qualified_until:
+                if self.facts.qualified_until is None or day > self.facts.qualified_until:
                     return {
                         "instrument": _(
                             "您在 %(date)s 没有有效的上机资格，请先参加培训并由机组负责人授予资格。"
@@ -224,7 +176,7 @@ class Rules:
 
     def _check_weeks(self, start: dt.datetime, end: dt.datetime) -> dict:
         conf = self.conf
-        week_start, week_end = _week_of(start)
+        week_start, week_end = week_of(start)
         while week_start < end:
             new = minutes_of(clip([(start, end)], week_start, week_end))
             if conf.weekly_quota_hours:
@@ -272,7 +224,7 @@ class Rules:
                             "left": hours(max(allowed - used, 0)),
                         }
                     }
-            week_start, week_end = week_end, _week_of(week_end)[1]
+            week_start, week_end = week_end, week_of(week_end)[1]
         return {}
 
 

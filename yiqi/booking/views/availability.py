@@ -14,6 +14,7 @@ from django.views import View
 
 from yiqi.accounts.access import access_for
 from yiqi.accounts.services import organizations_of
+from yiqi.organizations.models import Organization
 
 from .. import services
 from ..availability import clip, format_minutes, grid_step_minutes, subtract, weekly_hours
@@ -99,18 +100,27 @@ class AvailabilityView(View):
 
     template_name = "booking/availability.html"
 
-    def booking_form(self, request, instrument, page: dict, **kwargs) -> BookingForm:
+    def booking_form(
+        self, request, instrument, page: dict, *, checking: bool = False, **kwargs
+    ) -> BookingForm:
+        # Only someone in two or more organisations chooses one (their organisations are then read).
+        several = len(access_for(request.user).member_organization_ids) > 1
         return BookingForm(
-            organizations=organizations_of(request.user),
+            organizations=organizations_of(request.user) if several else Organization.objects.none(),
             internal=page["internal"],
-            step_minutes=grid_step_minutes(weekly_hours(instrument), page["settings"].slot_minutes),
+            step_minutes=None if checking else self.step_minutes(instrument, page),
             **kwargs,
         )
+
+    def step_minutes(self, instrument, page: dict) -> int:
+        return grid_step_minutes(weekly_hours(instrument), page["settings"].slot_minutes)
 
     def render_page(self, request, instrument, form=None, *, page=None, taken=False):
         page = page or services.booking_page(access_for(request.user), instrument)
         if form is None and page["bookable"] and request.user.is_authenticated:
             form = self.booking_form(request, instrument, page, initial=prefilled_times(request))
+        elif form is not None:
+            form.set_step(self.step_minutes(instrument, page))
         context = {
             **day_context(request, instrument),
             **calendar_hours(instrument, page["settings"].slot_minutes),
@@ -131,7 +141,8 @@ class AvailabilityView(View):
         instrument = visible_instrument(request, instrument_id)
         access = access_for(request.user)
         page = services.booking_page(access, instrument)
-        form = self.booking_form(request, instrument, page, data=request.POST)
+        # Checking the form needs no grid step; it is set only if the form is shown again.
+        form = self.booking_form(request, instrument, page, data=request.POST, checking=True)
         if form.is_valid():
             arguments = form.service_arguments()
             try:

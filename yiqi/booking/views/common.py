@@ -19,7 +19,10 @@ from ..forms import LOCAL_INPUT_FORMAT
 def visible_instrument(request, pk: int) -> Instrument:
     """The instrument if the user may see its record (published ones for everyone), else 404."""
     return get_object_or_404(
-        scoping.visible_instruments(access_for(request.user)).select_related("unit", "manager"), pk=pk
+        scoping.visible_instruments(access_for(request.user)).select_related(
+            "unit", "manager", "service_settings"
+        ),
+        pk=pk,
     )
 
 

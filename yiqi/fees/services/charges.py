@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
+from yiqi.core.bulk import insert
+from yiqi.core.models import AuditEvent
 from yiqi.core.money import to_fen
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.registry import scoping
 
 from .. import signals
 from ..models import Charge, ChargeAdjustment, ChargeLine
-from .pricing import PricedLine, price_lines, user_category
+from .pricing import PricedLine, price_lines, schedule_for, user_category
 
 S = Charge.Status
 SETTLED = (S.BILLED, S.PAID)
@@ -113,6 +115,53 @@ def quote(record) -> Charge:
         data.update(trail_data(locked))
 
     return CHARGES.run(charge, "quoted", actor=None, prepare=prepare, data=data)
+
+
+def quote_new(records) -> list[Charge]:
+    """The first quotes of records opened together (a booking, a weekly series): one read of the fee schedule per
+    instrument and kind, then the charges, their lines and their trail rows each in one insert."""
+    schedules: dict[tuple, list] = {}
+    charges, lines = [], []
+    for record in records:
+        key = (record.instrument_id, record.kind)
+        if key not in schedules:
+            schedules[key] = list(schedule_for(record.instrument_id, record.kind))
+        category = user_category(record.user_organization, record.unit_id)
+        priced = price_lines(
+            record.instrument_id,
+            record.kind,
+            category,
+            hours=record.planned_hours or Decimal("0"),
+            samples=record.sample_count,
+            schedule=schedules[key],
+        )
+        total = sum((line.amount for line in priced), Decimal("0.00"))
+        charge = Charge(
+            record=record,
+            instrument_id=record.instrument_id,
+            unit_id=record.unit_id,
+            payer_id=record.user_id,
+            payer_organization=record.user_organization,
+            user_category=category,
+            status=S.QUOTED,
+            quoted_total=total,
+            total=total,
+        )
+        charges.append(charge)
+        lines.append(priced)
+    Charge.objects.bulk_create(charges)
+    ChargeLine.objects.bulk_create(
+        line.row(charge, ChargeLine.Stage.QUOTE)
+        for charge, priced in zip(charges, lines, strict=True)
+        for line in priced
+    )
+    insert(
+        AuditEvent.build(
+            charge, "quoted", actor=None, from_state=S.QUOTED, to_state=S.QUOTED, data=trail_data(charge)
+        )
+        for charge in charges
+    )
+    return charges
 
 
 @transaction.atomic

@@ -65,8 +65,10 @@ class PricedLine:
         )
 
 
-def price_lines(instrument, service: str, category: str, *, hours: Decimal, samples: int, items: int = 1):
-    """Price every applicable schedule item for this much service."""
+def price_lines(
+    instrument, service: str, category: str, *, hours: Decimal, samples: int, items: int = 1, schedule=None
+):
+    """Price every applicable schedule item (``schedule``: already read) for this much service."""
     quantities = {
         FeeItem.Basis.PER_HOUR: Decimal(hours),
         FeeItem.Basis.PER_SAMPLE: Decimal(samples),
@@ -74,7 +76,7 @@ def price_lines(instrument, service: str, category: str, *, hours: Decimal, samp
     }
     return [
         PricedLine(item, to_fen(quantities[item.basis]), item.rate_for(category))
-        for item in schedule_for(instrument, service)
+        for item in (schedule_for(instrument, service) if schedule is None else schedule)
     ]
 
 

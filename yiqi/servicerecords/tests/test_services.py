@@ -21,11 +21,16 @@ def heard():
 
         return receiver
 
+    def opened(sender, records, **kwargs):
+        seen.extend(("quoted", record.pk, record.status) for record in records)
+
     receivers = {name: listen(name) for name in ("quoted", "completed", "closed")}
+    signals.services_opened.connect(opened)
     signals.service_quoted.connect(receivers["quoted"])
     signals.service_completed.connect(receivers["completed"])
     signals.service_closed.connect(receivers["closed"])
     yield seen
+    signals.services_opened.disconnect(opened)
     signals.service_quoted.disconnect(receivers["quoted"])
     signals.service_completed.disconnect(receivers["completed"])
     signals.service_closed.disconnect(receivers["closed"])
