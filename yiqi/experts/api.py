@@ -26,9 +26,12 @@ class ExpertViewSet(AccessMixin, mixins.ListModelMixin, viewsets.GenericViewSet)
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ExpertSerializer
 
-    def get_queryset(self):
+    def list(self, request, *args, **kwargs):
         if not (services.manages_pool(self.access) or self.access.is_expert):
             raise PermissionDenied(_("只有平台管理机构可以查看专家库。"))
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
         experts = services.visible_experts(self.access)
         params = self.request.query_params
         if params.get("category") or params.get("discipline"):

@@ -175,6 +175,7 @@ def test_service_history_is_consistent():
     from yiqi.feedback.models import Complaint, Rating
     from yiqi.fees.models import Charge, ChargeLine
     from yiqi.orders.models import OrderStatus, TestOrder
+    from yiqi.resources.models import ResourceRequest
     from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
     from yiqi.usage.models import UsageRecord
 
@@ -193,9 +194,11 @@ def test_service_history_is_consistent():
     completed = Booking.objects.filter(status=BookingStatus.COMPLETED).count()
     completed += TestOrder.objects.filter(status=OrderStatus.COMPLETED).count()
     assert UsageRecord.objects.exclude(source=UsageRecord.Source.MANUAL).count() == completed > 0
-    # Every booking and order has its own record, completed exactly when the service was.
-    assert ServiceRecord.objects.count() == Booking.objects.count() + TestOrder.objects.count()
-    assert ServiceRecord.objects.filter(status=ServiceStatus.COMPLETED).count() == completed
+    # Every booking, order and resource request has its own record, completed exactly when the service was.
+    services = Booking.objects.count() + TestOrder.objects.count() + ResourceRequest.objects.count()
+    assert ServiceRecord.objects.count() == services
+    instrument_records = ServiceRecord.objects.exclude(kind=ServiceKind.RESOURCE_SUPPLY)
+    assert instrument_records.filter(status=ServiceStatus.COMPLETED).count() == completed
     booking_records = ServiceRecord.objects.filter(kind=ServiceKind.SELF_OPERATION)
     assert not booking_records.exclude(instrument_id=F("booking__instrument_id")).exists()
     served = UsageRecord.objects.filter(record__isnull=False)
