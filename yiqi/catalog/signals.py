@@ -5,10 +5,10 @@ Bulk writes (``bulk_create``, ``bulk_update``, ``QuerySet.update``) send no mode
 Several saves in one transaction are indexed once, after commit.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from yiqi.core.transactions import after_commit_once
 from yiqi.feedback.services import catalogue_quality
 from yiqi.feedback.signals import ratings_changed
 from yiqi.organizations.models import Organization, SubUnit
@@ -18,35 +18,15 @@ from yiqi.registry.signals import instruments_bulk_changed
 from .models import IndexChange, SearchDocument, Synonym
 
 
-class _Pending:
-    """Ids waiting for the current transaction's commit; one callback per transaction."""
+def _reindex(ids) -> None:
+    from .indexing import reindex_instruments
 
-    def __init__(self):
-        self.ids: set[int] = set()
-
-    def run(self):
-        from .indexing import reindex_instruments
-
-        reindex_instruments(self.ids)
+    reindex_instruments(ids)
 
 
 def schedule_reindex(ids) -> None:
     """Reindex these instruments once the current transaction commits (at once outside a transaction)."""
-    ids = {int(i) for i in ids if i}
-    if not ids:
-        return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        from .indexing import reindex_instruments
-
-        reindex_instruments(ids)
-        return
-    pending = getattr(connection, "_catalog_pending", None)
-    # A rolled-back transaction or savepoint drops its callbacks: start a new batch then.
-    if pending is None or not any(entry[1] == pending.run for entry in connection.run_on_commit):
-        pending = connection._catalog_pending = _Pending()
-        transaction.on_commit(pending.run)
-    pending.ids |= ids
+    after_commit_once("catalog", ids, _reindex)
 
 
 @receiver(post_save, sender=Instrument, dispatch_uid="catalog_instrument_saved")

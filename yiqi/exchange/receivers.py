@@ -1,10 +1,10 @@
 """Changed instruments and completed services rebuild their national records after the change commits, so a
 corrected record goes back in the queue by itself."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from yiqi.core.transactions import after_commit_once
 from yiqi.registry.models import Instrument, RegistrationStatus
 from yiqi.registry.signals import instruments_bulk_changed
 from yiqi.servicerecords.signals import service_completed
@@ -12,18 +12,21 @@ from yiqi.servicerecords.signals import service_completed
 from . import tasks
 
 
+def _rebuild_instruments(ids) -> None:
+    tasks.rebuild_instruments(sorted(ids))
+
+
 @receiver(post_save, sender=Instrument, dispatch_uid="exchange_instrument_saved")
 def instrument_saved(sender, instance, raw=False, **kwargs):
     if not raw and instance.registration_status == RegistrationStatus.PUBLISHED:
-        transaction.on_commit(lambda: tasks.rebuild_instruments([instance.pk]))
+        after_commit_once("exchange-instruments", [instance.pk], _rebuild_instruments)
 
 
 @receiver(instruments_bulk_changed, dispatch_uid="exchange_instruments_bulk_changed")
 def instruments_bulk(sender, ids, **kwargs):
-    ids = list(ids)
-    transaction.on_commit(lambda: tasks.rebuild_instruments(ids))
+    after_commit_once("exchange-instruments", ids, _rebuild_instruments)
 
 
 @receiver(service_completed, dispatch_uid="exchange_service_completed")
 def service_done(sender, record, **kwargs):
-    transaction.on_commit(lambda: tasks.rebuild_services([record.pk]))
+    after_commit_once("exchange-services", [record.pk], lambda ids: tasks.rebuild_services(sorted(ids)))

@@ -225,6 +225,12 @@ class PeriodListView(AccessMixin, generics.ListAPIView):
         start = query.validated_data.get("start") or end - dt.timedelta(days=29)
         return start, end, query.validated_data.get("instrument")
 
+    def daily_hours(self):
+        """The caller's daily totals over the period, for one instrument if asked."""
+        start, end, instrument = self.period()
+        rows = services.scoped(self.access, DailyHours.objects.all()).filter(day__gte=start, day__lte=end)
+        return rows.filter(instrument_id=instrument) if instrument else rows
+
 
 @extend_schema(
     tags=["monitoring"],
@@ -256,11 +262,7 @@ class DailyHoursListView(PeriodListView):
     serializer_class = DailyHoursSerializer
 
     def get_queryset(self):
-        start, end, instrument = self.period()
-        rows = services.scoped(self.access, DailyHours.objects.all()).filter(day__gte=start, day__lte=end)
-        if instrument:
-            rows = rows.filter(instrument_id=instrument)
-        return rows.order_by("instrument_id", "day")
+        return self.daily_hours().order_by("instrument_id", "day")
 
 
 @extend_schema(
@@ -273,12 +275,9 @@ class MonthlyHoursListView(PeriodListView):
     serializer_class = MonthlyHoursSerializer
 
     def get_queryset(self):
-        start, end, instrument = self.period()
-        rows = services.scoped(self.access, DailyHours.objects.all()).filter(day__gte=start, day__lte=end)
-        if instrument:
-            rows = rows.filter(instrument_id=instrument)
         return (
-            rows.annotate(month_start=TruncMonth("day"))
+            self.daily_hours()
+            .annotate(month_start=TruncMonth("day"))
             .values("instrument_id", "month_start")
             .annotate(running=Sum("running_seconds"), standby=Sum("standby_seconds"), days=Count("id"))
             .order_by("instrument_id", "month_start")

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
-from django.db import transaction
+
+from yiqi.core.transactions import forget_batches
 
 if "yiqi.catalog" not in settings.INSTALLED_APPS:  # not wired into the project's settings yet
     collect_ignore_glob = ["test_*.py"]
@@ -18,7 +19,7 @@ def fresh_search_cache():
 
 def as_if_committed():
     """Forget the reindex batch that fixtures' saves queued for a commit that never comes in tests."""
-    transaction.get_connection()._catalog_pending = None
+    forget_batches()
 
 
 def published(name: str, **fields):

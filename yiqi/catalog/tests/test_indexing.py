@@ -77,8 +77,8 @@ def test_saving_reindexes_on_commit(catalogue, django_capture_on_commit_callback
         xrd.save()
         xrd.main_functions = "粉末衍射物相分析"
         xrd.save()
-    reindexes = [callback for callback in callbacks if callback.__module__ == "yiqi.catalog.signals"]
-    assert len(reindexes) == 1  # one reindex per transaction (other apps may react to the save too)
+    keys = [getattr(callback, "__self__", None) and callback.__self__.key for callback in callbacks]
+    assert keys.count("catalog") == 1  # one reindex per transaction (other apps may react to the save too)
     assert xrd.pk in search("粉末衍射").ids
 
 
