@@ -256,17 +256,20 @@ def _exchange_scene(unit, instrument) -> dict:
     job = ReportingJob.objects.create(
         unit=unit, endpoint="http://national.example/instru?wsdl", status="done", total=1
     )
-    record = NationalRecord.objects.create(
+    # Outside a transaction (live-server walks) saving the instrument has already built its record: take that one.
+    record, _ = NationalRecord.objects.update_or_create(
         record_type=RecordType.INSTRUMENT,
         unit=unit,
         object_key=str(instrument.pk),
-        title=instrument.name,
-        payload={"cname": instrument.name},
-        digest="0" * 64,
-        status=NationalRecord.Status.RETURNED,
-        return_code="202",
-        return_reason="worth: 格式不符合国家平台要求",
-        job=job,
+        defaults={
+            "title": instrument.name,
+            "payload": {"cname": instrument.name},
+            "digest": "0" * 64,
+            "status": NationalRecord.Status.RETURNED,
+            "return_code": "202",
+            "return_reason": "worth: 格式不符合国家平台要求",
+            "job": job,
+        },
     )
     return {"national_record": record, "reporting_job": job}
 
