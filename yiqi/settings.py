@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "yiqi.experts",
     "yiqi.evaluation",
     "yiqi.exchange",
+    "yiqi.purchases",
+    "yiqi.demands",
     "yiqi.portal",
     "yiqi.demo",
 ]
