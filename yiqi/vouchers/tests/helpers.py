@@ -164,3 +164,15 @@ def claim(scene: Scene, payment):
     return claims.submit(
         access_for(scene.unit_admin), payment, actor=scene.unit_admin, contract=pdf(), invoice=pdf("发票.pdf")
     )
+
+
+def paid_out(scene: Scene, amount="100.00"):
+    """A voucher-paid service claimed, approved and paid out in this month's batch (reference CZ-2026-12)."""
+    _record, payment = served_and_paid(scene, amount)
+    made = claim(scene, payment)
+    authority = access_for(scene.authority)
+    claims.decide(authority, made, actor=scene.authority, approve=True)
+    batch = claims.close_review(authority, made.batch, actor=scene.authority)
+    claims.mark_paid(authority, batch, actor=scene.authority, reference="CZ-2026-12")
+    made.refresh_from_db()
+    return made

@@ -9,30 +9,20 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from yiqi.accounts.access import access_for
 from yiqi.vouchers.models import Programme
-from yiqi.vouchers.services import claims, reports
+from yiqi.vouchers.services import reports
 
 from .helpers import (
     build_scene,
-    claim,
     company_with_user,
     grant,
     make_programme,
+    paid_out,
     register_provider,
     served_and_paid,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def paid_out(scene, amount: str) -> None:
-    _record, payment = served_and_paid(scene, amount)
-    made = claim(scene, payment)
-    authority = access_for(scene.authority)
-    claims.decide(authority, made, actor=scene.authority, approve=True)
-    batch = claims.close_review(authority, made.batch, actor=scene.authority)
-    claims.mark_paid(authority, batch, actor=scene.authority, reference="CZ-2026-12")
 
 
 def county_scene(province, share: str, name: str):
