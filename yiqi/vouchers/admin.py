@@ -1,4 +1,10 @@
+"""Admin: programme rules and company profiles are editable; every record that carries money (applications,
+accounts, payments, claims, batches, the ledger) is read-only here — it changes only through the voucher services,
+which keep the ledger, the audit trail and the rule that nothing changes after payout."""
+
 from django.contrib import admin
+
+from yiqi.core.admin import AuditEventInline, ReadOnlyAdminMixin
 
 from .models import (
     Account,
@@ -27,21 +33,43 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
-    """Read-only: the ledger is append-only and changes only through the voucher services."""
-
+class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "programme", "account", "kind", "amount", "note")
     list_filter = ("kind", "programme")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class MoneyRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    inlines = [AuditEventInline]
 
 
-for model in (Account, Batch, Claim, CompanyProfile, Payment, ProviderRegistration, QuotaApplication):
-    admin.site.register(model)
+@admin.register(QuotaApplication)
+class QuotaApplicationAdmin(MoneyRecordAdmin):
+    list_display = ("company", "programme", "requested", "approved_amount", "status", "created_at")
+    list_filter = ("status", "programme")
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("company", "programme", "created_at")
+
+
+@admin.register(Payment)
+class PaymentAdmin(MoneyRecordAdmin):
+    list_display = ("record", "account", "provider", "amount", "status", "created_at")
+    list_filter = ("status",)
+
+
+@admin.register(Claim)
+class ClaimAdmin(MoneyRecordAdmin):
+    list_display = ("provider", "batch", "amount", "status", "flags", "created_at")
+    list_filter = ("status",)
+
+
+@admin.register(Batch)
+class BatchAdmin(MoneyRecordAdmin):
+    list_display = ("programme", "month", "status", "payout_reference", "paid_at")
+    list_filter = ("status",)
+
+
+admin.site.register(CompanyProfile)
+admin.site.register(ProviderRegistration)

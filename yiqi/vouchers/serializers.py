@@ -75,15 +75,52 @@ class ProgrammeInputSerializer(serializers.Serializer):
     bands = BandInputSerializer(many=True, max_length=10)
 
 
+class BalancesMixin(serializers.Serializer):
+    granted = money()
+    available = money()
+    held = money()
+    spent = money()
+    redeemed = money()
+    paid = money()
+    expired = money()
+
+
+class BalancesSerializer(BalancesMixin):
+    """One row of the report: where the voucher money is (``ledger.Balances``), as strings to the fen."""
+
+    spent_total = money()
+    redeemed_total = money()
+
+
+class CompanyTotalsSerializer(BalancesSerializer):
+    company_id = serializers.IntegerField()
+    company = serializers.CharField()
+
+
+class ProviderTotalsSerializer(BalancesSerializer):
+    provider_id = serializers.IntegerField()
+    provider = serializers.CharField()
+
+
+class CoFundingSerializer(serializers.Serializer):
+    programme_id = serializers.IntegerField()
+    programme = serializers.CharField()
+    share = serializers.DecimalField(max_digits=5, decimal_places=4)
+    paid = money()
+    co_funded = money()
+
+
 class ReportSerializer(serializers.Serializer):
     programme = serializers.IntegerField(source="programme.pk")
     budget = money()
     unallocated = money()
-    totals = serializers.DictField(child=serializers.DecimalField(max_digits=14, decimal_places=2))
+    totals = BalancesSerializer()
     paid_by_parent = money()
     paid_by_programme = money()
-    companies = serializers.ListField(child=serializers.DictField())
-    providers = serializers.ListField(child=serializers.DictField())
+    co_funding = CoFundingSerializer(many=True)
+    co_funding_total = money()
+    companies = CompanyTotalsSerializer(many=True)
+    providers = ProviderTotalsSerializer(many=True)
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -117,16 +154,6 @@ class QuotaDecisionSerializer(serializers.Serializer):
 
 class StepSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-
-
-class BalancesMixin(serializers.Serializer):
-    granted = money()
-    available = money()
-    held = money()
-    spent = money()
-    redeemed = money()
-    paid = money()
-    expired = money()
 
 
 class AccountSerializer(BalancesMixin):

@@ -24,6 +24,7 @@ from yiqi.usage.models import UsageRecord
 
 from ..models import Batch, Claim, CompanyProfile, LedgerEntry, Payment
 from . import ledger
+from .payments import coverable
 from .programmes import is_authority, programme_filter
 from .providers import registrar_unit_ids
 
@@ -148,6 +149,13 @@ def assess(payments: list[Payment]) -> dict[int, Assessment]:
     for payment in payments:
         record, charge = payment.record, payment.charge
         result = Assessment(problems=service_evidence_problems(record, charge, verified.get(record.pk)))
+        # A bill reduced after the voucher was spent may leave the voucher part above the covered share.
+        limit = coverable(payment.account, charge.total)
+        if payment.status == Payment.Status.SPENT and payment.amount > limit:
+            result.problems.append(
+                _("创新券抵扣 %(amount)s 元，超过账单现行金额可抵扣的 %(limit)s 元。")
+                % {"amount": payment.amount, "limit": limit}
+            )
         if record.pk not in verified:
             result.flags.append("no_usage")
         profile = profiles.get(payment.account.company_id)

@@ -83,12 +83,19 @@ def programme_balances(programme: Programme) -> Balances:
     return balances(LedgerEntry.objects.filter(programme=programme))
 
 
+# Locks are FOR NO KEY UPDATE: they exclude each other as FOR UPDATE would, but not the key-share lock PostgreSQL
+# takes on a row that a new ledger row or payment refers to — with FOR UPDATE, a grant holding the programme and
+# waiting for an account deadlocks against a payment holding that account and inserting its ledger row.
 def lock_account(account: Account) -> Account:
-    return Account.objects.select_for_update().select_related("programme").get(pk=account.pk)
+    return (
+        Account.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("programme")
+        .get(pk=account.pk)
+    )
 
 
 def lock_programme(programme: Programme) -> Programme:
-    return Programme.objects.select_for_update().get(pk=programme.pk)
+    return Programme.objects.select_for_update(no_key=True).get(pk=programme.pk)
 
 
 def post(

@@ -131,13 +131,16 @@ def dashboard(programme) -> dict:
     report = reports.programme_report(programme)
     labels = reports.column_labels()
 
-    def cells(row: dict) -> list:
-        return [row[column] for column in reports.COLUMNS]
+    def cells(row: dict, columns) -> list:
+        return [row[column] for column in columns]
 
     return {
         "report": report,
         "headers": [labels[column] for column in reports.COLUMNS],
+        "provider_headers": [labels[column] for column in reports.PROVIDER_COLUMNS],
         "total_rows": [(column, labels[column], report["totals"][column]) for column in reports.COLUMNS],
-        "company_rows": [(row["company"], cells(row)) for row in report["companies"]],
-        "provider_rows": [(row["provider"], cells(row)) for row in report["providers"]],
+        "company_rows": [(row["company"], cells(row, reports.COLUMNS)) for row in report["companies"]],
+        "provider_rows": [
+            (row["provider"], cells(row, reports.PROVIDER_COLUMNS)) for row in report["providers"]
+        ],
     }

@@ -16,6 +16,8 @@ from . import ledger
 from .quotas import company_totals
 
 COLUMNS = ("granted", "available", "held", "spent_total", "redeemed_total", "paid", "expired")
+# A provider holds no balance: only the money on its services (held, spent there, approved, paid to it) is its own.
+PROVIDER_COLUMNS = ("held", "spent_total", "redeemed_total", "paid")
 
 
 def column_labels() -> dict[str, str]:
@@ -50,8 +52,30 @@ def provider_totals(programme: Programme) -> list[dict]:
     ]
 
 
+def co_funding(programme: Programme) -> list[dict]:
+    """What this programme owes the lower-level programmes it co-funds: its share of each one's payouts, computed
+    as each of them computes its ``paid_by_parent`` (one grouped query)."""
+    rows = (
+        LedgerEntry.objects.filter(programme__parent=programme, kind=LedgerEntry.Kind.PAYOUT)
+        .values("programme_id", "programme__name", "programme__parent_share")
+        .annotate(paid=Sum("amount"))
+        .order_by("programme__name", "programme_id")
+    )
+    return [
+        {
+            "programme_id": row["programme_id"],
+            "programme": row["programme__name"],
+            "share": row["programme__parent_share"],
+            "paid": row["paid"],
+            "co_funded": to_fen(row["paid"] * row["programme__parent_share"]),
+        }
+        for row in rows
+    ]
+
+
 def programme_report(programme: Programme) -> dict:
     totals = ledger.programme_balances(programme)
+    lower = co_funding(programme)
     return {
         "programme": programme,
         "budget": programme.budget,
@@ -60,18 +84,21 @@ def programme_report(programme: Programme) -> dict:
         # The level above pays its share of every payout.
         "paid_by_parent": to_fen(totals.paid * programme.parent_share),
         "paid_by_programme": totals.paid - to_fen(totals.paid * programme.parent_share),
+        # This programme's share of the payouts of the programmes below it.
+        "co_funding": lower,
+        "co_funding_total": sum((row["co_funded"] for row in lower), Decimal("0.00")),
         "companies": company_totals(programme),
         "providers": provider_totals(programme),
     }
 
 
-def _sheet(workbook, title: str, name_label: str, rows: list[dict], name_key: str, totals: dict):
+def _sheet(workbook, title: str, rows: list[dict], name_key: str, columns: tuple[str, ...]):
     ws = workbook.create_sheet(title)
     labels = column_labels()
-    ws.append(header_cells(ws, [name_label, *(labels[c] for c in COLUMNS)]))
+    ws.append(header_cells(ws, [title, *(labels[c] for c in columns)]))
     for row in rows:
-        ws.append([xlsx_cell(ws, row[name_key]), *(row[c] for c in COLUMNS)])
-    ws.append([_("合计"), *(totals[c] for c in COLUMNS)])
+        ws.append([xlsx_cell(ws, row[name_key]), *(row[c] for c in columns)])
+    ws.append([_("合计"), *(sum((row[c] for row in rows), Decimal("0.00")) for c in columns)])
 
 
 def export_xlsx(programme: Programme) -> HttpResponse:
@@ -88,20 +115,12 @@ def export_xlsx(programme: Programme) -> HttpResponse:
         summary.append([labels[column], report["totals"][column]])
     summary.append([_("上级配套拨付"), report["paid_by_parent"]])
     summary.append([_("本级拨付"), report["paid_by_programme"]])
-    _sheet(workbook, _("企业"), _("企业"), report["companies"], "company", _column_sums(report["companies"]))
-    _sheet(
-        workbook,
-        _("服务机构"),
-        _("服务机构"),
-        report["providers"],
-        "provider",
-        _column_sums(report["providers"]),
-    )
+    summary.append([_("对下级计划配套"), report["co_funding_total"]])
+    for row in report["co_funding"]:
+        summary.append([xlsx_cell(summary, f"  {row['programme']}"), row["co_funded"]])
+    _sheet(workbook, _("企业"), report["companies"], "company", COLUMNS)
+    _sheet(workbook, _("服务机构"), report["providers"], "provider", PROVIDER_COLUMNS)
     response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="vouchers-{programme.pk}-{programme.year}.xlsx"'
     workbook.save(response)
     return response
-
-
-def _column_sums(rows: list[dict]) -> dict:
-    return {c: sum((row[c] for row in rows), Decimal("0.00")) for c in COLUMNS}

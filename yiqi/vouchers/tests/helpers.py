@@ -72,9 +72,8 @@ def company_with_user(name="西安某某科技有限公司"):
     return company, user_with_role(Role.EXTERNAL_USER, organization=company)
 
 
-def grant(scene_or_programme, company, user, authority, amount="5000.00"):
-    programme = getattr(scene_or_programme, "programme", scene_or_programme)
-    application = quotas.apply(
+def apply_for_quota(programme, company, user, amount="5000.00"):
+    return quotas.apply(
         access_for(user),
         actor=user,
         programme=programme,
@@ -83,6 +82,11 @@ def grant(scene_or_programme, company, user, authority, amount="5000.00"):
         project="新型电池材料表征",
         requested=amount,
     )
+
+
+def grant(scene_or_programme, company, user, authority, amount="5000.00"):
+    programme = getattr(scene_or_programme, "programme", scene_or_programme)
+    application = apply_for_quota(programme, company, user, amount)
     quotas.decide(access_for(authority), application, actor=authority, approve=True)
     return quotas.account_for(programme, company)
 
@@ -104,7 +108,7 @@ def register_provider(programme, unit, unit_admin, authority, **fields):
     return providers.decide(access_for(authority), registration, actor=authority, action="approve")
 
 
-def build_scene(amount="5000.00") -> Scene:
+def build_scene(amount="5000.00", **provider_fields) -> Scene:
     dept = DepartmentFactory(name="陕西省科学技术厅")
     authority = user_with_role(Role.DEPARTMENT_ADMIN, department=dept)
     programme = make_programme(dept)
@@ -116,7 +120,7 @@ def build_scene(amount="5000.00") -> Scene:
         unit=unit, manager=manager, registration_status=RegistrationStatus.PUBLISHED, name="场发射扫描电镜"
     )
     priced(instrument)  # external rate 333.33 元/小时
-    provider = register_provider(programme, unit, unit_admin, authority)
+    provider = register_provider(programme, unit, unit_admin, authority, **provider_fields)
     account = grant(programme, company, company_user, authority, amount)
     return Scene(
         authority,
@@ -160,3 +164,15 @@ def claim(scene: Scene, payment):
     return claims.submit(
         access_for(scene.unit_admin), payment, actor=scene.unit_admin, contract=pdf(), invoice=pdf("发票.pdf")
     )
+
+
+def paid_out(scene: Scene, amount="100.00"):
+    """A voucher-paid service claimed, approved and paid out in this month's batch (reference CZ-2026-12)."""
+    _record, payment = served_and_paid(scene, amount)
+    made = claim(scene, payment)
+    authority = access_for(scene.authority)
+    claims.decide(authority, made, actor=scene.authority, approve=True)
+    batch = claims.close_review(authority, made.batch, actor=scene.authority)
+    claims.mark_paid(authority, batch, actor=scene.authority, reference="CZ-2026-12")
+    made.refresh_from_db()
+    return made

@@ -6,22 +6,26 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import user_with_role
+from yiqi.core.models import AuditEvent
 from yiqi.fees import services as fees
 from yiqi.fees.tests.helpers import bill
 from yiqi.organizations.tests.factories import OrganizationFactory
-from yiqi.vouchers.models import Batch, LedgerEntry
+from yiqi.vouchers.models import Batch, Claim, LedgerEntry, Payment, Programme
 from yiqi.vouchers.services import ledger
 
 from .helpers import (
+    apply_for_quota,
     build_scene,
     claim,
     company_with_user,
     grant,
     make_programme,
+    paid_out,
     pdf,
     quoted_service,
     register_provider,
@@ -213,3 +217,96 @@ def test_a_step_on_a_record_one_cannot_see_is_not_found_whatever_the_body(client
         f"voucher-claims/{made.pk}/decide/",
     ):
         assert client.post(f"{API}{path}", {}, content_type="application/json").status_code == 404, path
+
+
+def test_after_payout_nothing_can_be_changed(client_for):
+    scene = build_scene()
+    paid = paid_out(scene)
+    client = client_for(scene.authority)
+    before = (LedgerEntry.objects.count(), AuditEvent.objects.count())
+    for path, body, field, words in (
+        (
+            f"voucher-claims/{paid.pk}/decide/",
+            {"decision": "reject", "comment": "撤回"},
+            "action",
+            "不能再更改",
+        ),
+        (f"voucher-batches/{paid.batch_id}/review/", {}, "action", ""),
+        (f"voucher-batches/{paid.batch_id}/pay/", {"reference": "CZ-2"}, "action", ""),
+        (f"voucher-payments/{paid.payment_id}/refund/", {"comment": "撤回"}, "amount", "已申请兑付"),
+    ):
+        response = client.post(f"{API}{path}", body, content_type="application/json")
+        assert response.status_code == 400, (path, response.content)
+        assert words in " ".join(response.json()[field]), (path, response.json())
+    resubmitted = client_for(scene.unit_admin).post(
+        f"{API}voucher-claims/", {"payment": paid.payment_id, "contract": pdf(), "invoice": pdf("发票.pdf")}
+    )
+    assert resubmitted.status_code == 400 and "不能重复申请" in resubmitted.json()["payment"][0]
+    assert (LedgerEntry.objects.count(), AuditEvent.objects.count()) == before
+    paid.refresh_from_db()
+    assert paid.status == Claim.Status.PAID and paid.batch.payout_reference == "CZ-2026-12"
+
+
+def test_the_admin_shows_money_records_without_letting_anyone_change_them(client_for):
+    scene = build_scene()
+    paid = paid_out(scene)
+    admin = client_for(user_with_role(Role.PLATFORM_ADMIN, is_staff=True, is_superuser=True))
+    for model, pk in (("claim", paid.pk), ("batch", paid.batch_id), ("payment", paid.payment_id)):
+        url = reverse(f"admin:vouchers_{model}_change", args=[pk])
+        assert admin.get(url).status_code == 200  # shown, read-only
+        assert admin.post(url, {"status": "approved", "amount": "1.00"}).status_code == 403
+        assert (
+            admin.post(reverse(f"admin:vouchers_{model}_delete", args=[pk]), {"post": "yes"}).status_code
+            == 403
+        )
+    paid.refresh_from_db()
+    assert (paid.status, paid.amount) == (Claim.Status.PAID, Decimal("100.00"))
+
+
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        ("voucher-applications/", {"requested": "100.005"}, "requested"),
+        ("voucher-payments/", {"amount": "0.001"}, "amount"),
+        ("application-decide", {"decision": "approve", "amount": "999.999"}, "amount"),
+        ("clawback", {"amount": "10.001", "reason": "资格复核"}, "amount"),
+        ("voucher-programmes/", {"budget": "1000000.001"}, "budget"),
+        ("voucher-programmes/", {"per_year_cap": "100000.123"}, "per_year_cap"),
+        ("voucher-programmes/", {"bands": [{"up_to": "9999.999", "covered_share": "1"}]}, "bands"),
+    ],
+)
+def test_amounts_with_more_than_two_decimals_are_refused_everywhere(client_for, path, body, field):
+    scene = build_scene()
+    record = quoted_service(scene)
+    application = apply_for_quota(scene.programme, scene.company, scene.company_user, "1000.00")
+    defaults = {
+        "voucher-applications/": (
+            scene.company_user,
+            {"programme": scene.programme.pk, "company": scene.company.pk,
+             "credit_code": scene.company.credit_code, "project": "检测"},
+        ),
+        "voucher-payments/": (scene.company_user, {"record": record.pk, "account": scene.account.pk}),
+        "application-decide": (scene.authority, {}),
+        "clawback": (scene.authority, {}),
+        "voucher-programmes/": (
+            scene.authority,
+            {"name": "新计划", "year": 2026, "authority": scene.authority_dept.pk,
+             "region": scene.programme.region.code, "budget": "1000000", "per_application_cap": "20000",
+             "per_year_cap": "100000", "use_by": "2099-12-31", "cash_by": "2099-12-31",
+             "bands": [{"up_to": None, "covered_share": "1"}]},
+        ),
+    }  # fmt: skip
+    urls = {
+        "application-decide": f"voucher-applications/{application.pk}/decide/",
+        "clawback": f"voucher-accounts/{scene.account.pk}/clawback/",
+    }
+    user, base = defaults[path]
+    before = (LedgerEntry.objects.count(), Payment.objects.count(), Programme.objects.count())
+    response = client_for(user).post(
+        f"{API}{urls.get(path, path)}", {**base, **body}, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert "两位小数" in " ".join(response.json()[field]), response.json()
+    assert (LedgerEntry.objects.count(), Payment.objects.count(), Programme.objects.count()) == before
+    application.refresh_from_db()
+    assert application.status == "submitted"

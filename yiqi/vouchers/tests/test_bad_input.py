@@ -11,7 +11,7 @@ from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import user_with_role
 from yiqi.organizations.tests.factories import OrganizationFactory
-from yiqi.vouchers.models import LedgerEntry, Payment, QuotaApplication
+from yiqi.vouchers.models import LedgerEntry, Payment, PriceBand, QuotaApplication
 from yiqi.vouchers.services import ledger, payments, quotas
 
 from .helpers import build_scene, grant, quoted_service
@@ -155,3 +155,23 @@ def test_a_claim_is_refused_when_remote_monitoring_shows_the_instrument_did_not_
     usage.verified_hours = Decimal("1.90")  # telemetry confirms the service
     usage.save(update_fields=["verified_hours"])
     assert claim(scene, payment).amount > 0
+
+
+@pytest.mark.parametrize(
+    "price, most",
+    [
+        ("0.01", "0.01"),
+        ("9999.99", "9999.99"),
+        ("10000.00", "10000.00"),  # a band's bound belongs to it
+        ("10000.01", "7000.00"),  # 70 % of 10,000.01 is 7,000.007: rounded down to the fen
+        ("50000.00", "35000.00"),
+        ("50000.01", "25000.00"),  # above every bound: the open band's 50 %
+        ("3000000.00", "1500000.00"),
+    ],
+)
+def test_the_covered_share_follows_the_price_band(price, most):
+    scene = build_scene()
+    PriceBand.objects.create(
+        programme=scene.programme, up_to=Decimal("50000.00"), covered_share=Decimal("0.7")
+    )
+    assert payments.coverable(scene.account, Decimal(price)) == Decimal(most)

@@ -11,10 +11,10 @@ from yiqi.core.models import AuditEvent
 from yiqi.fees.models import Charge
 from yiqi.servicerecords import services as records
 from yiqi.usage.models import UsageRecord
-from yiqi.vouchers.models import Claim, LedgerEntry, Payment
-from yiqi.vouchers.services import claims, ledger, payments, reports
+from yiqi.vouchers.models import Claim, LedgerEntry, Payment, QuotaApplication
+from yiqi.vouchers.services import claims, ledger, payments, providers, quotas, reports
 
-from .helpers import build_scene, claim, pay_with_voucher, quoted_service, served_and_paid
+from .helpers import apply_for_quota, build_scene, claim, pay_with_voucher, quoted_service, served_and_paid
 
 pytestmark = pytest.mark.django_db
 K = LedgerEntry.Kind
@@ -156,3 +156,50 @@ def test_ledger_rows_cannot_be_changed_or_deleted():
     with pytest.raises(ValidationError):
         LedgerEntry.objects.all().delete()
     assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("5000.00")
+
+
+def test_a_declined_application_needs_a_reason_and_grants_nothing():
+    scene = build_scene()
+    application = apply_for_quota(scene.programme, scene.company, scene.company_user, "3000.00")
+    authority = access_for(scene.authority)
+    with pytest.raises(ValidationError) as error:
+        quotas.decide(authority, application, actor=scene.authority, approve=False)
+    assert "理由" in " ".join(error.value.messages)
+    quotas.decide(authority, application, actor=scene.authority, approve=False, comment="项目与科技创新无关")
+    application.refresh_from_db()
+    assert application.status == QuotaApplication.Status.DECLINED and application.approved_amount is None
+    assert not LedgerEntry.objects.filter(application=application).exists()
+    assert AuditEvent.objects.for_object(application).last().comment == "项目与科技创新无关"
+    assert balances(scene).granted == Decimal("5000.00")
+
+
+def test_a_rejected_claim_may_be_followed_by_a_corrected_one():
+    scene = build_scene()
+    _record, payment = served_and_paid(scene, "100.00")
+    first = claim(scene, payment)
+    authority = access_for(scene.authority)
+    claims.decide(authority, first, actor=scene.authority, approve=False, comment="发票抬头有误")
+    assert balances(scene).spent == Decimal("100.00")  # nothing was redeemed
+    second = claim(scene, payment)
+    claims.decide(authority, second, actor=scene.authority, approve=True)
+    assert balances(scene).redeemed == Decimal("100.00") and balances(scene).spent == 0
+    assert list(Claim.objects.order_by("pk").values_list("status", flat=True)) == ["rejected", "approved"]
+
+
+def test_a_suspended_provider_takes_no_vouchers_and_claims_nothing():
+    scene = build_scene()
+    _record, spent = served_and_paid(scene, "100.00")
+    providers.decide(
+        access_for(scene.authority),
+        scene.provider,
+        actor=scene.authority,
+        action="suspend",
+        comment="资质过期",
+    )
+    with pytest.raises(ValidationError) as error:
+        pay_with_voucher(scene, "100.00")
+    assert "不是该计划登记的服务机构" in error.value.message_dict["account"][0]
+    with pytest.raises(ValidationError) as error:
+        claim(scene, spent)
+    assert "已暂停" in error.value.message_dict["payment"][0]
+    assert not Claim.objects.exists()

@@ -16,7 +16,7 @@ from yiqi.fees import services as fees
 from yiqi.fees.tests.helpers import bill
 from yiqi.servicerecords import services as records
 from yiqi.vouchers.models import Account, LedgerEntry, Payment
-from yiqi.vouchers.services import claims, ledger, payments, quotas
+from yiqi.vouchers.services import claims, ledger, payments, presenters, quotas, reports
 
 from .helpers import build_scene, claim, company_with_user, grant, quoted_service
 
@@ -95,6 +95,19 @@ def check_invariants(scene):
         + programme.paid
         + programme.expired
     )
+    # The dashboard, the API and the export read ``programme_report`` and ``account_rows``: both add up to the ledger.
+    report = reports.programme_report(scene.programme)
+    assert report["totals"] == programme.as_dict()
+    for rows, columns in (
+        (report["companies"], reports.COLUMNS),
+        (report["providers"], reports.PROVIDER_COLUMNS),
+    ):
+        for column in columns:
+            assert sum((row[column] for row in rows), Decimal("0")) == report["totals"][column], column
+    accounts = Account.objects.filter(programme=scene.programme)
+    assert [{k: row[k] for k in programme.as_dict()} for row in presenters.account_rows(accounts)] == [
+        ledger.account_balances(a).as_dict() for a in accounts
+    ]
     for payment in Payment.objects.all():
         own = ledger.balances(LedgerEntry.objects.filter(payment=payment))
         assert min(own.held, own.spent + own.redeemed + own.paid) >= 0

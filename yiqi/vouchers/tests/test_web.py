@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from yiqi.accounts.access import access_for
+from yiqi.booking import services as booking_services
 from yiqi.booking.tests.factories import BookingFactory
 from yiqi.fees import services as fees
 from yiqi.vouchers.models import Claim, Payment, ProviderRegistration, QuotaApplication
@@ -58,12 +59,17 @@ def test_bad_amount_on_the_apply_page_is_shown_on_its_field(client_for):
     assert QuotaApplication.objects.count() == 1
 
 
-def test_the_service_page_offers_vouchers_and_pays(client_for):
-    scene = build_scene()
+def quoted_booking(scene):
     booking = BookingFactory(
         instrument=scene.instrument, user=scene.company_user, user_organization=scene.company
     )
     fees.quote(booking.record)
+    return booking
+
+
+def test_the_service_page_offers_vouchers_and_pays(client_for):
+    scene = build_scene()
+    booking = quoted_booking(scene)
     client = client_for(scene.company_user)
     page = client.get(booking.record.get_absolute_url()).content.decode()
     assert "使用创新券" in page
@@ -161,3 +167,18 @@ def test_dashboard_export_and_api_report_agree(client_for):
         not in company.get(reverse("vouchers:programme", args=[scene.programme.pk])).content.decode()
     )
     assert company.get(reverse("vouchers:programme_export", args=[scene.programme.pk])).status_code == 403
+
+
+def test_a_cancelled_booking_gives_its_voucher_hold_back(client_for):
+    scene = build_scene()
+    booking = quoted_booking(scene)
+    client = client_for(scene.company_user)
+    client.post(
+        reverse("vouchers:pay", args=[booking.record.pk]), {"account": scene.account.pk, "amount": "100.00"}
+    )
+    assert ledger.account_balances(scene.account).held == Decimal("100.00")
+    booking_services.cancel(booking, actor=scene.manager, reason="仪器故障")
+    assert Payment.objects.get(record=booking.record).status == Payment.Status.RELEASED
+    balances = ledger.account_balances(scene.account)
+    assert (balances.available, balances.held) == (Decimal("5000.00"), 0)
+    assert "已释放" in client.get(booking.record.get_absolute_url()).content.decode()
