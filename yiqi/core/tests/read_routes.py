@@ -22,6 +22,7 @@ from yiqi.booking.tests.factories import (
     WaitlistEntryFactory,
     bookable_instrument,
 )
+from yiqi.census.tests.scene import census_scene
 from yiqi.feedback import services as feedback
 from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
@@ -90,6 +91,7 @@ class Scene:
     interlock_session: object = None
     interlock_command: object = None
     resources: SimpleNamespace | None = None
+    census: SimpleNamespace | None = None
     national_record: object = None
     reporting_job: object = None
 
@@ -235,6 +237,7 @@ def build_scene() -> Scene:
         ),
         **_interlock_scene(published, booking, manager),
         resources=resource_scene(unit=unit, requester=company),
+        census=census_scene(unit=unit),
         **_exchange_scene(unit, published),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
         device=DeviceFactory(instrument=published, uid="scene-gateway"),
@@ -615,6 +618,22 @@ ROUTES = {
     "api-resource-request-list": _none,
     "api-resource-request-detail": lambda s: {"pk": s.resources.request.pk},
     "api-resource-request-decide": lambda s: {"pk": s.resources.request.pk},
+    "census:list": _none,
+    "census:open": _none,
+    "census:detail": lambda s: {"pk": s.census.census.pk},
+    "census:chase": lambda s: {"pk": s.census.census.pk},
+    "census:close": lambda s: {"pk": s.census.census.pk},
+    "census:return": lambda s: {"pk": s.census.census_return.pk},
+    "census:figures": lambda s: {"pk": s.census.census_return.pk},
+    "census:line_add": lambda s: {"pk": s.census.census_return.pk},
+    "census:act": lambda s: {"pk": s.census.census_return.pk},
+    "census:line": lambda s: {"pk": s.census.line.pk},
+    "api-census-list": _none,
+    "api-census-detail": lambda s: {"pk": s.census.census.pk},
+    "api-census-snapshot": lambda s: {"pk": s.census.census.pk},
+    "api-census-return-list": _none,
+    "api-census-return-detail": lambda s: {"pk": s.census.census_return.pk},
+    "api-census-return-act": lambda s: {"pk": s.census.census_return.pk},
     "portal:home": _none,
     "webapp_manifest": _none,
     "service_worker": _none,

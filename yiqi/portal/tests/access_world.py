@@ -119,6 +119,8 @@ BODIES = {
     "resources:request": lambda s: {"purpose": "科研使用", "quantity": 1},
     "resources:request_act": lambda s: {"action": "approve"},
     "api-resource-request-decide": lambda s: {"action": "approve"},
+    "census:act": lambda s: {"action": "submit"},
+    "api-census-return-act": lambda s: {"action": "submit"},
     "api-order-transition": lambda s: {"action": "accept"},
     "api-order-staff": lambda s: {"staff": [s.users["technician"].pk]},
     "api-charge-adjust": lambda s: {"amount": "-5.00", "reason": "机时核减"},
