@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from yiqi.accounts.api import ObtainTokenView
 from yiqi.accounts.directory_api import register_routes as register_directory_routes
+from yiqi.alliances import api as alliances_api
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
 from yiqi.census import api as census_api
@@ -32,6 +33,7 @@ SERVICE_APIS = (
     feedback_api,
     resources_api,
     census_api,
+    alliances_api,
     exchange_api,
     experts_api,
 )

@@ -41,6 +41,7 @@ urlpatterns = [
     path("vouchers/", include("yiqi.vouchers.urls")),
     path("resources/", include("yiqi.resources.urls")),
     path("census/", include("yiqi.census.urls")),
+    path("alliances/", include("yiqi.alliances.urls")),
     path("exchange/", include("yiqi.exchange.urls")),
     path("", include("yiqi.portal.urls")),
 ]

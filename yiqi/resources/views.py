@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
+from yiqi.core.forms import add_errors
 from yiqi.core.workflow import post_step
-from yiqi.fees.views import add_errors
 from yiqi.organizations.models import Organization
 from yiqi.servicerecords.presenters import panels_for
 

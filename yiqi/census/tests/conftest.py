@@ -1,7 +1,6 @@
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import user_with_role
@@ -29,13 +28,3 @@ def world(db):
         technician=user_with_role(Role.TECHNICIAN, organization=unit),
         other_admin=user_with_role(Role.UNIT_ADMIN, organization=other_unit),
     )
-
-
-@pytest.fixture
-def client_for():
-    def make(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from yiqi.accounts.models import Role, User
 from yiqi.accounts.tests.factories import UserFactory, user_with_role
+from yiqi.alliances.tests.scene import alliance_scene
 from yiqi.booking.models import BookingStatus, BookingSuspension, CalendarFeed, CreditEvent
 from yiqi.booking.tests.factories import (
     BlackoutFactory,
@@ -92,6 +93,7 @@ class Scene:
     interlock_command: object = None
     resources: SimpleNamespace | None = None
     census: SimpleNamespace | None = None
+    alliance: SimpleNamespace | None = None
     national_record: object = None
     reporting_job: object = None
 
@@ -238,6 +240,7 @@ def build_scene() -> Scene:
         **_interlock_scene(published, booking, manager),
         resources=resource_scene(unit=unit, requester=company),
         census=census_scene(unit=unit),
+        alliance=alliance_scene(unit=unit),
         **_exchange_scene(unit, published),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
         device=DeviceFactory(instrument=published, uid="scene-gateway"),
@@ -634,6 +637,14 @@ ROUTES = {
     "api-census-return-list": _none,
     "api-census-return-detail": lambda s: {"pk": s.census.census_return.pk},
     "api-census-return-act": lambda s: {"pk": s.census.census_return.pk},
+    "alliances:list": _none,
+    "alliances:create": _none,
+    "alliances:detail": lambda s: {"pk": s.alliance.alliance.pk},
+    "alliances:terms": lambda s: {"pk": s.alliance.alliance.pk},
+    "alliances:join": lambda s: {"pk": s.alliance.alliance.pk},
+    "alliances:membership_act": lambda s: {"pk": s.alliance.application.pk},
+    "api-alliance-list": _none,
+    "api-alliance-detail": lambda s: {"pk": s.alliance.alliance.pk},
     "portal:home": _none,
     "webapp_manifest": _none,
     "service_worker": _none,

@@ -121,6 +121,7 @@ BODIES = {
     "api-resource-request-decide": lambda s: {"action": "approve"},
     "census:act": lambda s: {"action": "submit"},
     "api-census-return-act": lambda s: {"action": "submit"},
+    "alliances:membership_act": lambda s: {"action": "approve"},
     "api-order-transition": lambda s: {"action": "accept"},
     "api-order-staff": lambda s: {"staff": [s.users["technician"].pk]},
     "api-charge-adjust": lambda s: {"amount": "-5.00", "reason": "机时核减"},

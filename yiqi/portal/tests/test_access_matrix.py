@@ -755,6 +755,19 @@ CENSUS_RULES = {
 }
 RULES.update(CENSUS_RULES)
 
+# Sharing alliances are public; unit admins form and join them; unit A (the lead) sets the terms and decides.
+UNIT_ADMINS = frozenset({"unit_admin", "unit_b_admin"})
+ALLIANCE_LEAD = rule("the lead unit's admin, platform admin", {"unit_admin", "platform_admin"})
+ALLIANCE_RULES = {
+    **dict.fromkeys(
+        ("alliances:list", "alliances:detail", "api-alliance-list", "api-alliance-detail"), PUBLIC
+    ),
+    **dict.fromkeys(("alliances:create", "alliances:join"), rule("unit admins", UNIT_ADMINS)),
+    "alliances:terms": ALLIANCE_LEAD,
+    "alliances:membership_act": ALLIANCE_LEAD,
+}
+RULES.update(ALLIANCE_RULES)
+
 # Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
 DRAFT_B_READERS = rule(
     "unit B's draft: unit B's staff, its department, platform admin", OVERSIGHT_B, HIDDEN, anonymous=HIDDEN
