@@ -2,11 +2,14 @@
 
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from yiqi.alliances.models import Alliance, Membership, MembershipStatus
 from yiqi.booking.models import ServiceSettings
+from yiqi.organizations.tests.factories import OrganizationFactory
 from yiqi.usage.tests.factories import UsageRecordFactory
 
 from .conftest import NOW
@@ -53,3 +56,23 @@ def test_forming_joining_and_terms_on_the_pages(world, client_for):
     client = client_for(world.lead_admin)
     client.post(reverse("alliances:membership_act", args=[membership.pk]), {"action": "approve"})
     assert Membership.objects.get(pk=membership.pk).status == MembershipStatus.ACTIVE
+
+
+def test_the_alliance_list_does_not_grow_its_queries_with_rows(world):
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = APIClient().get("/api/v1/alliances/")
+        assert response.status_code == 200
+        return response.json()["count"], len(captured)
+
+    def add(n):
+        for index in range(n):
+            alliance_of(
+                OrganizationFactory(), OrganizationFactory(), name=f"联盟{Alliance.objects.count()}-{index}"
+            )
+
+    add(1)
+    rows, few = measure()
+    add(3)
+    more_rows, more = measure()
+    assert more_rows == rows + 3 and more == few
