@@ -5,8 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 from yiqi.accounts.api import ObtainTokenView
 from yiqi.accounts.directory_api import register_routes as register_directory_routes
+from yiqi.alliances import api as alliances_api
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
+from yiqi.census import api as census_api
 from yiqi.exchange import api as exchange_api
 from yiqi.experts import api as experts_api
 from yiqi.feedback import api as feedback_api
@@ -30,6 +32,8 @@ SERVICE_APIS = (
     vouchers_api,
     feedback_api,
     resources_api,
+    census_api,
+    alliances_api,
     exchange_api,
     experts_api,
 )

@@ -40,6 +40,8 @@ urlpatterns = [
     path("feedback/", include("yiqi.feedback.urls")),
     path("vouchers/", include("yiqi.vouchers.urls")),
     path("resources/", include("yiqi.resources.urls")),
+    path("census/", include("yiqi.census.urls")),
+    path("alliances/", include("yiqi.alliances.urls")),
     path("exchange/", include("yiqi.exchange.urls")),
     path("", include("yiqi.portal.urls")),
 ]

@@ -11,4 +11,6 @@ class BookingConfig(AppConfig):
         from yiqi.servicerecords import kinds
         from yiqi.servicerecords.models import ServiceKind
 
+        from . import receivers  # noqa: F401
+
         kinds.register(ServiceKind.SELF_OPERATION, relation="booking", url_name="booking:detail")

@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .workflow import BULK_LIMIT
@@ -52,3 +54,13 @@ class IdListField(forms.Field):
         if len(ids) > BULK_LIMIT:
             raise forms.ValidationError(_("一次最多处理 %(max)d 条记录。") % {"max": BULK_LIMIT})
         return ids
+
+
+def add_errors(request, form, error: ValidationError) -> None:
+    """A service's field errors on the form's fields; anything else as a message on top of the page."""
+    fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, texts in fields.items():
+        if field in form.fields:
+            form.add_error(field, texts)
+        else:
+            messages.error(request, " ".join(texts))

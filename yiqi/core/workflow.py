@@ -227,3 +227,17 @@ def run_each(objs: Iterable, step: Callable[[object], object]) -> BulkOutcome:
         except PermissionDenied as error:
             outcome.refused.append((obj, str(error) or _("您无权执行此操作。")))
     return outcome
+
+
+def post_step(request, take: Callable[[str, str], object]) -> bool:
+    """A page's posted step form (``action``, ``comment``): ``take(action, comment)``, with the refusal or the
+    success as a message on the next page. Returns whether the step was taken."""
+    from django.contrib import messages
+
+    try:
+        take(request.POST.get("action", ""), request.POST.get("comment", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, _("操作成功。"))
+    return True

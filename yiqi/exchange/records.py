@@ -13,13 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django_countries import countries
 
+from yiqi.census.services import frozen_figures
 from yiqi.feedback.models import Rating
-from yiqi.monitoring.models import DailyHours
+from yiqi.monitoring.rollup import yearly_hours
 from yiqi.organizations.models import Organization, Region
 from yiqi.registry.models import Instrument, RegistrationStatus, discipline_codes
 from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
@@ -127,29 +128,6 @@ def _chunks(queryset, size: int = CHUNK) -> Iterator[list]:
         last = rows[-1].pk
 
 
-def _yearly_hours(instrument_ids: list[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
-    """(operating, service) hours of each instrument in ``year``: operating from telemetry where the instrument is
-    monitored, else from usage records; service from usage records for users outside the unit."""
-    usage = {
-        row["instrument_id"]: row
-        for row in UsageRecord.objects.filter(instrument_id__in=instrument_ids, started_at__year=year)
-        .values("instrument_id")
-        .annotate(total=Sum("machine_hours"), external=Sum("machine_hours", filter=Q(is_external=True)))
-    }
-    running = dict(
-        DailyHours.objects.filter(instrument_id__in=instrument_ids, day__year=year)
-        .values("instrument_id")
-        .annotate(seconds=Sum("running_seconds"))
-        .values_list("instrument_id", "seconds")
-    )
-    result = {}
-    for pk in instrument_ids:
-        row = usage.get(pk) or {}
-        operating = Decimal(running[pk]) / 3600 if running.get(pk) else row.get("total") or 0
-        result[pk] = (operating, row.get("external") or 0)
-    return result
-
-
 def _contact(instrument: Instrument, regions: Regions) -> dict:
     unit = instrument.unit
     province, city, county = regions.names(unit.region_id)
@@ -247,7 +225,7 @@ def instrument_records(codes: dict[int, str], year: int, unit_ids=None, ids=None
         rows = rows.filter(pk__in=ids)
     for chunk in _chunks(rows):
         chunk_ids = [row.pk for row in chunk]
-        yearly = _yearly_hours(chunk_ids, year)
+        yearly = yearly_hours(chunk_ids, year)
         members = dict(
             Instrument.objects.filter(parent_id__in=chunk_ids)
             .values("parent_id")
@@ -364,18 +342,20 @@ def yearly_records(codes: dict[int, str], year: int, unit_ids=None) -> Iterator[
         .annotate(total=Sum("fee"))
         .values_list("unit_id", "total")
     )
+    frozen = frozen_figures(year)  # a closed census's figures stand for the year, as the units confirmed them
     for unit in units.order_by("pk").iterator(chunk_size=CHUNK):
-        if unit.pk not in instruments:
+        if unit.pk not in instruments and unit.pk not in frozen:
             continue
-        owned, served = instruments[unit.pk], services.get(unit.pk, {})
+        owned, served = instruments.get(unit.pk, {}), services.get(unit.pk, {})
+        census = frozen.get(unit.pk)
         payload = {
             "insCode": codes.get(unit.pk, ""),
             "year": str(year),
             "serviceUrl": unit.website or settings.YIQI_SITE_URL,
-            "instruNum": owned["n"],
-            "instruWorth": wan_yuan(owned["value"]),
-            "serviceAmounts": served.get("n", 0),
-            "serviceIncome": wan_yuan(income.get(unit.pk)),
+            "instruNum": census.instruments if census else owned["n"],
+            "instruWorth": wan_yuan(census.value if census else owned["value"]),
+            "serviceAmounts": census.services if census else served.get("n", 0),
+            "serviceIncome": wan_yuan(census.income if census else income.get(unit.pk)),
             "user": served.get("users", 0),
             "project": 0,
             "thesis": 0,

@@ -12,6 +12,7 @@ from django.views.generic import ListView, View
 
 from yiqi.accounts.access import access_for
 from yiqi.core.exports import XLSX_CONTENT_TYPE
+from yiqi.core.forms import add_errors
 from yiqi.registry import scoping
 from yiqi.servicerecords import kinds
 
@@ -19,17 +20,6 @@ from . import services, statements
 from .filters import ChargeFilter
 from .forms import AdjustmentForm, DecisionForm, FeeItemForm, PaymentForm
 from .models import Charge, ChargeAdjustment, FeeItem
-
-
-def add_errors(request, form, error: ValidationError) -> None:
-    """A service's field errors on the form's fields; anything else as a message on top of the page."""
-    fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, texts in fields.items():
-        if field in form.fields:
-            form.add_error(field, texts)
-        else:
-            messages.error(request, " ".join(texts))
-
 
 # --- fee schedule -------------------------------------------------------------------------------------------
 

@@ -19,10 +19,12 @@ the dwell is passed or not by its last sample, and an accepted state dates from 
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from yiqi.registry.models import Instrument
@@ -354,3 +356,26 @@ def roll_up(*, now: dt.datetime | None = None, instrument_ids: Iterable[int] | N
             dirty_from=None
         )
     return len(by_instrument)
+
+
+def yearly_hours(instrument_ids: list[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """(operating, service) hours of each instrument in ``year``: operating from telemetry where the instrument is
+    monitored, else from usage records; service from usage records for users outside the unit."""
+    usage = {
+        row["instrument_id"]: row
+        for row in UsageRecord.objects.filter(instrument_id__in=instrument_ids, started_at__year=year)
+        .values("instrument_id")
+        .annotate(total=Sum("machine_hours"), external=Sum("machine_hours", filter=Q(is_external=True)))
+    }
+    running = dict(
+        DailyHours.objects.filter(instrument_id__in=instrument_ids, day__year=year)
+        .values("instrument_id")
+        .annotate(seconds=Sum("running_seconds"))
+        .values_list("instrument_id", "seconds")
+    )
+    result = {}
+    for pk in instrument_ids:
+        row = usage.get(pk) or {}
+        operating = Decimal(running[pk]) / 3600 if running.get(pk) else row.get("total") or 0
+        result[pk] = (operating, row.get("external") or 0)
+    return result

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
-from yiqi.fees.views import add_errors
+from yiqi.core.forms import add_errors
+from yiqi.core.workflow import post_step
 from yiqi.organizations.models import Organization
 from yiqi.servicerecords.presenters import panels_for
 
@@ -158,18 +159,12 @@ class EditView(CreateView):
 class ActView(StaffView):
     def post(self, request, pk):
         resource = get_object_or_404(services.visible_resources(self.access), pk=pk)
-        try:
-            services.act(
-                resource,
-                request.POST.get("action", ""),
-                access=self.access,
-                actor=request.user,
-                comment=request.POST.get("comment", ""),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("操作成功。"))
+        post_step(
+            request,
+            lambda action, comment: services.act(
+                resource, action, access=self.access, actor=request.user, comment=comment
+            ),
+        )
         return redirect("resources:detail", pk)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -281,3 +281,20 @@ def annual_hours(instrument, year: int) -> AnnualHours:
         instrument=instrument, started_at__gte=start, started_at__lt=end
     ).aggregate(**_sums())
     return AnnualHours(to_fen(sums["total_hours"] or 0), to_fen(sums["external_hours"] or 0))
+
+
+def between_units(unit_ids, year: int) -> dict:
+    """Services the units gave each other's people in ``year`` (an alliance's figures): count, hours, income."""
+    start, end = period(year)
+    row = (
+        _records(start, end, Organization.objects.filter(pk__in=unit_ids))
+        .filter(user_organization_id__in=unit_ids)
+        .exclude(user_organization_id=F("unit_id"))
+        .aggregate(services=Count("pk"), hours=Sum("machine_hours"), income=Sum("fee"))
+    )
+    # SQLite sums decimals as floats: back to two places.
+    return {
+        "services": row["services"],
+        "hours": to_fen(row["hours"] or 0),
+        "income": to_fen(row["income"] or 0),
+    }

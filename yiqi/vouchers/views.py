@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
+from yiqi.core.forms import add_errors
 from yiqi.core.storage import private_file_response
-from yiqi.fees.views import add_errors
 from yiqi.organizations.models import Department, Organization
 from yiqi.servicerecords.models import ServiceRecord
 

@@ -166,8 +166,9 @@ def _create_bookings(user, instrument, chosen_organization, occurrences, purpose
     reason = unbookable_reason(access_for(user), instrument, conf)
     if reason:
         raise ValidationError({"instrument": reason})
+    terms = facts.alliance_terms.get(organization.pk) if organization is not None else None
     for index, (start, end) in enumerate(occurrences):
-        errors = check_times(conf, start, end, now)
+        errors = check_times(conf, start, end, now, priority_days=terms.priority_days if terms else 0)
         if errors:
             raise series_error(errors, index, start)
     rules = Rules(instrument, conf, user, is_internal, facts)

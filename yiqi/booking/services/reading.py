@@ -1,10 +1,11 @@
 """One read of everything a booking request is checked against, in a single query (``UNION ALL`` of one branch
-per kind of fact): the deployment's overlap policy, the user's suspension in force, their qualification, the
-instrument's open hours, blackouts, held bookings (and the user's active bookings elsewhere), live waitlist offers,
-the user's organisations and the unit's service staff (who hear of the booking).
+per kind of fact): the deployment's overlap policy, the user's suspension in force, their qualification (and those
+an alliance recognises), the instrument's open hours, blackouts, held bookings (and the user's active bookings
+elsewhere), live waitlist offers, the user's organisations, the alliance terms between those and the instrument's
+unit, and the unit's service staff (who hear of the booking).
 
 The instrument's settings come with the instrument (``select_related``); the fee schedule is read once by fees.
-A new kind of fact (e.g. alliance terms) is one more branch here and one more field of ``RequestFacts``.
+A new kind of fact is one more branch here and one more field of ``RequestFacts``.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from django.db.models import BooleanField, CharField, DateField, DateTimeField, 
 from django.db.models.functions import Cast
 
 from yiqi.accounts.models import Role, User
+from yiqi.alliances.services import recognised_units_query, terms_between_query
 from yiqi.organizations.models import Deployment, Organization
 from yiqi.registry.models import Instrument
 
@@ -35,7 +37,7 @@ _COLUMNS = {
     "fact_s1": CharField,
     "fact_s2": CharField,
 }
-DEPLOYMENT, SUSPENSION, QUALIFICATION, HOURS, BLACKOUT, HELD, OFFER, ORGANIZATION, STAFF = range(9)
+DEPLOYMENT, SUSPENSION, QUALIFICATION, HOURS, BLACKOUT, HELD, OFFER, ORGANIZATION, STAFF, ALLIANCE = range(10)
 
 
 @dataclass
@@ -56,6 +58,14 @@ class OwnBookingElsewhere:
 
 
 @dataclass
+class AllianceTerms:
+    """The terms an alliance gives the user's member organisation at the instrument's unit (the best of several)."""
+
+    alliance_name: str
+    priority_days: int
+
+
+@dataclass
 class RequestFacts:
     refuse_own_overlaps: bool = True  # ``Deployment.refuse_overlapping_bookings`` (its default without a row)
     suspension: BookingSuspension | None = None
@@ -67,6 +77,9 @@ class RequestFacts:
     offers: list = field(default_factory=list)  # (start, end, expires_at) offered to other users
     organizations: list[Organization] = field(default_factory=list)  # by name
     staff: list = field(default_factory=list)  # the unit's active admins and technicians
+    alliance_terms: dict[int, AllianceTerms] = field(
+        default_factory=dict
+    )  # by the user's member organisation
 
 
 def _branch(queryset, kind: int, **columns):
@@ -103,6 +116,24 @@ def read_facts(
             Qualification.objects.filter(instrument=instrument, user=user, revoked_at__isnull=True),
             QUALIFICATION,
             day="expires_on",
+        ),
+        # A qualification on an instrument of the same class at a unit whose alliance recognises it.
+        _branch(
+            Qualification.objects.filter(
+                user=user,
+                revoked_at__isnull=True,
+                instrument__category_id=instrument.category_id,
+                instrument__unit_id__in=recognised_units_query(instrument.unit_id).values("unit_id"),
+            ),
+            QUALIFICATION,
+            day="expires_on",
+        ),
+        _branch(
+            terms_between_query(instrument.unit_id, user),
+            ALLIANCE,
+            n1="unit_id",
+            n2="alliance__priority_days",
+            s1="alliance__name",
         ),
         _branch(
             OpenHours.objects.filter(instrument=instrument),
@@ -173,6 +204,10 @@ def read_facts(
             organizations[n1] = _row(Organization, id=n1, name=s1, kind=s2)
         elif kind == STAFF:
             staff[n1] = _row(User, id=n1, email=s1, language=s2, is_active=True)
+        elif kind == ALLIANCE and (
+            n1 not in facts.alliance_terms or n2 > facts.alliance_terms[n1].priority_days
+        ):
+            facts.alliance_terms[n1] = AllianceTerms(s1, n2)
     facts.qualified_until = max(qualified, default=None)
     facts.blackouts.sort()
     facts.held.sort(key=lambda held: held.start)

@@ -70,9 +70,12 @@ def is_qualified(user, instrument: Instrument, on_date: dt.date) -> bool:
     ).exists()
 
 
-def check_times(conf: ServiceSettings, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
-    """Rules that need no database: order, lead time, horizon, length. Field → message. (Slots are counted from
-    each open period's start: ``Rules.check`` holds the open hours.)"""
+def check_times(
+    conf: ServiceSettings, start: dt.datetime, end: dt.datetime, now: dt.datetime, *, priority_days: int = 0
+) -> dict:
+    """Rules that need no database: order, lead time, horizon (longer by an alliance's priority window for its
+    members' users), length. Field → message. (Slots are counted from each open period's start: ``Rules.check``
+    holds the open hours.)"""
     errors: dict[str, str] = {}
     if end <= start:
         return {"ends_at": _("结束时间必须晚于开始时间。")}
@@ -80,8 +83,9 @@ def check_times(conf: ServiceSettings, start: dt.datetime, end: dt.datetime, now
         errors["starts_at"] = _("开始时间已过，请选择将来的时间。")
     elif start < now + dt.timedelta(hours=conf.lead_time_hours):
         errors["starts_at"] = _("须至少提前 %(hours)d 小时预约。") % {"hours": conf.lead_time_hours}
-    if end > now + dt.timedelta(days=conf.horizon_days):
-        errors["ends_at"] = _("最多可预约 %(days)d 天以内的时间。") % {"days": conf.horizon_days}
+    horizon = conf.horizon_days + priority_days
+    if end > now + dt.timedelta(days=horizon):
+        errors["ends_at"] = _("最多可预约 %(days)d 天以内的时间。") % {"days": horizon}
     length = int((end - start).total_seconds() // 60)
     if length < conf.min_booking_minutes:
         errors.setdefault(

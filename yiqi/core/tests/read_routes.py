@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from yiqi.accounts.models import Role, User
 from yiqi.accounts.tests.factories import UserFactory, user_with_role
+from yiqi.alliances.tests.scene import alliance_scene
 from yiqi.booking.models import BookingStatus, BookingSuspension, CalendarFeed, CreditEvent
 from yiqi.booking.tests.factories import (
     BlackoutFactory,
@@ -22,6 +23,7 @@ from yiqi.booking.tests.factories import (
     WaitlistEntryFactory,
     bookable_instrument,
 )
+from yiqi.census.tests.scene import census_scene
 from yiqi.feedback import services as feedback
 from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
@@ -90,6 +92,8 @@ class Scene:
     interlock_session: object = None
     interlock_command: object = None
     resources: SimpleNamespace | None = None
+    census: SimpleNamespace | None = None
+    alliance: SimpleNamespace | None = None
     national_record: object = None
     reporting_job: object = None
 
@@ -235,6 +239,8 @@ def build_scene() -> Scene:
         ),
         **_interlock_scene(published, booking, manager),
         resources=resource_scene(unit=unit, requester=company),
+        census=census_scene(unit=unit),
+        alliance=alliance_scene(unit=unit),
         **_exchange_scene(unit, published),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
         device=DeviceFactory(instrument=published, uid="scene-gateway"),
@@ -615,6 +621,30 @@ ROUTES = {
     "api-resource-request-list": _none,
     "api-resource-request-detail": lambda s: {"pk": s.resources.request.pk},
     "api-resource-request-decide": lambda s: {"pk": s.resources.request.pk},
+    "census:list": _none,
+    "census:open": _none,
+    "census:detail": lambda s: {"pk": s.census.census.pk},
+    "census:chase": lambda s: {"pk": s.census.census.pk},
+    "census:close": lambda s: {"pk": s.census.census.pk},
+    "census:return": lambda s: {"pk": s.census.census_return.pk},
+    "census:figures": lambda s: {"pk": s.census.census_return.pk},
+    "census:line_add": lambda s: {"pk": s.census.census_return.pk},
+    "census:act": lambda s: {"pk": s.census.census_return.pk},
+    "census:line": lambda s: {"pk": s.census.line.pk},
+    "api-census-list": _none,
+    "api-census-detail": lambda s: {"pk": s.census.census.pk},
+    "api-census-snapshot": lambda s: {"pk": s.census.census.pk},
+    "api-census-return-list": _none,
+    "api-census-return-detail": lambda s: {"pk": s.census.census_return.pk},
+    "api-census-return-act": lambda s: {"pk": s.census.census_return.pk},
+    "alliances:list": _none,
+    "alliances:create": _none,
+    "alliances:detail": lambda s: {"pk": s.alliance.alliance.pk},
+    "alliances:terms": lambda s: {"pk": s.alliance.alliance.pk},
+    "alliances:join": lambda s: {"pk": s.alliance.alliance.pk},
+    "alliances:membership_act": lambda s: {"pk": s.alliance.application.pk},
+    "api-alliance-list": _none,
+    "api-alliance-detail": lambda s: {"pk": s.alliance.alliance.pk},
     "portal:home": _none,
     "webapp_manifest": _none,
     "service_worker": _none,

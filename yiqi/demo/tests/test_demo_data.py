@@ -231,3 +231,25 @@ def test_some_instruments_have_simulated_devices_and_interlocks():
     assert all(d.instrument.registration_status == RegistrationStatus.PUBLISHED for d in devices)
     assert MonitoringProfile.objects.count() == 20
     assert Interlock.objects.count() == 5
+
+
+def test_demo_census_and_alliances():
+    from yiqi.alliances.models import Alliance, Membership, MembershipStatus
+    from yiqi.census.models import Census, CensusReminder, CensusSnapshot, ReturnStatus
+
+    build()
+    closed, current = Census.objects.order_by("year")
+    assert (
+        closed.status == "closed"
+        and CensusSnapshot.objects.filter(census=closed, accepted=True).count() == 10
+    )
+    assert current.is_open and current.returns.count() == SMALL["units"]
+    statuses = Counter(current.returns.values_list("status", flat=True))
+    assert statuses[ReturnStatus.ACCEPTED] == 2 and statuses[ReturnStatus.RETURNED] == 1
+    assert (
+        CensusReminder.objects.filter(census_return__census=current).count()
+        == statuses[ReturnStatus.DRAFT] + 1
+    )
+    assert Alliance.objects.count() == 2
+    assert Membership.objects.filter(status=MembershipStatus.ACTIVE).count() == 10
+    assert Membership.objects.filter(status=MembershipStatus.APPLIED).count() == 1

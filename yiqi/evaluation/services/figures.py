@@ -11,6 +11,8 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.census.models import CensusLine
+from yiqi.census.services import frozen_figures
 from yiqi.feedback.models import Complaint, Rating
 from yiqi.monitoring.models import Device
 from yiqi.registry.models import Instrument, RegistrationStatus
@@ -23,7 +25,7 @@ FOUR = Decimal("0.0001")
 class Figure:
     name: str
     label: object
-    source: str  # which records are behind it: instruments, usage, ratings, complaints, devices
+    source: str  # which records are behind it: instruments, usage, ratings, complaints, devices, census
 
 
 # The registry of formulas a scheme's computed indicators may name.
@@ -40,6 +42,8 @@ FIGURES = {
         Figure("complaints", _("期内投诉数"), "complaints"),
         Figure("monitoring_coverage", _("远程监测覆盖率"), "devices"),
         Figure("verified_share", _("监测核验机时占比"), "usage"),
+        Figure("census_hours", _("年度普查填报年均有效机时（小时/台）"), "census"),
+        Figure("census_sharing_rate", _("年度普查填报共享率"), "census"),
     )
 }
 
@@ -120,6 +124,8 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
         .annotate(n=Count("pk"))
         .values_list("unit_id", "n")
     )
+    # A period within one year reads that year's closed census, as the units confirmed it (none: no figure).
+    census = frozen_figures(start.year) if start.year == end.year else {}
     gap_share = Decimal(str(settings.YIQI_EVALUATION_GAP_SHARE))
     result = {}
     for unit_id in unit_ids:
@@ -159,8 +165,19 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
             "verified_share": _figure(
                 None if not use.get("hours") else min(_ratio(verified, use["hours"]), Decimal(1)), gap=gap
             ),
+            **_census_figures(census.get(unit_id)),
         }
     return result
+
+
+def _census_figures(snapshot) -> dict:
+    if snapshot is None:
+        return {"census_hours": _figure(None), "census_sharing_rate": _figure(None)}
+    hours = _ratio(snapshot.machine_hours, snapshot.instruments)
+    return {
+        "census_hours": _figure(None if hours is None else hours.quantize(Decimal("0.1"))),
+        "census_sharing_rate": _figure(_ratio(snapshot.external_hours, snapshot.machine_hours)),
+    }
 
 
 def _figure(declared, verified=None, gap=False) -> dict:
@@ -184,6 +201,10 @@ def rows_behind(name: str, unit_id: int, start: dt.date, end: dt.date, *, thresh
         return Rating.objects.filter(unit_id=unit_id, created_at__gte=since, created_at__lt=until)
     if source == "complaints":
         return Complaint.objects.filter(unit_id=unit_id, created_at__gte=since, created_at__lt=until)
+    if source == "census":
+        return CensusLine.objects.filter(
+            census_return__census__year=start.year, census_return__unit_id=unit_id
+        ).select_related("instrument")
     instruments = Instrument.objects.filter(unit_id=unit_id)
     if name == "open_rate":
         return instruments.filter(original_value__gte=threshold).exclude(

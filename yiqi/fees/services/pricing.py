@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from yiqi.alliances import services as alliances
 from yiqi.core.money import to_fen
 from yiqi.organizations.models import Organization
 from yiqi.servicerecords.models import ServiceKind
@@ -22,15 +23,20 @@ SERVICE_LABELS = dict(ServiceKind.choices)
 ACADEMIC_KINDS = (Organization.Kind.UNIVERSITY, Organization.Kind.RESEARCH_INSTITUTE)
 
 
+# From the most favourable rate to the least.
+CATEGORY_ORDER = (UserCategory.INTERNAL, UserCategory.ACADEMIC, UserCategory.EXTERNAL)
+
+
 def user_category(user_organization: Organization | None, unit_id: int) -> str:
-    """Internal for the owning unit's people, academic for other universities/institutes, else external."""
+    """Internal for the owning unit's people, academic for other universities/institutes, else external — or the
+    member category of an alliance both belong to, when that is more favourable."""
     if user_organization is None:
         return UserCategory.EXTERNAL
     if user_organization.pk == unit_id:
         return UserCategory.INTERNAL
-    if user_organization.kind in ACADEMIC_KINDS:
-        return UserCategory.ACADEMIC
-    return UserCategory.EXTERNAL
+    own = UserCategory.ACADEMIC if user_organization.kind in ACADEMIC_KINDS else UserCategory.EXTERNAL
+    member = alliances.member_category(user_organization.pk, unit_id)
+    return min((own, member or own), key=CATEGORY_ORDER.index)
 
 
 def schedule_for(instrument, service: str):

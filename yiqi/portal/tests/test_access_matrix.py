@@ -709,6 +709,65 @@ RESOURCE_RULES = {
 }
 RULES.update(RESOURCE_RULES)
 
+# The yearly census: the authority, departments and unit staff have census pages (others are refused); a return is
+# unit A's, read by its staff, its department and the authority (other census readers: 404); unit A's record keepers
+# correct it, its admin submits it.
+CENSUS_READERS = ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"}
+NO_CENSUS = dict.fromkeys(ANYONE - CENSUS_READERS - {"anonymous"}, FORBIDDEN)
+CENSUS_RULES = {
+    **dict.fromkeys(
+        ("census:list", "census:detail", "api-census-list", "api-census-detail", "api-census-snapshot"),
+        rule("the authority, departments and unit staff", CENSUS_READERS),
+    ),
+    **dict.fromkeys(
+        ("census:open", "census:chase", "census:close"), rule("the authority", {"platform_admin"})
+    ),
+    "census:return": rule(
+        "unit A's return: its staff, its department, the authority", OVERSIGHT_A, HIDDEN, **NO_CENSUS
+    ),
+    "api-census-return-list": SIGNED_IN,
+    "api-census-return-detail": rule(
+        "unit A's return: its staff, its department, the authority", OVERSIGHT_A, HIDDEN
+    ),
+    **dict.fromkeys(
+        ("census:figures", "census:line_add", "census:line"),
+        rule(
+            "unit A's record keepers correct its return",
+            EDITORS_A,
+            HIDDEN,
+            **NO_CENSUS,
+            **dict.fromkeys(OVERSIGHT_A - EDITORS_A, FORBIDDEN),
+        ),
+    ),
+    "census:act": rule(
+        "unit A's admin submits its return",
+        {"unit_admin"},
+        HIDDEN,
+        **NO_CENSUS,
+        **dict.fromkeys(OVERSIGHT_A - {"unit_admin"}, FORBIDDEN),
+    ),
+    "api-census-return-act": rule(
+        "unit A's admin submits its return",
+        {"unit_admin"},
+        HIDDEN,
+        **dict.fromkeys(OVERSIGHT_A - {"unit_admin"}, FORBIDDEN),
+    ),
+}
+RULES.update(CENSUS_RULES)
+
+# Sharing alliances are public; unit admins form and join them; unit A (the lead) sets the terms and decides.
+UNIT_ADMINS = frozenset({"unit_admin", "unit_b_admin"})
+ALLIANCE_LEAD = rule("the lead unit's admin, platform admin", {"unit_admin", "platform_admin"})
+ALLIANCE_RULES = {
+    **dict.fromkeys(
+        ("alliances:list", "alliances:detail", "api-alliance-list", "api-alliance-detail"), PUBLIC
+    ),
+    **dict.fromkeys(("alliances:create", "alliances:join"), rule("unit admins", UNIT_ADMINS)),
+    "alliances:terms": ALLIANCE_LEAD,
+    "alliances:membership_act": ALLIANCE_LEAD,
+}
+RULES.update(ALLIANCE_RULES)
+
 # Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
 DRAFT_B_READERS = rule(
     "unit B's draft: unit B's staff, its department, platform admin", OVERSIGHT_B, HIDDEN, anonymous=HIDDEN

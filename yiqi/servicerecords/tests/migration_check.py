@@ -28,6 +28,7 @@ BEFORE = {
     "interlocks": None,
     "vouchers": None,
     "resources": None,
+    "census": None,
     "exchange": None,
     "experts": None,
     "evaluation": None,

@@ -2,7 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yiqi.demo.alliances import build_alliances
 from yiqi.demo.builder import DEMO_PASSWORD, BuildOptions, DemoBuilder
+from yiqi.demo.census import build_census
 from yiqi.demo.evaluation import build_evaluation
 from yiqi.demo.exchange import build_exchange
 from yiqi.demo.monitoring import build_monitoring
@@ -50,6 +52,8 @@ class Command(BaseCommand):
         counts["voucher_services"] = build_vouchers()
         counts.update(build_monitoring())
         counts["resources"] = build_resources(options["seed"])
+        counts.update(build_census())
+        counts.update(build_alliances())
         counts.update(build_exchange())
         counts.update(build_evaluation(build.seed))
         self.stdout.write(self.style.SUCCESS(f"Demo data built in {builder.timings['total']:.1f} s."))

@@ -1,0 +1,88 @@
+"""Census endpoints (``/api/v1/census/``, ``/api/v1/census-returns/``). Thin: scoping and rules come from
+``services``."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from yiqi.accounts.access import AccessMixin
+
+from . import serializers as s
+from . import services
+from .models import Census, CensusReturn, CensusSnapshot
+
+REFUSED = {
+    400: OpenApiResponse(description="输入无效（字段级中文说明）"),
+    403: OpenApiResponse(description="无权操作"),
+    404: OpenApiResponse(description="记录不存在或不可见"),
+}
+
+
+class SeesCensus(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return services.sees_census(view.access)
+
+
+@extend_schema(tags=["census"])
+@extend_schema_view(
+    list=extend_schema(summary="年度普查", description="平台管理员、主管部门和单位工作人员可见。"),
+    retrieve=extend_schema(summary="年度普查详情"),
+)
+class CensusViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.CensusSerializer
+    permission_classes = [permissions.IsAuthenticated, SeesCensus]
+    queryset = Census.objects.all()
+
+    @extend_schema(
+        summary="普查快照（关闭后冻结的各单位数据）",
+        description="平台管理员看全部单位，主管部门看所属单位，单位看本单位；普查未关闭时为空。",
+        responses={200: s.SnapshotSerializer(many=True), **REFUSED},
+    )
+    @action(detail=True, methods=["get"])
+    def snapshot(self, request, pk=None, format=None):
+        census = self.get_object()
+        rows = CensusSnapshot.objects.filter(census=census, census__status="closed").select_related("unit")
+        units = services.visible_returns(self.access).filter(census=census).values("unit_id")
+        return Response(s.SnapshotSerializer(rows.filter(unit_id__in=units), many=True).data)
+
+
+@extend_schema(tags=["census"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="普查填报", description="平台管理员看全部，主管部门看所属单位，单位看本单位。"
+    ),
+    retrieve=extend_schema(summary="普查填报详情（含逐台仪器）"),
+)
+class ReturnViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_serializer_class(self):
+        return s.ReturnDetailSerializer if self.action == "retrieve" else s.ReturnSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CensusReturn.objects.none()
+        returns = services.visible_returns(self.access)
+        return returns.prefetch_related("lines") if self.action == "retrieve" else returns
+
+    @extend_schema(
+        summary="填报流程：提交、主管部门审核通过、平台审核通过、退回修改",
+        request=s.StepSerializer,
+        responses={200: s.ReturnSerializer, **REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def act(self, request, pk=None, format=None):
+        census_return = self.get_object()
+        data = s.StepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = services.act(census_return, access=self.access, actor=request.user, **data.validated_data)
+        return Response(s.ReturnSerializer(self.get_queryset().get(pk=done.pk)).data)
+
+
+urlpatterns = []
+
+
+def register_routes(router):
+    router.register("census", CensusViewSet, basename="api-census")
+    router.register("census-returns", ReturnViewSet, basename="api-census-return")

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "census"
+
+urlpatterns = [
+    path("", views.ListView.as_view(), name="list"),
+    path("open/", views.OpenView.as_view(), name="open"),
+    path("<int:pk>/", views.CensusView.as_view(), name="detail"),
+    path("<int:pk>/chase/", views.ChaseView.as_view(), name="chase"),
+    path("<int:pk>/close/", views.CloseView.as_view(), name="close"),
+    path("returns/<int:pk>/", views.ReturnView.as_view(), name="return"),
+    path("returns/<int:pk>/figures/", views.FiguresView.as_view(), name="figures"),
+    path("returns/<int:pk>/lines/new/", views.LineView.as_view(), name="line_add"),
+    path("returns/<int:pk>/act/", views.ActView.as_view(), name="act"),
+    path("lines/<int:pk>/", views.LineView.as_view(), name="line"),
+]
