@@ -25,7 +25,10 @@ from yiqi.booking.availability import settings_or_defaults
 from yiqi.booking.models import Booking, BookingStatus
 from yiqi.booking.services import is_qualified
 from yiqi.core.workflow import StateMachine, Transition
+from yiqi.monitoring import reconciliation
 from yiqi.registry.scoping import can_serve
+from yiqi.usage import services as usage_services
+from yiqi.usage.models import UsageRecord
 
 from .drivers import Ack, AllowEntry, Driver
 from .drivers.modbus import ModbusRelayDriver
@@ -209,6 +212,7 @@ def _step(interlock, action, *, actor, comment="", prepare=None, data=None) -> I
                 END_CAUSE[action],
             )
             open_session.save(update_fields=["ended_at", "end_cause"])
+            _session_ended(open_session)
         if prepare is not None:
             prepare(locked, step)
         if step.target_for(locked) == S.LOCKED:
@@ -414,10 +418,30 @@ def after_service_closed(record) -> None:
     transaction.on_commit(lambda: revoke_closed_booking(booking_id))
 
 
-def measured_hours(booking: Booking) -> float:
-    """Hours the instrument was enabled under this booking (sessions still open count up to now)."""
-    now = timezone.now()
-    return sum(
-        ((s.ended_at or now) - s.started_at).total_seconds() / 3600
-        for s in InterlockSession.objects.filter(booking=booking)
+# --- measured use ------------------------------------------------------------------------------------------------
+
+
+def _session_ended(session: InterlockSession) -> None:
+    """A session closed: it is the measured use of its booking's usage record (once billing has written it; else
+    ``measure_usage`` takes it then). A session no booking stands behind is for the unit to explain."""
+    if session.booking_id is None:
+        reconciliation.record_unbooked_use(
+            session.instrument_id, session.started_at, session.ended_at, unit_id=session.unit_id
+        )
+        return
+    usage = UsageRecord.objects.filter(record__booking=session.booking_id).first()
+    if usage is not None:
+        measure_usage(usage)
+
+
+def measure_usage(usage: UsageRecord) -> None:
+    """A self-operation booking's usage record takes the times and hours its closed interlock sessions measured."""
+    if usage.source != UsageRecord.Source.BOOKING:
+        return
+    spans = list(
+        InterlockSession.objects.filter(
+            booking__record_id=usage.record_id, ended_at__isnull=False
+        ).values_list("started_at", "ended_at")
     )
+    if spans:
+        usage_services.record_measured_use(usage, spans)
