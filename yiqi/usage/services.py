@@ -26,6 +26,7 @@ from yiqi.core import changelog
 from yiqi.core.models import AuditEvent
 from yiqi.core.money import hours_between, to_fen
 from yiqi.core.uploads import EVIDENCE, CheckedUpload, check_upload
+from yiqi.core.validators import check_all
 from yiqi.organizations.models import Deployment
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
@@ -384,13 +385,7 @@ def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_requir
         record.machine_hours = to_fen(hours)
     if "fee" not in errors:
         record.fee = to_fen(fee)
-    try:
-        record.full_clean(exclude=[*errors, "machine_hours"] if record.machine_hours is None else [*errors])
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    check_all(record, errors, exclude=["machine_hours"] if record.machine_hours is None else [])
 
 
 @transaction.atomic
