@@ -146,3 +146,16 @@ validate_rich_text_length = MaxLengthValidator(
     RICH_TEXT_MAX_CHARS,
     message=_("内容过长：最多 %(limit_value)d 个字符（含格式标记），当前 %(show_value)d 个。"),
 )
+
+
+def check_all(instance, errors: dict[str, list], **full_clean_options) -> None:
+    """Report every problem at once: the model's own checks of ``instance`` (``full_clean`` with the options, the
+    fields already in ``errors`` left out) join the ``errors`` a service found, and all are raised together."""
+    exclude = [*full_clean_options.pop("exclude", ()), *errors]
+    try:
+        instance.full_clean(exclude=exclude, **full_clean_options)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)

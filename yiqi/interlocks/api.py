@@ -5,19 +5,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from yiqi.accounts.access import AccessMixin
 
-from . import services
+from . import configuration, services
 from .models import InterlockCommand
 from .serializers import (
     EnableSerializer,
+    FitInterlockSerializer,
     InterlockCommandSerializer,
     InterlockSerializer,
     InterlockSessionSerializer,
+    InterlockSettingsSerializer,
     OverrideSerializer,
 )
 
@@ -48,6 +50,33 @@ class InterlockViewSet(
             .select_related("instrument", "device", "user")
             .order_by("id")
         )
+
+    @extend_schema(
+        summary="设置联锁（仪器所在单位的管理员、信息员和仪器负责人）：为监测设备配置驱动、继电器地址、宽限时间和自动关闭",
+        request=FitInterlockSerializer,
+        responses={201: InterlockSettingsSerializer, **REFUSALS},
+    )
+    def create(self, request, format=None):
+        body = FitInterlockSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        device = values.pop("device")
+        interlock = configuration.fit(self.access, device, actor=request.user, **values)
+        return Response(InterlockSettingsSerializer(interlock).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改联锁设置（仪器所在单位的管理员、信息员和仪器负责人；使用中不能更改驱动和地址）",
+        request=InterlockSettingsSerializer,
+        responses={200: InterlockSettingsSerializer, **REFUSALS},
+    )
+    def partial_update(self, request, pk=None, format=None):
+        interlock = self.get_object()
+        if not configuration.can_configure(self.access, interlock):
+            raise PermissionDenied(_("您无权修改该联锁的设置。"))
+        body = InterlockSettingsSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        interlock = configuration.configure(self.access, interlock, actor=request.user, **body.validated_data)
+        return Response(InterlockSettingsSerializer(interlock).data)
 
     def _answer(self, interlock):
         interlock = (

@@ -43,6 +43,16 @@ class Interlock(models.Model):
         _("Modbus 从站号"), default=1, validators=[MaxValueValidator(247)]
     )
     modbus_coil = models.PositiveIntegerField(_("线圈地址"), default=0, validators=[MaxValueValidator(65535)])
+    # None: the platform's YIQI_INTERLOCK_GRACE_MINUTES.
+    grace_minutes = models.PositiveSmallIntegerField(
+        _("宽限时间（分钟）"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(240)],
+        help_text=_("预约开始前可提前开机、预约结束后延迟锁定的分钟数；留空则用平台默认值。"),
+    )
+    # Off: a booked session stays on until the user or staff end it (an override always ends on time).
+    auto_off = models.BooleanField(_("超时自动关闭"), default=True)
     state = models.CharField(
         _("状态"), max_length=10, choices=InterlockState.choices, default=InterlockState.UNKNOWN
     )

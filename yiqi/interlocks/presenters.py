@@ -1,34 +1,39 @@
 """Plain data for the interlock pages: the list of switches a person may see, and one switch's page."""
 
-import datetime as dt
-
-from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from yiqi.accounts.access import Access
 from yiqi.booking.models import Booking
 from yiqi.registry.scoping import can_serve
 
-from . import services
+from . import configuration, services
 from .models import Interlock, InterlockState
 
 
-def _bookable_now(access: Access, instrument_ids) -> set[int]:
-    """Instruments among ``instrument_ids`` on which the user holds a booking that enables them now (one query)."""
-    if not access.is_authenticated:
+def _bookable_now(access: Access, interlocks) -> set[int]:
+    """The interlocks among ``interlocks`` the user holds a booking for that lets them switch on now, each with its
+    own grace (one query)."""
+    if not access.is_authenticated or not interlocks:
         return set()
     now = timezone.now()
-    grace = dt.timedelta(minutes=settings.YIQI_INTERLOCK_GRACE_MINUTES)
-    return set(
+    starts = dict(
         Booking.objects.filter(
             user_id=access.user_id,
-            instrument_id__in=instrument_ids,
+            instrument_id__in={i.instrument_id for i in interlocks},
             status__in=services.ENABLING_STATES,
-            starts_at__lte=now + grace,
+            starts_at__lte=now + max(services.grace(i) for i in interlocks),
             ends_at__gt=now,
-        ).values_list("instrument_id", flat=True)
+        )
+        .order_by()
+        .values_list("instrument_id")
+        .annotate(first=Min("starts_at"))
     )
+    return {
+        i.pk
+        for i in interlocks
+        if i.instrument_id in starts and starts[i.instrument_id] <= now + services.grace(i)
+    }
 
 
 def interlock_list(access: Access) -> QuerySet[Interlock]:
@@ -41,7 +46,7 @@ def interlock_list(access: Access) -> QuerySet[Interlock]:
 
 def interlock_rows(access: Access, interlocks) -> list[dict]:
     interlocks = list(interlocks)
-    bookable = _bookable_now(access, {i.instrument_id for i in interlocks})
+    bookable = _bookable_now(access, interlocks)
     return [_row(access, interlock, bookable) for interlock in interlocks]
 
 
@@ -55,7 +60,7 @@ def _row(access: Access, interlock: Interlock, bookable: set[int]) -> dict:
         "user_name": interlock.user.get_full_name() or interlock.user.get_username()
         if interlock.user
         else "",
-        "can_enable": interlock.instrument_id in bookable and interlock.state != InterlockState.UNLOCKED,
+        "can_enable": interlock.pk in bookable and interlock.state != InterlockState.UNLOCKED,
         "can_release": interlock.state == InterlockState.UNLOCKED and (mine or serving),
         "can_override": serving,
     }
@@ -65,11 +70,12 @@ def interlock_page(access: Access, interlock: Interlock) -> dict:
     serving = can_serve(access, interlock.instrument)
     sessions = services.visible_sessions(access).filter(interlock=interlock).select_related("user", "booking")
     page = {
-        **_row(access, interlock, _bookable_now(access, {interlock.instrument_id})),
+        **_row(access, interlock, _bookable_now(access, [interlock])),
         "sessions": list(sessions[:20]),
-        "grace_minutes": settings.YIQI_INTERLOCK_GRACE_MINUTES,
+        "grace_minutes": int(services.grace(interlock).total_seconds() // 60),
+        "can_configure": configuration.can_configure(access, interlock),
     }
     if serving or access.is_platform_admin or access.department_ids:
         page["commands"] = list(interlock.commands.select_related("requested_by", "for_user")[:20])
-        page["history"] = services.INTERLOCK_MACHINE.history(interlock)
+        page["history"] = services.INTERLOCK_MACHINE.history(interlock, labels=configuration.LABELS)
     return page

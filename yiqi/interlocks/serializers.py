@@ -2,6 +2,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from yiqi.monitoring.models import Device
+
+from .configuration import SETTINGS
 from .models import Interlock, InterlockCommand, InterlockSession
 
 
@@ -19,6 +22,8 @@ class InterlockSerializer(serializers.ModelSerializer):
             "unit",
             "device_uid",
             "driver",
+            "grace_minutes",
+            "auto_off",
             "state",
             "user",
             "user_name",
@@ -95,3 +100,25 @@ class OverrideSerializer(serializers.Serializer):
         queryset=get_user_model().objects.filter(is_active=True), required=False
     )
     hours = serializers.FloatField(min_value=0.25, max_value=24, required=False, default=1)
+
+
+class InterlockSettingsSerializer(serializers.ModelSerializer):
+    """How the switch is reached and behaves (``PATCH``: any of them); the answer to the device managers."""
+
+    device_uid = serializers.CharField(source="device.uid", read_only=True)
+
+    class Meta:
+        model = Interlock
+        fields = ["id", "instrument", "device_uid", *SETTINGS]
+        read_only_fields = ["id", "instrument"]
+
+
+class FitInterlockSerializer(InterlockSettingsSerializer):
+    # Checked by the service (the user manages its instrument, it is active and has no interlock yet).
+    device = serializers.PrimaryKeyRelatedField(
+        queryset=Device.objects.all(),
+        help_text=_("要设置联锁的监测设备（本单位仪器上未停用、尚无联锁的设备）"),
+    )
+
+    class Meta(InterlockSettingsSerializer.Meta):
+        fields = ["device", *InterlockSettingsSerializer.Meta.fields]

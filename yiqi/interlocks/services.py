@@ -1,11 +1,12 @@
 """The rules of interlocks: who may switch an instrument on, for how long, and what happens when time is up.
 
 An instrument is enabled only for a user with a confirmed (or checked-in) booking and, where the instrument asks
-for one, a valid qualification, from ``YIQI_INTERLOCK_GRACE_MINUTES`` before the booked start until the booked end;
-it stays on until the end plus the same grace, when the schedule (``auto_off``) switches it off. Staff who serve the
-instrument may override either way with a reason. The device is asked first; the platform's state follows only an
-acknowledged command, through ``INTERLOCK_MACHINE`` (one audit event per step). Every enable opens an
-``InterlockSession`` and every disable closes it: the measured self-operation time.
+for one, a valid qualification, from the interlock's grace (default ``YIQI_INTERLOCK_GRACE_MINUTES``) before the
+booked start until the booked end; it stays on until the end plus the same grace, when the schedule (``auto_off``)
+switches it off unless the unit turned that off. Staff who serve the instrument may override either way with a
+reason. The device is asked first; the platform's state follows only an acknowledged command, through
+``INTERLOCK_MACHINE`` (one audit event per step). Every enable opens an ``InterlockSession`` and every disable
+closes it: the measured self-operation time, which becomes the booking's usage record's hours (``measure_usage``).
 """
 
 import contextlib
@@ -25,7 +26,10 @@ from yiqi.booking.availability import settings_or_defaults
 from yiqi.booking.models import Booking, BookingStatus
 from yiqi.booking.services import is_qualified
 from yiqi.core.workflow import StateMachine, Transition
+from yiqi.monitoring import reconciliation
 from yiqi.registry.scoping import can_serve
+from yiqi.usage import services as usage_services
+from yiqi.usage.models import UsageRecord
 
 from .drivers import Ack, AllowEntry, Driver
 from .drivers.modbus import ModbusRelayDriver
@@ -76,8 +80,10 @@ END_CAUSE = {
 }
 
 
-def grace() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.YIQI_INTERLOCK_GRACE_MINUTES)
+def grace(interlock: Interlock) -> dt.timedelta:
+    """How early before a booking the instrument may be switched on, and how long after it stays on."""
+    minutes = interlock.grace_minutes
+    return dt.timedelta(minutes=settings.YIQI_INTERLOCK_GRACE_MINUTES if minutes is None else minutes)
 
 
 def driver_for(interlock: Interlock) -> Driver:
@@ -151,7 +157,7 @@ def enabling_booking(interlock: Interlock, user, now: dt.datetime) -> Booking:
         instrument_id=interlock.instrument_id,
         user=user,
         status__in=ENABLING_STATES,
-        starts_at__lte=now + grace(),
+        starts_at__lte=now + grace(interlock),
         ends_at__gt=now,
     ).order_by("starts_at")
     booking = bookings.first()
@@ -159,7 +165,7 @@ def enabling_booking(interlock: Interlock, user, now: dt.datetime) -> Booking:
         raise ValidationError(
             {
                 "user": _("该用户当前没有已确认的预约（可提前 %(minutes)d 分钟开机）。")
-                % {"minutes": settings.YIQI_INTERLOCK_GRACE_MINUTES}
+                % {"minutes": int(grace(interlock).total_seconds() // 60)}
             }
         )
     conf = settings_or_defaults(interlock.instrument)
@@ -209,6 +215,7 @@ def _step(interlock, action, *, actor, comment="", prepare=None, data=None) -> I
                 END_CAUSE[action],
             )
             open_session.save(update_fields=["ended_at", "end_cause"])
+            _session_ended(open_session)
         if prepare is not None:
             prepare(locked, step)
         if step.target_for(locked) == S.LOCKED:
@@ -247,7 +254,7 @@ def enable(interlock: Interlock, *, actor, user=None) -> Interlock:
     booking = enabling_booking(interlock, user, now)
     if interlock.state == S.UNLOCKED and interlock.user_id not in (None, user.pk):
         raise ValidationError({"action": _("仪器正由其他用户使用，请先结束其使用。")})
-    until = booking.ends_at + grace()
+    until = booking.ends_at + grace(interlock)
     if interlock.state == S.UNLOCKED:
         return interlock  # already on for this user
     ack = _send(
@@ -329,12 +336,15 @@ def _switch_off(interlock: Interlock, action: str, *, actor=None, reason: str = 
 
 
 def auto_off(now: dt.datetime | None = None) -> int:
-    """Switch off every instrument whose time (booked end + grace, or the override's end) is up. A device that does
-    not answer stays on the list and is tried again next time. Returns how many were switched off."""
+    """Switch off every instrument whose time (booked end + grace, or the override's end) is up, unless its unit
+    turned auto-off off (then a booked session lasts until it is ended). A device that does not answer stays on
+    the list and is tried again next time. Returns how many were switched off."""
     now = now or timezone.now()
     done = 0
-    due = Interlock.objects.filter(state=S.UNLOCKED, enabled_until__lte=now).select_related(
-        "device", "instrument"
+    due = (
+        Interlock.objects.filter(state=S.UNLOCKED, enabled_until__lte=now)
+        .filter(Q(auto_off=True) | Q(booking__isnull=True))
+        .select_related("device", "instrument")
     )
     for interlock in due:
         try:
@@ -349,10 +359,11 @@ def allowlist_for(interlock: Interlock, now: dt.datetime) -> list[AllowEntry]:
     """The bookings the device may honour on its own: current or starting within the window, each from the
     start minus the grace to the end plus the grace; users without a needed valid qualification are left out."""
     conf = settings_or_defaults(interlock.instrument)
+    margin = grace(interlock)
     bookings = Booking.objects.filter(
         instrument_id=interlock.instrument_id,
         status__in=ENABLING_STATES,
-        ends_at__gt=now - grace(),
+        ends_at__gt=now - margin,
         starts_at__lt=now + dt.timedelta(hours=settings.YIQI_INTERLOCK_ALLOWLIST_HOURS),
     ).select_related("user")
     entries = []
@@ -364,8 +375,8 @@ def allowlist_for(interlock: Interlock, now: dt.datetime) -> list[AllowEntry]:
         entries.append(
             AllowEntry(
                 booking.user.get_username(),
-                booking.starts_at - grace(),
-                booking.ends_at + grace(),
+                booking.starts_at - margin,
+                booking.ends_at + margin,
                 booking.pk,
             )
         )
@@ -414,10 +425,30 @@ def after_service_closed(record) -> None:
     transaction.on_commit(lambda: revoke_closed_booking(booking_id))
 
 
-def measured_hours(booking: Booking) -> float:
-    """Hours the instrument was enabled under this booking (sessions still open count up to now)."""
-    now = timezone.now()
-    return sum(
-        ((s.ended_at or now) - s.started_at).total_seconds() / 3600
-        for s in InterlockSession.objects.filter(booking=booking)
+# --- measured use ------------------------------------------------------------------------------------------------
+
+
+def _session_ended(session: InterlockSession) -> None:
+    """A session closed: it is the measured use of its booking's usage record (once billing has written it; else
+    ``measure_usage`` takes it then). A session no booking stands behind is for the unit to explain."""
+    if session.booking_id is None:
+        reconciliation.record_unbooked_use(
+            session.instrument_id, session.started_at, session.ended_at, unit_id=session.unit_id
+        )
+        return
+    usage = UsageRecord.objects.filter(record__booking=session.booking_id).first()
+    if usage is not None:
+        measure_usage(usage)
+
+
+def measure_usage(usage: UsageRecord) -> None:
+    """A self-operation booking's usage record takes the times and hours its closed interlock sessions measured."""
+    if usage.source != UsageRecord.Source.BOOKING:
+        return
+    spans = list(
+        InterlockSession.objects.filter(
+            booking__record_id=usage.record_id, ended_at__isnull=False
+        ).values_list("started_at", "ended_at")
     )
+    if spans:
+        usage_services.record_measured_use(usage, spans)

@@ -50,20 +50,35 @@ class DeviceDirectory:
         self.ttl = ttl
         self._entries: dict[str, tuple[float, DeviceInfo | None]] = {}
 
+    FIELDS = ("id", "uid", "unit_id", "instrument_id", "secret_digest", "revoked_at")
+
+    def _fresh(self, uid: str, now: float) -> bool:
+        cached = self._entries.get(uid)
+        return cached is not None and now - cached[0] < self.ttl
+
     def get(self, uid: str) -> DeviceInfo | None:
         now = time.monotonic()
-        cached = self._entries.get(uid)
-        if cached is not None and now - cached[0] < self.ttl:
-            return cached[1]
-        row = (
-            Device.objects.filter(uid=uid)
-            .values_list("id", "uid", "unit_id", "instrument_id", "secret_digest", "revoked_at")
-            .first()
-        )
+        if self._fresh(uid, now):
+            return self._entries[uid][1]
+        row = Device.objects.filter(uid=uid).values_list(*self.FIELDS).first()
         info = DeviceInfo(*row[:5], revoked=row[5] is not None) if row else None
         if self.ttl:
             self._entries[uid] = (now, info)
         return info
+
+    def load(self, uids) -> None:
+        """Read the devices among ``uids`` that are not fresh here in one query (a worker's batch from many devices
+        costs one lookup, not one per device, every ``ttl``)."""
+        now = time.monotonic()
+        stale = {uid for uid in uids if uid and not self._fresh(uid, now)}
+        if not stale or not self.ttl:
+            return
+        found = {
+            row[1]: DeviceInfo(*row[:5], revoked=row[5] is not None)
+            for row in Device.objects.filter(uid__in=stale).values_list(*self.FIELDS)
+        }
+        for uid in stale:
+            self._entries[uid] = (now, found.get(uid))
 
 
 class RateLimiter:

@@ -312,6 +312,7 @@ class ReconciliationItem(models.Model):
         BOOKING_NOT_RUN = "booking_not_run", _("预约未运行")
         OVERRUN = "overrun", _("超出预约时段运行")
         LONG_IDLE = "long_idle", _("长期闲置")
+        UNBOOKED_SESSION = "unbooked_session", _("无预约开机")
 
     class Status(models.TextChoices):
         OPEN = "open", _("待说明")

@@ -6,6 +6,7 @@ Five kinds of item, each found only where telemetry covers the time in question 
 - booking not run: a confirmed or completed booking in whose time the instrument never ran (a likely no-show);
 - overrun: running on for more than ``OVERRUN_GRACE`` past a booking's end, with no record or booking after it;
 - long idle: no running for ``YIQI_MONITORING_IDLE_DAYS`` days while monitored.
+A sixth comes from the layer above: an interlock enabled with no booking behind it (``record_unbooked_use``).
 
 The unit explains an item (repair, calibration, maintenance, other); the authority accepts the explanation or
 confirms the item; confirmed items count in the yearly evaluation. The scheduled job runs daily over the last
@@ -187,6 +188,23 @@ def find_for_instrument(
     if min(end, now) - idle_since >= idle_days and coverage_end - idle_since >= idle_days:
         item(Kind.LONG_IDLE, idle_since, min(end, now, coverage_end))
     return items
+
+
+def record_unbooked_use(
+    instrument_id: int, started_at: dt.datetime, ended_at: dt.datetime, *, unit_id: int
+) -> None:
+    """The instrument was switched on with no booking behind it (an interlock override), measured from switch-on to
+    switch-off: an item for the unit to explain (once per instrument and start)."""
+    ReconciliationItem.objects.get_or_create(
+        instrument_id=instrument_id,
+        kind=Kind.UNBOOKED_SESSION,
+        started_at=started_at,
+        defaults={
+            "unit_id": unit_id,
+            "ended_at": ended_at,
+            "telemetry_hours": _hours((ended_at - started_at).total_seconds()),
+        },
+    )
 
 
 def reconcile(start: dt.datetime, end: dt.datetime, *, instruments=None, now=None) -> int:

@@ -172,6 +172,7 @@ class IngestWorker:
         delay = 0.5
         while True:
             try:
+                self.directory.load(parse_topic(message.topic)[1] for message in batch)
                 checked = [self._check(message) for message in batch]
                 result = write_batch(checked)
                 break

@@ -19,6 +19,7 @@ from yiqi.accounts.access import Access
 from yiqi.census import services as census
 from yiqi.exchange.services import outbox as exchange
 from yiqi.fees import statements
+from yiqi.monitoring import services as monitoring
 from yiqi.orders import services as orders
 from yiqi.registry import scoping, summaries
 from yiqi.resources import services as resources
@@ -55,6 +56,8 @@ MINE = (
     Link("vouchers:home", _("科技创新券"), _signed_in),
     Link("feedback:complaint_list", _("投诉"), _signed_in),
     Link("resources:requests", _("科技资源申请"), _signed_in),
+    # Switching on a booked instrument; unit staff also switch, override and configure here.
+    Link("interlocks:list", _("仪器联锁"), _signed_in),
 )
 # A unit's service desk and the oversight pages, each for the roles its view admits.
 WORK = (
@@ -66,6 +69,7 @@ WORK = (
     Link("registry:review_queue", _("入网审核"), summaries.has_review_queue),
     Link("registry:deadlines", _("入网期限"), summaries.sees_deadlines),
     Link("usage:dashboard", _("机时与共享统计"), totals.sees_usage_totals),
+    Link("monitoring:board", _("远程监测"), monitoring.can_watch),
     Link("accounts:members", _("成员管理"), accounts.manages_members),
     Link("portal:read_log", _("下载与导出记录"), readlog.can_read_log),
     Link("resources:mine", _("本单位科技资源"), resources.sees_unit_resources),

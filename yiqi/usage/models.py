@@ -74,6 +74,8 @@ class UsageRecord(models.Model):
     verified_hours = models.DecimalField(
         _("监测核验机时（小时）"), max_digits=8, decimal_places=2, null=True, blank=True, editable=False
     )
+    # The times and machine-hours were measured by the instrument's interlock (switch-on to switch-off), not typed.
+    measured = models.BooleanField(_("联锁实测"), default=False, editable=False)
     sample_count = models.PositiveIntegerField(_("样品数"), default=0)
     service_content = models.CharField(_("服务内容"), max_length=300, blank=True)
     fee = models.DecimalField(_("收费（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))

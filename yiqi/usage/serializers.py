@@ -86,6 +86,8 @@ class UsageRecordSerializer(serializers.ModelSerializer):
             "started_at",
             "ended_at",
             "machine_hours",
+            "measured",
+            "verified_hours",
             "sample_count",
             "service_content",
             "fee",

@@ -26,6 +26,7 @@ from yiqi.core import changelog
 from yiqi.core.models import AuditEvent
 from yiqi.core.money import hours_between, to_fen
 from yiqi.core.uploads import EVIDENCE, CheckedUpload, check_upload
+from yiqi.core.validators import check_all
 from yiqi.organizations.models import Deployment
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
@@ -72,6 +73,7 @@ def record_for_service(record: ServiceRecord, *, fee: Decimal, actor=None) -> Us
             "started_at": start,
             "ended_at": end,
             "machine_hours": to_fen(record.hours) if record.hours is not None else hours_between(start, end),
+            "measured": False,  # billed again: the layers above measure it again (``record_measured_use``)
             "sample_count": record.sample_count,
             "service_content": record.content[:300],
             "fee": to_fen(fee),
@@ -82,9 +84,38 @@ def record_for_service(record: ServiceRecord, *, fee: Decimal, actor=None) -> Us
     return usage
 
 
+@transaction.atomic
+def record_measured_use(usage: UsageRecord, spans: list[tuple[dt.datetime, dt.datetime]]) -> bool:
+    """The instrument's interlock measured this use in ``spans`` (switch-on to switch-off): the record runs from the
+    first switch-on to the last switch-off and its effective machine-hours are the time switched on, marked as
+    measured. Returns whether the record changed (each change is audited and announced like any other)."""
+    spans = [(start, end) for start, end in spans if end > start]
+    if not spans:
+        return False
+    usage = UsageRecord.objects.select_for_update(of=("self",)).get(pk=usage.pk)
+    start, end = min(s for s, _e in spans), max(e for _s, e in spans)
+    hours = to_fen(sum(Decimal((e - s).total_seconds()) for s, e in spans) / Decimal(3600))
+    before = {
+        "started_at": usage.started_at,
+        "ended_at": usage.ended_at,
+        "machine_hours": usage.machine_hours,
+    }
+    after = {"started_at": start, "ended_at": end, "machine_hours": hours}
+    if usage.measured and before == after:
+        return False
+    for field, value in after.items():
+        setattr(usage, field, value)
+    usage.measured = True
+    usage.save(update_fields=[*after, "measured"])
+    changes = {f: [_shown(before[f]), _shown(after[f])] for f in after if before[f] != after[f]}
+    _log(usage, "measure", None, changes)
+    return True
+
+
 CHANGE_LABELS = {
     "create": gettext_lazy("登记"),
     "update": gettext_lazy("修改"),
+    "measure": gettext_lazy("联锁实测"),
     "delete": gettext_lazy("删除"),
 }
 
@@ -354,13 +385,7 @@ def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_requir
         record.machine_hours = to_fen(hours)
     if "fee" not in errors:
         record.fee = to_fen(fee)
-    try:
-        record.full_clean(exclude=[*errors, "machine_hours"] if record.machine_hours is None else [*errors])
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    check_all(record, errors, exclude=["machine_hours"] if record.machine_hours is None else [])
 
 
 @transaction.atomic

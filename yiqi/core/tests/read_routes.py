@@ -554,6 +554,8 @@ ROUTES = {
     "usage:dashboard": _none,
     "interlocks:list": _none,
     "interlocks:detail": _interlock,
+    "interlocks:fit": _none,
+    "interlocks:settings": _interlock,
     "interlocks:enable": _interlock,
     "interlocks:release": _interlock,
     "interlocks:override": _interlock,

@@ -127,7 +127,6 @@ def test_auto_off_after_the_grace_closes_the_session(interlock, booking, custome
     session = InterlockSession.objects.get()
     assert session.end_cause == InterlockSession.EndCause.AUTO_OFF
     assert session.ended_at == booking.ends_at + dt.timedelta(minutes=10)
-    assert services.measured_hours(booking) == pytest.approx(2 + 10 / 60)
     assert AuditEvent.objects.for_object(interlock).latest("id").action == "auto_off"
 
 
@@ -148,7 +147,6 @@ def test_release_by_the_user_ends_the_session_now(interlock, booking, customer, 
     services.release(interlock, actor=customer)
     session = InterlockSession.objects.get()
     assert (session.ended_at, session.end_cause) == (NOW + dt.timedelta(minutes=45), "released")
-    assert services.measured_hours(booking) == pytest.approx(0.75)
 
 
 def test_cancelled_booking_is_revoked_on_the_device(

@@ -137,3 +137,20 @@ def test_the_rate_limit_is_one_count_per_device_for_every_process():
     assert web.take(device.uid, 70) == 30
     assert worker.take(device.uid, 1) == 0
     assert web.take(other.uid, 100) == 100
+
+
+def test_a_batch_from_many_devices_is_one_device_lookup(django_assert_num_queries):
+    devices = [DeviceFactory() for _ in range(5)]
+    directory = DeviceDirectory(ttl=10)
+    with django_assert_num_queries(1):
+        directory.load([d.uid for d in devices] + ["no-such-device"])
+        assert [directory.get(d.uid).id for d in devices] == [d.id for d in devices]
+        assert directory.get("no-such-device") is None
+    devices[0].revoked_at = timezone.now()
+    devices[0].save()
+    with django_assert_num_queries(0):  # within the ttl nothing is read again
+        directory.load([devices[0].uid])
+        assert not directory.get(devices[0].uid).revoked
+    fresh = DeviceDirectory(ttl=10)
+    fresh.load([devices[0].uid])
+    assert fresh.get(devices[0].uid).revoked

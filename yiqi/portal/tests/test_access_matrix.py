@@ -205,6 +205,10 @@ INTERLOCK_SERVING = rule(
     HIDDEN,
     **dict.fromkeys(OVERSIGHT_A - SERVING_A, FORBIDDEN),
 )
+INTERLOCK_FIT = rule(
+    "fit a device with an interlock: any unit's admin, information officer and instrument managers",
+    {"unit_admin", "officer", "manager", "unit_b_admin", "unit_b_manager", "platform_admin"},
+)
 INTERLOCK_SESSION = rule(
     "a measured session: its user and unit A's oversight", OVERSIGHT_A | {"enterprise"}, HIDDEN
 )
@@ -593,6 +597,8 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         INTERLOCK_SERVING,
     ),
     "api-interlock-session-detail": INTERLOCK_SESSION,
+    "interlocks:fit": INTERLOCK_FIT,
+    "interlocks:settings": MONITORING_EDITORS_A,
     # Feedback.
     "feedback:rate": (OWN_SERVICE, OWN_SERVICE, OWN_SERVICE),
     "api-rating-reply": RATING_REPLY,
