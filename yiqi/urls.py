@@ -41,6 +41,7 @@ urlpatterns = [
     path("vouchers/", include("yiqi.vouchers.urls")),
     path("resources/", include("yiqi.resources.urls")),
     path("exchange/", include("yiqi.exchange.urls")),
+    path("evaluation/", include("yiqi.evaluation.urls")),
     path("", include("yiqi.portal.urls")),
 ]
 

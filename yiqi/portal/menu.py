@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiqi.accounts import services as accounts
 from yiqi.accounts.access import Access
+from yiqi.evaluation.services import presenters as evaluation
 from yiqi.exchange.services import outbox as exchange
 from yiqi.fees import statements
 from yiqi.orders import services as orders
@@ -69,6 +70,7 @@ WORK = (
     Link("portal:read_log", _("下载与导出记录"), readlog.can_read_log),
     Link("resources:mine", _("本单位科技资源"), resources.sees_unit_resources),
     Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
+    Link("evaluation:home", _("开放共享评价"), evaluation.takes_part),
 )
 
 
