@@ -7,6 +7,7 @@ from yiqi.accounts.api import ObtainTokenView
 from yiqi.accounts.directory_api import register_routes as register_directory_routes
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
+from yiqi.evaluation import api as evaluation_api
 from yiqi.exchange import api as exchange_api
 from yiqi.experts import api as experts_api
 from yiqi.feedback import api as feedback_api
@@ -32,6 +33,7 @@ SERVICE_APIS = (
     resources_api,
     exchange_api,
     experts_api,
+    evaluation_api,
 )
 
 router = DefaultRouter()

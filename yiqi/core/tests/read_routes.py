@@ -686,6 +686,11 @@ ROUTES = {
     "evaluation:onsite": lambda s: {"pk": s.evaluation.evaluation.pk},
     "evaluation:contest_answer": lambda s: {"pk": s.evaluation.contest.pk},
     "evaluation:rectifications": _none,
+    "api-evaluation-round-list": _none,
+    "api-evaluation-round-detail": lambda s: {"pk": s.evaluation.published.pk},
+    "api-evaluation-result-list": _none,
+    "api-evaluation-result-detail": lambda s: {"pk": s.evaluation.published_evaluation.pk},
+    "api-evaluation-score-list": _none,
     "evaluation:rectification_close": lambda s: {"pk": s.evaluation.rectification.pk},
 }
 

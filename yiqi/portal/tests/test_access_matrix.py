@@ -724,8 +724,18 @@ RULES.update(
     {
         **dict.fromkeys(("evaluation:home", "evaluation:rectifications"), EVALUATION_TAKERS),
         **dict.fromkeys(
-            ("evaluation:results", "evaluation:published_round", "evaluation:round_export"), PUBLIC
+            (
+                "evaluation:results",
+                "evaluation:published_round",
+                "evaluation:round_export",
+                "api-evaluation-round-list",
+                "api-evaluation-round-detail",
+                "api-evaluation-result-list",
+                "api-evaluation-result-detail",
+            ),
+            PUBLIC,
         ),
+        "api-evaluation-score-list": SIGNED_IN,
         **dict.fromkeys(
             (
                 "evaluation:scheme_list",
