@@ -9,6 +9,7 @@ from yiqi.alliances import api as alliances_api
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
 from yiqi.census import api as census_api
+from yiqi.evaluation import api as evaluation_api
 from yiqi.exchange import api as exchange_api
 from yiqi.experts import api as experts_api
 from yiqi.feedback import api as feedback_api
@@ -36,6 +37,7 @@ SERVICE_APIS = (
     alliances_api,
     exchange_api,
     experts_api,
+    evaluation_api,
 )
 
 router = DefaultRouter()

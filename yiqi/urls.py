@@ -43,6 +43,7 @@ urlpatterns = [
     path("census/", include("yiqi.census.urls")),
     path("alliances/", include("yiqi.alliances.urls")),
     path("exchange/", include("yiqi.exchange.urls")),
+    path("evaluation/", include("yiqi.evaluation.urls")),
     path("", include("yiqi.portal.urls")),
 ]
 

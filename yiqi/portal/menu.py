@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from yiqi.accounts import services as accounts
 from yiqi.accounts.access import Access
 from yiqi.census import services as census
+from yiqi.evaluation.services import presenters as evaluation
 from yiqi.exchange.services import outbox as exchange
 from yiqi.fees import statements
 from yiqi.monitoring import services as monitoring
@@ -75,6 +76,7 @@ WORK = (
     Link("resources:mine", _("本单位科技资源"), resources.sees_unit_resources),
     Link("census:list", _("年度普查"), census.sees_census),
     Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
+    Link("evaluation:home", _("开放共享评价"), evaluation.takes_part),
 )
 
 

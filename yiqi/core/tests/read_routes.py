@@ -24,6 +24,7 @@ from yiqi.booking.tests.factories import (
     bookable_instrument,
 )
 from yiqi.census.tests.scene import census_scene
+from yiqi.evaluation.tests.scene import evaluation_scene
 from yiqi.feedback import services as feedback
 from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
@@ -96,6 +97,7 @@ class Scene:
     alliance: SimpleNamespace | None = None
     national_record: object = None
     reporting_job: object = None
+    evaluation: SimpleNamespace | None = None
 
 
 def build_scene() -> Scene:
@@ -242,6 +244,7 @@ def build_scene() -> Scene:
         census=census_scene(unit=unit),
         alliance=alliance_scene(unit=unit),
         **_exchange_scene(unit, published),
+        evaluation=evaluation_scene(unit=unit, authority=users["platform_admin"], officer=users["officer"]),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
         device=DeviceFactory(instrument=published, uid="scene-gateway"),
         reconciliation_item=ReconciliationItem.objects.create(
@@ -685,6 +688,42 @@ ROUTES = {
     "api-exchange-record-detail": lambda s: {"pk": s.national_record.pk},
     "api-exchange-job-list": _none,
     "api-exchange-job-detail": lambda s: {"pk": s.reporting_job.pk},
+    "evaluation:home": _none,
+    "evaluation:results": _none,
+    "evaluation:published_round": lambda s: {"pk": s.evaluation.published.pk},
+    "evaluation:scheme_list": _none,
+    "evaluation:scheme": (lambda s: {"pk": s.evaluation.scheme.pk}, lambda s: {"pk": s.evaluation.draft.pk}),
+    "evaluation:scheme_copy": lambda s: {"pk": s.evaluation.scheme.pk},
+    "evaluation:scheme_activate": lambda s: {"pk": s.evaluation.draft.pk},
+    "evaluation:scheme_grades": lambda s: {"pk": s.evaluation.draft.pk},
+    "evaluation:indicator_edit": lambda s: {"pk": s.evaluation.indicator.pk},
+    "evaluation:round_create": _none,
+    "evaluation:round": (
+        lambda s: {"pk": s.evaluation.round.pk},
+        lambda s: {"pk": s.evaluation.published.pk},
+    ),
+    "evaluation:round_step": lambda s: {"pk": s.evaluation.round.pk},
+    "evaluation:round_subsidies": lambda s: {"pk": s.evaluation.round.pk},
+    "evaluation:round_export": lambda s: {"pk": s.evaluation.published.pk},
+    "evaluation:unit": (
+        lambda s: {"pk": s.evaluation.evaluation.pk},
+        lambda s: {"pk": s.evaluation.published_evaluation.pk},
+    ),
+    "evaluation:figure_rows": lambda s: {"pk": s.evaluation.evaluation.pk, "figure": "effective_hours"},
+    "evaluation:self_evaluation": lambda s: {"pk": s.evaluation.evaluation.pk},
+    "evaluation:self_report_file": lambda s: {"pk": s.evaluation.evaluation.pk},
+    "evaluation:contest": lambda s: {"pk": s.evaluation.evaluation.pk},
+    "evaluation:score": lambda s: {"pk": s.evaluation.evaluation.pk},
+    "evaluation:assign": lambda s: {"pk": s.evaluation.evaluation.pk},
+    "evaluation:onsite": lambda s: {"pk": s.evaluation.evaluation.pk},
+    "evaluation:contest_answer": lambda s: {"pk": s.evaluation.contest.pk},
+    "evaluation:rectifications": _none,
+    "api-evaluation-round-list": _none,
+    "api-evaluation-round-detail": lambda s: {"pk": s.evaluation.published.pk},
+    "api-evaluation-result-list": _none,
+    "api-evaluation-result-detail": lambda s: {"pk": s.evaluation.published_evaluation.pk},
+    "api-evaluation-score-list": _none,
+    "evaluation:rectification_close": lambda s: {"pk": s.evaluation.rectification.pk},
 }
 
 # Query strings that make a read exercise more than its empty state.

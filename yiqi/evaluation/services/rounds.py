@@ -20,7 +20,7 @@ from yiqi.experts.models import Expert
 from yiqi.monitoring.models import ReconciliationItem
 from yiqi.organizations.models import Organization
 
-from ..models import ExpertScore, Grade, Indicator, Rectification, Round, Scheme, UnitEvaluation
+from ..models import Contest, ExpertScore, Grade, Indicator, Rectification, Round, Scheme, UnitEvaluation
 from . import figures, results
 from .schemes import is_authority, leaves
 
@@ -238,6 +238,23 @@ def score(access: Access, evaluation: UnitEvaluation, *, actor, indicator: Indic
     return row
 
 
+@transaction.atomic
+def score_many(access: Access, evaluation: UnitEvaluation, *, actor, marks) -> None:
+    """An expert's marks on several indicators, ``[(indicator, mark, comment), …]`` (empty marks skipped): all
+    saved, or none, with each refusal on its indicator's code."""
+    errors: dict = {}
+    for indicator, mark, comment in marks:
+        if mark in (None, ""):
+            continue
+        try:
+            score(access, evaluation, actor=actor, indicator=indicator, mark=mark, comment=comment)
+        except ValidationError as error:
+            for field, texts in error.message_dict.items():
+                errors.setdefault(indicator.code if field == "score" else field, []).extend(texts)
+    if errors:
+        raise ValidationError(errors)
+
+
 def scoring_gaps(round_: Round) -> list[dict]:
     """Missing marks (an assigned expert has not scored an indicator) and spread flags, per unit and indicator."""
     scored = [leaf for leaf in leaves(round_.scheme) if leaf.kind == Indicator.Kind.SCORED]
@@ -336,6 +353,48 @@ def share_subsidies(round_: Round, rows) -> None:
     for row in rows:
         row.subsidy = amounts.get(row.unit_id, Decimal("0.00"))
     UnitEvaluation.objects.bulk_update(rows, ["subsidy"])
+
+
+def start_scoring(access: Access, round_: Round, *, actor) -> Round:
+    """Self-evaluation ends and the assigned experts may score; figures are recomputed as they stand."""
+    _authority(access)
+    return ROUNDS.run(
+        round_, "start_scoring", actor=actor, prepare=lambda locked, step: refresh_figures(locked)
+    )
+
+
+@transaction.atomic
+def allocate_subsidies(access: Access, round_: Round, *, actor, budget) -> Round:
+    """Share ``budget`` among the closed round's good and excellent units (before publication); audited."""
+    _authority(access)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != S.CLOSED:
+        raise ValidationError({"budget": [_("只能在结果计算后、公布前分配后补助。")]})
+    try:
+        budget = Decimal(str(budget)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"budget": [_("请填写金额。")]}) from None
+    if budget <= 0:
+        raise ValidationError({"budget": [_("后补助预算应大于 0。")]})
+    round_.subsidy_budget = budget
+    round_.save(update_fields=["subsidy_budget"])
+    share_subsidies(round_, round_.units.all())
+    AuditEvent.record(round_, "subsidies", actor=actor, data={"budget": str(budget)})
+    return round_
+
+
+@transaction.atomic
+def answer_contest(access: Access, row: Contest, *, actor, answer: str) -> Contest:
+    _authority(access)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": [_("请填写答复。")]})
+    if len(answer) > 2000:
+        raise ValidationError({"answer": [_("答复不超过 2000 字。")]})
+    row.answer = answer
+    row.save(update_fields=["answer"])
+    AuditEvent.record(row.evaluation, "answer", actor=actor, comment=answer, data={"figure": row.figure})
+    return row
 
 
 def publish(access: Access, round_: Round, *, actor) -> Round:

@@ -124,3 +124,56 @@ def copy(access: Access, scheme: Scheme, *, actor, name: str = "") -> Scheme:
         pending = [n for n in pending if n not in ready]
     AuditEvent.record(new, "create", actor=actor, to_state="draft", data={"based_on": scheme.pk})
     return new
+
+
+def _draft(access: Access, scheme: Scheme) -> None:
+    if not is_authority(access):
+        raise PermissionDenied(_("只有平台管理机构可以管理评价方案。"))
+    if scheme.status != Scheme.Status.DRAFT:
+        raise ValidationError({"scheme": [_("已启用的方案版本不能修改，请复制为新版本后编辑。")]})
+
+
+@transaction.atomic
+def edit_indicator(access: Access, indicator: Indicator, *, actor, name, points, params, guide) -> Indicator:
+    """Change one indicator of a draft; whether the points still add up is checked on activation."""
+    _draft(access, indicator.scheme)
+    errors: dict = {}
+    if points is None or points <= 0:
+        errors["points"] = [_("分值应大于 0。")]
+    if indicator.kind == Indicator.Kind.COMPUTED and not errors:
+        try:
+            scoring.check_params(indicator.method, params, points)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    before = {"name": indicator.name, "points": str(indicator.points), "params": indicator.params}
+    indicator.name, indicator.points, indicator.guide = name, points, guide
+    if indicator.kind == Indicator.Kind.COMPUTED:
+        indicator.params = params
+    indicator.full_clean(exclude=["scheme", "parent"])
+    indicator.save()
+    AuditEvent.record(
+        indicator.scheme, "edit", actor=actor, data={"indicator": indicator.code, "before": before}
+    )
+    return indicator
+
+
+@transaction.atomic
+def edit_grade_lines(
+    access: Access, scheme: Scheme, *, actor, excellent_from, good_from, pass_from
+) -> Scheme:
+    _draft(access, scheme)
+    if not excellent_from > good_from > pass_from > 0:
+        raise ValidationError({"good_from": [_("分数线应为：优秀 > 良好 > 合格 > 0。")]})
+    if excellent_from > scheme.total_points:
+        raise ValidationError({"excellent_from": [_("优秀分数线不能高于方案总分。")]})
+    scheme.excellent_from, scheme.good_from, scheme.pass_from = excellent_from, good_from, pass_from
+    scheme.save(update_fields=["excellent_from", "good_from", "pass_from"])
+    AuditEvent.record(
+        scheme,
+        "edit",
+        actor=actor,
+        data={"grade_lines": [str(excellent_from), str(good_from), str(pass_from)]},
+    )
+    return scheme

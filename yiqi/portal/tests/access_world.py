@@ -147,6 +147,22 @@ BODIES = {
     "vouchers:claim_decide": lambda s: {"decision": "approve"},
     "api-voucher-claim-decide": lambda s: {"decision": "approve"},
     "api-voucher-batch-pay": lambda s: {"reference": "CZ-1"},
+    "evaluation:scheme_copy": lambda s: {"name": ""},
+    "evaluation:scheme_grades": lambda s: {"excellent_from": "90", "good_from": "80", "pass_from": "60"},
+    "evaluation:round_step": lambda s: {"action": "start_scoring"},
+    "evaluation:round_subsidies": lambda s: {"budget": "10000"},
+    "evaluation:self_evaluation": lambda s: {
+        "management": "制度健全",
+        "operation": "运行良好",
+        "sharing": "对外开放",
+        "results": "论文两篇",
+        "problems": "无",
+    },
+    "evaluation:contest": lambda s: {"figure": "effective_hours", "reason": "漏计机时"},
+    "evaluation:assign": lambda s: {"expert": s.evaluation.expert.pk},
+    "evaluation:onsite": lambda s: {"flag": "on", "outcome": "已核查"},
+    "evaluation:contest_answer": lambda s: {"answer": "已复核"},
+    "evaluation:rectification_close": lambda s: {"report": "已整改"},
 }
 
 

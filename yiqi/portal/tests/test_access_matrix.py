@@ -774,6 +774,69 @@ ALLIANCE_RULES = {
 }
 RULES.update(ALLIANCE_RULES)
 
+# Yearly evaluation: the platform authority runs it; unit A is in this year's open round (with its self-evaluation,
+# a contest and an assigned expert who is none of the roles here) and last year's published one.
+EVALUATION_TAKERS = rule(
+    "the authority, unit staff, departments", ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"}
+)
+EVALUATION_AUTHORITY = rule("the platform authority only", {"platform_admin"})
+EVALUATION_UNIT_A = rule("unit A's sheet: its staff, its department, the authority", OVERSIGHT_A, HIDDEN)
+EVALUATION_UNIT_A_EDITORS = rule(
+    "unit A's record keepers; the rest of its oversight 403", EDITORS_A, HIDDEN,
+    **dict.fromkeys(OVERSIGHT_A - EDITORS_A, FORBIDDEN),
+)  # fmt: skip
+RULES.update(
+    {
+        **dict.fromkeys(("evaluation:home", "evaluation:rectifications"), EVALUATION_TAKERS),
+        **dict.fromkeys(
+            (
+                "evaluation:results",
+                "evaluation:published_round",
+                "evaluation:round_export",
+                "api-evaluation-round-list",
+                "api-evaluation-round-detail",
+                "api-evaluation-result-list",
+                "api-evaluation-result-detail",
+            ),
+            PUBLIC,
+        ),
+        "api-evaluation-score-list": SIGNED_IN,
+        **dict.fromkeys(
+            (
+                "evaluation:scheme_list",
+                "evaluation:scheme_copy",
+                "evaluation:scheme_activate",
+                "evaluation:scheme_grades",
+                "evaluation:indicator_edit",
+                "evaluation:round_create",
+                "evaluation:round_step",
+                "evaluation:round_subsidies",
+                "evaluation:assign",
+                "evaluation:onsite",
+                "evaluation:contest_answer",
+                "evaluation:rectification_close",
+            ),
+            EVALUATION_AUTHORITY,
+        ),
+        "evaluation:scheme": (EVALUATION_AUTHORITY, EVALUATION_AUTHORITY),
+        "evaluation:round": (EVALUATION_AUTHORITY, EVALUATION_AUTHORITY),
+        "evaluation:unit": (
+            EVALUATION_UNIT_A,
+            rule("a published round's unit sheet: unit A's oversight; others 403", OVERSIGHT_A),
+        ),
+        "evaluation:figure_rows": EVALUATION_UNIT_A,
+        "evaluation:self_report_file": EVALUATION_UNIT_A,
+        "evaluation:self_evaluation": EVALUATION_UNIT_A_EDITORS,
+        "evaluation:contest": EVALUATION_UNIT_A_EDITORS,
+        "evaluation:score": rule(
+            "the assigned expert only; unit A's oversight 403",
+            set(),
+            HIDDEN,
+            **dict.fromkeys(OVERSIGHT_A, FORBIDDEN),
+        ),  # fmt: skip
+    }
+)
+
 # Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
 DRAFT_B_READERS = rule(
     "unit B's draft: unit B's staff, its department, platform admin", OVERSIGHT_B, HIDDEN, anonymous=HIDDEN
