@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yiqi.core.workflow import BulkOutcome, StateMachine, Transition, run_each
-from yiqi.organizations.models import Organization
+from yiqi.organizations.models import Department, Organization
 
 from .access import Access, access_for
 from .models import ORGANIZATION_ROLES, Invitation, JoinRequest, Role, RoleAssignment, User
@@ -97,18 +97,45 @@ def invite(
         errors["role"] = [_("用户单位只能邀请“用户”角色；单位工作人员角色仅限管理单位。")]
     if errors:
         raise ValidationError(errors)
+    return _send(Invitation(organization=organization, email=email, role=role), actor, link_for)
+
+
+def invite_department_admin(
+    *, department: Department, email: str, actor: User, link_for: Callable[[str], str]
+) -> Invitation:
+    """The platform administrator invites a supervising department's admin (the role is held in the department)."""
+    if not access_for(actor).is_platform_admin:
+        raise PermissionDenied(_("只有平台管理员可以邀请主管部门管理员。"))
+    email = check_admin_email(email, department=True)
+    invitation = Invitation(department=department, email=email, role=Role.DEPARTMENT_ADMIN)
+    return _send(invitation, actor, link_for)
+
+
+def check_admin_email(email: str, *, department: bool = False) -> str:
+    """A first admin's address, stripped; a field error on ``admin_email`` otherwise."""
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        message = (
+            _("请输入主管部门管理员的有效邮箱地址。") if department else _("请输入单位管理员的有效邮箱地址。")
+        )
+        raise ValidationError({"admin_email": [message]}) from None
+    return email
+
+
+def _send(invitation: Invitation, actor: User, link_for: Callable[[str], str]) -> Invitation:
+    """Store the invitation with a fresh token's hash and mail its link once the transaction commits."""
     token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        organization=organization,
-        email=email,
-        role=role,
-        token_hash=hash_token(token),
-        invited_by=actor,
-        expires_at=timezone.now() + dt.timedelta(days=INVITATION_VALID_DAYS),
+    invitation.token_hash = hash_token(token)
+    invitation.invited_by = actor
+    invitation.expires_at = timezone.now() + dt.timedelta(days=INVITATION_VALID_DAYS)
+    invitation.save()
+    INVITATIONS.record_created(
+        invitation, actor=actor, data={"email": invitation.email, "role": invitation.role}
     )
-    INVITATIONS.record_created(invitation, actor=actor, data={"email": email, "role": role})
-    link = link_for(token)
-    subject = _("邀请您加入“%(org)s”") % {"org": organization.name}
+    scope, email = invitation.scope.name, invitation.email
+    subject = _("邀请您加入“%(org)s”") % {"org": scope}
     body = _(
         "%(inviter)s 邀请您以“%(role)s”身份加入“%(org)s”。\n"
         "请在 %(days)d 天内打开以下链接接受邀请（链接仅能使用一次）：\n%(link)s\n\n"
@@ -116,9 +143,9 @@ def invite(
     ) % {
         "inviter": actor.get_full_name(),
         "role": invitation.get_role_display(),
-        "org": organization.name,
+        "org": scope,
         "days": INVITATION_VALID_DAYS,
-        "link": link,
+        "link": link_for(token),
     }
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return invitation
@@ -127,7 +154,11 @@ def invite(
 def find_invitation(token: str) -> Invitation | None:
     if not token or len(token) > 100:
         return None
-    return Invitation.objects.select_related("organization").filter(token_hash=hash_token(token)).first()
+    return (
+        Invitation.objects.select_related("organization", "department")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
 
 
 def invitation_problem(invitation: Invitation | None) -> str:
@@ -162,7 +193,10 @@ def accept_invitation(invitation: Invitation, *, user: User) -> RoleAssignment:
             invitation, "accept", actor=user, prepare=prepare, refusal=lambda obj: invitation_problem(obj)
         )
         assignment, _created = RoleAssignment.objects.get_or_create(
-            user=user, role=locked.role, organization_id=locked.organization_id
+            user=user,
+            role=locked.role,
+            organization_id=locked.organization_id,
+            department_id=locked.department_id,
         )
     return assignment
 
@@ -190,7 +224,7 @@ def revoke_invitation(invitation: Invitation, *, actor: User) -> Invitation:
 
 def invitations_for(access: Access) -> QuerySet[Invitation]:
     """Invitations of the organisations the user administers (all of them for the platform)."""
-    rows = Invitation.objects.select_related("organization", "invited_by", "accepted_by")
+    rows = Invitation.objects.select_related("organization", "department", "invited_by", "accepted_by")
     return rows if access.is_platform_admin else rows.filter(organization_id__in=access.unit_admin_unit_ids)
 
 

@@ -116,7 +116,8 @@ class RoleAssignment(models.Model):
 
 
 class Invitation(models.Model):
-    """A unit admin's invitation to join their organisation with a role: an emailed link, used once, expiring.
+    """An invitation to a role: from a unit admin into their organisation, or from the platform administrator into
+    a supervising department (its first admin). An emailed link, used once, expiring.
 
     Only a hash of the link's token is stored, so a database reader cannot accept an invitation.
     """
@@ -129,12 +130,24 @@ class Invitation(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    department = models.ForeignKey(
+        "organizations.Department",
+        verbose_name=_("主管部门"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="invitations",
     )
     email = models.EmailField(_("受邀邮箱"))
     role = models.CharField(
-        _("角色"), max_length=30, choices=[(r.value, r.label) for r in ORGANIZATION_ROLES]
+        _("角色"),
+        max_length=30,
+        choices=[(r.value, r.label) for r in (*DEPARTMENT_ROLES, *ORGANIZATION_ROLES)],
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -152,9 +165,32 @@ class Invitation(models.Model):
         verbose_name = _("成员邀请")
         verbose_name_plural = _("成员邀请")
         ordering = ["-created_at"]
+        constraints = [
+            # The role it grants is held where the invitation points, as RoleAssignment requires.
+            models.CheckConstraint(
+                name="invitation_scope_matches_role",
+                condition=(
+                    Q(
+                        role__in=[r.value for r in DEPARTMENT_ROLES],
+                        department__isnull=False,
+                        organization__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in ORGANIZATION_ROLES],
+                        department__isnull=True,
+                        organization__isnull=False,
+                    )
+                ),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.email} → {self.organization} · {self.get_role_display()}"
+        return f"{self.email} → {self.scope} · {self.get_role_display()}"
+
+    @property
+    def scope(self):
+        """The organisation or supervising department the invitation is into."""
+        return self.organization or self.department
 
 
 class JoinRequest(models.Model):

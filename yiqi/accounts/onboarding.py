@@ -21,6 +21,7 @@ from yiqi.organizations.validators import normalize_credit_code, validate_region
 
 from . import membership
 from .access import access_for
+from .membership import check_admin_email
 from .models import Invitation, Role, RoleAssignment, User
 
 
@@ -77,7 +78,10 @@ def department_clash(name: str) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def create_department(*, name: str, region: Region, actor) -> Department:
+def create_department(
+    *, name: str, region: Region, actor, admin_email: str = "", link_for: Callable[[str], str] | None = None
+) -> Department:
+    """Register a supervising department; with an address, its first admin is invited (mailed on commit)."""
     require_platform_admin(actor)
     department = Department(name=" ".join((name or "").split()), region=region)
     department.full_clean(validate_unique=False)
@@ -85,6 +89,10 @@ def create_department(*, name: str, region: Region, actor) -> Department:
         raise ValidationError(errors)
     department.save()
     AuditEvent.record(department, "create", actor=actor, data={"name": department.name})
+    if admin_email:
+        membership.invite_department_admin(
+            department=department, email=admin_email, actor=actor, link_for=link_for
+        )
     return department
 
 
@@ -96,15 +104,6 @@ def unit_clash(name: str, credit_code: str) -> dict[str, list[str]]:
     if credit_code and Organization.objects.filter(credit_code=credit_code).exists():
         errors["credit_code"] = [_("统一社会信用代码 %(code)s 已有单位登记。") % {"code": credit_code}]
     return errors
-
-
-def check_admin_email(email: str) -> str:
-    email = (email or "").strip()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError({"admin_email": [_("请输入单位管理员的有效邮箱地址。")]}) from None
-    return email
 
 
 def prepare_unit(unit: Organization) -> Organization:

@@ -25,6 +25,7 @@ from yiqi.core.spreadsheets import archive_members, cell_text, check_expansion, 
 from yiqi.organizations.models import Department, Organization, Region
 from yiqi.organizations.validators import normalize_credit_code
 
+from . import membership
 from .onboarding import build_region, check_admin_email, create_unit, prepare_unit, require_platform_admin
 
 MAX_ROWS = 5000
@@ -58,6 +59,7 @@ SHEETS = {
     DEPARTMENTS: (
         Col("name", "名称", note="如 陕西省教育厅", width=26),
         Col("region", "所在区划代码", note="已登记或本文件“行政区划”表中的代码"),
+        Col("admin_email", "部门管理员邮箱", required=False, note="系统向此邮箱发送邀请链接", width=26),
     ),
     UNITS: (
         Col("name", "单位名称", width=28),
@@ -103,7 +105,7 @@ def build_template() -> bytes:
         "1. 三张工作表依次填写行政区划、主管部门、管理单位；已登记的可不再填写。第1行为列名（带 * 的为必填），"
         "第2行为填写格式，从第3行开始每行一条。",
         "2. 行政区划须先有上级：市级代码的上级为省级代码，县级的上级为所在市（未登记市时为省）。",
-        "3. 管理单位的统一社会信用代码按 GB 32100 校验；单位管理员邮箱会收到邀请链接，7 天内有效。",
+        "3. 管理单位的统一社会信用代码按 GB 32100 校验；单位管理员和主管部门管理员（选填）的邮箱会收到邀请链接，7 天内有效。",
         "4. 导入前校验全部行：任何一处有误，整个文件都不会写入，并列出每处错误所在的工作表、行和列。",
         "5. 与已登记内容完全相同的行会被跳过，修正后可重新上传整个文件。",
     ):
@@ -118,7 +120,9 @@ def build_template() -> bytes:
 class Result:
     errors: list[dict] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)
-    departments: list[Department] = field(default_factory=list)
+    departments: list[tuple[Department, str]] = field(
+        default_factory=list
+    )  # department, its admin's email or ""
     units: list[tuple[Organization, str]] = field(default_factory=list)  # unit, its first admin's email
     skipped: int = 0
     error_count: int = 0
@@ -272,12 +276,15 @@ class ProvinceImport:
             self.error(message, sheet, row, column.label, region)
             return
         department = Department(name=name, region_id=region)
+        email = texts.get("admin_email", "")
         try:
             department.full_clean(exclude=["region"], validate_unique=False)
+            if email:
+                email = check_admin_email(email, department=True)
         except ValidationError as error:
             return self._field_errors(sheet, row, cells, error)
         self.departments[name] = department
-        self.result.departments.append(department)
+        self.result.departments.append((department, email))
 
     def _unit_row(self, sheet, row, cells) -> None:
         texts = self._required(sheet, row, cells)
@@ -340,8 +347,12 @@ class ProvinceImport:
             with transaction.atomic():
                 for region in sorted(self.result.regions, key=lambda r: r.code):
                     region.save()
-                for department in self.result.departments:
+                for department, email in self.result.departments:
                     department.save()
+                    if email:
+                        membership.invite_department_admin(
+                            department=department, email=email, actor=self.actor, link_for=self.link_for
+                        )
                 for unit, email in self.result.units:
                     # Assigned again now that a department of this file has been saved: sets the id.
                     unit.supervising_department = unit.supervising_department

@@ -58,6 +58,11 @@ class RegionForm(BootstrapFormMixin, forms.Form):
 class DepartmentForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=100)
     region = forms.ModelChoiceField(label=gettext_lazy("所在区划"), queryset=Region.objects.all())
+    admin_email = forms.EmailField(
+        label=gettext_lazy("部门管理员邮箱"),
+        required=False,
+        help_text=gettext_lazy("填写后系统向此邮箱发送邀请链接，7 天内有效；也可以以后再邀请。"),
+    )
 
 
 class UnitForm(BootstrapFormMixin, forms.ModelForm):
@@ -191,7 +196,14 @@ class DepartmentCreateView(SetupFormView):
     title = gettext_lazy("登记主管部门")
 
     def save(self, form):
-        department = onboarding.create_department(actor=self.request.user, **form.cleaned_data)
+        department = onboarding.create_department(
+            actor=self.request.user, link_for=invitation_link_for(self.request), **form.cleaned_data
+        )
+        if form.cleaned_data["admin_email"]:
+            return _("已登记主管部门“%(name)s”，邀请已发送至 %(email)s。") % {
+                "name": department.name,
+                "email": form.cleaned_data["admin_email"],
+            }
         return _("已登记主管部门：%(name)s。") % {"name": department.name}
 
 

@@ -120,7 +120,7 @@ class InvitationView(View):
         messages.success(
             request,
             _("您已加入“%(org)s”，角色：%(role)s。")
-            % {"org": self.invitation.organization.name, "role": self.invitation.get_role_display()},
+            % {"org": self.invitation.scope.name, "role": self.invitation.get_role_display()},
         )
         return redirect("portal:workspace")
 

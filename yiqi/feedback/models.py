@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yiqi.core.workdays import calendar_last_day
 from yiqi.organizations.models import Organization
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -121,6 +122,11 @@ class Complaint(models.Model):
         """Past the handling period and not resolved yet."""
         active = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
         return self.status in active and self.due_on < timezone.localdate()
+
+    @property
+    def due_on_estimated(self) -> bool:
+        """The period ends past the published holiday calendar, so its working days are estimated (core.workdays)."""
+        return self.due_on is not None and self.due_on > calendar_last_day()
 
 
 class ComplaintAction(models.TextChoices):

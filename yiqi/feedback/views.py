@@ -124,6 +124,9 @@ class ComplaintListView(PaginatedListView):
         status = self.request.GET.get("status")
         if status in ComplaintStatus.values:
             complaints = complaints.filter(status=status)
+        if self.request.GET.get("todo"):  # the workspace's count: what waits for the unit's side
+            to_handle = services.complaints_to_handle(access_for(self.request.user))
+            complaints = complaints.filter(pk__in=to_handle.values("pk"))
         if self.request.GET.get("overdue"):
             complaints = complaints.filter(services.overdue_q())
         return complaints

@@ -97,7 +97,9 @@ class QueueView(LoginRequiredMixin, StatusFilterMixin, ListView):
         access = access_for(self.request.user)
         if not services.has_queue(access):
             raise PermissionDenied
-        return self.filter_status(services.unit_orders(access))
+        # ?mine=1: only the orders the user handles (what the workspace counts for them)
+        mine = self.request.GET.get("mine")
+        return self.filter_status(services.handled_orders(access) if mine else services.unit_orders(access))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

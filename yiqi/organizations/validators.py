@@ -26,33 +26,29 @@ def validate_credit_code(value: str) -> None:
     code = normalize_credit_code(value)
     if len(code) != 18:
         raise ValidationError(
-            _(
-                "统一社会信用代码应为 18 位（当前 %(length)d 位）。Unified social credit code must have 18 characters."
-            ),
+            _("统一社会信用代码应为 18 位（当前 %(length)d 位）。"),
             code="credit_code_length",
             params={"length": len(code)},
         )
     bad = sorted({ch for ch in code if ch not in CREDIT_CODE_ALPHABET})
     if bad:
         raise ValidationError(
-            _("统一社会信用代码含有不允许的字符：%(chars)s。Invalid characters in credit code."),
+            _("统一社会信用代码含有不允许的字符：%(chars)s。"),
             code="credit_code_chars",
             params={"chars": "".join(bad)},
         )
     if not code[2:8].isdigit():
         raise ValidationError(
-            _("统一社会信用代码第 3–8 位应为行政区划代码。Characters 3–8 must be a region code."),
+            _("统一社会信用代码第 3–8 位应为行政区划代码。"),
             code="credit_code_region",
         )
     if credit_code_check_character(code[:17]) != code[17]:
         raise ValidationError(
-            _("统一社会信用代码校验位不正确，请核对。The credit code's check character is wrong."),
+            _("统一社会信用代码校验位不正确，请核对。"),
             code="credit_code_checksum",
         )
 
 
 def validate_region_code(value: str) -> None:
     if not REGION_CODE_RE.match(value or ""):
-        raise ValidationError(
-            _("行政区划代码应为 6 位数字（GB/T 2260）。Region code must be 6 digits."), code="region_code"
-        )
+        raise ValidationError(_("行政区划代码应为 6 位数字（GB/T 2260）。"), code="region_code")

@@ -179,6 +179,8 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "attachments",
         ]
         read_only_fields = ["registration_status", "published_at", "created_at", "updated_at"]
+        # The model's default (China) is for the form, where people see it; a client that leaves it out is told.
+        extra_kwargs = {"country_of_origin": {"required": True}}
         # The model reports an (unit, asset_number) clash on ``asset_number`` when the service validates.
         validators = []
 

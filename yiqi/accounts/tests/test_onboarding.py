@@ -139,6 +139,38 @@ def test_the_authority_adds_a_region_a_department_and_a_unit_whose_admin_is_invi
     assert AuditEvent.objects.for_object(unit).filter(action="create", actor=authority).exists()
 
 
+def test_the_authority_registers_a_department_whose_admin_accepts_and_supervises_it(client, authority):
+    client.force_login(authority)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("accounts:setup_department"),
+            {"name": "陕西省教育厅", "region": "610000", "admin_email": "admin@jyt.example.cn"},
+        )
+    assert response.status_code == 302
+    department = Department.objects.get(name="陕西省教育厅")
+    (message,) = mail.outbox
+    assert message.to == ["admin@jyt.example.cn"] and "陕西省教育厅" in message.subject
+    link = re.search(r"http://testserver(/accounts/invitations/\S+)", message.body).group(1)
+
+    client.logout()
+    assert "陕西省教育厅" in client.get(link).text
+    response = client.post(
+        link,
+        {
+            "username": "jyt-admin",
+            "full_name": "张处长",
+            "password1": STRONG,
+            "password2": STRONG,
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="jyt-admin")
+    assert access_for(user).department_ids == {department.pk}
+    assert RoleAssignment.objects.get(user=user).role == Role.DEPARTMENT_ADMIN
+    # The authority's pending invitations list it under the department.
+    assert Invitation.objects.get().scope == department
+
+
 @pytest.mark.parametrize(
     ("route", "data", "field", "message"),
     [
@@ -146,6 +178,12 @@ def test_the_authority_adds_a_region_a_department_and_a_unit_whose_admin_is_invi
         ("accounts:setup_region", {"code": "610000", "name": "陕西省"}, "code", "已经登记"),
         ("accounts:setup_region", {"code": "abc", "name": "x"}, "code", "6 位数字"),
         ("accounts:setup_department", {"name": "陕西省科学技术厅", "region": "610000"}, "name", "已经登记"),
+        (
+            "accounts:setup_department",
+            {"name": "陕西省教育厅", "region": "610000", "admin_email": "nope"},
+            "admin_email",
+            "",
+        ),
         ("accounts:setup_unit", {"credit_code": "91610000MA6TXXXX0X"}, "credit_code", ""),
         ("accounts:setup_unit", {"admin_email": "nope"}, "admin_email", ""),
         ("accounts:setup_unit", {"supervising_department": ""}, "supervising_department", ""),
@@ -231,7 +269,7 @@ def upload(client, content: bytes):
 def test_the_template_imports_regions_departments_units_and_invites_their_admins(client, authority):
     content = filled_template(
         regions=[("610100", "西安市"), ("610113", "雁塔区")],
-        departments=[("陕西省教育厅", "610000"), ("陕西省卫生健康委员会", "610000")],
+        departments=[("陕西省教育厅", "610000", "admin@jyt.example.cn"), ("陕西省卫生健康委员会", "610000")],
         units=[
             unit_row(1),
             unit_row(2, region="610113", department="陕西省卫生健康委员会", kind="医疗卫生机构"),
@@ -244,13 +282,22 @@ def test_the_template_imports_regions_departments_units_and_invites_their_admins
     assert Region.objects.get(code="610113").parent_id == "610100"
     second = Organization.objects.get(name="测试大学2")
     assert second.kind == "hospital" and second.supervising_department.name == "陕西省卫生健康委员会"
-    assert sorted(m.to[0] for m in mail.outbox) == ["admin1@example.cn", "admin2@example.cn"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "admin1@example.cn",
+        "admin2@example.cn",
+        "admin@jyt.example.cn",
+    ]
     assert Invitation.objects.filter(role=Role.UNIT_ADMIN).count() == 2
+    # A department's admin is invited into the department; one left without an address gets nobody yet.
+    (department_invitation,) = Invitation.objects.filter(role=Role.DEPARTMENT_ADMIN)
+    assert (
+        department_invitation.department.name == "陕西省教育厅" and department_invitation.organization is None
+    )
 
     # The same file again changes nothing: every row is already registered.
     with TestCase.captureOnCommitCallbacks(execute=True):
         again = upload(client, content)
-    assert again.status_code == 302 and len(mail.outbox) == 2
+    assert again.status_code == 302 and len(mail.outbox) == 3
     assert Organization.objects.count() == 2
     page = client.get(reverse("accounts:setup"))
     assert "跳过已登记的 6 行" in page.text and "admin1@example.cn" in page.text
@@ -262,6 +309,7 @@ def test_the_template_imports_regions_departments_units_and_invites_their_admins
         (REGIONS, ("6101", "西安市"), "行政区划代码*", "6 位数字"),
         (REGIONS, ("620100", "兰州市"), "行政区划代码*", "上级区划"),
         (DEPARTMENTS, ("陕西省水利厅", "620000"), "所在区划代码*", "未登记"),
+        (DEPARTMENTS, ("陕西省水利厅", "610000", "nobody"), "部门管理员邮箱", "主管部门管理员的有效邮箱"),
         (UNITS, unit_row(3, credit_code="91610000MA6TXXXX0Y"), "统一社会信用代码*", "统一社会信用代码"),
         (UNITS, unit_row(3, credit_code=""), "统一社会信用代码*", "必填项"),
         (UNITS, unit_row(3, kind="外星机构"), "单位类型*", "不是有效的单位类型"),

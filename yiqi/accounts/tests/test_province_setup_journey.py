@@ -1,8 +1,8 @@
 """A province set up from an empty database through pages and spreadsheets only, in a real browser: the
-authority is created by ``create_authority``, its administrator imports the units and their first admins, a unit
-admin accepts the invitation and invites an information officer, who imports the unit's instruments from the
-template and submits them; the unit admin confirms and the authority approves them in bulk, and they are in the
-public catalogue."""
+authority is created by ``create_authority``, its administrator imports a department and a unit with their first
+admins, who accept their invitations; the unit admin invites an information officer, who imports the unit's
+instruments from the template and submits them; the unit admin confirms and the authority approves them in bulk;
+they are in the public catalogue and in the department's list of the units it supervises."""
 
 import re
 from pathlib import Path
@@ -89,7 +89,7 @@ def test_a_province_is_set_up_from_an_empty_database(browser, live_server, tmp_p
     template = downloaded(visitor, "下载导入模板")
     book = load_workbook(template)
     book["行政区划"].append(["610100", "西安市"])
-    book["主管部门"].append(["陕西省教育厅", "610000"])
+    book["主管部门"].append(["陕西省教育厅", "610000", "admin@jyt.example.cn"])
     book["管理单位"].append(
         [
             "西北测试大学",
@@ -106,6 +106,9 @@ def test_a_province_is_set_up_from_an_empty_database(browser, live_server, tmp_p
     book.save(filled)
     upload(visitor, filled, "上传并导入")
     visitor.sees("导入完成", "西北测试大学", "head@nwu.example.cn")
+
+    # The supervising department's admin takes up their invitation too.
+    accept(visitor, invitation_link("admin@jyt.example.cn"), "jyt-admin", "张处长")
 
     # The unit's first admin accepts the invitation and invites an information officer from the members page.
     accept(visitor, invitation_link("head@nwu.example.cn"), "nwu-head", "王主任")
@@ -147,6 +150,11 @@ def test_a_province_is_set_up_from_an_empty_database(browser, live_server, tmp_p
     visitor.driver.delete_all_cookies()
     visitor.open("/catalog/?q=场发射扫描电镜")
     visitor.sees("场发射扫描电镜1", "场发射扫描电镜2", "西北测试大学")
+
+    # The department sees them among the instruments of the units it supervises.
+    log_in(visitor, "jyt-admin")
+    visitor.open("/instruments/?scope=supervised")
+    visitor.sees("场发射扫描电镜1", "场发射扫描电镜2")
 
 
 def _fields(headers):

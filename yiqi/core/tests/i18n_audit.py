@@ -19,6 +19,8 @@ from django.template.base import Lexer, TokenType
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "yiqi"
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Four or more English words in a row: a sentence, not a unit or a code ("GB/T 2260", "API Token").
+ENGLISH_SENTENCE = re.compile(r"[A-Za-z]+(?:[ '’]+[A-Za-z]+){3,}")
 
 GETTEXT_FUNCTIONS = frozenset(
     {
@@ -117,6 +119,17 @@ def catalogue_holes() -> list[str]:
             elif not all(translations):
                 found.append(f"{_relative(path)}:{entry.linenum}: no translation for {entry.msgid!r}")
     return found
+
+
+def bilingual_msgids() -> list[str]:
+    """A msgid holding a Chinese sentence and its English: English pages would show the Chinese and Chinese pages
+    the English. The English belongs in the catalogue's msgstr."""
+    return [
+        f"{_relative(path)}:{entry.linenum}: both languages in one msgid {entry.msgid!r}"
+        for path in catalogues()
+        for entry in polib.pofile(str(path))
+        if not entry.obsolete and CHINESE.search(entry.msgid) and ENGLISH_SENTENCE.search(entry.msgid)
+    ]
 
 
 def stale_compiled_catalogues() -> list[str]:

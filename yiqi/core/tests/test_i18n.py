@@ -18,6 +18,13 @@ def test_no_catalogue_entry_is_empty_or_fuzzy():
     assert not holes, _report(holes, "catalogue entries without a usable English translation")
 
 
+def test_no_msgid_carries_both_languages():
+    found = audit.bilingual_msgids()
+    assert not found, _report(
+        found, "msgids with the English inside (msgid in Chinese, the English in msgstr)"
+    )
+
+
 @pytest.mark.skipif(not shutil.which("msgfmt"), reason="gettext's msgfmt is not installed")
 def test_every_compiled_catalogue_matches_its_po():
     stale = audit.stale_compiled_catalogues()
@@ -85,7 +92,8 @@ def test_the_catalogue_checks_see_holes_and_stale_compilations(tmp_path, monkeyp
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         'msgid "有译文"\nmsgstr "Translated"\n\n'
         'msgid "无译文"\nmsgstr ""\n\n'
-        '#, fuzzy\nmsgid "存疑"\nmsgstr "Doubtful"\n',
+        '#, fuzzy\nmsgid "存疑"\nmsgstr "Doubtful"\n\n'
+        'msgid "代码应为 6 位（GB/T 2260）。The region code must be 6 digits."\nmsgstr "The region code must be 6 digits."\n',
         encoding="utf-8",
     )
     monkeypatch.setattr(audit, "ROOT", tmp_path)
@@ -94,6 +102,9 @@ def test_the_catalogue_checks_see_holes_and_stale_compilations(tmp_path, monkeyp
     assert [hole.split(": ", 1)[1] for hole in holes] == [
         "no translation for '无译文'",
         "fuzzy translation of '存疑'",
+    ]
+    assert [found.split(": ", 1)[1] for found in audit.bilingual_msgids()] == [
+        "both languages in one msgid '代码应为 6 位（GB/T 2260）。The region code must be 6 digits.'"
     ]
     assert audit.stale_compiled_catalogues() == [
         "yiqi/x/locale/en/LC_MESSAGES/django.mo: missing (run msgfmt -o django.mo django.po)"

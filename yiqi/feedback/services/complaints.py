@@ -27,7 +27,7 @@ from .complaint_events import (
     USER_ACTIONS,
     notify_parties,
 )
-from .deadlines import auto_close_on, complaint_due_on
+from .deadlines import ACTIVE_STATES, auto_close_on, complaint_due_on
 from .shared import no_rows, too_long
 
 SUBJECT_MAX_LENGTH = 100
@@ -61,6 +61,12 @@ def visible_complaints(access: Access) -> QuerySet[Complaint]:
 
 def handled_complaints(access: Access) -> QuerySet[Complaint]:
     return Complaint.objects.filter(_handler_q(access))
+
+
+def complaints_to_handle(access: Access) -> QuerySet[Complaint]:
+    """What waits for the person on the unit's side: their complaints not yet resolved (the workspace's count and
+    the list it opens)."""
+    return handled_complaints(access).filter(status__in=ACTIVE_STATES)
 
 
 def supervised_complaints(access: Access) -> QuerySet[Complaint]:

@@ -9,8 +9,8 @@ from yiqi.servicerecords.models import ServiceRecord, ServiceStatus
 from yiqi.servicerecords.presenters import ServicePanel
 
 from ..models import Complaint, ComplaintStatus, Rating
-from .complaints import handled_complaints, supervised_complaints
-from .deadlines import ACTIVE_STATES, overdue_q
+from .complaints import complaints_to_handle, supervised_complaints
+from .deadlines import overdue_q
 from .ratings import (
     ASPECTS,
     can_reply,
@@ -107,9 +107,9 @@ def workspace_summary(user) -> dict:
         ),
     }
     if access.staff_unit_ids:
-        handled = handled_complaints(access)
-        summary["open_complaints"] = handled.filter(status__in=ACTIVE_STATES).count()
-        summary["overdue_handled"] = handled.filter(overdue_q()).count()
+        to_handle = complaints_to_handle(access)
+        summary["open_complaints"] = to_handle.count()
+        summary["overdue_handled"] = to_handle.filter(overdue_q()).count()
         summary["unreplied_ratings"] = manageable_ratings(access).filter(replied_at__isnull=True).count()
     if access.department_ids or access.is_platform_admin:
         overdue = supervised_complaints(access).filter(overdue_q())

@@ -1,8 +1,12 @@
 """The rating and complaint pages in the browser: forms without JavaScript, 404s to strangers, clear messages."""
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
 
+from yiqi.core.workdays import calendar_last_day
 from yiqi.feedback import services
 from yiqi.feedback.models import Complaint, ComplaintStatus, Rating
 from yiqi.servicerecords.models import ServiceStatus
@@ -221,3 +225,41 @@ def test_someone_elses_service_cannot_be_named_in_a_complaint(world, served, cli
     data = {"record": served["booking"].pk, "subject": "a", "description": "b"}
     html = client.post(reverse("feedback:complaint_create"), data).content.decode()
     assert "只能关联您本人的预约或委托测试单。" in html and not Complaint.objects.exists()
+
+
+def test_the_workspace_complaint_counts_open_the_complaints_they_count(world, client_for):
+    """The unit's side counts complaints it has to handle; the link lists exactly those, not every complaint the
+    person can see (closed ones, or one they filed against another unit themselves)."""
+    admin, user = world.users["unit_admin_a"], world.users["external_user"]
+    services.file_complaint(user=user, unit=world.unit_a, subject="预约被拒", description="……")
+    late = services.file_complaint(user=user, unit=world.unit_a, subject="报告迟交", description="……")
+    Complaint.objects.filter(pk=late.pk).update(due_on=late.due_on.replace(year=2020))
+    closed = services.file_complaint(user=user, unit=world.unit_a, subject="已处理", description="……")
+    Complaint.objects.filter(pk=closed.pk).update(status=ComplaintStatus.CLOSED)
+    services.file_complaint(user=admin, unit=world.unit_b, subject="收费不清", description="……")
+    client = client_for(admin)
+
+    page = client.get(reverse("portal:workspace")).content.decode()
+    links = dict(
+        re.findall(
+            r'href="(/feedback/complaints/[^"]*)">[^<]*(?:待办投诉|逾期投诉) <strong>(\d+)</strong>', page
+        )
+    )
+    assert sorted(links.values()) == ["1", "2"]
+    for url, count in links.items():
+        assert client.get(url.replace("&amp;", "&")).context["paginator"].count == int(count), url
+
+
+def test_a_handling_period_past_the_holiday_calendar_says_it_is_estimated(world, client_for):
+    within = services.file_complaint(
+        user=world.users["external_user"], unit=world.unit_a, subject="甲", description="…"
+    )
+    beyond = services.file_complaint(
+        user=world.users["external_user"], unit=world.unit_a, subject="乙", description="…"
+    )
+    Complaint.objects.filter(pk=beyond.pk).update(due_on=calendar_last_day() + dt.timedelta(days=3))
+    Complaint.objects.filter(pk=within.pk).update(due_on=calendar_last_day())
+    client = client_for(world.users["unit_admin_a"])
+    note = "超出法定节假日数据，按周一至周五估算"
+    assert note in client.get(complaint_url(beyond)).content.decode()
+    assert note not in client.get(complaint_url(within)).content.decode()

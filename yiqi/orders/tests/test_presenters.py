@@ -1,6 +1,9 @@
 """What the order panels and pages are given: plain data, decided in ``services.presenters``."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from yiqi.accounts.access import access_for
 from yiqi.orders import services
@@ -62,3 +65,18 @@ def test_the_order_page_shows_the_samples_to_the_unit_admin_not_to_another_techn
     assert services.queue_rows(access_for(world.users["unit_admin_a"]), [order]) == [(order, True)]
     assert services.has_queue(access_for(world.users["technician_a"]))
     assert not services.has_queue(access_for(world.users["external_user"]))
+
+
+def test_each_workspace_count_opens_the_orders_it_counts(world, served, order, client_for):
+    """A technician counts the orders they handle; the queue behind each count lists those, not the unit's
+    others (which the queue shows them as bare rows)."""
+    advance(world, submit(world, served), "confirmed")
+    for who, expected in (("technician_a", (0, 0)), ("manager_a", (1, 1)), ("unit_admin_a", (1, 1))):
+        client = client_for(world.users[who])
+        page = client.get(reverse("portal:workspace")).content.decode()
+        links = re.findall(r'href="(/orders/queue/[^"]*)">[^<]*<strong>(\d+)</strong>', page)
+        counts = {url.rsplit("=", 1)[1]: int(n) for url, n in links}
+        assert (counts["submitted"], counts["confirmed"]) == expected, who
+        for url, count in links:
+            listed = client.get(url.replace("&amp;", "&")).context["paginator"].count
+            assert listed == int(count), (who, url)

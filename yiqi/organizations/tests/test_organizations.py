@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from yiqi.organizations.models import Organization, Region
 from yiqi.organizations.tests.factories import OrganizationFactory, RegionFactory, make_credit_code
@@ -17,18 +20,24 @@ def test_real_credit_codes_pass(code):
 
 
 @pytest.mark.parametrize(
-    "code, fragment",
+    ("code", "chinese", "english"),
     [
-        ("91350100M000100Y44", "校验位"),
-        ("91350100M000100Y4", "18 位"),
-        ("91350100M000100YO3", "字符"),
-        ("91ABCDEFM000100Y43", "行政区划"),
+        ("91350100M000100Y44", "校验位", "check character"),
+        ("91350100M000100Y4", "18 位", "18 characters"),
+        ("91350100M000100YO3", "字符", "Invalid characters"),
+        ("91ABCDEFM000100Y43", "行政区划", "region code"),
     ],
 )
-def test_bad_credit_codes_say_what_is_wrong(code, fragment):
-    with pytest.raises(ValidationError) as error:
-        validate_credit_code(code)
-    assert fragment in error.value.messages[0]
+def test_bad_credit_codes_say_what_is_wrong_in_the_readers_language_only(code, chinese, english):
+    for language, fragment in (("zh-hans", chinese), ("en", english)):
+        with translation.override(language):
+            with pytest.raises(ValidationError) as error:
+                validate_credit_code(code)
+            message = error.value.messages[0]
+        assert fragment in message
+        # One language per message: no English sentence on a Chinese page, no Chinese on an English one.
+        assert (re.search(r"[A-Za-z]{4,} [A-Za-z]{2,}", message) is None) == (language == "zh-hans")
+        assert (re.search(r"[\u4e00-\u9fff]", message) is None) == (language == "en")
 
 
 def test_region_level_follows_its_code(db):

@@ -208,6 +208,16 @@ def test_create_goes_through_the_service(unit, officer):
     assert body["available_actions"] == ["submit"]
 
 
+def test_a_record_without_a_country_of_origin_is_refused_not_made_in_china(unit, officer):
+    payload = new_instrument_payload(unit)
+    del payload["country_of_origin"]
+    before = Instrument.objects.count()
+    response = client_for(officer).post(INSTRUMENTS, payload, format="json")
+    assert response.status_code == 400
+    assert "country_of_origin" in response.json()
+    assert Instrument.objects.count() == before
+
+
 def test_workflow_fields_cannot_be_set_through_the_api(unit, officer):
     instrument = InstrumentFactory(unit=unit)
     response = client_for(officer).patch(
