@@ -7,7 +7,11 @@ import pytest
 from django.urls import reverse
 
 # The journeys' browser (headless Chromium at 1,280 px) and marks: skipped without Chromium outside CI, transactional.
-from yiqi.core.tests.test_service_journeys import browser, pytestmark  # noqa: F401
+from yiqi.core.tests.test_service_journeys import browser  # noqa: F401
+from yiqi.core.tests.test_service_journeys import pytestmark as journey_marks
+
+# Pages' script and style, not the database: once, in the SQLite pass.
+pytestmark = [*journey_marks, pytest.mark.sqlite_once]
 
 
 def _luminance(css_colour: str) -> float:
