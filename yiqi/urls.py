@@ -41,6 +41,7 @@ urlpatterns = [
     path("vouchers/", include("yiqi.vouchers.urls")),
     path("resources/", include("yiqi.resources.urls")),
     path("exchange/", include("yiqi.exchange.urls")),
+    path("purchases/", include("yiqi.purchases.urls")),
     path("", include("yiqi.portal.urls")),
 ]
 
