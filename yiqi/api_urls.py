@@ -7,6 +7,7 @@ from yiqi.accounts.api import ObtainTokenView
 from yiqi.accounts.directory_api import register_routes as register_directory_routes
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
+from yiqi.demands import api as demands_api
 from yiqi.exchange import api as exchange_api
 from yiqi.experts import api as experts_api
 from yiqi.feedback import api as feedback_api
@@ -15,6 +16,7 @@ from yiqi.interlocks import api as interlocks_api
 from yiqi.monitoring import api as monitoring_api
 from yiqi.orders import api as orders_api
 from yiqi.portal import api as portal_api
+from yiqi.purchases import api as purchases_api
 from yiqi.registry.api import register_routes as register_registry_routes
 from yiqi.resources import api as resources_api
 from yiqi.usage import api as usage_api
@@ -32,6 +34,8 @@ SERVICE_APIS = (
     resources_api,
     exchange_api,
     experts_api,
+    purchases_api,
+    demands_api,
 )
 
 router = DefaultRouter()

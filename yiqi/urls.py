@@ -42,6 +42,7 @@ urlpatterns = [
     path("resources/", include("yiqi.resources.urls")),
     path("exchange/", include("yiqi.exchange.urls")),
     path("purchases/", include("yiqi.purchases.urls")),
+    path("demands/", include("yiqi.demands.urls")),
     path("", include("yiqi.portal.urls")),
 ]
 

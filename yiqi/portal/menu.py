@@ -19,6 +19,7 @@ from yiqi.accounts.access import Access
 from yiqi.exchange.services import outbox as exchange
 from yiqi.fees import statements
 from yiqi.orders import services as orders
+from yiqi.purchases import services as purchases
 from yiqi.registry import scoping, summaries
 from yiqi.resources import services as resources
 from yiqi.usage import totals
@@ -54,6 +55,7 @@ MINE = (
     Link("vouchers:home", _("科技创新券"), _signed_in),
     Link("feedback:complaint_list", _("投诉"), _signed_in),
     Link("resources:requests", _("科技资源申请"), _signed_in),
+    Link("demands:list", _("需求库"), _signed_in),
 )
 # A unit's service desk and the oversight pages, each for the roles its view admits.
 WORK = (
@@ -69,6 +71,7 @@ WORK = (
     Link("portal:read_log", _("下载与导出记录"), readlog.can_read_log),
     Link("resources:mine", _("本单位科技资源"), resources.sees_unit_resources),
     Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
+    Link("purchases:list", _("购置查重评议"), purchases.sees_applications),
 )
 
 

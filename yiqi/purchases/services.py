@@ -420,3 +420,43 @@ def mean_scores(application: PurchaseApplication) -> dict[str, Decimal | None]:
         values = [getattr(r, name) for r in submitted]
         result[name] = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1")) if values else None
     return result
+
+
+def act(access: Access, application: PurchaseApplication, action: str, data: dict, *, actor):
+    """One step on an application, as a page's or the API's ``action`` with its fields."""
+    if action == "submit":
+        return submit(access, application, actor=actor)
+    if action == "withdraw":
+        return withdraw(access, application, actor=actor, comment=data.get("comment", ""))
+    if action == "assign":
+        expert = Expert.objects.filter(pk=_int(data.get("expert"))).first()
+        if expert is None:
+            raise ValidationError({"expert": [_("请选择专家。")]})
+        return assign_expert(access, application, expert=expert, actor=actor)
+    if action == "review":
+        review = review_of(access, application)
+        if review is None:
+            raise PermissionDenied(_("只有被指派的专家可以提交评议意见。"))
+        return submit_review(access, review, values=data, actor=actor)
+    if action == "decide":
+        return decide(
+            access,
+            application,
+            opinion=data.get("opinion", ""),
+            text=data.get("opinion_text", ""),
+            conditions=data.get("conditions", ""),
+            actor=actor,
+        )
+    if action == "link":
+        instrument = Instrument.objects.filter(pk=_int(data.get("instrument"))).first()
+        if instrument is None:
+            raise ValidationError({"instrument": [_("未找到该仪器。")]})
+        return link_instrument(access, application, instrument=instrument, actor=actor)
+    raise ValidationError({"action": [_("未知操作：%(action)s") % {"action": action}]})
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

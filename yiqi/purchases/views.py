@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
-from yiqi.experts.models import Expert
 from yiqi.fees.views import add_errors
-from yiqi.registry.models import Instrument
 
 from . import presenters, services
 from .forms import ApplicationForm, AssignForm, DecisionForm, LinkForm, ReviewForm, quote_rows
@@ -168,50 +166,13 @@ class ActView(PurchaseView):
 
     def post(self, request, pk):
         access, application, user = self.access, self.application(pk), request.user
-        action = request.POST.get("action", "")
         try:
-            if action == "submit":
-                services.submit(access, application, actor=user)
-            elif action == "withdraw":
-                services.withdraw(access, application, actor=user, comment=request.POST.get("comment", ""))
-            elif action == "assign":
-                expert = Expert.objects.filter(pk=_int(request.POST.get("expert"))).first()
-                if expert is None:
-                    raise ValidationError({"expert": [_("请选择专家。")]})
-                services.assign_expert(access, application, expert=expert, actor=user)
-            elif action == "review":
-                review = services.review_of(access, application)
-                if review is None:
-                    raise PermissionDenied
-                services.submit_review(access, review, values=request.POST.dict(), actor=user)
-            elif action == "decide":
-                services.decide(
-                    access,
-                    application,
-                    opinion=request.POST.get("opinion", ""),
-                    text=request.POST.get("opinion_text", ""),
-                    conditions=request.POST.get("conditions", ""),
-                    actor=user,
-                )
-            elif action == "link":
-                instrument = Instrument.objects.filter(pk=_int(request.POST.get("instrument"))).first()
-                if instrument is None:
-                    raise ValidationError({"instrument": [_("未找到该仪器。")]})
-                services.link_instrument(access, application, instrument=instrument, actor=user)
-            else:
-                raise ValidationError({"action": [_("未知操作：%(action)s") % {"action": action}]})
+            services.act(access, application, request.POST.get("action", ""), request.POST.dict(), actor=user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("操作成功。"))
         return redirect("purchases:detail", pk)
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 class PrintView(PurchaseView):

@@ -22,6 +22,7 @@ from yiqi.booking.tests.factories import (
     WaitlistEntryFactory,
     bookable_instrument,
 )
+from yiqi.demands.tests.scene import demand_scene
 from yiqi.feedback import services as feedback
 from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
@@ -35,6 +36,7 @@ from yiqi.orders.models import OrderFormField, TestOrder
 from yiqi.orders.tests.conftest import advance, submit
 from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, SubUnitFactory
+from yiqi.purchases.tests.scene import purchase_scene
 from yiqi.registry.models import ImportJob, Instrument, InstrumentAttachment, RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.resources.tests.scene import resource_scene
@@ -90,6 +92,8 @@ class Scene:
     interlock_session: object = None
     interlock_command: object = None
     resources: SimpleNamespace | None = None
+    purchases: SimpleNamespace | None = None
+    need: object = None
     national_record: object = None
     reporting_job: object = None
 
@@ -235,6 +239,8 @@ def build_scene() -> Scene:
         ),
         **_interlock_scene(published, booking, manager),
         resources=resource_scene(unit=unit, requester=company),
+        purchases=purchase_scene(unit=unit, officer=users["officer"], authority=users["platform_admin"]),
+        need=demand_scene(poster=company, region=unit.region),
         **_exchange_scene(unit, published),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
         device=DeviceFactory(instrument=published, uid="scene-gateway"),
@@ -615,6 +621,27 @@ ROUTES = {
     "api-resource-request-list": _none,
     "api-resource-request-detail": lambda s: {"pk": s.resources.request.pk},
     "api-resource-request-decide": lambda s: {"pk": s.resources.request.pk},
+    "purchases:list": _none,
+    "purchases:create": _none,
+    "purchases:detail": (lambda s: {"pk": s.purchases.decided.pk}, lambda s: {"pk": s.purchases.draft.pk}),
+    "purchases:edit": lambda s: {"pk": s.purchases.draft.pk},
+    "purchases:act": lambda s: {"pk": s.purchases.draft.pk},
+    "purchases:print": lambda s: {"pk": s.purchases.decided.pk},
+    "api-purchase-application-list": _none,
+    "api-purchase-application-detail": (
+        lambda s: {"pk": s.purchases.decided.pk},
+        lambda s: {"pk": s.purchases.draft.pk},
+    ),
+    "api-purchase-application-act": lambda s: {"pk": s.purchases.draft.pk},
+    "demands:list": _none,
+    "demands:create": _none,
+    "demands:unmet": _none,
+    "demands:detail": lambda s: {"pk": s.need.pk},
+    "demands:act": lambda s: {"pk": s.need.pk},
+    "api-need-list": _none,
+    "api-need-unmet": _none,
+    "api-need-detail": lambda s: {"pk": s.need.pk},
+    "api-need-act": lambda s: {"pk": s.need.pk},
     "portal:home": _none,
     "webapp_manifest": _none,
     "service_worker": _none,

@@ -31,6 +31,8 @@ BEFORE = {
     "exchange": None,
     "experts": None,
     "evaluation": None,
+    "purchases": None,
+    "demands": None,
 }
 
 
