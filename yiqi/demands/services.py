@@ -29,7 +29,10 @@ from yiqi.servicerecords.models import ServiceRecord
 from .models import Match, Need, NeedStatus, Response
 
 FIELDS = ("title", "description", "category", "sample_type", "quantity", "deadline", "budget", "region")
-MATCH_FLOOR = 0.2  # below this a suggestion is noise
+# A need rarely names the instrument: its words match fewer of an instrument's, so scores run low. Keep what is
+# near the best suggestion, and never what is barely related.
+MATCH_FLOOR = 0.05
+RELATIVE_FLOOR = 0.5
 MAX_MATCHES = 10
 MAX_PER_UNIT = 3
 MAX_HORIZON = dt.timedelta(days=730)
@@ -105,11 +108,12 @@ def match(need: Need) -> list[Match]:
     units = dict(
         Instrument.objects.filter(pk__in=[s.instrument_id for s in found]).values_list("pk", "unit_id")
     )
+    floor = max(MATCH_FLOOR, RELATIVE_FLOOR * found[0].score) if found else MATCH_FLOOR
     per_unit: dict[int, int] = {}
     matches = []
     for s in found:
         unit_id = units.get(s.instrument_id)
-        if s.score < MATCH_FLOOR or unit_id is None or per_unit.get(unit_id, 0) >= MAX_PER_UNIT:
+        if s.score < floor or unit_id is None or per_unit.get(unit_id, 0) >= MAX_PER_UNIT:
             continue
         per_unit[unit_id] = per_unit.get(unit_id, 0) + 1
         matches.append(
