@@ -293,3 +293,20 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+def unmet_needs_for(*, category_code: str, region: str, limit: int = 20) -> list[dict]:
+    """Open needs no unit has quoted for, of the same middle class as ``category_code`` (stated by the poster or of
+    the instruments matched to it), in the province of ``region``: what a planned purchase of that class would serve."""
+    middle = category_code[:4]
+    needs = (
+        Need.objects.filter(status=NeedStatus.OPEN, region__code__startswith=region[:2])
+        .filter(Q(category__code__startswith=middle) | Q(matches__instrument__category__code__startswith=middle))
+        .exclude(matches__response=Response.QUOTED)
+        .distinct()
+        .order_by("-created_at")[:limit]
+    )
+    return [
+        {"number": n.number, "title": n.title, "quantity": n.quantity, "deadline": n.deadline.isoformat()}
+        for n in needs
+    ]

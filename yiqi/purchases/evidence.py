@@ -19,6 +19,7 @@ from yiqi.usage.models import UsageRecord
 from yiqi.usage.totals import period
 
 from .models import Opinion, PurchaseApplication, ReviewRules
+from .signals import evidence_requested
 
 MAX_SIMILAR = 20
 SHAREABLE_STATUS = ("normal", "idle")
@@ -144,7 +145,13 @@ def build(application: PurchaseApplication, rules: ReviewRules) -> dict:
             }
         )
     opinion, reasons = draft_opinion(rows)
+    found_elsewhere: dict = {}
+    for _receiver, answer in evidence_requested.send(sender=PurchaseApplication, application=application):
+        found_elsewhere.update(answer or {})
+    if found_elsewhere.get("unmet_needs"):
+        reasons.append({"code": "meets_unmet_needs", "count": len(found_elsewhere["unmet_needs"])})
     return {
+        **found_elsewhere,
         "year": year,
         "saturation_hours": rules.saturation_hours,
         "similarity_floor": str(rules.similarity_floor),

@@ -28,6 +28,8 @@ def reason_text(reason: dict) -> str:
         return _("同类仪器 %(count)s 台年机时已达饱和线（%(names)s）。") % figures
     if code == "not_shareable":
         return _("其余 %(count)s 台同类仪器不对外共享或不在正常运行状态。") % figures
+    if code == "meets_unmet_needs":
+        return _("需求库中有 %(count)s 项同类的未满足需求，该购置可满足这些需求。") % figures
     return code or ""
 
 
@@ -54,4 +56,5 @@ def evidence_summary(application: PurchaseApplication) -> dict:
         "saturation_hours": found.get("saturation_hours"),
         "rows": evidence_rows(application),
         "reasons": [reason_text(r) for r in found.get("reasons", [])],
+        "unmet_needs": found.get("unmet_needs", []),
     }

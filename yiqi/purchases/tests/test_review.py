@@ -263,3 +263,20 @@ def test_experts_review_and_the_authority_decides(province):
             instrument=InstrumentFactory(unit=province.applicant),
             actor=province.officer,
         )
+
+
+def test_a_purchase_that_serves_documented_unmet_needs_says_so(province):
+    from yiqi.accounts.tests.factories import UserFactory
+    from yiqi.demands.tests.factories import post
+
+    company = UserFactory()
+    need = post(company, category_id="010102", region=province.applicant.region)
+    post(company, title="土壤重金属检测", description="土壤样品中铅镉含量测定", category_id="010202",
+         region=province.applicant.region)  # fmt: skip
+    application = services.submit(
+        access_for(province.officer),
+        file_application(province.applicant, province.officer),
+        actor=province.officer,
+    )
+    assert [n["number"] for n in application.evidence["unmet_needs"]] == [need.number]
+    assert application.evidence["reasons"][-1] == {"code": "meets_unmet_needs", "count": 1}
