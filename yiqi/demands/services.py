@@ -301,7 +301,9 @@ def unmet_needs_for(*, category_code: str, region: str, limit: int = 20) -> list
     middle = category_code[:4]
     needs = (
         Need.objects.filter(status=NeedStatus.OPEN, region__code__startswith=region[:2])
-        .filter(Q(category__code__startswith=middle) | Q(matches__instrument__category__code__startswith=middle))
+        .filter(
+            Q(category__code__startswith=middle) | Q(matches__instrument__category__code__startswith=middle)
+        )
         .exclude(matches__response=Response.QUOTED)
         .distinct()
         .order_by("-created_at")[:limit]
