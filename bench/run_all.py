@@ -16,6 +16,7 @@ SCRIPTS = [
     "vouchers_redemption.py",
     "monitoring_accuracy.py",
     "interlock_latency.py",
+    "purchase_evidence.py",
 ]
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from yiqi.alliances import api as alliances_api
 from yiqi.booking import api as booking_api
 from yiqi.catalog.api import SearchView
 from yiqi.census import api as census_api
+from yiqi.demands import api as demands_api
 from yiqi.evaluation import api as evaluation_api
 from yiqi.exchange import api as exchange_api
 from yiqi.experts import api as experts_api
@@ -18,6 +19,7 @@ from yiqi.interlocks import api as interlocks_api
 from yiqi.monitoring import api as monitoring_api
 from yiqi.orders import api as orders_api
 from yiqi.portal import api as portal_api
+from yiqi.purchases import api as purchases_api
 from yiqi.registry.api import register_routes as register_registry_routes
 from yiqi.resources import api as resources_api
 from yiqi.usage import api as usage_api
@@ -38,6 +40,8 @@ SERVICE_APIS = (
     exchange_api,
     experts_api,
     evaluation_api,
+    purchases_api,
+    demands_api,
 )
 
 router = DefaultRouter()

@@ -44,6 +44,8 @@ urlpatterns = [
     path("alliances/", include("yiqi.alliances.urls")),
     path("exchange/", include("yiqi.exchange.urls")),
     path("evaluation/", include("yiqi.evaluation.urls")),
+    path("purchases/", include("yiqi.purchases.urls")),
+    path("demands/", include("yiqi.demands.urls")),
     path("", include("yiqi.portal.urls")),
 ]
 

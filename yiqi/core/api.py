@@ -7,6 +7,7 @@ import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
@@ -14,6 +15,13 @@ from rest_framework.parsers import JSONParser
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .validators import JSON_TOO_DEEP, MAX_JSON_DEPTH, check_moment, json_depth_exceeds
+
+# The refusals every write endpoint documents in the schema.
+REFUSED = {
+    400: OpenApiResponse(description="输入无效（字段级中文说明）"),
+    403: OpenApiResponse(description="无权操作"),
+    404: OpenApiResponse(description="记录不存在或不可见"),
+}
 
 
 class StandardPagination(PageNumberPagination):

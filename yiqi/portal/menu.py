@@ -22,6 +22,7 @@ from yiqi.exchange.services import outbox as exchange
 from yiqi.fees import statements
 from yiqi.monitoring import services as monitoring
 from yiqi.orders import services as orders
+from yiqi.purchases import services as purchases
 from yiqi.registry import scoping, summaries
 from yiqi.resources import services as resources
 from yiqi.usage import totals
@@ -59,6 +60,7 @@ MINE = (
     Link("resources:requests", _("科技资源申请"), _signed_in),
     # Switching on a booked instrument; unit staff also switch, override and configure here.
     Link("interlocks:list", _("仪器联锁"), _signed_in),
+    Link("demands:list", _("需求库"), _signed_in),
 )
 # A unit's service desk and the oversight pages, each for the roles its view admits.
 WORK = (
@@ -77,6 +79,7 @@ WORK = (
     Link("census:list", _("年度普查"), census.sees_census),
     Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
     Link("evaluation:home", _("开放共享评价"), evaluation.takes_part),
+    Link("purchases:list", _("购置查重评议"), purchases.sees_applications),
 )
 
 

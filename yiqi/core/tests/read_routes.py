@@ -24,6 +24,7 @@ from yiqi.booking.tests.factories import (
     bookable_instrument,
 )
 from yiqi.census.tests.scene import census_scene
+from yiqi.demands.tests.scene import demand_scene
 from yiqi.evaluation.tests.scene import evaluation_scene
 from yiqi.feedback import services as feedback
 from yiqi.fees import services as fees
@@ -38,6 +39,7 @@ from yiqi.orders.models import OrderFormField, TestOrder
 from yiqi.orders.tests.conftest import advance, submit
 from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, SubUnitFactory
+from yiqi.purchases.tests.scene import purchase_scene
 from yiqi.registry.models import ImportJob, Instrument, InstrumentAttachment, RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.resources.tests.scene import resource_scene
@@ -95,6 +97,8 @@ class Scene:
     resources: SimpleNamespace | None = None
     census: SimpleNamespace | None = None
     alliance: SimpleNamespace | None = None
+    purchases: SimpleNamespace | None = None
+    need: object = None
     national_record: object = None
     reporting_job: object = None
     evaluation: SimpleNamespace | None = None
@@ -243,6 +247,8 @@ def build_scene() -> Scene:
         resources=resource_scene(unit=unit, requester=company),
         census=census_scene(unit=unit),
         alliance=alliance_scene(unit=unit),
+        purchases=purchase_scene(unit=unit, officer=users["officer"], authority=users["platform_admin"]),
+        need=demand_scene(poster=company, region=unit.region),
         **_exchange_scene(unit, published),
         evaluation=evaluation_scene(unit=unit, authority=users["platform_admin"], officer=users["officer"]),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
@@ -650,6 +656,27 @@ ROUTES = {
     "alliances:membership_act": lambda s: {"pk": s.alliance.application.pk},
     "api-alliance-list": _none,
     "api-alliance-detail": lambda s: {"pk": s.alliance.alliance.pk},
+    "purchases:list": _none,
+    "purchases:create": _none,
+    "purchases:detail": (lambda s: {"pk": s.purchases.decided.pk}, lambda s: {"pk": s.purchases.draft.pk}),
+    "purchases:edit": lambda s: {"pk": s.purchases.draft.pk},
+    "purchases:act": lambda s: {"pk": s.purchases.draft.pk},
+    "purchases:print": lambda s: {"pk": s.purchases.decided.pk},
+    "api-purchase-application-list": _none,
+    "api-purchase-application-detail": (
+        lambda s: {"pk": s.purchases.decided.pk},
+        lambda s: {"pk": s.purchases.draft.pk},
+    ),
+    "api-purchase-application-act": lambda s: {"pk": s.purchases.draft.pk},
+    "demands:list": _none,
+    "demands:create": _none,
+    "demands:unmet": _none,
+    "demands:detail": lambda s: {"pk": s.need.pk},
+    "demands:act": lambda s: {"pk": s.need.pk},
+    "api-need-list": _none,
+    "api-need-unmet": _none,
+    "api-need-detail": lambda s: {"pk": s.need.pk},
+    "api-need-act": lambda s: {"pk": s.need.pk},
     "portal:home": _none,
     "webapp_manifest": _none,
     "service_worker": _none,

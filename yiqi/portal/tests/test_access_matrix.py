@@ -837,6 +837,59 @@ RULES.update(
     }
 )
 
+# The demand database: a company's open need is read by it and by every unit, department and the authority;
+# only the company (or the authority) ends it.
+NEED_READERS = frozenset({"enterprise", "platform_admin"}) | ANY_UNIT_STAFF | DEPARTMENTS
+DEMAND_DATABASE = rule(
+    "unit staff, departments, the authority", ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"}
+)
+NEED_STEP = rule(
+    "the posting company and the authority; the need's other readers 403",
+    {"enterprise", "platform_admin"},
+    HIDDEN,
+    **dict.fromkeys(NEED_READERS - {"enterprise", "platform_admin"}, FORBIDDEN),
+)
+RULES.update(
+    {
+        **dict.fromkeys(("demands:list", "demands:create", "api-need-list"), SIGNED_IN),
+        **dict.fromkeys(("demands:unmet", "api-need-unmet"), DEMAND_DATABASE),
+        **dict.fromkeys(
+            ("demands:detail", "api-need-detail"), rule("the open need's readers", NEED_READERS, HIDDEN)
+        ),
+        **dict.fromkeys(("demands:act", "api-need-act"), NEED_STEP),
+    }
+)
+
+# Purchase review: unit A's applications are read by its staff, the authority and (once submitted) its department;
+# a draft is changed by unit A's record keepers only.
+PURCHASE_READERS = rule(
+    "unit A's submitted application: its staff, its department, the authority", OVERSIGHT_A, HIDDEN
+)
+PURCHASE_DRAFT_READERS = rule(
+    "unit A's draft application: its staff and the authority", UNIT_A_STAFF | {"platform_admin"}, HIDDEN
+)
+PURCHASE_DRAFT_EDITORS = rule(
+    "unit A's draft application, changed by its admin and officer; its other readers 403",
+    EDITORS_A,
+    HIDDEN,
+    **dict.fromkeys(UNIT_A_STAFF - EDITORS_A | {"platform_admin"}, FORBIDDEN),
+)
+RULES.update(
+    {
+        "purchases:list": rule(
+            "unit staff, departments, the authority", ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"}
+        ),
+        "purchases:create": rule("record keepers of any unit", EDITORS_A | {"unit_b_admin"}),
+        "purchases:detail": (PURCHASE_READERS, PURCHASE_DRAFT_READERS),
+        "api-purchase-application-detail": (PURCHASE_READERS, PURCHASE_DRAFT_READERS),
+        "purchases:print": PURCHASE_READERS,
+        "api-purchase-application-list": SIGNED_IN,
+        **dict.fromkeys(
+            ("purchases:edit", "purchases:act", "api-purchase-application-act"), PURCHASE_DRAFT_EDITORS
+        ),
+    }
+)
+
 # Unit B's objects, for routes whose read_routes objects are all unit A's: unit A's staff are the outsiders here.
 DRAFT_B_READERS = rule(
     "unit B's draft: unit B's staff, its department, platform admin", OVERSIGHT_B, HIDDEN, anonymous=HIDDEN
@@ -908,6 +961,8 @@ LIST_DETAILS = {
     "api-interlock-session-list": "api-interlock-session-detail",
     "api-resource-list": "api-resource-detail",
     "api-resource-request-list": "api-resource-request-detail",
+    "api-purchase-application-list": "api-purchase-application-detail",
+    "api-need-list": "api-need-detail",
 }
 
 

@@ -32,6 +32,8 @@ BEFORE = {
     "exchange": None,
     "experts": None,
     "evaluation": None,
+    "purchases": None,
+    "demands": None,
 }
 
 

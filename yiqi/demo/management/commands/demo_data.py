@@ -8,6 +8,7 @@ from yiqi.demo.census import build_census
 from yiqi.demo.evaluation import build_evaluation
 from yiqi.demo.exchange import build_exchange
 from yiqi.demo.monitoring import build_monitoring
+from yiqi.demo.purchases import build_purchases
 from yiqi.demo.resources import build_resources
 from yiqi.demo.vouchers import build_vouchers
 from yiqi.organizations.models import Organization
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         counts.update(build_alliances())
         counts.update(build_exchange())
         counts.update(build_evaluation(build.seed))
+        counts.update(build_purchases(build.seed))
         self.stdout.write(self.style.SUCCESS(f"Demo data built in {builder.timings['total']:.1f} s."))
         for key, value in counts.items():
             self.stdout.write(f"  {key.replace('_', ' ')}: {value}")

@@ -1,0 +1,105 @@
+"""Demand pages: the demand database and one's own needs, posting, a need with its matches and answers, and the
+unmet needs by class and city. Views only call ``services``."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from yiqi.accounts.access import access_for
+from yiqi.fees.views import add_errors
+
+from . import services
+from .forms import NeedForm, ResponseForm
+from .models import NeedStatus
+
+PAGE_SIZE = 20
+
+
+class DemandView(LoginRequiredMixin, View):
+    @property
+    def access(self):
+        return access_for(self.request.user)
+
+    def need(self, pk):
+        return get_object_or_404(services.visible_needs(self.access), pk=pk)
+
+
+class ListView(DemandView):
+    """Everyone's own needs; units, departments and the authority also the open needs of the province."""
+
+    def get(self, request):
+        access = self.access
+        needs = services.visible_needs(access)
+        mine = request.GET.get("mine") == "1" or not services.sees_demand_database(access)
+        if mine:
+            needs = needs.filter(poster_id=access.user_id)
+        page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "demands/list.html",
+            {"page_obj": page, "mine": mine, "database": services.sees_demand_database(access)},
+        )
+
+
+class CreateView(DemandView):
+    def get(self, request):
+        return render(request, "demands/form.html", {"form": NeedForm()})
+
+    def post(self, request):
+        form = NeedForm(request.POST)
+        if form.is_valid():
+            try:
+                need = services.post_need(self.access, values=form.cleaned_data, actor=request.user)
+            except ValidationError as error:
+                add_errors(request, form, error)
+            else:
+                messages.success(request, _("需求已发布，平台已通知匹配的单位。"))
+                return redirect("demands:detail", need.pk)
+        return render(request, "demands/form.html", {"form": form})
+
+
+class DetailView(DemandView):
+    def get(self, request, pk):
+        access, need = self.access, self.need(pk)
+        poster = services.is_poster(access, need)
+        answerable = list(services.answerable_matches(access, need)) if need.status == NeedStatus.OPEN else []
+        return render(
+            request,
+            "demands/detail.html",
+            {
+                "need": need,
+                "matches": need.matches.select_related("instrument", "unit"),
+                "answerable": [(m, ResponseForm(initial={"match": m.pk})) for m in answerable],
+                "can_end": need.status == NeedStatus.OPEN and (poster or access.is_platform_admin),
+                "services": services.meeting_services(access, need)
+                if poster and need.status == NeedStatus.OPEN
+                else [],
+                "history": services.machine.history(need) if poster or access.is_platform_admin else [],
+            },
+        )
+
+
+class ActView(DemandView):
+    """Answer a match (``respond``), or end the need: ``meet`` with a service record, ``close`` with a reason."""
+
+    def post(self, request, pk):
+        access, need, user = self.access, self.need(pk), request.user
+        try:
+            services.act(access, need, request.POST.get("action", ""), request.POST.dict(), actor=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("操作成功。"))
+        return redirect("demands:detail", pk)
+
+
+class UnmetView(DemandView):
+    def get(self, request):
+        access = self.access
+        if not services.sees_demand_database(access):
+            raise PermissionDenied
+        return render(request, "demands/unmet.html", {"rows": services.unmet_by_class_and_region(access)})

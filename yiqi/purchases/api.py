@@ -1,0 +1,108 @@
+"""Purchase-review endpoints (``/api/v1/purchase-applications/``): filing, the frozen evidence, every step of the
+review through ``act``. Thin: scoping and rules come from ``services``."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from yiqi.accounts.access import AccessMixin
+from yiqi.core.api import REFUSED
+
+from . import serializers as s
+from . import services
+from .models import PurchaseApplication
+
+
+@extend_schema(tags=["purchases"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="购置查重评议申请",
+        description="评议主管部门可见全部；单位可见本单位的；主管部门可见所属单位已提交的；专家可见指派给自己的。",
+    ),
+    retrieve=extend_schema(summary="购置申请详情（含提交时固化的查重证据与专家意见）"),
+)
+class ApplicationViewSet(
+    AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.ApplicationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PurchaseApplication.objects.none()
+        return services.visible_applications(self.access).prefetch_related("quotes", "reviews__expert")
+
+    def respond(self, application, code=status.HTTP_200_OK):
+        application = self.get_queryset().get(pk=application.pk)
+        return Response(s.ApplicationSerializer(application).data, status=code)
+
+    def values(self, request, partial=False):
+        data = s.ApplicationInputSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        quotes = values.pop("quotes", None)
+        return values, quotes
+
+    @extend_schema(
+        summary="填报购置申请（草稿）",
+        request=s.ApplicationInputSerializer,
+        responses={201: s.ApplicationSerializer, **REFUSED},
+    )
+    def create(self, request):
+        values, quotes = self.values(request)
+        units = services.filing_units(self.access)
+        unit_id = values.pop("unit", None)
+        unit = (
+            units.filter(pk=unit_id).first() if unit_id else (units.first() if units.count() == 1 else None)
+        )
+        if unit is None:
+            raise ValidationError({"unit": [_("请选择申请单位。")]})
+        application = services.save_application(
+            self.access, unit=unit, values=values, quotes=quotes or [], actor=request.user
+        )
+        return self.respond(application, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改草稿（提交后不能修改）",
+        request=s.ApplicationInputSerializer,
+        responses={200: s.ApplicationSerializer, **REFUSED},
+    )
+    def partial_update(self, request, pk=None):
+        application = self.get_object()
+        values, quotes = self.values(request, partial=True)
+        values.pop("unit", None)
+        if quotes is None:
+            quotes = s.QuoteSerializer(application.quotes.all(), many=True).data
+        application = services.save_application(
+            self.access,
+            unit=application.unit,
+            values=values,
+            quotes=quotes,
+            actor=request.user,
+            application=application,
+        )
+        return self.respond(application)
+
+    @extend_schema(
+        summary="评议流程：提交、撤回、指派专家、专家评议、出具意见、关联购置后的仪器",
+        request=s.StepSerializer,
+        responses={200: s.ApplicationSerializer, **REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def act(self, request, pk=None, format=None):
+        application = self.get_object()
+        data = s.StepSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        step = dict(data.validated_data)
+        services.act(self.access, application, step.pop("action"), step, actor=request.user)
+        return self.respond(application)
+
+
+def register_routes(router) -> None:
+    router.register("purchase-applications", ApplicationViewSet, basename="api-purchase-application")
+
+
+urlpatterns: list = []
