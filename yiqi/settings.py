@@ -450,6 +450,16 @@ YIQI_EXCHANGE_TIMEOUT = env.float("YIQI_EXCHANGE_TIMEOUT", default=30.0)  # seco
 YIQI_EXCHANGE_BATCH = env.int("YIQI_EXCHANGE_BATCH", default=200)  # records read per query while sending
 YIQI_EXCHANGE_RETRY_SECONDS = env.int("YIQI_EXCHANGE_RETRY_SECONDS", default=60)  # first retry; doubles
 YIQI_EXCHANGE_MAX_ATTEMPTS = env.int("YIQI_EXCHANGE_MAX_ATTEMPTS", default=6)
+# Units' own systems: API keys (Authorization: Unit-Key <key>) last this long unless the unit chooses less, and each
+# key may make this many requests (DRF rate syntax); webhooks are signed, retried with backoff, and must point to a
+# public https address in production.
+YIQI_UNIT_KEY_DAYS = env.int("YIQI_UNIT_KEY_DAYS", default=365)
+YIQI_UNIT_KEY_RATE = env.str("YIQI_UNIT_KEY_RATE", default="120/min")
+YIQI_WEBHOOK_TIMEOUT = env.float("YIQI_WEBHOOK_TIMEOUT", default=10.0)  # seconds per attempt
+YIQI_WEBHOOK_RETRY_SECONDS = env.int("YIQI_WEBHOOK_RETRY_SECONDS", default=30)  # first retry; doubles
+YIQI_WEBHOOK_MAX_ATTEMPTS = env.int("YIQI_WEBHOOK_MAX_ATTEMPTS", default=8)
+YIQI_WEBHOOK_REPLAY_SECONDS = env.int("YIQI_WEBHOOK_REPLAY_SECONDS", default=300)  # receivers' window
+YIQI_WEBHOOK_REQUIRE_PUBLIC = env.bool("YIQI_WEBHOOK_REQUIRE_PUBLIC", default=IS_PRODUCTION)
 # Yearly evaluation (yiqi.evaluation): a figure's declared value is flagged when it exceeds what telemetry verified
 # by more than this share.
 YIQI_EVALUATION_GAP_SHARE = env.float("YIQI_EVALUATION_GAP_SHARE", default=0.10)

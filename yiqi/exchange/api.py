@@ -1,10 +1,13 @@
-"""REST endpoints (``/api/v1/exchange/``): national records with their state and problems, and the outbox log."""
+"""REST endpoints (``/api/v1/exchange/``): national records with their state and problems, the outbox log, and
+units' own systems (``unit_api``)."""
 
+from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 
 from yiqi.accounts.access import AccessMixin
 
+from . import unit_api
 from .models import NationalRecord, ReportingJob
 from .services import outbox
 
@@ -79,6 +82,9 @@ class ReportingJobViewSet(
 def register_routes(router) -> None:
     router.register("exchange/records", NationalRecordViewSet, basename="api-exchange-record")
     router.register("exchange/jobs", ReportingJobViewSet, basename="api-exchange-job")
+    unit_api.register_routes(router)
 
 
-urlpatterns = []  # every exchange endpoint is a viewset route
+urlpatterns = [
+    path("exchange/unit/usage/", unit_api.UsageUpsertView.as_view(), name="api-exchange-unit-usage"),
+]

@@ -197,3 +197,128 @@ class FakeReceivedRecord(models.Model):
 
     def __str__(self):
         return f"{self.ins_code} {self.record_type} {self.inner_id}"
+
+
+# --- units' own systems ---------------------------------------------------------------------------------------------
+
+
+class UnitKey(models.Model):
+    """An API key a unit gives its own system (LIMS, booking system): shown once, stored as a SHA-256 digest,
+    scoped, expiring and revocable. ``Authorization: Unit-Key <prefix>.<secret>``."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("读取")
+        WRITE_INSTRUMENTS = "write_instruments", _("写入仪器")
+        WRITE_SERVICES = "write_services", _("写入服务与使用记录")
+
+    unit = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("管理单位"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"is_management_unit": True},
+    )
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)  # finds the row; the secret is compared by digest
+    secret_digest = models.CharField(max_length=64)
+    scopes = models.JSONField(_("权限范围"), default=list)
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近推送"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("单位系统密钥")
+        verbose_name_plural = _("单位系统密钥")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.unit} {self.name} ({self.prefix})"
+
+
+class ExternalId(models.Model):
+    """A unit system's own id of a record it pushed, and what it last sent, so a replay changes nothing."""
+
+    class Kind(models.TextChoices):
+        USAGE = "usage", _("使用记录")
+
+    unit = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    external_id = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=64)  # of the payload as last applied
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "external_id"], name="external_id_one_per_unit"),
+            models.UniqueConstraint(fields=["kind", "object_id"], name="external_id_one_per_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.external_id} → {self.object_id}"
+
+
+class WebhookEvent(models.TextChoices):
+    SERVICE_COMPLETED = "service.completed", _("服务已完成")
+    SERVICE_CLOSED = "service.closed", _("服务已取消或未履行")
+    NATIONAL_RECORD_ACCEPTED = "national_record.accepted", _("国家平台已接收记录")
+    NATIONAL_RECORD_RETURNED = "national_record.returned", _("国家平台退回记录")
+
+
+class Webhook(models.Model):
+    """Where a unit's system wants to hear about the events it subscribed to. The signing secret is shown once;
+    it is kept (the platform must sign with it), never shown again."""
+
+    unit = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("管理单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.URLField(_("接收地址"), max_length=300)
+    events = models.JSONField(_("订阅事件"), default=list)
+    secret = models.CharField(max_length=64)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("事件推送地址")
+        verbose_name_plural = _("事件推送地址")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event to one webhook: the delivery log, with every attempt's outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        DELIVERED = "delivered", _("已送达")
+        FAILED = "failed", _("发送失败")
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("事件"), max_length=40, choices=WebhookEvent.choices)
+    event_id = models.UUIDField(unique=True)
+    payload = models.JSONField()
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次重试"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("对方应答码"), null=True, blank=True)
+    last_error = models.CharField(_("错误"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事件推送记录")
+        verbose_name_plural = _("事件推送记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.event} → {self.webhook}"

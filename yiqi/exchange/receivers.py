@@ -7,9 +7,11 @@ from django.dispatch import receiver
 from yiqi.core.transactions import after_commit_once
 from yiqi.registry.models import Instrument, RegistrationStatus
 from yiqi.registry.signals import instruments_bulk_changed
-from yiqi.servicerecords.signals import service_completed
+from yiqi.servicerecords.signals import service_closed, service_completed
 
 from . import tasks
+from .models import WebhookEvent
+from .services import webhooks
 
 
 def _rebuild_instruments(ids) -> None:
@@ -30,3 +32,24 @@ def instruments_bulk(sender, ids, **kwargs):
 @receiver(service_completed, dispatch_uid="exchange_service_completed")
 def service_done(sender, record, **kwargs):
     after_commit_once("exchange-services", [record.pk], lambda ids: tasks.rebuild_services(sorted(ids)))
+
+
+def _announce_service(event: str, record) -> None:
+    data = {
+        "service_record": record.pk,
+        "kind": record.kind,
+        "status": record.status,
+        "instrument": record.instrument.asset_number,
+        "reference": record.reference,
+    }
+    webhooks.announce(record.unit_id, event, data)
+
+
+@receiver(service_completed, dispatch_uid="exchange_webhook_service_completed")
+def service_completed_hook(sender, record, **kwargs):
+    _announce_service(WebhookEvent.SERVICE_COMPLETED, record)
+
+
+@receiver(service_closed, dispatch_uid="exchange_webhook_service_closed")
+def service_closed_hook(sender, record, **kwargs):
+    _announce_service(WebhookEvent.SERVICE_CLOSED, record)

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .services import outbox, sending
+from .services import outbox, sending, webhooks
 
 
 @db_task()
@@ -31,3 +31,14 @@ def rebuild_services(ids: list[int]) -> None:
 def rebuild_all() -> None:
     """Nightly: yearly hours and the yearly block change with time, not with a save."""
     outbox.rebuild()
+
+
+@db_task()
+def deliver_webhook(delivery_id: int) -> None:
+    webhooks.deliver(delivery_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def resume_webhook_deliveries() -> None:
+    for delivery_id in webhooks.due_deliveries():
+        webhooks.deliver(delivery_id)

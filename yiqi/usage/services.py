@@ -434,12 +434,15 @@ def update_manual_usage(record: UsageRecord, *, actor, **changes) -> UsageRecord
     unknown = set(changes) - set(MANUAL_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    return _correct(record, access_for(actor), changes, actor=actor)
+
+
+def _correct(record: UsageRecord, access: Access, changes: dict, *, actor) -> UsageRecord:
     record = (
         UsageRecord.objects.select_related("instrument", "unit")
         .select_for_update(of=("self",))
         .get(pk=record.pk)
     )
-    access = access_for(actor)
     _require_changeable(access, record)
     before, old_file = _snapshot(record), record.evidence.name
     values = {field: getattr(record, field) for field in MANUAL_FIELDS} | {"evidence": None} | changes
@@ -452,6 +455,23 @@ def update_manual_usage(record: UsageRecord, *, actor, **changes) -> UsageRecord
     if old_file and record.evidence.name != old_file:
         _delete_file_on_commit(record.evidence.storage, old_file)
     _log(record, "update", actor, changed)
+    return record
+
+
+@transaction.atomic
+def record_system_usage(
+    access: Access, values: dict, *, record: UsageRecord | None = None, actor=None
+) -> UsageRecord:
+    """Use that a unit's own system logged and pushed (through the unit's key, whose reach is ``access``): the
+    checks of a manual record, the system's own log standing in for uploaded evidence. Given ``record``, the values
+    correct it under the manual record's rules (its unit, the month it was entered)."""
+    values = {field: values.get(field) for field in MANUAL_FIELDS if field != "evidence"}
+    if record is not None:
+        return _correct(record, access, values, actor=actor)
+    record = UsageRecord(source=UsageRecord.Source.MANUAL, recorded_by=actor)
+    _apply(record, access, values | {"evidence": None}, evidence_required=False)
+    record.save()
+    _log(record, "create", actor)
     return record
 
 

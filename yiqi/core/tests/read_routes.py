@@ -5,6 +5,7 @@ person in each role a page may be read as.
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -102,6 +103,9 @@ class Scene:
     national_record: object = None
     reporting_job: object = None
     evaluation: SimpleNamespace | None = None
+    unit_key: object = None
+    webhook: object = None
+    webhook_delivery: object = None
 
 
 def build_scene() -> Scene:
@@ -266,7 +270,14 @@ def build_scene() -> Scene:
 
 def _exchange_scene(unit, instrument) -> dict:
     """The instrument's national record, returned by the platform in a finished reporting job."""
-    from yiqi.exchange.models import NationalRecord, RecordType, ReportingJob
+    from yiqi.exchange.models import (
+        NationalRecord,
+        RecordType,
+        ReportingJob,
+        UnitKey,
+        Webhook,
+        WebhookDelivery,
+    )
 
     job = ReportingJob.objects.create(
         unit=unit, endpoint="http://national.example/instru?wsdl", status="done", total=1
@@ -286,7 +297,33 @@ def _exchange_scene(unit, instrument) -> dict:
             "job": job,
         },
     )
-    return {"national_record": record, "reporting_job": job}
+    key = UnitKey.objects.create(
+        unit=unit,
+        name="实验室 LIMS",
+        prefix="scenekey0001",
+        secret_digest="0" * 64,
+        scopes=["read"],
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    webhook = Webhook.objects.create(
+        unit=unit, url="https://lims.example.cn/hooks", events=["service.completed"], secret="s" * 43
+    )
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook,
+        event="service.completed",
+        event_id=uuid.UUID(int=1),
+        payload={"event": "service.completed", "data": {}},
+        status=WebhookDelivery.Status.DELIVERED,
+        attempts=1,
+        response_status=204,
+    )
+    return {
+        "national_record": record,
+        "reporting_job": job,
+        "unit_key": key,
+        "webhook": webhook,
+        "webhook_delivery": delivery,
+    }
 
 
 def _interlock_scene(instrument, booking, manager) -> dict:
@@ -751,6 +788,16 @@ ROUTES = {
     "api-evaluation-result-detail": lambda s: {"pk": s.evaluation.published_evaluation.pk},
     "api-evaluation-score-list": _none,
     "evaluation:rectification_close": lambda s: {"pk": s.evaluation.rectification.pk},
+    "api-exchange-key-list": _none,
+    "api-exchange-key-detail": lambda s: {"pk": s.unit_key.pk},
+    "api-exchange-key-revoke": lambda s: {"pk": s.unit_key.pk},
+    "api-exchange-webhook-list": _none,
+    "api-exchange-webhook-detail": lambda s: {"pk": s.webhook.pk},
+    "api-exchange-webhook-disable": lambda s: {"pk": s.webhook.pk},
+    "api-exchange-delivery-list": _none,
+    "api-exchange-delivery-detail": lambda s: {"pk": s.webhook_delivery.pk},
+    "api-exchange-unit-services-list": _none,
+    "api-exchange-unit-usage": _none,
 }
 
 # Query strings that make a read exercise more than its empty state.

@@ -19,7 +19,8 @@ from django.utils import timezone
 from lxml import etree
 
 from .. import records
-from ..models import NationalRecord, ReportingJob
+from ..models import NationalRecord, ReportingJob, WebhookEvent
+from . import webhooks
 from .outbox import JOBS, RECORDS, S
 
 J = ReportingJob.Status
@@ -129,6 +130,9 @@ def _send_one(client: Client, row: NationalRecord) -> None:
         RECORDS.run(row, "accept", actor=None, prepare=note, data={"code": code})
     else:
         RECORDS.run(row, "return", actor=None, prepare=note, comment=message, data={"code": code})
+    event = WebhookEvent.NATIONAL_RECORD_ACCEPTED if code == "100" else WebhookEvent.NATIONAL_RECORD_RETURNED
+    data = {"national_record": row.pk, "record_type": row.record_type, "title": row.title, "code": code}
+    webhooks.announce(row.unit_id, event, data | {"reason": message if code != "100" else ""})
 
 
 def _counts(job: ReportingJob) -> dict:

@@ -681,6 +681,25 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         ("api-exchange-record-detail", "api-exchange-job-detail"),
         rule("unit A's staff and the platform admin", UNIT_A_STAFF | {"platform_admin"}, HIDDEN),
     ),
+    # Units' own systems: keys, webhooks and their log belong to the unit's administrator; the systems' own door
+    # takes only a unit key (a person's request is a 401).
+    **dict.fromkeys(
+        ("api-exchange-key-list", "api-exchange-webhook-list", "api-exchange-delivery-list"), SIGNED_IN
+    ),
+    **dict.fromkeys(
+        (
+            "api-exchange-key-detail",
+            "api-exchange-key-revoke",
+            "api-exchange-webhook-detail",
+            "api-exchange-webhook-disable",
+            "api-exchange-delivery-detail",
+        ),
+        rule("unit A's administrator only", {"unit_admin"}, HIDDEN),
+    ),
+    **dict.fromkeys(
+        ("api-exchange-unit-services-list", "api-exchange-unit-usage"),
+        rule("unit systems only (unit key); a person's request is a 401", frozenset(), LOGIN),
+    ),
     # Expert pool and yearly evaluation.
     "api-expert-list": rule("the platform authority (and experts, their own entry)", {"platform_admin"}),
 }
