@@ -331,6 +331,10 @@ SPECTACULAR_SETTINGS = {
         "MachineStateEnum": "yiqi.monitoring.models.MachineState",
         "InterlockStateEnum": "yiqi.interlocks.models.InterlockState",
         "ResourceKindEnum": "yiqi.resources.models.ResourceKind",
+        "CensusReturnStatusEnum": "yiqi.census.models.ReturnStatus",
+        "ServiceKindEnum": "yiqi.servicerecords.models.ServiceKind",
+        "WebhookEventEnum": "yiqi.exchange.models.WebhookEvent",
+        "PurchaseOpinionEnum": "yiqi.purchases.models.Opinion",
     },
 }
 

@@ -68,13 +68,13 @@ class ReturnViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(
         summary="填报流程：提交、主管部门审核通过、平台审核通过、退回修改",
-        request=s.StepSerializer,
+        request=s.CensusStepSerializer,
         responses={200: s.ReturnSerializer, **REFUSED},
     )
     @action(detail=True, methods=["post"])
     def act(self, request, pk=None, format=None):
         census_return = self.get_object()
-        data = s.StepSerializer(data=request.data)
+        data = s.CensusStepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         done = services.act(census_return, access=self.access, actor=request.user, **data.validated_data)
         return Response(s.ReturnSerializer(self.get_queryset().get(pk=done.pk)).data)

@@ -58,7 +58,7 @@ class ReturnDetailSerializer(ReturnSerializer):
         fields = (*ReturnSerializer.Meta.fields, "lines")
 
 
-class StepSerializer(serializers.Serializer):
+class CensusStepSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=30)
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 

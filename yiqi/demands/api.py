@@ -47,13 +47,13 @@ class NeedViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(
         summary="需求流程：单位回复报价、发布人确认已满足、关闭",
-        request=s.StepSerializer,
+        request=s.NeedStepSerializer,
         responses={200: s.NeedSerializer, **REFUSED},
     )
     @action(detail=True, methods=["post"])
     def act(self, request, pk=None, format=None):
         need = self.get_object()
-        data = s.StepSerializer(data=request.data)
+        data = s.NeedStepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         step = dict(data.validated_data)
         services.act(self.access, need, step.pop("action"), step, actor=request.user)

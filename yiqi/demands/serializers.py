@@ -76,7 +76,7 @@ class NeedInputSerializer(serializers.ModelSerializer):
         ]
 
 
-class StepSerializer(serializers.Serializer):
+class NeedStepSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
     match = serializers.IntegerField(required=False, help_text=_("respond：匹配编号"))
     response = serializers.ChoiceField(choices=[Response.QUOTED, Response.DECLINED], required=False)

@@ -39,7 +39,8 @@ def _announce_service(event: str, record) -> None:
         "service_record": record.pk,
         "kind": record.kind,
         "status": record.status,
-        "instrument": record.instrument.asset_number,
+        # A resource supply serves no instrument.
+        "instrument": record.instrument.asset_number if record.instrument_id else None,
         "reference": record.reference,
     }
     webhooks.announce(record.unit_id, event, data)

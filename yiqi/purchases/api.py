@@ -27,7 +27,7 @@ from .models import PurchaseApplication
 class ApplicationViewSet(
     AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    serializer_class = s.ApplicationSerializer
+    serializer_class = s.PurchaseApplicationSerializer
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
@@ -37,10 +37,10 @@ class ApplicationViewSet(
 
     def respond(self, application, code=status.HTTP_200_OK):
         application = self.get_queryset().get(pk=application.pk)
-        return Response(s.ApplicationSerializer(application).data, status=code)
+        return Response(s.PurchaseApplicationSerializer(application).data, status=code)
 
     def values(self, request, partial=False):
-        data = s.ApplicationInputSerializer(data=request.data, partial=partial)
+        data = s.PurchaseApplicationInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         quotes = values.pop("quotes", None)
@@ -48,8 +48,8 @@ class ApplicationViewSet(
 
     @extend_schema(
         summary="填报购置申请（草稿）",
-        request=s.ApplicationInputSerializer,
-        responses={201: s.ApplicationSerializer, **REFUSED},
+        request=s.PurchaseApplicationInputSerializer,
+        responses={201: s.PurchaseApplicationSerializer, **REFUSED},
     )
     def create(self, request):
         values, quotes = self.values(request)
@@ -67,8 +67,8 @@ class ApplicationViewSet(
 
     @extend_schema(
         summary="修改草稿（提交后不能修改）",
-        request=s.ApplicationInputSerializer,
-        responses={200: s.ApplicationSerializer, **REFUSED},
+        request=s.PurchaseApplicationInputSerializer,
+        responses={200: s.PurchaseApplicationSerializer, **REFUSED},
     )
     def partial_update(self, request, pk=None):
         application = self.get_object()
@@ -88,13 +88,13 @@ class ApplicationViewSet(
 
     @extend_schema(
         summary="评议流程：提交、撤回、指派专家、专家评议、出具意见、关联购置后的仪器",
-        request=s.StepSerializer,
-        responses={200: s.ApplicationSerializer, **REFUSED},
+        request=s.PurchaseStepSerializer,
+        responses={200: s.PurchaseApplicationSerializer, **REFUSED},
     )
     @action(detail=True, methods=["post"])
     def act(self, request, pk=None, format=None):
         application = self.get_object()
-        data = s.StepSerializer(data=request.data)
+        data = s.PurchaseStepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         step = dict(data.validated_data)
         services.act(self.access, application, step.pop("action"), step, actor=request.user)

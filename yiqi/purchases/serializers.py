@@ -34,7 +34,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class PurchaseApplicationSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     quotes = QuoteSerializer(many=True, read_only=True)
@@ -68,7 +68,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return application.evidence
 
 
-class ApplicationInputSerializer(serializers.ModelSerializer):
+class PurchaseApplicationInputSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", queryset=InstrumentCategory.objects.all())
     unit = serializers.IntegerField(required=False, help_text=_("申请单位（只在一个单位任职时可省略）"))
     quotes = QuoteSerializer(many=True, required=False)
@@ -78,7 +78,7 @@ class ApplicationInputSerializer(serializers.ModelSerializer):
         fields = ["unit", *FIELDS, "quotes"]
 
 
-class StepSerializer(serializers.Serializer):
+class PurchaseStepSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     expert = serializers.IntegerField(required=False, help_text=_("assign：专家编号"))
