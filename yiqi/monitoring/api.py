@@ -35,6 +35,7 @@ from .serializers import (
     ReconciliationItemSerializer,
     ReviewSerializer,
     RevokeSerializer,
+    ScopeQuerySerializer,
     StateIntervalSerializer,
     TelemetryAnswerSerializer,
 )
@@ -181,8 +182,12 @@ class DeviceViewSet(
 
 
 def _int_param(request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() else None
+    """An optional id filter; a value that is no id is a field error (400)."""
+    if not request.query_params.get(name):
+        return None
+    query = ScopeQuerySerializer(data={name: request.query_params[name]})
+    query.is_valid(raise_exception=True)
+    return query.validated_data[name]
 
 
 class InstrumentStatesView(AccessMixin, APIView):

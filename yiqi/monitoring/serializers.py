@@ -81,8 +81,12 @@ class MonthlyHoursSerializer(serializers.Serializer):
     days_with_data = serializers.IntegerField()
 
 
+# Ids as the database stores them (64-bit); anything larger is a field error, not an overflow.
+ID_FIELD = {"min_value": 1, "max_value": 2**63 - 1}
+
+
 class PeriodQuerySerializer(serializers.Serializer):
-    instrument = serializers.IntegerField(required=False, min_value=1)
+    instrument = serializers.IntegerField(required=False, **ID_FIELD)
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
 
@@ -121,3 +125,11 @@ class TelemetryAnswerSerializer(serializers.Serializer):
     accepted = serializers.IntegerField(help_text=_("新写入的样本数"))
     duplicates = serializers.IntegerField(help_text=_("已收到过的样本数（按设备与时间去重）"))
     rejected = serializers.DictField(child=serializers.IntegerField(), help_text=_("按原因计的拒收样本数"))
+
+
+class ScopeQuerySerializer(serializers.Serializer):
+    """The optional id filters of the monitoring lists."""
+
+    instrument = serializers.IntegerField(required=False, **ID_FIELD)
+    unit = serializers.IntegerField(required=False, **ID_FIELD)
+    department = serializers.IntegerField(required=False, **ID_FIELD)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from yiqi.accounts.models import Role
-from yiqi.accounts.tests.factories import user_with_role
+from yiqi.accounts.tests.factories import UserFactory, user_with_role
 from yiqi.monitoring.models import Device, Sample
 from yiqi.monitoring.rollup import roll_up
 from yiqi.registry.tests.factories import InstrumentFactory
@@ -135,3 +135,22 @@ def test_lists_take_as_many_queries_for_many_rows_as_for_few_and_show_only_the_u
         body = answer.json()
         rows = body["results"] if isinstance(body, dict) else body
         assert rows and all(row.get("unit", unit.pk) == unit.pk for row in rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/monitoring/reconciliation-items/?instrument=10000000000000000000",
+        "/api/v1/monitoring/states/?unit=127979355773325580490197659456767000576",
+        "/api/v1/monitoring/states/?department=abc",
+        "/api/v1/monitoring/hours/daily/?instrument=18446744073709551615",
+        "/api/v1/monitoring/hours/monthly/?instrument=209479684084252737536",
+    ],
+)
+def test_an_id_filter_beyond_any_id_is_a_field_error_not_a_crash(url):
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    response = client.get(url)
+    assert response.status_code == 400
+    assert set(response.json()) & {"instrument", "unit", "department"}
