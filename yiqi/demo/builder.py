@@ -42,19 +42,23 @@ class DemoBuilder(OrganizationPhases, PeoplePhase, InstrumentPlanning, Instrumen
     def rng(self, phase: str) -> random.Random:
         return random.Random(f"{self.options.seed}:{phase}")
 
-    def build(self) -> Counter:
+    def build(self, activity: bool = True) -> Counter:
+        """The whole province; without ``activity`` only its organisations, people and instruments (what search
+        reads), for tests of the catalogue at scale."""
         started = time.monotonic()
+        phases = [
+            self.build_regions,
+            self.build_deployment,
+            self.build_departments,
+            self.build_units,
+            self.build_user_organizations,
+            self.build_people,
+            self.build_instruments,
+        ]
+        if activity:
+            phases.append(self.build_service_activity)
         with transaction.atomic():
-            for phase in (
-                self.build_regions,
-                self.build_deployment,
-                self.build_departments,
-                self.build_units,
-                self.build_user_organizations,
-                self.build_people,
-                self.build_instruments,
-                self.build_service_activity,
-            ):
+            for phase in phases:
                 phase_start = time.monotonic()
                 phase()
                 self.timings[phase.__name__.removeprefix("build_")] = time.monotonic() - phase_start

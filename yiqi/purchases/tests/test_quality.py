@@ -8,7 +8,6 @@ import pytest
 from django.db import transaction
 
 from yiqi.catalog.cache import documents
-from yiqi.catalog.indexing import rebuild_index
 from yiqi.purchases.quality import evaluate, load_cases
 
 PROVINCE_INSTRUMENTS = 4_000
@@ -22,17 +21,7 @@ def province(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         builder = DemoBuilder(BuildOptions(instruments=PROVINCE_INSTRUMENTS))
-        for phase in (
-            builder.build_regions,
-            builder.build_deployment,
-            builder.build_departments,
-            builder.build_units,
-            builder.build_user_organizations,
-            builder.build_people,
-            builder.build_instruments,
-        ):
-            phase()
-        rebuild_index()
+        builder.build(activity=False)
         documents.loaded = False
         yield builder.counts
         transaction.set_rollback(True)
