@@ -79,12 +79,16 @@ def member_category(organization_id: int | None, unit_id: int) -> str:
     if organization_id is None or organization_id == unit_id:
         return ""
     shared = _active(alliance=OuterRef("alliance"), unit_id=unit_id)
-    categories = set(
+    return best_member_category(
         _active(unit_id=organization_id)
         .filter(Exists(shared))
-        .exclude(alliance__member_category="")
         .values_list("alliance__member_category", flat=True)
     )
+
+
+def best_member_category(categories) -> str:
+    """The most favourable of several alliances' member categories ('' when none gives one)."""
+    categories = set(categories)
     for category in (MemberCategory.INTERNAL, MemberCategory.ACADEMIC):
         if category in categories:
             return category

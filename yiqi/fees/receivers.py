@@ -13,8 +13,8 @@ def quote(sender, record, **kwargs):
         services.quote(record)
 
 
-def quote_opened(sender, records, **kwargs):
-    services.quote_new(records)
+def quote_opened(sender, records, member_category=None, **kwargs):
+    services.quote_new(records, member_category=member_category)
 
 
 def bill(sender, record, actor=None, **kwargs):

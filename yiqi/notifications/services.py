@@ -74,17 +74,12 @@ def notify(
     }
     mailed = {language: addresses for language, addresses in mailed.items() if addresses}
     if mailed:
+        from .tasks import send_letter
+
         letter = {"subject": subject, "body": body, "url": url, "kind": kind, "context": dict(context or {})}
-        transaction.on_commit(lambda: _send(letter, mailed))
+        # Written (templates rendered) by a worker, not in the request that had something to say.
+        transaction.on_commit(lambda: send_letter(letter, mailed))
     return notes
-
-
-def _send(letter: dict, mailed: dict[str, list[str]]) -> None:
-    from .mail import compose
-    from .tasks import send_email
-
-    for language, addresses in mailed.items():
-        send_email(*compose(language=language, **letter), addresses)
 
 
 def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:

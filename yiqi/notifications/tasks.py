@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from huey.contrib.djhuey import task
 
+from .mail import compose
+
 
 @task(retries=3, retry_delay=60)
 def send_email(subject: str, text: str, html: str, addresses: list[str]) -> int:
@@ -12,3 +14,10 @@ def send_email(subject: str, text: str, html: str, addresses: list[str]) -> int:
         message.attach_alternative(html, "text/html")
         sent += message.send()
     return sent
+
+
+@task()
+def send_letter(letter: dict, mailed: dict[str, list[str]]) -> None:
+    """Write a notification's email in each of its readers' languages (``mail.compose``) and send each."""
+    for language, addresses in mailed.items():
+        send_email(*compose(language=language, **letter), addresses)

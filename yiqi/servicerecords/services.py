@@ -45,12 +45,15 @@ def build(
 
 # Called inside the kind's own transaction: no savepoint (two round trips) of its own.
 @transaction.atomic(savepoint=False)
-def open_records(records: list[ServiceRecord], *, priced: bool = True) -> list[ServiceRecord]:
+def open_records(
+    records: list[ServiceRecord], *, priced: bool = True, member_category: str | None = None
+) -> list[ServiceRecord]:
     """Save new records; ``priced``: their quantities are known now (a booked time), so have them quoted. An order
-    is priced later, when staff estimate its hours (``requote``)."""
+    is priced later, when staff estimate its hours (``requote``). ``member_category``: the alliance member price
+    category of the records' user organisation at the unit when the caller has already read it ('' for none)."""
     ServiceRecord.objects.bulk_create(records)
     if priced:
-        signals.services_opened.send(sender=ServiceRecord, records=records)
+        signals.services_opened.send(sender=ServiceRecord, records=records, member_category=member_category)
     return records
 
 

@@ -11,7 +11,8 @@ from django.dispatch import Signal
 service_quoted = Signal()
 
 # New records were opened together with their quantities known (a booking, a weekly series): price them all at
-# once. Arguments: records.
+# once. Arguments: records, member_category (the alliance member price category the sender read, or None: look it
+# up).
 services_opened = Signal()
 
 # The service was delivered: record.started_at/ended_at/hours/sample_count hold what was done. Arguments: record,

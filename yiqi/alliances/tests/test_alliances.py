@@ -16,16 +16,17 @@ from yiqi.core.models import AuditEvent
 from yiqi.fees.models import UserCategory
 from yiqi.fees.services.pricing import user_category
 from yiqi.notifications.models import Notification
-from yiqi.registry.models import RegistrationStatus
+from yiqi.registry.models import Instrument, RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 
 from .factories import alliance_of
 
 
 def _book(world, user, start):
+    """As a request does: the instrument read with its settings as they are now."""
     return request_booking(
         user=user,
-        instrument=world.instrument,
+        instrument=Instrument.objects.select_related("service_settings").get(pk=world.instrument.pk),
         starts_at=start,
         ends_at=start + dt.timedelta(hours=2),
         purpose="测试",
@@ -95,6 +96,16 @@ def test_members_pay_the_member_category(world):
     assert user_category(world.member, world.lead.pk) == UserCategory.INTERNAL
     assert user_category(world.outsider, world.lead.pk) == UserCategory.ACADEMIC
     assert user_category(world.company, world.lead.pk) == UserCategory.EXTERNAL
+
+
+def test_a_members_booking_is_charged_at_the_best_member_category_of_its_alliances(world):
+    alliance_of(world.lead, world.member, name="学术价联盟", member_category="academic")
+    alliance_of(world.lead, world.member, name="本单位价联盟", member_category="internal")
+    alliance_of(world.lead, world.member, name="各自标准联盟", member_category="")
+    [booking] = _book(world, world.member_user, world.far - dt.timedelta(days=20))
+    assert booking.record.charge.user_category == UserCategory.INTERNAL
+    [other] = _book(world, world.outsider_user, world.far - dt.timedelta(days=21))
+    assert other.record.charge.user_category == UserCategory.ACADEMIC
 
 
 def test_terms_that_contradict_an_instrument_are_refused_and_nothing_changes(world):

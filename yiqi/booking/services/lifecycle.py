@@ -1,9 +1,10 @@
 """The booking's life: requesting (a single booking, a weekly series, or an accepted waitlist offer), approval,
 cancellation, check-in, completion and no-shows; what a user may do with a booking and which bookings they see.
 
-No two slot-holding bookings of one instrument overlap: every write that could create or move held time locks
-the instrument's ``ServiceSettings`` row first (PostgreSQL; SQLite serialises writers with ``BEGIN IMMEDIATE``),
-checks, and inserts; PostgreSQL's exclusion constraint ``booking_no_overlap`` is the last line of defence.
+No two slot-holding bookings of one instrument overlap: on PostgreSQL the exclusion constraint
+``booking_no_overlap`` is the guarantee (the loser of a race gets a field error), and the instrument's
+``ServiceSettings`` row is locked only where the rules add up other users' bookings (``_needs_lock``); SQLite
+serialises writers with ``BEGIN IMMEDIATE``.
 
 Every booking owns a service record (``servicerecords``): it is opened (and so quoted) with the booking, completed
 when the booking is, and closed on rejection, cancellation or a no-show; the layers above (fees, usage, feedback)
@@ -142,8 +143,8 @@ def _needs_lock(conf: ServiceSettings) -> bool:
 
 def _create_bookings(user, instrument, chosen_organization, occurrences, purpose, sample_count, errors):
     now = timezone.now()
-    # Read afresh (the caller's instrument may carry settings changed since): one query, or the lock's.
-    conf = ServiceSettings.objects.filter(pk=instrument.pk).first() or ServiceSettings(instrument=instrument)
+    # The settings read with the instrument; read again under the lock when the rules need it.
+    conf = settings_or_defaults(instrument)
     if _needs_lock(conf):
         conf = lock_settings(instrument)
     first_start, last_end = occurrences[0][0], occurrences[-1][1]
@@ -193,7 +194,8 @@ def _create_bookings(user, instrument, chosen_organization, occurrences, purpose
                 sample_count=sample_count,
             )
             for start, end in occurrences
-        ]
+        ],
+        member_category=terms.member_category if terms else "",
     )
     bookings = Booking.objects.bulk_create(
         Booking(

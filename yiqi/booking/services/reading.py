@@ -4,7 +4,8 @@ an alliance recognises), the instrument's open hours, blackouts, held bookings (
 elsewhere), live waitlist offers, the user's organisations, the alliance terms between those and the instrument's
 unit, and the unit's service staff (who hear of the booking).
 
-The instrument's settings come with the instrument (``select_related``); the fee schedule is read once by fees.
+The instrument's settings come with the instrument (``select_related``); the fee schedule is read once by fees,
+which takes the alliance member price category from here.
 A new kind of fact is one more branch here and one more field of ``RequestFacts``.
 """
 
@@ -16,7 +17,7 @@ from django.db.models import BooleanField, CharField, DateField, DateTimeField, 
 from django.db.models.functions import Cast
 
 from yiqi.accounts.models import Role, User
-from yiqi.alliances.services import recognised_units_query, terms_between_query
+from yiqi.alliances.services import best_member_category, recognised_units_query, terms_between_query
 from yiqi.organizations.models import Deployment, Organization
 from yiqi.registry.models import Instrument
 
@@ -59,10 +60,12 @@ class OwnBookingElsewhere:
 
 @dataclass
 class AllianceTerms:
-    """The terms an alliance gives the user's member organisation at the instrument's unit (the best of several)."""
+    """The terms alliances give the user's member organisation at the instrument's unit (the best of several):
+    the longest priority window and the most favourable member price category ('' when none)."""
 
     alliance_name: str
     priority_days: int
+    member_category: str = ""
 
 
 @dataclass
@@ -82,12 +85,25 @@ class RequestFacts:
     )  # by the user's member organisation
 
 
-def _branch(queryset, kind: int, **columns):
-    """The queryset as rows of the common shape: the given columns filled, the others typed NULLs (PostgreSQL
-    needs the type of a NULL in a UNION)."""
-    values = {name: Cast(Value(None), output_field()) for name, output_field in _COLUMNS.items()}
-    values["fact_kind"] = Value(kind, output_field=IntegerField())
-    values.update({f"fact_{name}": F(source) for name, source in columns.items()})
+# One instance per column, shared by every branch (making fields is a good part of building a query).
+_FIELDS = {name: output_field() for name, output_field in _COLUMNS.items()}
+
+
+def _branch(queryset, kind: int, *, typed: bool = False, **columns):
+    """The queryset as rows of the common shape: the given columns filled, the others NULLs. ``typed``: the first
+    branch casts its NULLs (PostgreSQL types a UNION's columns from its first branch onwards; an untyped NULL
+    after it takes the column's type)."""
+    filled = {f"fact_{name}": F(source) for name, source in columns.items()}
+    values = {}
+    for name, output_field in _FIELDS.items():
+        if name == "fact_kind":
+            values[name] = Value(kind, output_field=output_field)
+        elif name in filled:
+            values[name] = filled[name]
+        else:
+            values[name] = (
+                Cast(Value(None), output_field) if typed else Value(None, output_field=output_field)
+            )
     return queryset.order_by().annotate(**values).values_list(*_COLUMNS)
 
 
@@ -108,7 +124,7 @@ def read_facts(
     ``weeks`` around it, for the weekly quota and reserve), in one query."""
     start, end = span
     branches = [
-        _branch(Deployment.objects.filter(pk=1), DEPLOYMENT, flag="refuse_overlapping_bookings"),
+        _branch(Deployment.objects.filter(pk=1), DEPLOYMENT, typed=True, flag="refuse_overlapping_bookings"),
         _branch(
             suspension_in_force(user, now), SUSPENSION, n1="pk", t1="starts_at", t2="ends_at", s1="reason"
         ),
@@ -134,6 +150,7 @@ def read_facts(
             n1="unit_id",
             n2="alliance__priority_days",
             s1="alliance__name",
+            s2="alliance__member_category",
         ),
         _branch(
             OpenHours.objects.filter(instrument=instrument),
@@ -204,10 +221,13 @@ def read_facts(
             organizations[n1] = _row(Organization, id=n1, name=s1, kind=s2)
         elif kind == STAFF:
             staff[n1] = _row(User, id=n1, email=s1, language=s2, is_active=True)
-        elif kind == ALLIANCE and (
-            n1 not in facts.alliance_terms or n2 > facts.alliance_terms[n1].priority_days
-        ):
-            facts.alliance_terms[n1] = AllianceTerms(s1, n2)
+        elif kind == ALLIANCE:
+            known = facts.alliance_terms.get(n1)
+            if known is None or n2 > known.priority_days:
+                facts.alliance_terms[n1] = AllianceTerms(s1, n2, s2)
+            facts.alliance_terms[n1].member_category = best_member_category(
+                (s2, known.member_category if known else "")
+            )
     facts.qualified_until = max(qualified, default=None)
     facts.blackouts.sort()
     facts.held.sort(key=lambda held: held.start)

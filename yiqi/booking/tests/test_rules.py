@@ -36,7 +36,9 @@ def instrument(world, clock):
 
 
 def book(user, instrument, start, end, **options):
+    """As a request does: the instrument read with its settings as they are now."""
     options.setdefault("purpose", "材料表面形貌观察")
+    instrument = Instrument.objects.select_related("service_settings").get(pk=instrument.pk)
     return services.request_booking(user=user, instrument=instrument, starts_at=start, ends_at=end, **options)
 
 

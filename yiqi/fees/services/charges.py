@@ -117,16 +117,17 @@ def quote(record) -> Charge:
     return CHARGES.run(charge, "quoted", actor=None, prepare=prepare, data=data)
 
 
-def quote_new(records) -> list[Charge]:
+def quote_new(records, *, member_category: str | None = None) -> list[Charge]:
     """The first quotes of records opened together (a booking, a weekly series): one read of the fee schedule per
-    instrument and kind, then the charges, their lines and their trail rows each in one insert."""
+    instrument and kind, then the charges, their lines and their trail rows each in one insert
+    (``member_category``: see ``user_category``)."""
     schedules: dict[tuple, list] = {}
     charges, lines = [], []
     for record in records:
         key = (record.instrument_id, record.kind)
         if key not in schedules:
             schedules[key] = list(schedule_for(record.instrument_id, record.kind))
-        category = user_category(record.user_organization, record.unit_id)
+        category = user_category(record.user_organization, record.unit_id, member_category)
         priced = price_lines(
             record.instrument_id,
             record.kind,

@@ -27,15 +27,22 @@ ACADEMIC_KINDS = (Organization.Kind.UNIVERSITY, Organization.Kind.RESEARCH_INSTI
 CATEGORY_ORDER = (UserCategory.INTERNAL, UserCategory.ACADEMIC, UserCategory.EXTERNAL)
 
 
-def user_category(user_organization: Organization | None, unit_id: int) -> str:
+def user_category(
+    user_organization: Organization | None, unit_id: int, member_category: str | None = None
+) -> str:
     """Internal for the owning unit's people, academic for other universities/institutes, else external — or the
-    member category of an alliance both belong to, when that is more favourable."""
+    member category of an alliance both belong to, when that is more favourable (``member_category``: already
+    read by the caller, else looked up)."""
     if user_organization is None:
         return UserCategory.EXTERNAL
     if user_organization.pk == unit_id:
         return UserCategory.INTERNAL
     own = UserCategory.ACADEMIC if user_organization.kind in ACADEMIC_KINDS else UserCategory.EXTERNAL
-    member = alliances.member_category(user_organization.pk, unit_id)
+    member = (
+        alliances.member_category(user_organization.pk, unit_id)
+        if member_category is None
+        else member_category
+    )
     return min((own, member or own), key=CATEGORY_ORDER.index)
 
 
