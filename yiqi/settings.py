@@ -335,6 +335,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceKindEnum": "yiqi.servicerecords.models.ServiceKind",
         "WebhookEventEnum": "yiqi.exchange.models.WebhookEvent",
         "PurchaseOpinionEnum": "yiqi.purchases.models.Opinion",
+        "TestOrderStatusEnum": "yiqi.orders.models.OrderStatus",
     },
 }
 

@@ -32,7 +32,8 @@ class NeedViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return services.visible_needs(self.access).prefetch_related("matches__instrument", "matches__unit")
 
     def respond(self, need, code=status.HTTP_200_OK):
-        return Response(s.NeedSerializer(self.get_queryset().get(pk=need.pk)).data, status=code)
+        serializer = self.get_serializer(self.get_queryset().get(pk=need.pk))
+        return Response(serializer.data, status=code)
 
     @extend_schema(
         summary="发布需求（平台随即匹配仪器并通知单位）",
@@ -46,7 +47,7 @@ class NeedViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return self.respond(need, status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="需求流程：单位回复报价、发布人确认已满足、关闭",
+        summary="需求流程：单位回复报价、发布人据匹配下单委托测试（订单完成即满足）、确认已满足、关闭",
         request=s.NeedStepSerializer,
         responses={200: s.NeedSerializer, **REFUSED},
     )

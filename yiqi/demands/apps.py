@@ -6,3 +6,6 @@ class DemandsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yiqi.demands"
     verbose_name = _("供需对接")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the receivers)

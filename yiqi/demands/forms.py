@@ -5,21 +5,13 @@ from yiqi.core.forms import BootstrapFormMixin, DateInput
 from yiqi.organizations.models import Region
 
 from .models import Need, Response
+from .services import FIELDS
 
 
 class NeedForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Need
-        fields = [
-            "title",
-            "description",
-            "category",
-            "sample_type",
-            "quantity",
-            "deadline",
-            "budget",
-            "region",
-        ]
+        fields = FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "deadline": DateInput()}
 
     def __init__(self, *args, **kwargs):

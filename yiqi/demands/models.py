@@ -1,5 +1,5 @@
 """The demand database (需求库): needs that companies and researchers post, the instruments and units the platform
-matched to each, and each unit's response and quote until the need is met (by a service on the platform) or closed."""
+matched to each, and each unit's response and quote until the need is met (by a service on the platform, usually an order placed from the need) or closed."""
 
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ MAX_QUANTITY = 10000
 
 class NeedStatus(models.TextChoices):
     OPEN = "open", _("征集中")
+    ORDERED = "ordered", _("已下单")
     MET = "met", _("已满足")
     CLOSED = "closed", _("已关闭")
 
@@ -58,6 +59,15 @@ class Need(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The platform order placed from this need while it runs (or the one that met it); cleared if it falls through.
+    order_record = models.OneToOneField(
+        "servicerecords.ServiceRecord",
+        verbose_name=_("平台订单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     close_reason = models.CharField(_("关闭原因"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -74,6 +84,10 @@ class Need(models.Model):
             models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="demand_budget"),
             models.CheckConstraint(
                 condition=~Q(status="met") | Q(met_by__isnull=False), name="demand_met_has_service"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ordered") | Q(order_record__isnull=False),
+                name="demand_ordered_has_order",
             ),
         ]
 

@@ -1,6 +1,7 @@
 """Business rules of the demand database: who sees which needs, posting a need (checked, matched to the province's
-instruments with the catalogue's similarity core, the matched units told), units' answers and quotes, and the end
-of a need: met by a service on the platform, or closed. Views and the API call these."""
+instruments with the catalogue's similarity core, the matched units told), units' answers and quotes, the order
+the poster places from a match, and the end of a need: met by that order once it is delivered (or by a service the
+poster names), or closed. Views, the API and the receivers of service-record signals call these."""
 
 import datetime as dt
 from decimal import Decimal
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yiqi.accounts.access import Access
+from yiqi.accounts.access import Access, access_for
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.catalog.similar import similar_instruments
@@ -22,12 +23,16 @@ from yiqi.core.models import AuditEvent
 from yiqi.core.sequences import next_daily_number
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import Phrase, notify
+from yiqi.orders import services as orders
+from yiqi.orders.models import TestOrder
 from yiqi.organizations.models import Region
 from yiqi.registry.models import Instrument, InstrumentCategory
-from yiqi.servicerecords.models import ServiceRecord
+from yiqi.servicerecords.models import ServiceKind, ServiceRecord
+from yiqi.servicerecords.presenters import ServicePanel
 
 from .models import Match, Need, NeedStatus, Response
 
+# What a poster states (the form, the API and ``post_need`` all read this one list).
 FIELDS = ("title", "description", "category", "sample_type", "quantity", "deadline", "budget", "region")
 # A need rarely names the instrument: its words match fewer of an instrument's, so scores run low. Keep what is
 # near the best suggestion, and never what is barely related.
@@ -41,6 +46,14 @@ machine = StateMachine(
     Need,
     [
         Transition("meet", gettext_lazy("确认已满足"), (NeedStatus.OPEN,), NeedStatus.MET, who="poster"),
+        Transition(
+            "order", gettext_lazy("下单委托测试"), (NeedStatus.OPEN,), NeedStatus.ORDERED, who="poster"
+        ),
+        # Taken by the platform when the order's service record moves (see ``receivers``).
+        Transition("delivered", gettext_lazy("订单完成，需求已满足"), (NeedStatus.ORDERED,), NeedStatus.MET),
+        Transition(
+            "order_ended", gettext_lazy("订单未完成，重新征集"), (NeedStatus.ORDERED,), NeedStatus.OPEN
+        ),
         Transition(
             "close",
             gettext_lazy("关闭需求"),
@@ -63,7 +76,9 @@ def sees_demand_database(access: Access) -> bool:
 
 
 def visible_needs(access: Access) -> QuerySet[Need]:
-    queryset = Need.objects.select_related("category", "region", "poster")
+    queryset = Need.objects.select_related(
+        "category", "region", "poster", "order_record__test_order__instrument"
+    )
     if access.is_platform_admin:
         return queryset
     if not access.is_authenticated:
@@ -230,6 +245,170 @@ def close(access: Access, need: Need, *, reason: str, actor) -> Need:
     )
 
 
+# --- an order placed from the need --------------------------------------------------------------------------------
+
+# What the poster may change on the prefilled order form; everything else comes from the need and the match.
+ORDER_FIELDS = (
+    "sample_name",
+    "sample_count",
+    "sample_description",
+    "requirements",
+    "answers",
+    "return_samples",
+    "user_organization",
+)
+
+
+def orderable_matches(access: Access, need: Need) -> QuerySet[Match]:
+    """The matches the poster may order from now: any matched unit that has not declined (a quote is the usual
+    start); none once the need has an order running or has ended."""
+    if not is_poster(access, need) or need.status != NeedStatus.OPEN:
+        return Match.objects.none()
+    return need.matches.exclude(response=Response.DECLINED).select_related("instrument", "unit")
+
+
+def order_refusal(access: Access, need: Need, match: Match) -> str | None:
+    """Why the poster cannot order from this match now (for the order page), or None."""
+    if not orderable_matches(access, need).filter(pk=match.pk).exists():
+        return _("该需求当前不能向该单位下单。")
+    return orders.order_refusal(access, match.instrument)
+
+
+def order_defaults(need: Need, match: Match) -> dict:
+    """The order form prefilled from the need: its samples, and its deadline, budget and the unit's quote in the
+    requirements (an order has no fields of its own for them)."""
+    lines = [need.description, _("期望完成日期：%(date)s") % {"date": need.deadline.isoformat()}]
+    if need.budget is not None:
+        lines.append(_("预算：%(amount)s 元") % {"amount": need.budget})
+    if match.quote is not None:
+        lines.append(_("单位报价：%(amount)s 元") % {"amount": match.quote})
+    lines.append(_("来自需求 %(number)s") % {"number": need.number})
+    return {
+        "sample_name": need.sample_type[:100],
+        "sample_count": need.quantity,
+        "sample_description": _("%(type)s，共 %(quantity)s 个（%(title)s）")
+        % {"type": need.sample_type, "quantity": need.quantity, "title": need.title},
+        "requirements": "\n".join(lines)[:2000],
+    }
+
+
+def _order_refusal(need: Need) -> str:
+    if need.status == NeedStatus.ORDERED:
+        return _("该需求已有进行中的订单，不能重复下单。")
+    return _("该需求已结束，不能再下单。")
+
+
+def place_order(access: Access, need: Need, *, match: Match, values: dict | None = None, actor) -> TestOrder:
+    """The poster orders commissioned testing on a matched instrument, prefilled from the need (``values`` override
+    the prefill); the need then waits for the order, and is met when the order is delivered. One order at a time."""
+    placed: dict = {}
+    data = {"match": match.pk}
+
+    def permitted(locked, step):
+        if not is_poster(access, locked):
+            raise PermissionDenied(_("只有发布需求的人可以据此下单。"))
+        return True
+
+    def prepare(locked, step):
+        if match.need_id != locked.pk:
+            raise ValidationError({"match": [_("未找到该匹配。")]})
+        if match.response == Response.DECLINED:
+            raise ValidationError({"match": [_("该单位已表示无法承接，请选择其他单位。")]})
+        chosen = {k: v for k, v in (values or {}).items() if k in ORDER_FIELDS and v not in (None, "")}
+        order = orders.submit_order(
+            user=actor, instrument=match.instrument, **{**order_defaults(locked, match), **chosen}
+        )
+        locked.order_record = order.record
+        placed["order"], data["order"] = order, order.number
+
+    machine.run(
+        need, "order", actor=actor, permitted=permitted, prepare=prepare, data=data, refusal=_order_refusal
+    )
+    return placed["order"]
+
+
+def _placed_from_need(record: ServiceRecord) -> QuerySet[Need]:
+    """The need ``record``'s order was placed from, if any. Needs are ordered as commissioned testing only, so other
+    kinds of service (a booking's check-out, page) cost no query."""
+    if record.kind != ServiceKind.COMMISSIONED_TESTING:
+        return Need.objects.none()
+    return Need.objects.filter(order_record=record)
+
+
+def _waiting_on(record: ServiceRecord) -> Need | None:
+    return _placed_from_need(record).filter(status=NeedStatus.ORDERED).first()
+
+
+def order_delivered(record: ServiceRecord, *, actor) -> Need | None:
+    """The order placed from a need was completed: the need is met by it, and its poster told."""
+    need = _waiting_on(record)
+    if need is None:
+        return None
+
+    def prepare(locked, step):
+        locked.met_by, locked.closed_at = record, timezone.now()
+
+    need = machine.run(need, "delivered", actor=actor, prepare=prepare, data={"order": record.reference})
+    notify(
+        [need.poster],
+        Phrase(gettext_lazy("您的需求已由平台订单满足：%(title)s"), title=need.title),
+        Phrase(
+            gettext_lazy("订单 %(order)s 已完成，需求 %(number)s 已满足。"),
+            order=record.reference,
+            number=need.number,
+        ),
+        reverse("demands:detail", args=[need.pk]),
+    )
+    return need
+
+
+def order_ended(record: ServiceRecord, *, actor) -> Need | None:
+    """The order fell through (cancelled or refused): the need is open again for other units."""
+    need = _waiting_on(record)
+    if need is None:
+        return None
+
+    def prepare(locked, step):
+        locked.order_record = None
+
+    return machine.run(need, "order_ended", actor=actor, prepare=prepare, data={"order": record.reference})
+
+
+def _sees_order(access: Access, need: Need, unit_id: int) -> bool:
+    return is_poster(access, need) or unit_id in access.staff_unit_ids or access.is_platform_admin
+
+
+def need_order(access: Access, need: Need) -> dict | None:
+    """The order placed from the need, as plain data for its poster, the ordered unit's staff and the authority
+    (read through ``visible_needs``' joins: no query of its own)."""
+    record = need.order_record
+    if record is None or not _sees_order(access, need, record.unit_id):
+        return None
+    order = getattr(record, "test_order", None)
+    return {
+        "id": order.pk if order else None,
+        "number": record.reference,
+        "status": order.status if order else record.status,
+        "status_label": order.get_status_display() if order else record.get_status_display(),
+        "instrument": record.instrument_id,
+        "instrument_name": order.instrument.name if order else "",
+        "unit": record.unit_id,
+    }
+
+
+def need_panel(record: ServiceRecord, user) -> ServicePanel | None:
+    """On an order's page: the need it was placed from, so the unit sees which of its orders came from needs."""
+    need = _placed_from_need(record).first()
+    if need is None or not _sees_order(access_for(user), need, record.unit_id):
+        return None
+    return ServicePanel("demands/need_panel.html", {"need": need}, position=20)
+
+
+def unit_orders_from_needs(access: Access) -> QuerySet[Need]:
+    """The needs whose order went to one of the user's units: the unit's orders that came from the demand database."""
+    return visible_needs(access).filter(order_record__unit_id__in=access.staff_unit_ids)
+
+
 # --- what the province lacks --------------------------------------------------------------------------------------
 
 
@@ -283,6 +462,11 @@ def act(access: Access, need: Need, action: str, data: dict, *, actor):
         if record is None:
             raise ValidationError({"record": [_("请选择满足需求的服务记录。")]})
         return meet(access, need, record=record, actor=actor)
+    if action == "order":
+        found = need.matches.select_related("instrument").filter(pk=_int(data.get("match"))).first()
+        if found is None:
+            raise ValidationError({"match": [_("请选择下单的匹配单位。")]})
+        return place_order(access, need, match=found, values=data, actor=actor)
     if action == "close":
         return close(access, need, reason=data.get("reason", "") or data.get("comment", ""), actor=actor)
     raise ValidationError({"action": [_("未知操作：%(action)s") % {"action": action}]})

@@ -10,4 +10,5 @@ urlpatterns = [
     path("unmet/", views.UnmetView.as_view(), name="unmet"),
     path("<int:pk>/", views.DetailView.as_view(), name="detail"),
     path("<int:pk>/act/", views.ActView.as_view(), name="act"),
+    path("<int:pk>/order/<int:match>/", views.OrderView.as_view(), name="order"),
 ]

@@ -11,6 +11,7 @@ from django.views import View
 
 from yiqi.accounts.access import access_for
 from yiqi.fees.views import add_errors
+from yiqi.orders.forms import OrderForm, add_service_errors
 
 from . import services
 from .forms import NeedForm, ResponseForm
@@ -34,14 +35,23 @@ class ListView(DemandView):
     def get(self, request):
         access = self.access
         needs = services.visible_needs(access)
-        mine = request.GET.get("mine") == "1" or not services.sees_demand_database(access)
-        if mine:
+        ordered = request.GET.get("ordered") == "1" and bool(access.staff_unit_ids)
+        mine = not ordered and (request.GET.get("mine") == "1" or not services.sees_demand_database(access))
+        if ordered:
+            needs = services.unit_orders_from_needs(access)
+        elif mine:
             needs = needs.filter(poster_id=access.user_id)
         page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "demands/list.html",
-            {"page_obj": page, "mine": mine, "database": services.sees_demand_database(access)},
+            {
+                "page_obj": page,
+                "mine": mine,
+                "ordered": ordered,
+                "serving": bool(access.staff_unit_ids),
+                "database": services.sees_demand_database(access),
+            },
         )
 
 
@@ -79,6 +89,8 @@ class DetailView(DemandView):
                 if poster and need.status == NeedStatus.OPEN
                 else [],
                 "history": services.machine.history(need) if poster or access.is_platform_admin else [],
+                "order": services.need_order(access, need),
+                "orderable": services.orderable_matches(access, need),
             },
         )
 
@@ -95,6 +107,49 @@ class ActView(DemandView):
         else:
             messages.success(request, _("操作成功。"))
         return redirect("demands:detail", pk)
+
+
+class OrderView(DemandView):
+    """The order form, prefilled from the need, for one of its matched instruments; placing it links it to the need."""
+
+    def setup_order(self, pk, match):
+        access, need = self.access, self.need(pk)
+        if not services.is_poster(access, need):
+            raise PermissionDenied
+        return need, get_object_or_404(need.matches.select_related("instrument__unit"), pk=match)
+
+    def page(self, need, match, form):
+        context = {"form": form, "instrument": match.instrument, "need": need, "match": match}
+        return render(self.request, "demands/order_form.html", context)
+
+    def get(self, request, pk, match):
+        need, match = self.setup_order(pk, match)
+        refusal = services.order_refusal(self.access, need, match)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("demands:detail", need.pk)
+        initial = services.order_defaults(need, match)
+        return self.page(
+            need, match, OrderForm(initial=initial, instrument=match.instrument, user=request.user)
+        )
+
+    def post(self, request, pk, match):
+        need, match = self.setup_order(pk, match)
+        form = OrderForm(request.POST, instrument=match.instrument, user=request.user)
+        if form.is_valid():
+            values = {**form.cleaned_data, "answers": form.answers()}
+            try:
+                order = services.place_order(
+                    self.access, need, match=match, values=values, actor=request.user
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("委托单 %(number)s 已提交，请等待报价。") % {"number": order.number}
+                )
+                return redirect("orders:detail", order.pk)
+        return self.page(need, match, form)
 
 
 class UnmetView(DemandView):

@@ -1,12 +1,13 @@
 """Demo duplicate-purchase review and demand database: planned purchases from the labelled set at every step (a
 draft, filed with evidence, under review, decided three ways) and companies' needs matched to instruments, some
-answered, one closed. Through the services, so evidence, audit and notices are real; a few
-seconds."""
+answered, one met by an order placed from it and carried out, one closed. Through the services, so evidence, audit
+and notices are real; a few seconds."""
 
 import datetime as dt
 import random
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from yiqi.accounts.access import access_for
@@ -14,6 +15,7 @@ from yiqi.accounts.models import Role, RoleAssignment, User
 from yiqi.demands import services as demands
 from yiqi.experts import services as experts
 from yiqi.experts.models import Expert
+from yiqi.orders import services as orders
 from yiqi.organizations.models import Deployment, Organization
 from yiqi.purchases import services as purchases
 from yiqi.purchases.models import Opinion
@@ -167,7 +169,7 @@ def _needs(rng) -> int:
     if not posters:
         return 0
     region = Deployment.current().home_region
-    posted = 0
+    posted, met = 0, False
     for n, (title, description, sample, quantity) in enumerate(NEEDS):
         poster = posters[n % len(posters)]
         need = demands.post_need(
@@ -197,4 +199,49 @@ def _needs(rng) -> int:
                 )
         if n == len(NEEDS) - 1:
             demands.close(access_for(poster), need, reason="已通过其他渠道解决。", actor=poster)
+        elif not met:
+            met = _met_by_order(need, poster)
     return posted
+
+
+# A one-page report for the demo order's results (the results check reads the PDF signature).
+REPORT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _met_by_order(need, poster) -> bool:
+    """The poster orders from the first matched unit that can take the work; the unit quotes, tests and publishes
+    results, the poster accepts them, and the need is met by the order."""
+    access = access_for(poster)
+    for match in need.matches.select_related("instrument"):
+        staff = _unit_admin(match.unit_id)
+        if staff is None or demands.order_refusal(access, need, match):
+            continue
+        if match.response != "quoted":
+            demands.respond(access_for(staff), match, response="quoted", quote=Decimal("3600"), actor=staff)
+        order = demands.place_order(access, need, match=match, actor=poster)
+        order = orders.quote(order, actor=staff, hours=Decimal("3"), comment="约三小时机时。")
+        order = orders.confirm(order, actor=poster)
+        order = orders.receive_samples(order, actor=staff)
+        order = orders.start_testing(order, actor=staff)
+        orders.add_results(order, [SimpleUploadedFile("检测报告.pdf", REPORT)], actor=staff)
+        now = timezone.now()
+        order = orders.publish_results(
+            order,
+            actor=staff,
+            machine_hours=Decimal("2.5"),
+            tested_from=now - dt.timedelta(hours=4),
+            tested_until=now - dt.timedelta(hours=1),
+        )
+        orders.accept(order, actor=poster)
+        return True
+    return False
+
+
+def _unit_admin(unit_id):
+    return (
+        User.objects.filter(
+            role_assignments__organization_id=unit_id, role_assignments__role=Role.UNIT_ADMIN, is_active=True
+        )
+        .order_by("id")
+        .first()
+    )

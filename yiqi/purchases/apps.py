@@ -6,3 +6,6 @@ class PurchasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yiqi.purchases"
     verbose_name = _("购置查重评议")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the receivers)

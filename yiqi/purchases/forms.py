@@ -6,6 +6,7 @@ from yiqi.experts.models import Expert
 from yiqi.registry.categories import leaf_codes
 
 from .models import Opinion, PurchaseApplication, Review
+from .services import FIELDS
 
 QUOTE_ROWS = 5
 
@@ -13,21 +14,7 @@ QUOTE_ROWS = 5
 class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = PurchaseApplication
-        fields = [
-            "name",
-            "category",
-            "specifications",
-            "functions",
-            "model_candidates",
-            "budget",
-            "funding_source",
-            "discipline",
-            "necessity",
-            "expected_hours",
-            "expected_users",
-            "sharing_mode",
-            "hours_offered",
-        ]
+        fields = FIELDS
         widgets = {
             "specifications": forms.Textarea(attrs={"rows": 3}),
             "functions": forms.Textarea(attrs={"rows": 3}),

@@ -21,6 +21,7 @@ from yiqi.accounts.services import users_with_role
 from yiqi.core.models import AuditEvent
 from yiqi.core.sequences import next_daily_number
 from yiqi.core.workflow import StateMachine, Transition
+from yiqi.evaluation.signals import Obligation
 from yiqi.experts import services as experts
 from yiqi.experts.models import Expert
 from yiqi.notifications.services import Phrase, notify
@@ -31,6 +32,7 @@ from yiqi.registry.models import Instrument
 from . import evidence
 from .models import Opinion, PurchaseApplication, Quote, Review, ReviewRules, Status
 
+# What a unit files (the form, the API and ``save_application`` all read this one list).
 FIELDS = (
     "name",
     "category",
@@ -399,9 +401,13 @@ def link_instrument(
     return application
 
 
+def _bought_under_review() -> QuerySet[PurchaseApplication]:
+    return PurchaseApplication.objects.filter(status=Status.DECIDED, instrument__isnull=False)
+
+
 def opening_obligations(instrument: Instrument) -> dict | None:
     """What the unit promised when buying ``instrument`` (for the yearly evaluation), or None."""
-    application = PurchaseApplication.objects.filter(instrument=instrument, status=Status.DECIDED).first()
+    application = _bought_under_review().filter(instrument=instrument).first()
     if application is None:
         return None
     return {
@@ -410,6 +416,15 @@ def opening_obligations(instrument: Instrument) -> dict | None:
         "hours_offered": application.hours_offered,
         "conditions": application.conditions,
     }
+
+
+def obligations_of_units(unit_ids) -> list[Obligation]:
+    """The opening plans of the units' instruments bought through review, as the evaluation checks them (one query)."""
+    rows = _bought_under_review().filter(instrument__unit_id__in=unit_ids)
+    return [
+        Obligation(row["instrument_id"], row["number"], row["sharing_mode"], row["hours_offered"])
+        for row in rows.values("instrument_id", "number", "sharing_mode", "hours_offered")
+    ]
 
 
 def mean_scores(application: PurchaseApplication) -> dict[str, Decimal | None]:

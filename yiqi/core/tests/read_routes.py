@@ -252,7 +252,7 @@ def build_scene() -> Scene:
         census=census_scene(unit=unit),
         alliance=alliance_scene(unit=unit),
         purchases=purchase_scene(unit=unit, officer=users["officer"], authority=users["platform_admin"]),
-        need=demand_scene(poster=company, region=unit.region),
+        need=demand_scene(poster=company, region=unit.region, instrument=published),
         **_exchange_scene(unit, published),
         evaluation=evaluation_scene(unit=unit, authority=users["platform_admin"], officer=users["officer"]),
         # A monitored instrument: its gateway, and a run the platform found with no booking or record.
@@ -710,6 +710,7 @@ ROUTES = {
     "demands:unmet": _none,
     "demands:detail": lambda s: {"pk": s.need.pk},
     "demands:act": lambda s: {"pk": s.need.pk},
+    "demands:order": lambda s: {"pk": s.need.pk, "match": s.need.matches.order_by("pk").first().pk},
     "api-need-list": _none,
     "api-need-unmet": _none,
     "api-need-detail": lambda s: {"pk": s.need.pk},

@@ -253,3 +253,19 @@ def test_demo_census_and_alliances():
     assert Alliance.objects.count() == 2
     assert Membership.objects.filter(status=MembershipStatus.ACTIVE).count() == 10
     assert Membership.objects.filter(status=MembershipStatus.APPLIED).count() == 1
+
+
+def test_demo_needs_include_one_met_by_an_order_on_the_platform():
+    from yiqi.core.models import AuditEvent
+    from yiqi.demands.models import Need, NeedStatus
+    from yiqi.orders.models import OrderStatus
+
+    build()
+    met = Need.objects.get(status=NeedStatus.MET)
+    assert met.order_record == met.met_by and met.met_by.test_order.status == OrderStatus.COMPLETED
+    assert list(AuditEvent.objects.for_object(met).values_list("action", flat=True)) == [
+        "create",
+        "order",
+        "delivered",
+    ]
+    assert Need.objects.filter(status=NeedStatus.CLOSED).count() == 1

@@ -18,6 +18,8 @@ from yiqi.monitoring.models import Device
 from yiqi.registry.models import Instrument, RegistrationStatus
 from yiqi.usage.models import UsageRecord
 
+from . import obligations
+
 FOUR = Decimal("0.0001")
 
 
@@ -25,7 +27,7 @@ FOUR = Decimal("0.0001")
 class Figure:
     name: str
     label: object
-    source: str  # which records are behind it: instruments, usage, ratings, complaints, devices, census
+    source: str  # which records are behind it: instruments, usage, ratings, complaints, devices, census, obligations
 
 
 # The registry of formulas a scheme's computed indicators may name.
@@ -44,6 +46,7 @@ FIGURES = {
         Figure("verified_share", _("监测核验机时占比"), "usage"),
         Figure("census_hours", _("年度普查填报年均有效机时（小时/台）"), "census"),
         Figure("census_sharing_rate", _("年度普查填报共享率"), "census"),
+        Figure("obligations_met_rate", _("购置评议开放承诺履行率"), "obligations"),
     )
 }
 
@@ -127,6 +130,7 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
     # A period within one year reads that year's closed census, as the units confirmed it (none: no figure).
     census = frozen_figures(start.year) if start.year == end.year else {}
     gap_share = Decimal(str(settings.YIQI_EVALUATION_GAP_SHARE))
+    promises = obligations.check(unit_ids, start, end, in_period=_in_period(start, end))
     result = {}
     for unit_id in unit_ids:
         inst, use = instruments.get(unit_id, {}), usage.get(unit_id, {})
@@ -166,8 +170,17 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
                 None if not use.get("hours") else min(_ratio(verified, use["hours"]), Decimal(1)), gap=gap
             ),
             **_census_figures(census.get(unit_id)),
+            "obligations_met_rate": _obligations_figure(promises.get(unit_id)),
         }
     return result
+
+
+def _obligations_figure(promised) -> dict:
+    """Share of the instruments bought through review that kept their opening plan; the failed ones are listed."""
+    if promised is None:
+        return _figure(None)
+    verified = _ratio(promised["met_verified"], promised["due"]) if promised["monitored"] else None
+    return {**_figure(_ratio(promised["met"], promised["due"]), verified), "failed": promised["failed"]}
 
 
 def _census_figures(snapshot) -> dict:
@@ -201,6 +214,8 @@ def rows_behind(name: str, unit_id: int, start: dt.date, end: dt.date, *, thresh
         return Rating.objects.filter(unit_id=unit_id, created_at__gte=since, created_at__lt=until)
     if source == "complaints":
         return Complaint.objects.filter(unit_id=unit_id, created_at__gte=since, created_at__lt=until)
+    if source == "obligations":
+        return obligations.instruments_behind(unit_id)
     if source == "census":
         return CensusLine.objects.filter(
             census_return__census__year=start.year, census_return__unit_id=unit_id

@@ -876,6 +876,12 @@ RULES.update(
             ("demands:detail", "api-need-detail"), rule("the open need's readers", NEED_READERS, HIDDEN)
         ),
         **dict.fromkeys(("demands:act", "api-need-act"), NEED_STEP),
+        "demands:order": rule(
+            "the posting company only; the need's other readers 403",
+            {"enterprise"},
+            HIDDEN,
+            **dict.fromkeys(NEED_READERS - {"enterprise"}, FORBIDDEN),
+        ),
     }
 )
 
