@@ -219,8 +219,8 @@ def plan_json(data: bytes, user, name: str = "") -> Plan:
     except ValidationError as error:
         plan.error(error.messages[0])
         return plan
-    codes = {code: unit for code, unit in UnitCode.objects.select_related("unit").values_list("code", "unit")}
-    units = Organization.objects.in_bulk({pk for pk in codes.values()})
+    codes = dict(UnitCode.objects.values_list("code", "unit"))
+    units = Organization.objects.in_bulk(set(codes.values()))
     instruments: dict[tuple[int, str], int] = {}  # (unit, innerId) → position of its type 4 record
     customs: list[tuple[int, dict, UnitPlan]] = []
     for position, item in enumerate(items, start=1):
