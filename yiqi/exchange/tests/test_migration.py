@@ -130,3 +130,24 @@ def test_the_authority_uploads_previews_and_confirms(world, national_file, clien
     assert bad.status_code == 400 and not bad.context["token"]  # nothing to confirm
 
     assert client_for(world.users["unit_admin_b"]).get(url).status_code == 403
+
+
+def test_a_units_workbook_is_checked_by_the_registrys_rules_and_imported_once(world):
+    from yiqi.registry.tests.test_spreadsheets import SINGLE, make_xlsx, valid_row
+
+    UnitCodeFactory(unit=world.unit_b, code=CODE_B)
+    admin = world.users["platform_admin"]
+    content = make_xlsx({SINGLE: [valid_row(1), valid_row(2)]})
+    assert not migration.plan_file("b.xlsx", content, admin).ok  # which unit it belongs to must be said
+
+    bad = migration.plan_file(
+        "b.xlsx", make_xlsx({SINGLE: [valid_row(1), valid_row(2, original_value=-1)]}), admin, CODE_B
+    )
+    assert [(e["sheet"], e["row"]) for e in bad.errors] == [(SINGLE, 4)]
+
+    plan = migration.plan_file("b.xlsx", content, admin, CODE_B)
+    assert plan.summary()["units"][0]["created"] == 2
+    migration.apply(plan)
+    again = migration.plan_file("b.xlsx", content, admin, CODE_B)
+    assert (again.summary()["units"][0]["created"], again.summary()["units"][0]["unchanged"]) == (0, 2)
+    assert Instrument.objects.filter(unit=world.unit_b, asset_number__startswith="IMP-").count() == 2
