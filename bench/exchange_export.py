@@ -2,31 +2,36 @@
 
     PYTHONPATH=. python bench/exchange_export.py            # 2,000 / 4,000 / 8,000 instruments, 5 services each
     PYTHONPATH=. python bench/exchange_export.py --full     # 110,000 instruments, 2,000,000 service records
+    PYTHONPATH=. python bench/exchange_export.py --sizes 10000,40000 --services-each 18 --no-send
 
-A fresh SQLite database in /tmp (``yiqi_bench_exchange.sqlite3``, deleted first). For each size: wall time and
-tracemalloc peak of building and validating every record (``records.all_records`` + ``validation.problems``),
-which should stay flat as N grows. Then records/s sending the instruments to the fake national endpoint over HTTP
-(Django's WSGI server in a thread, zeep client).
+A fresh SQLite database in /tmp (``yiqi_bench_exchange.sqlite3``, deleted first; ``--db`` for another). For each
+size the export runs in a child process: wall time of building and validating every record (``records.all_records``
++ ``validation.problems``) and the child's peak resident memory (``wait4``), which should stay flat as N grows
+(tracemalloc is not used: it slows Python down several times). Then records/s sending the instruments to the fake
+national endpoint over HTTP (Django's WSGI server in a thread, zeep client).
 """
 
 import argparse
 import os
+import subprocess
 import sys
 import threading
 import time
-import tracemalloc
 from pathlib import Path
 
 DB = Path("/tmp/yiqi_bench_exchange.sqlite3")
 
 
-def setup():
+def setup(fresh: bool = True):
     os.environ["DJANGO_ENV"] = "development"
     os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiqi.settings")
-    DB.unlink(missing_ok=True)
     import django
 
+    if not fresh:
+        django.setup()
+        return
+    DB.unlink(missing_ok=True)
     django.setup()
     from django.core.management import call_command
 
@@ -79,20 +84,29 @@ def populate(instruments: int, services_each: int, start: int = 0):
     ServiceRecord.objects.bulk_create(services)
 
 
-def export() -> tuple[int, float, float]:
+def export() -> tuple[int, float]:
     from yiqi.exchange import records, validation
     from yiqi.exchange.services import outbox
 
-    tracemalloc.start()
     started = time.perf_counter()
     count = 0
     for built in records.all_records(outbox.unit_codes(), outbox.reporting_year()):
         validation.problems(built.record_type, built.payload)
         count += 1
-    wall = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return count, wall, peak
+    return count, time.perf_counter() - started
+
+
+def export_in_child() -> tuple[int, float, float]:
+    """(records, wall seconds, peak RSS MiB) of one export run in a fresh process."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--child", "--db", str(DB)], stdout=subprocess.PIPE, text=True
+    )
+    output = child.stdout.read()
+    _pid, status, usage = os.wait4(child.pid, 0)
+    if status:
+        raise SystemExit(f"export child failed: {status}")
+    count, wall = output.split()
+    return int(count), float(wall), usage.ru_maxrss / 1024
 
 
 def send(limit: int) -> tuple[int, float]:
@@ -130,19 +144,34 @@ def time_now():
 
 
 def main():
+    global DB
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true")
+    parser.add_argument("--sizes", help="instrument counts, comma-separated, ascending")
+    parser.add_argument("--services-each", type=int)
+    parser.add_argument("--db", type=Path, default=DB)
+    parser.add_argument("--no-send", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    DB = options.db
+    if options.child:
+        setup(fresh=False)
+        print(*export())
+        return
     setup()
     sizes = (110_000,) if options.full else (2_000, 4_000, 8_000)
-    services_each = 18 if options.full else 5
+    if options.sizes:
+        sizes = tuple(int(n) for n in options.sizes.split(","))
+    services_each = options.services_each or (18 if options.full else 5)
     done = 0
     for size in sizes:
         populate(size - done, services_each, start=done)
         done = size
-        count, wall, peak = export()
+        count, wall, peak = export_in_child()
         print(f"export {size:>7} instruments, {size * services_each:>8} services: {count} records in {wall:.1f} s "
-              f"({count / wall:,.0f}/s), peak {peak:.1f} MiB", flush=True)  # fmt: skip
+              f"({count / wall:,.0f}/s), peak RSS {peak:.0f} MiB; load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+    if options.no_send:
+        return
     sent = 16_000 if options.full else 2_000
     accepted, wall = send(sent)
     print(

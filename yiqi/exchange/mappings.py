@@ -18,6 +18,8 @@ OPERATING_STATUS = {
     "to_be_scrapped": "待报废",
     "scrapped": "待报废",
 }
+# On the way in (migration from another platform): the two states Yiqi does not keep apart.
+OPERATING_STATUS_IN = {"偶有故障": "normal", "故障频繁": "under_repair"}
 BELONGS_TYPE = {"instrument_center": "1", "large_facility": "2"}
 SERVICE_WAY = {"self_operation": "占用共享", "commissioned_testing": "委托共享"}
 SERVICE_DIRECTION = {"research": "135", "service": "136", "teaching": "137", "other": "138"}

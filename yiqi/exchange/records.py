@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -80,7 +82,13 @@ def plain(text: str, limit: int | None = None) -> str:
 
 
 def instrument_url(pk: int) -> str:
-    return settings.YIQI_SITE_URL.rstrip("/") + reverse("registry:instrument_detail", args=[pk])
+    return _instrument_url_pattern().replace("/0/", f"/{pk}/")
+
+
+@cache
+def _instrument_url_pattern() -> str:
+    """The page address with id 0, reversed once: resolving it per record cost more than building the record."""
+    return settings.YIQI_SITE_URL.rstrip("/") + reverse("registry:instrument_detail", args=[0])
 
 
 # --- regions -------------------------------------------------------------------------------------------------------
@@ -251,21 +259,42 @@ def instrument_records(codes: dict[int, str], year: int, unit_ids=None, ids=None
 # --- service records (type 6) ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ServiceContext:
+    """What a service record's national form needs beyond its own row, read once per chunk for all its records."""
+
+    asset_number: str
+    service_content: str
+    disciplines: str
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    phone: str
+    email: str
+
+
 def service_record(
-    record: ServiceRecord, ins_code: str, usage: UsageRecord | None, overall: int | None
+    record: ServiceRecord,
+    ins_code: str,
+    usage: UsageRecord | None,
+    overall: int | None,
+    instrument: ServiceContext,
+    applicant: Applicant,
+    organization: str,
 ) -> dict:
     commissioned = record.kind == ServiceKind.COMMISSIONED_TESTING
-    user = record.user
     purpose = usage.purpose if usage else UsageRecord.Purpose.OTHER
-    disciplines = discipline_codes(record.instrument.disciplines)
+    disciplines = discipline_codes(instrument.disciplines)
     return {
         "insCode": ins_code,
         "recordInnerId": str(record.pk),
-        "innerId": record.instrument.asset_number,
+        "innerId": instrument.asset_number,
         "amounts": str((usage.fee if usage else Decimal(0)).quantize(Decimal("0.01"))),
         "serviceTime": ymd_h(record.started_at or record.created_at),
         "endTime": ymd_h(record.ended_at or record.completed_at),
-        "serviceContent": plain(record.content or record.instrument.service_content, 200)
+        "serviceContent": plain(record.content or instrument.service_content, 200)
         or record.get_kind_display(),
         "serviceWay": mappings.SERVICE_WAY[record.kind],
         "serviceAmount": str(record.sample_count) if commissioned else hours(record.hours),
@@ -273,10 +302,10 @@ def service_record(
         "subjectIncome": mappings.NONE_TEXT,
         "subjectArea": disciplines[0] if disciplines else "",
         "subjectContent": "",
-        "applicant": user.get_full_name() or user.get_username(),
-        "applicantPhone": getattr(user, "phone", ""),
-        "applicantEmail": user.email,
-        "applicantUnit": record.user_organization.name if record.user_organization_id else "",
+        "applicant": applicant.name,
+        "applicantPhone": applicant.phone,
+        "applicantEmail": applicant.email,
+        "applicantUnit": organization,
         "comment": mappings.COMMENT.get(overall, ""),
         "serviceType": mappings.SERVICE_TYPE_INTERNAL
         if record.is_internal
@@ -298,20 +327,57 @@ def reportable_services(unit_ids=None):
     return rows
 
 
+# Only the columns the national form reads: a service record row is wide, and there may be millions.
+SERVICE_FIELDS = (
+    "kind", "unit", "instrument", "user", "user_organization", "is_internal", "reference", "content",
+    "sample_count", "hours", "started_at", "ended_at", "created_at", "completed_at",
+)  # fmt: skip
+
+
+def _service_context(chunk: list[ServiceRecord]) -> tuple[dict, dict, dict, dict, dict]:
+    """Instruments, applicants, organisations, usage and ratings of one chunk: one narrow query each, however
+    many records share them (a chunk's records mostly share a few instruments and users)."""
+    chunk_ids = [row.pk for row in chunk]
+    instruments = {
+        pk: ServiceContext(*rest)
+        for pk, *rest in Instrument.objects.filter(pk__in={row.instrument_id for row in chunk}).values_list(
+            "pk", "asset_number", "service_content", "disciplines"
+        )
+    }
+    applicants = {
+        user.pk: Applicant(user.get_full_name() or user.get_username(), user.phone, user.email)
+        for user in get_user_model()
+        .objects.filter(pk__in={row.user_id for row in chunk})
+        .only("username", "full_name", "first_name", "last_name", "phone", "email")
+    }
+    organizations = dict(
+        Organization.objects.filter(
+            pk__in={row.user_organization_id for row in chunk if row.user_organization_id}
+        ).values_list("pk", "name")
+    )
+    usage = {
+        row.record_id: row
+        for row in UsageRecord.objects.filter(record_id__in=chunk_ids).only("record_id", "fee", "purpose")
+    }
+    ratings = dict(Rating.objects.filter(record_id__in=chunk_ids).values_list("record_id", "overall"))
+    return instruments, applicants, organizations, usage, ratings
+
+
 def service_records(codes: dict[int, str], unit_ids=None, ids=None) -> Iterator[Built]:
-    rows = reportable_services(unit_ids).select_related("instrument", "user", "user_organization")
+    rows = reportable_services(unit_ids).only(*SERVICE_FIELDS)
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     for chunk in _chunks(rows):
-        chunk_ids = [row.pk for row in chunk]
-        usage = {
-            row.record_id: row
-            for row in UsageRecord.objects.filter(record_id__in=chunk_ids).only("record_id", "fee", "purpose")
-        }
-        ratings = dict(Rating.objects.filter(record_id__in=chunk_ids).values_list("record_id", "overall"))
+        instruments, applicants, organizations, usage, ratings = _service_context(chunk)
         for record in chunk:
             payload = service_record(
-                record, codes.get(record.unit_id, ""), usage.get(record.pk), ratings.get(record.pk)
+                record,
+                codes.get(record.unit_id, ""),
+                usage.get(record.pk),
+                ratings.get(record.pk),
+                instruments[record.instrument_id],
+                applicants[record.user_id],
+                organizations.get(record.user_organization_id, ""),
             )
             yield Built(SERVICE, record.unit_id, str(record.pk), payload, str(record.instrument_id))
 

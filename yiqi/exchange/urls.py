@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import migration_views, views
 
 app_name = "exchange"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("jobs/start/", views.JobStartView.as_view(), name="job_start"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("fake-national/", views.FakeNationalEndpointView.as_view(), name="fake_endpoint"),
+    path("migration/", migration_views.MigrationView.as_view(), name="migration"),
 ]

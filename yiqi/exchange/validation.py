@@ -5,6 +5,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+import jsonschema_rs
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
@@ -13,10 +14,20 @@ RECORD_TYPES = (1, 2, 4, 5, 6, 7)
 
 
 @cache
+def schema(record_type: int) -> dict:
+    return json.loads((SCHEMAS / f"type{record_type}.json").read_text(encoding="utf-8"))
+
+
+@cache
 def validator(record_type: int) -> Draft202012Validator:
-    schema = json.loads((SCHEMAS / f"type{record_type}.json").read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    Draft202012Validator.check_schema(schema(record_type))
+    return Draft202012Validator(schema(record_type))
+
+
+@cache
+def quick_validator(record_type: int):
+    """The same schema compiled in Rust: ~100 times faster on a valid record, which nearly every record is."""
+    return jsonschema_rs.Draft202012Validator(schema(record_type))
 
 
 def _reason(error) -> str:
@@ -44,6 +55,8 @@ def problems(record_type: int, payload) -> list[dict]:
     """``[{"field": "worth", "reason": "..."}]``, empty when the record would pass the platform's checks."""
     if not isinstance(payload, dict):
         return [{"field": "", "reason": _("记录须为 JSON 对象")}]
+    if quick_validator(record_type).is_valid(payload):
+        return []
     found = []
     for error in validator(record_type).iter_errors(payload):
         if error.validator == "required":

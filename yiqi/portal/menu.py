@@ -78,6 +78,7 @@ WORK = (
     Link("resources:mine", _("本单位科技资源"), resources.sees_unit_resources),
     Link("census:list", _("年度普查"), census.sees_census),
     Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
+    Link("exchange:migration", _("迁入其他平台的数据"), exchange.is_authority),
     Link("evaluation:home", _("开放共享评价"), evaluation.takes_part),
     Link("purchases:list", _("购置查重评议"), purchases.sees_applications),
 )

@@ -749,6 +749,7 @@ ROUTES = {
     "exchange:job_start": _none,
     "exchange:job_detail": lambda s: {"pk": s.reporting_job.pk},
     "exchange:fake_endpoint": _none,
+    "exchange:migration": _none,
     "api-exchange-record-list": _none,
     "api-exchange-record-detail": lambda s: {"pk": s.national_record.pk},
     "api-exchange-job-list": _none,

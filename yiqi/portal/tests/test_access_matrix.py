@@ -676,6 +676,7 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         unit_b_manager=HIDDEN,
     ),
     "exchange:fake_endpoint": PUBLIC,
+    "exchange:migration": rule("moving a province's data in: the platform admin", {"platform_admin"}),
     **dict.fromkeys(("api-exchange-record-list", "api-exchange-job-list"), SIGNED_IN),
     **dict.fromkeys(
         ("api-exchange-record-detail", "api-exchange-job-detail"),

@@ -104,12 +104,7 @@ class Importer:
             self._error(_("上传人没有该单位的仪器编辑权限。"))
             return self._fail()
         with self.job.file.open("rb") as fh:
-            workbook = self._open(fh)
-            if workbook is not None:
-                try:
-                    self._validate(workbook)
-                finally:
-                    workbook.close()
+            self.validate_workbook(fh)
         if self.error_count:
             return self._fail()
         if not self.rows:
@@ -132,6 +127,28 @@ class Importer:
         )
         written = [i.pk for i in self.to_create] + [i.pk for group in self.to_update.values() for i in group]
         instruments_bulk_changed.send(sender=Instrument, ids=written)
+
+    def validate_workbook(self, fh) -> None:
+        """Check every row of the workbook in ``fh``, noting each problem; writes nothing."""
+        workbook = self._open(fh)
+        if workbook is not None:
+            try:
+                self._validate(workbook)
+            finally:
+                workbook.close()
+
+    def begin_rows(self) -> None:
+        """Prepare to check rows handed in one by one (the national migration reads records, not sheets)."""
+        self._load_existing()
+
+    def validate_cells(self, kind: str, sheet: str, row: int, cells: dict) -> None:
+        """Check one row given as column → cell value, exactly as a workbook row is checked."""
+        self.rows += 1
+        self._validate_row(kind, sheet, row, cells)
+
+    def write(self) -> None:
+        """Write what validation found to create and update (call only when there were no errors)."""
+        self._write()
 
     def _open(self, fh):
         """The workbook, read-only; None (with the error noted) if it is too large unpacked or unreadable."""
