@@ -25,13 +25,17 @@
         series: [{type: "radar", data: d.series.map(function (s) { return {name: s.name, value: s.values.map(Number)}; })}]
       };
     },
-    // {labels: [...], values: [...], name}
+    // {labels: [...], series: [{name, values, y}], axes: [left name, right name]}
     line: function (d) {
       return {
-        grid: {left: 8, right: 8, bottom: 8, top: 32, containLabel: true},
+        legend: {top: 0},
+        grid: {left: 8, right: 8, bottom: 8, top: 48, containLabel: true},
         xAxis: {type: "category", data: d.labels},
-        yAxis: {type: "value", name: d.axis || "", min: 0},
-        series: [{name: d.name, type: "line", data: d.values.map(Number)}]
+        yAxis: d.axes.map(function (name, i) { return {type: "value", name: name, min: 0, splitLine: {show: i === 0}}; }),
+        series: d.series.map(function (s) {
+          return {name: s.name, type: "line", yAxisIndex: s.y,
+                  data: s.values.map(function (v) { return v === null ? null : Number(v); })};
+        })
       };
     }
   };

@@ -80,6 +80,7 @@ WORK = (
     Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
     Link("evaluation:home", _("开放共享评价"), evaluation.takes_part),
     Link("purchases:list", _("购置查重评议"), purchases.sees_applications),
+    Link("evaluation:instruments", _("仪器利用排名"), totals.sees_usage_totals),
 )
 
 

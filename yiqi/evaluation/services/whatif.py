@@ -47,6 +47,10 @@ def standings(scheme: Scheme, given: Inputs) -> tuple[dict[int, results.Standing
     return {s.unit_id: s for s in results.rank(scheme, points, given.fraud)}, points
 
 
+def _percent(share: Decimal | None) -> str | None:
+    return None if share is None else f"{(share * 100).quantize(Decimal(1))}%"
+
+
 def _shown(standing: results.Standing) -> dict:
     return {
         "total": standing.total,
@@ -83,7 +87,7 @@ def compare_schemes(round_: Round, scheme: Scheme, *, share: Decimal = DEFAULT_S
         }
         for grade in Grade
     ]
-    return {"units": units, "grades": grades, "assumed_share": given.assumed_share}
+    return {"units": units, "grades": grades, "assumed_percent": _percent(given.assumed_share)}
 
 
 def move_unit(
@@ -106,7 +110,7 @@ def move_unit(
         "then": _shown(then[unit]),
         "change": then[unit].total - now[unit].total,
         "units": len(figures),
-        "assumed_share": given.assumed_share,
+        "assumed_percent": _percent(given.assumed_share),
         "leaves": [
             {
                 "indicator": leaf,

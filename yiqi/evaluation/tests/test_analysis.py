@@ -18,7 +18,7 @@ from yiqi.accounts.tests.factories import UserFactory, user_with_role
 from yiqi.booking.models import ServiceSettings
 from yiqi.core.models import AuditEvent
 from yiqi.evaluation.models import Round, UnitEvaluation
-from yiqi.evaluation.services import defaults, instruments, rounds, schemes, whatif
+from yiqi.evaluation.services import charts, defaults, instruments, rounds, schemes, whatif
 from yiqi.organizations.tests.factories import OrganizationFactory
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
@@ -240,3 +240,28 @@ def test_the_instrument_pages_are_scoped_and_their_queries_do_not_grow_with_rows
     public = Client()
     public.force_login(UserFactory())
     assert public.get(reverse("evaluation:instruments")).status_code == 403
+
+
+def test_result_charts_carry_the_figures_of_their_tables(round_world):
+    authority, round_, a, b = round_world
+    access = access_for(authority)
+    rounds.start_scoring(access, round_, actor=authority)
+    rounds.close(access, round_, actor=authority)
+    rounds.publish(access, round_, actor=authority)
+    # No expert marks: A has its 45 computed points, B its 10; both poor.
+    a.refresh_from_db()
+    made = charts.round_charts(round_, round_.units.select_related("unit"))
+    assert made["grades"]["chart"]["values"] == ["0", "0", "0", "2"]
+    assert made["scores"]["chart"]["values"][1] == "1" and made["scores"]["chart"]["values"][4] == "1"
+    assert made["scores"]["rows"][4] == ["40–50", 1]
+    radar = charts.indicator_radar(a)
+    # 1: (10 + 15) of 40 = 62.5 %; 2: 10 of 40; 3: 10 of 20. The round's average of group 1: (62.5 + 25) / 2.
+    assert radar["rows"][0][1:] == [D("62.5"), D("43.8")]
+    assert [row[1] for row in radar["rows"]] == [D("62.5"), D("25.0"), D("50.0")]
+    page = Client().get(reverse("evaluation:published_round", args=[round_.pk])).content.decode()
+    assert 'id="grade-chart-data"' in page and 'id="department-chart-table"' in page
+    assert "echarts.min.js" in page
+    officer = Client()
+    officer.force_login(user_with_role(Role.INFORMATION_OFFICER, organization=a.unit))
+    sheet = officer.get(reverse("evaluation:unit", args=[a.pk])).content.decode()
+    assert 'id="radar-chart-data"' in sheet and "62.5" in sheet and 'id="trend-chart-table"' in sheet
