@@ -32,7 +32,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from common import ensure_postgres_database, manage, run_child
+from common import prepare, run_child
 
 SEED = 2026
 YEAR = 2025
@@ -287,13 +287,7 @@ def main() -> None:
     print(
         f"evaluation round, {instruments:,} instruments, {records:,} usage records over 2023–2025, {engine}"
     )
-    if engine == "postgres":
-        ensure_postgres_database(url)
-    manage(url, "migrate", "--noinput")
-    started = time.perf_counter()
-    result = manage(url, "demo_data", "--if-empty", "--instruments", str(instruments), "--seed", str(SEED))
-    if "skipped" not in result.stdout.lower():
-        print(f"  built the demo province in {time.perf_counter() - started:.1f} s")
+    prepare(engine, instruments, SEED, url=url)
     loaded = run_child(USAGE_TOTALS, url, "--child", "load", "--records", str(records)).strip()
     if loaded:
         print(f"  loaded the usage records in {json.loads(loaded)['loaded_s']:.1f} s")

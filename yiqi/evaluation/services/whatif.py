@@ -2,7 +2,9 @@
 one unit's figures moved — through the same ``results`` functions the round's close uses. Nothing is saved.
 
 Before the round closes the experts' marks are incomplete, so every unit's expert-scored indicators are assumed at
-one share of their points (the visitor picks it); from the close on, the experts' marks count as in the round."""
+one share of their points (the visitor picks it); from the close on, the experts' marks count as in the round — for
+those who may see the result by then (``presenters.shows_result``); the others keep the assumption until it is
+published, so the what-if never shows a result early."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,13 +28,14 @@ class Inputs:
     assumed_share: Decimal | None  # None: the experts' own marks
 
 
-def marks_known(round_: Round) -> bool:
-    return round_.status in (Round.Status.CLOSED, Round.Status.PUBLISHED)
+def marks_known(round_: Round, result_shown: bool) -> bool:
+    """Whether the experts' own marks count: once the round is closed, for a visitor who may see its result."""
+    return result_shown and round_.status in (Round.Status.CLOSED, Round.Status.PUBLISHED)
 
 
-def inputs(round_: Round, scheme: Scheme, *, share: Decimal = DEFAULT_SHARE) -> Inputs:
+def inputs(round_: Round, scheme: Scheme, *, share: Decimal = DEFAULT_SHARE, marks: bool = False) -> Inputs:
     figures = dict(round_.units.values_list("unit_id", "figures"))
-    if marks_known(round_):
+    if marks:
         marks, assumed = rounds.expert_marks(round_), None
     else:
         scored = [leaf for leaf in leaves(scheme) if leaf.kind == Indicator.Kind.SCORED]
@@ -60,12 +63,14 @@ def _shown(standing: results.Standing) -> dict:
     }
 
 
-def compare_schemes(round_: Round, scheme: Scheme, *, share: Decimal = DEFAULT_SHARE) -> dict:
+def compare_schemes(
+    round_: Round, scheme: Scheme, *, share: Decimal = DEFAULT_SHARE, marks: bool = False
+) -> dict:
     """Every unit of ``round_`` under its own scheme and under ``scheme``: total, rank and grade before and after,
     and how many units each grade gains or loses."""
     rows = {row.unit_id: row for row in UnitEvaluation.objects.filter(round=round_).select_related("unit")}
-    now, _points = standings(round_.scheme, inputs(round_, round_.scheme, share=share))
-    given = inputs(round_, scheme, share=share)
+    now, _points = standings(round_.scheme, inputs(round_, round_.scheme, share=share, marks=marks))
+    given = inputs(round_, scheme, share=share, marks=marks)
     then, _points = standings(scheme, given)
     units = sorted(
         (
@@ -91,12 +96,16 @@ def compare_schemes(round_: Round, scheme: Scheme, *, share: Decimal = DEFAULT_S
 
 
 def move_unit(
-    evaluation: UnitEvaluation, moved: dict[str, Decimal], *, share: Decimal = DEFAULT_SHARE
+    evaluation: UnitEvaluation,
+    moved: dict[str, Decimal],
+    *,
+    share: Decimal = DEFAULT_SHARE,
+    marks: bool = False,
 ) -> dict:
     """One unit's total, rank, grade and points per leaf now and with the ``moved`` figures (the other units as
     they stand). A moved figure replaces both the declared and the verified value."""
     round_, scheme = evaluation.round, evaluation.round.scheme
-    given = inputs(round_, scheme, share=share)
+    given = inputs(round_, scheme, share=share, marks=marks)
     now, points_now = standings(scheme, given)
     figures = dict(given.figures)
     figures[evaluation.unit_id] = {

@@ -265,3 +265,22 @@ def test_result_charts_carry_the_figures_of_their_tables(round_world):
     officer.force_login(user_with_role(Role.INFORMATION_OFFICER, organization=a.unit))
     sheet = officer.get(reverse("evaluation:unit", args=[a.pk])).content.decode()
     assert 'id="radar-chart-data"' in sheet and "62.5" in sheet and 'id="trend-chart-table"' in sheet
+
+
+def test_the_what_if_shows_no_result_before_the_visitor_may_see_it(round_world):
+    authority, round_, a, _b = round_world
+    access = access_for(authority)
+    rounds.start_scoring(access, round_, actor=authority)
+    rounds.close(access, round_, actor=authority)  # no expert marks: A's real total is its 45 computed points
+    officer = Client()
+    officer.force_login(user_with_role(Role.INFORMATION_OFFICER, organization=a.unit))
+    url = reverse("evaluation:unit_whatif", args=[a.pk])
+    before = officer.get(url).content.decode()
+    assert "73.00" in before and "45.00" not in before  # still the assumed 80 % until publication
+    boss = Client()
+    boss.force_login(authority)
+    assert "45.00" in boss.get(url).content.decode()
+    assert "45.00" in boss.get(reverse("evaluation:round_whatif", args=[round_.pk])).content.decode()
+    rounds.publish(access, round_, actor=authority)
+    after = officer.get(url).content.decode()
+    assert "45.00" in after and 'name="expert_share"' not in after

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..forms_analysis import InstrumentFilterForm, SchemeWhatIfForm, UnitWhatIfForm, order_of, year_of
 from ..models import Round
-from ..services import instruments, schemes, whatif
+from ..services import instruments, presenters, schemes, whatif
 from . import AuthorityView, EvaluationView
 from .units import UnitAccess
 
@@ -20,9 +20,8 @@ class RoundWhatIfView(AuthorityView):
 
     def get(self, request, pk):
         round_ = get_object_or_404(Round.objects.select_related("scheme"), pk=pk)
-        form = SchemeWhatIfForm(
-            request.GET or None, initial={"scheme": round_.scheme_id}, marks_known=whatif.marks_known(round_)
-        )
+        marks = whatif.marks_known(round_, result_shown=True)  # the authority sees results from the close on
+        form = SchemeWhatIfForm(request.GET or None, initial={"scheme": round_.scheme_id}, marks_known=marks)
         scheme = (form.cleaned_data.get("scheme") if form.is_valid() else None) or round_.scheme
         context = {
             "round": round_,
@@ -30,7 +29,7 @@ class RoundWhatIfView(AuthorityView):
             "scheme": scheme,
             "problems": [text for texts in schemes.problems(scheme).values() for text in texts],
             "is_authority": True,
-            **whatif.compare_schemes(round_, scheme, share=form.share()),
+            **whatif.compare_schemes(round_, scheme, share=form.share(), marks=marks),
         }
         return render(request, "evaluation/whatif_round.html", context)
 
@@ -40,16 +39,15 @@ class UnitWhatIfView(UnitAccess):
 
     def get(self, request, pk):
         evaluation = self.evaluation(pk)
+        marks = whatif.marks_known(evaluation.round, presenters.shows_result(self.access, evaluation.round))
         form = UnitWhatIfForm(
-            request.GET or None,
-            initial=whatif.current_values(evaluation),
-            marks_known=whatif.marks_known(evaluation.round),
+            request.GET or None, initial=whatif.current_values(evaluation), marks_known=marks
         )
         context = {
             "evaluation": evaluation,
             "round": evaluation.round,
             "form": form,
-            **whatif.move_unit(evaluation, form.moved(), share=form.share()),
+            **whatif.move_unit(evaluation, form.moved(), share=form.share(), marks=marks),
         }
         return render(request, "evaluation/whatif_unit.html", context)
 
