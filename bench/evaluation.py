@@ -2,6 +2,7 @@
 
     python bench/evaluation.py            # 1,600 instruments, 200,000 usage records, SQLite
     python bench/evaluation.py --full     # 16,000 instruments, 2,000,000 usage records (the province)
+    python bench/evaluation.py --records 2000000   # the province's records over the quick 1,600 instruments
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x python bench/evaluation.py --full   # on PostgreSQL
 
 The database is the demo province (``manage.py demo_data``) with usage records over 2023–2025 loaded by
@@ -275,6 +276,7 @@ def main() -> None:
     )
     parser.add_argument("--full", action="store_true", help="16,000 instruments and 2,000,000 usage records")
     parser.add_argument("--runs", type=int, default=3, help="interleaved runs of each engine (default 3)")
+    parser.add_argument("--records", type=int, help="usage records (default 200,000; 2,000,000 with --full)")
     parser.add_argument("--child", choices=["verify", "measure"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "verify":
@@ -282,6 +284,7 @@ def main() -> None:
     if args.child == "measure":
         return measure(args.runs)
     instruments, records = (16_000, 2_000_000) if args.full else (1_600, 200_000)
+    records = args.records or records
     url = database_url(instruments)
     engine = "sqlite" if url.startswith("sqlite") else "postgres"
     print(
