@@ -49,9 +49,10 @@ def ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare(engine: str, instruments: int, seed: int = 2026) -> str:
-    """A migrated database holding the demo province with ``instruments`` instruments (built once, reused)."""
-    url = database_url(engine, instruments, seed)
+def prepare(engine: str, instruments: int, seed: int = 2026, url: str | None = None) -> str:
+    """A migrated database holding the demo province with ``instruments`` instruments (built once, reused); ``url``
+    names a benchmark's own database instead of the shared one (for a benchmark that adds rows of its own)."""
+    url = url or database_url(engine, instruments, seed)
     if engine == "postgres":
         ensure_postgres_database(url)
     manage(url, "migrate", "--noinput")

@@ -44,6 +44,7 @@ COLUMNS = (
     "instrument_id",
     "unit_id",
     "user_organization_id",
+    "measured",
 )
 
 
@@ -97,6 +98,7 @@ def generated_rows(count: int, instruments: list[tuple[int, int]], organizations
             instrument,
             unit,
             organizations[rng.randrange(len(organizations))] if external else unit,
+            False,
         )
 
 

@@ -468,3 +468,5 @@ YIQI_WEBHOOK_REQUIRE_PUBLIC = env.bool("YIQI_WEBHOOK_REQUIRE_PUBLIC", default=IS
 # Yearly evaluation (yiqi.evaluation): a figure's declared value is flagged when it exceeds what telemetry verified
 # by more than this share.
 YIQI_EVALUATION_GAP_SHARE = env.float("YIQI_EVALUATION_GAP_SHARE", default=0.10)
+# An instrument with no use in this many months is listed as long idle (evaluation's instrument lists).
+YIQI_EVALUATION_IDLE_MONTHS = env.int("YIQI_EVALUATION_IDLE_MONTHS", default=6)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import authority, units
+from .views import analysis, authority, units
 
 app_name = "evaluation"
 
@@ -34,4 +34,8 @@ urlpatterns = [
         authority.RectificationCloseView.as_view(),
         name="rectification_close",
     ),
+    path("rounds/<int:pk>/what-if/", analysis.RoundWhatIfView.as_view(), name="round_whatif"),
+    path("units/<int:pk>/what-if/", analysis.UnitWhatIfView.as_view(), name="unit_whatif"),
+    path("instruments/", analysis.InstrumentListView.as_view(), name="instruments"),
+    path("instruments/idle/", analysis.InstrumentListView.as_view(ranking=False), name="idle_instruments"),
 ]

@@ -81,6 +81,7 @@ WORK = (
     Link("exchange:migration", _("迁入其他平台的数据"), exchange.is_authority),
     Link("evaluation:home", _("开放共享评价"), evaluation.takes_part),
     Link("purchases:list", _("购置查重评议"), purchases.sees_applications),
+    Link("evaluation:instruments", _("仪器利用排名"), totals.sees_usage_totals),
 )
 
 

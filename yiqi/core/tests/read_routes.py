@@ -790,6 +790,16 @@ ROUTES = {
     "api-evaluation-result-detail": lambda s: {"pk": s.evaluation.published_evaluation.pk},
     "api-evaluation-score-list": _none,
     "evaluation:rectification_close": lambda s: {"pk": s.evaluation.rectification.pk},
+    "evaluation:round_whatif": (
+        lambda s: {"pk": s.evaluation.round.pk},
+        lambda s: {"pk": s.evaluation.published.pk},
+    ),
+    "evaluation:unit_whatif": (
+        lambda s: {"pk": s.evaluation.evaluation.pk},
+        lambda s: {"pk": s.evaluation.published_evaluation.pk},
+    ),
+    "evaluation:instruments": _none,
+    "evaluation:idle_instruments": _none,
     "api-exchange-key-list": _none,
     "api-exchange-key-detail": lambda s: {"pk": s.unit_key.pk},
     "api-exchange-key-revoke": lambda s: {"pk": s.unit_key.pk},

@@ -294,7 +294,7 @@ def onsite(access: Access, evaluation: UnitEvaluation, *, actor, flag: bool, out
     )
 
 
-def _fraud_units(round_: Round) -> set[int]:
+def fraud_units(round_: Round) -> set[int]:
     """Units with suspect usage records the reconciliation confirmed in the period."""
     since, until = figures.bounds(round_.period_start, round_.period_end)
     return set(
@@ -308,6 +308,16 @@ def _fraud_units(round_: Round) -> set[int]:
     )
 
 
+def expert_marks(round_: Round) -> dict[int, dict[str, list]]:
+    """The experts' marks so far, per unit and indicator code (what ``results.leaf_points`` scores with)."""
+    marks: dict = {}
+    for unit_id, code, mark in ExpertScore.objects.filter(evaluation__round=round_).values_list(
+        "evaluation__unit_id", "indicator__code", "score"
+    ):
+        marks.setdefault(unit_id, {}).setdefault(code, []).append(mark)
+    return marks
+
+
 def close(access: Access, round_: Round, *, actor) -> Round:
     """Recompute figures, score every unit, rank and grade; poor units get a one-year rectification."""
     _authority(access)
@@ -315,13 +325,10 @@ def close(access: Access, round_: Round, *, actor) -> Round:
     def prepare(locked: Round, step):
         refresh_figures(locked)
         rows = {r.unit_id: r for r in locked.units.all()}
-        marks: dict = {}
-        for unit_id, code, mark in ExpertScore.objects.filter(evaluation__round=locked).values_list(
-            "evaluation__unit_id", "indicator__code", "score"
-        ):
-            marks.setdefault(unit_id, {}).setdefault(code, []).append(mark)
-        points = results.leaf_points(locked.scheme, {u: r.figures for u, r in rows.items()}, marks)
-        fraud = _fraud_units(locked)
+        points = results.leaf_points(
+            locked.scheme, {u: r.figures for u, r in rows.items()}, expert_marks(locked)
+        )
+        fraud = fraud_units(locked)
         for standing in results.rank(locked.scheme, points, fraud):
             row = rows[standing.unit_id]
             row.scores = {code: str(p) for code, p in points[standing.unit_id].items()}

@@ -24,7 +24,7 @@ from ..forms import (
     SchemeCopyForm,
 )
 from ..models import Contest, Indicator, Round, Scheme, UnitEvaluation
-from ..services import presenters, reports, rounds, schemes
+from ..services import charts, presenters, reports, rounds, schemes
 from . import AuthorityView, EvaluationView
 
 STEPS = {"start_scoring": rounds.start_scoring, "close": rounds.close, "publish": rounds.publish}
@@ -171,6 +171,9 @@ class RoundView(AuthorityView):
         context = presenters.round_progress(round_, self.access)
         if context["shows_result"]:
             context["table"] = presenters.result_table(round_)
+            context["charts"] = charts.round_charts(
+                round_, (r["evaluation"] for r in context["table"]["rows"])
+            )
         context["budget_form"] = BudgetForm(initial={"budget": round_.subsidy_budget})
         return render(request, "evaluation/round.html", context)
 

@@ -17,7 +17,7 @@ from yiqi.fees.views import add_errors
 
 from ..forms import AnswerForm, AssignForm, ContestForm, OnsiteForm, ScoreForm, SelfEvaluationForm
 from ..models import Round, UnitEvaluation
-from ..services import figures, presenters, rounds
+from ..services import charts, figures, instruments, presenters, rounds
 from ..services.schemes import is_authority
 from . import EvaluationView
 
@@ -42,6 +42,7 @@ class HomeView(EvaluationView):
                 "rounds": Round.objects.select_related("scheme") if is_authority(access) else [],
                 "own": own,
                 "assigned": presenters.expert_work(access) if access.is_expert else [],
+                "sees_instruments": instruments.may_see(access),
             },
         )
 
@@ -63,6 +64,8 @@ class UnitView(UnitAccess):
         evaluation = self.evaluation(pk)
         context = presenters.unit_sheet(evaluation, self.access)
         context["contest_form"] = ContestForm()
+        if context["shows_result"]:
+            context["charts"] = charts.unit_charts(evaluation, authority=context["is_authority"])
         if context["is_authority"]:
             context["assign_form"] = AssignForm(experts=experts.eligible_for(evaluation.unit))
             context["onsite_form"] = OnsiteForm(
@@ -218,5 +221,8 @@ class ResultsView(View):
         context = {"published": published, "round": round_}
         if round_ is not None:
             context["table"] = presenters.result_table(round_)
+            context["charts"] = charts.round_charts(
+                round_, (r["evaluation"] for r in context["table"]["rows"])
+            )
             context["can_export"] = presenters.shows_result(access_for(request.user), round_)
         return render(request, "evaluation/results.html", context)

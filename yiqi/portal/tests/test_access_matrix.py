@@ -854,6 +854,12 @@ RULES.update(
             HIDDEN,
             **dict.fromkeys(OVERSIGHT_A, FORBIDDEN),
         ),  # fmt: skip
+        "evaluation:round_whatif": (EVALUATION_AUTHORITY, EVALUATION_AUTHORITY),
+        "evaluation:unit_whatif": (
+            EVALUATION_UNIT_A,
+            rule("a published round's unit what-if: unit A's oversight; others 403", OVERSIGHT_A),
+        ),
+        **dict.fromkeys(("evaluation:instruments", "evaluation:idle_instruments"), STATISTICS),
     }
 )
 
