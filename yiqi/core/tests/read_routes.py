@@ -769,6 +769,8 @@ ROUTES = {
     "evaluation:round_step": lambda s: {"pk": s.evaluation.round.pk},
     "evaluation:round_subsidies": lambda s: {"pk": s.evaluation.round.pk},
     "evaluation:round_export": lambda s: {"pk": s.evaluation.published.pk},
+    "evaluation:round_print": lambda s: {"pk": s.evaluation.published.pk},
+    "evaluation:unit_print": lambda s: {"pk": s.evaluation.published_evaluation.pk},
     "evaluation:unit": (
         lambda s: {"pk": s.evaluation.evaluation.pk},
         lambda s: {"pk": s.evaluation.published_evaluation.pk},

@@ -812,6 +812,7 @@ RULES.update(
                 "evaluation:results",
                 "evaluation:published_round",
                 "evaluation:round_export",
+                "evaluation:round_print",
                 "api-evaluation-round-list",
                 "api-evaluation-round-detail",
                 "api-evaluation-result-list",
@@ -842,6 +843,9 @@ RULES.update(
         "evaluation:unit": (
             EVALUATION_UNIT_A,
             rule("a published round's unit sheet: unit A's oversight; others 403", OVERSIGHT_A),
+        ),
+        "evaluation:unit_print": rule(
+            "a published round's unit sheet: unit A's oversight; others 403", OVERSIGHT_A
         ),
         "evaluation:figure_rows": EVALUATION_UNIT_A,
         "evaluation:self_report_file": EVALUATION_UNIT_A,
