@@ -31,6 +31,7 @@ urlpatterns = [
     path("units/<int:pk>/onsite/", authority.OnsiteView.as_view(), name="onsite"),
     path("contests/<int:pk>/answer/", authority.AnswerContestView.as_view(), name="contest_answer"),
     path("rectifications/", authority.RectificationListView.as_view(), name="rectifications"),
+    path("reallocation/", authority.ReallocationView.as_view(), name="reallocation"),
     path(
         "rectifications/<int:pk>/close/",
         authority.RectificationCloseView.as_view(),

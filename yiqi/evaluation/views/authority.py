@@ -25,7 +25,7 @@ from ..forms import (
     SchemeCopyForm,
 )
 from ..models import Contest, Indicator, Round, Scheme, UnitEvaluation
-from ..services import presenters, reports, rounds, schemes
+from ..services import presenters, reallocation, reports, rounds, schemes
 from . import AuthorityView, EvaluationView
 
 STEPS = {"start_scoring": rounds.start_scoring, "close": rounds.close, "publish": rounds.publish}
@@ -288,6 +288,12 @@ class RectificationListView(EvaluationView):
                 "close_form": RectificationCloseForm(),
             },
         )
+
+
+class ReallocationView(AuthorityView):
+    def get(self, request):
+        context = {"groups": reallocation.candidates(), "low_use_hours": reallocation.LOW_USE_HOURS}
+        return render(request, "evaluation/reallocation.html", context)
 
 
 class RectificationCloseView(AuthorityView):

@@ -821,9 +821,11 @@ RULES.update(
             PUBLIC,
         ),
         "api-evaluation-score-list": SIGNED_IN,
+        "api-evaluation-rectification-list": SIGNED_IN,
         **dict.fromkeys(
             (
                 "evaluation:scheme_list",
+                "evaluation:reallocation",
                 "evaluation:scheme_copy",
                 "evaluation:scheme_activate",
                 "evaluation:scheme_grades",
@@ -835,6 +837,11 @@ RULES.update(
                 "evaluation:onsite",
                 "evaluation:contest_answer",
                 "evaluation:rectification_close",
+                "api-evaluation-round-assign",
+                "api-evaluation-round-start-scoring",
+                "api-evaluation-round-close",
+                "api-evaluation-round-publish",
+                "api-evaluation-rectification-close",
             ),
             EVALUATION_AUTHORITY,
         ),
