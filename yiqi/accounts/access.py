@@ -94,7 +94,8 @@ def access_for(user) -> Access:
 
 
 class AccessMixin:
-    """For API views: the caller's ``Access`` as ``self.access``, also handed to serializers in their context."""
+    """For pages and API views: the caller's ``Access`` as ``self.access``, also handed to serializers in their
+    context."""
 
     @property
     def access(self) -> Access:

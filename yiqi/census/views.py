@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from yiqi.accounts.access import access_for
+from yiqi.accounts.access import AccessMixin
 from yiqi.core.forms import add_errors
 from yiqi.core.workflow import post_step
 
@@ -20,15 +20,11 @@ from .models import EDITABLE_RETURN_STATES, Census, CensusLine, CensusReturn
 PAGE_SIZE = 50
 
 
-class CensusPage(LoginRequiredMixin, View):
+class CensusPage(AccessMixin, LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not services.sees_census(self.access):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def access(self):
-        return access_for(self.request.user)
 
     def census_return(self, pk) -> CensusReturn:
         return get_object_or_404(services.visible_returns(self.access), pk=pk)

@@ -1,18 +1,32 @@
 """The evaluation over the API (``/api/v1/evaluation/…``): rounds and results as each role may see them (the
-public only what is published), and experts' marks, given through the same service as the scoring page."""
+public only what is published), experts' marks, and the authority's steps (open a round, assign experts, start
+scoring, close, publish, close a rectification) — each through the same service as its page."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from yiqi.accounts.access import AccessMixin
+from yiqi.accounts.access import AccessMixin, access_for
+from yiqi.core.api import REFUSED
 
-from .models import ExpertScore, Indicator, Round
+from . import serializers as s
+from .models import ExpertScore, Indicator, Rectification, Round
 from .serializers import ResultSerializer, RoundSerializer, ScoreInputSerializer, ScoreSerializer
 from .services import presenters, rounds
 from .services.schemes import is_authority
+
+
+class IsAuthority(permissions.BasePermission):
+    """The platform authority, which runs the evaluation (checked before the body is read)."""
+
+    def has_permission(self, request, view):
+        return is_authority(access_for(request.user))
+
+
+STEP = {"tags": ["evaluation"], "request": None, "responses": {200: RoundSerializer, **REFUSED}}
 
 
 @extend_schema_view(
@@ -23,12 +37,61 @@ from .services.schemes import is_authority
     ),
     retrieve=extend_schema(tags=["evaluation"], summary="评价轮次详情"),
 )
-class RoundViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
+class RoundViewSet(AccessMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = RoundSerializer
-    permission_classes = [permissions.AllowAny]
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        return [IsAuthority()]
 
     def get_queryset(self):
         return presenters.visible_rounds(self.access).order_by("-period_end", "-id")
+
+    def answer(self, round_: Round, code=status.HTTP_200_OK) -> Response:
+        return Response(RoundSerializer(self.get_queryset().get(pk=round_.pk)).data, status=code)
+
+    @extend_schema(
+        tags=["evaluation"],
+        summary="开启评价轮次（平台管理机构）",
+        description="考核期、参评单位、已启用的方案版本和截止日期；同一单位考核期重叠的轮次被拒绝。",
+        request=s.RoundOpenSerializer,
+        responses={201: RoundSerializer, **REFUSED},
+    )
+    def create(self, request):
+        data = s.RoundOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        round_ = rounds.open_round(self.access, actor=request.user, **data.validated_data)
+        return self.answer(round_, status.HTTP_201_CREATED)
+
+    @extend_schema(**{**STEP, "request": s.AssignSerializer}, summary="指派评议专家（平台管理机构）")
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        round_ = self.get_object()
+        data = s.AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evaluation = round_.units.select_related("unit").filter(unit_id=data.validated_data["unit"]).first()
+        if evaluation is None:
+            raise ValidationError({"unit": [_("该单位不在本轮评价中。")]})
+        rounds.assign_expert(
+            self.access, evaluation, expert=data.validated_data["expert"], actor=request.user
+        )
+        return self.answer(round_)
+
+    @extend_schema(**STEP, summary="进入专家评审（平台管理机构）")
+    @action(detail=True, methods=["post"], url_path="start-scoring")
+    def start_scoring(self, request, pk=None):
+        return self.answer(rounds.start_scoring(self.access, self.get_object(), actor=request.user))
+
+    @extend_schema(**STEP, summary="结束并计算结果（平台管理机构）")
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self.answer(rounds.close(self.access, self.get_object(), actor=request.user))
+
+    @extend_schema(**STEP, summary="公布结果（平台管理机构）")
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self.answer(rounds.publish(self.access, self.get_object(), actor=request.user))
 
 
 @extend_schema_view(
@@ -102,10 +165,48 @@ class ScoreViewSet(AccessMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(ScoreSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=["evaluation"],
+        summary="限期整改",
+        description="平台管理机构看到全部；单位和主管部门在结果公布后看到自己的。",
+    ),
+)
+class RectificationViewSet(AccessMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.RectificationSerializer
+
+    def get_permissions(self):
+        return [permissions.IsAuthenticated()] if self.action == "list" else [IsAuthority()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Rectification.objects.none()
+        return presenters.visible_rectifications(self.access).order_by("status", "due_on", "id")
+
+    @extend_schema(
+        tags=["evaluation"],
+        summary="核定整改完成（平台管理机构）",
+        request=s.RectificationCloseSerializer,
+        responses={200: s.RectificationSerializer, **REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        rectification = self.get_object()
+        data = s.RectificationCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = rounds.close_rectification(
+            self.access, rectification, actor=request.user, **data.validated_data
+        )
+        return Response(s.RectificationSerializer(done).data)
+
+
 def register_routes(router) -> None:
     router.register("evaluation/rounds", RoundViewSet, basename="api-evaluation-round")
     router.register("evaluation/results", ResultViewSet, basename="api-evaluation-result")
     router.register("evaluation/scores", ScoreViewSet, basename="api-evaluation-score")
+    router.register(
+        "evaluation/rectifications", RectificationViewSet, basename="api-evaluation-rectification"
+    )
 
 
 urlpatterns: list = []

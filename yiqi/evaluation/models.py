@@ -250,3 +250,26 @@ class Rectification(models.Model):
 
     def __str__(self):
         return f"{self.evaluation} · {self.get_status_display()}"
+
+
+class NoticeEvent(models.TextChoices):
+    ROUND_OPENED = "round_opened", _("评价轮次开启")
+    RESULTS_PUBLISHED = "results_published", _("评价结果公布")
+    RECTIFICATION_REQUIRED = "rectification_required", _("须限期整改")
+    RECTIFICATION_DECIDED = "rectification_decided", _("整改完成")
+    EXPERT_ASSIGNED = "expert_assigned", _("指派评议专家")
+
+
+class Notice(models.Model):
+    """That the notices of one event were sent (``key``: the round, rectification or assignment), so a retried
+    task does not send them twice."""
+
+    event = models.CharField(max_length=30, choices=NoticeEvent.choices)
+    key = models.PositiveBigIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "key"], name="evaluation_notice_once")]
+
+    def __str__(self):
+        return f"{self.event} · {self.key}"

@@ -1,6 +1,9 @@
 from rest_framework import serializers
 
-from .models import ExpertScore, Round, UnitEvaluation
+from yiqi.experts.models import Expert
+from yiqi.organizations.models import Organization
+
+from .models import ExpertScore, Rectification, Round, Scheme, UnitEvaluation
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -53,3 +56,37 @@ class ScoreInputSerializer(serializers.Serializer):
     indicator = serializers.IntegerField()
     score = serializers.CharField(max_length=10)
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class RoundOpenSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.all())
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    submission_due = serializers.DateField()
+    scoring_due = serializers.DateField()
+    units = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Organization.objects.filter(is_management_unit=True)
+    )
+    subsidy_budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+
+
+class AssignSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1)
+    expert = serializers.PrimaryKeyRelatedField(queryset=Expert.objects.all())
+
+
+class RectificationSerializer(serializers.ModelSerializer):
+    unit = serializers.IntegerField(source="evaluation.unit_id", read_only=True)
+    unit_name = serializers.CharField(source="evaluation.unit.name", read_only=True)
+    round = serializers.IntegerField(source="evaluation.round_id", read_only=True)
+
+    class Meta:
+        model = Rectification
+        fields = ["id", "round", "unit", "unit_name", "due_on", "status", "report", "closed_at"]
+
+
+class RectificationCloseSerializer(serializers.Serializer):
+    report = serializers.CharField(max_length=3000)

@@ -19,7 +19,9 @@ urlpatterns = [
     path("rounds/<int:pk>/step/", authority.RoundStepView.as_view(), name="round_step"),
     path("rounds/<int:pk>/subsidies/", authority.RoundSubsidyView.as_view(), name="round_subsidies"),
     path("rounds/<int:pk>/results.xlsx", authority.RoundExportView.as_view(), name="round_export"),
+    path("rounds/<int:pk>/results.pdf", authority.RoundPrintView.as_view(), name="round_print"),
     path("units/<int:pk>/", units.UnitView.as_view(), name="unit"),
+    path("units/<int:pk>/sheet.pdf", units.UnitPrintView.as_view(), name="unit_print"),
     path("units/<int:pk>/figures/<str:figure>/", units.FigureRowsView.as_view(), name="figure_rows"),
     path("units/<int:pk>/self-evaluation/", units.SelfEvaluationView.as_view(), name="self_evaluation"),
     path("units/<int:pk>/self-evaluation/file/", units.SelfReportFileView.as_view(), name="self_report_file"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("units/<int:pk>/onsite/", authority.OnsiteView.as_view(), name="onsite"),
     path("contests/<int:pk>/answer/", authority.AnswerContestView.as_view(), name="contest_answer"),
     path("rectifications/", authority.RectificationListView.as_view(), name="rectifications"),
+    path("reallocation/", authority.ReallocationView.as_view(), name="reallocation"),
     path(
         "rectifications/<int:pk>/close/",
         authority.RectificationCloseView.as_view(),

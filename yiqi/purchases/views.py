@@ -7,13 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
+from yiqi.core.pdf import pdf_response
 from yiqi.fees.views import add_errors
 
 from . import presenters, services
@@ -21,14 +20,6 @@ from .forms import ApplicationForm, AssignForm, DecisionForm, LinkForm, ReviewFo
 from .models import Status
 
 PAGE_SIZE = 20
-# The PDF's layout (WeasyPrint): A4, a CJK font, ruled tables.
-PRINT_CSS = """
-@page { size: A4; margin: 18mm 15mm; @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; } }
-body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: 10.5pt; line-height: 1.5; }
-h1 { font-size: 16pt; text-align: center; } h2 { font-size: 12pt; margin-top: 14pt; }
-table { width: 100%; border-collapse: collapse; } th, td { border: 0.5pt solid #444; padding: 3pt 4pt; }
-th { background: #eee; text-align: left; }
-"""
 
 
 class PurchaseView(LoginRequiredMixin, View):
@@ -182,12 +173,9 @@ class PrintView(PurchaseView):
         application = self.application(pk)
         if application.status != Status.DECIDED:
             raise PermissionDenied(_("出具意见后才能打印。"))
-        from weasyprint import CSS, HTML
-
-        html = render_to_string(
-            "purchases/print.html", detail_context(self.access, application), request=request
+        return pdf_response(
+            "purchases/print.html",
+            detail_context(self.access, application),
+            request,
+            f"{application.number}.pdf",
         )
-        pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PRINT_CSS)])
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
-        return response

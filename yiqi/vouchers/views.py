@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from yiqi.accounts.access import access_for
+from yiqi.accounts.access import AccessMixin
 from yiqi.core.forms import add_errors
 from yiqi.core.storage import private_file_response
+from yiqi.core.views import ActionMessagesMixin
 from yiqi.organizations.models import Department, Organization
 from yiqi.servicerecords.models import ServiceRecord
 
@@ -29,18 +30,8 @@ from .forms import (
 from .services import claims, payments, presenters, programmes, providers, quotas, reports
 
 
-class VoucherView(LoginRequiredMixin, View):
-    @property
-    def access(self):
-        return access_for(self.request.user)
-
-    def done(self, message: str, to: str, *args):
-        messages.success(self.request, message)
-        return redirect(to, *args)
-
-    def refused(self, error: ValidationError, to: str, *args):
-        messages.error(self.request, " ".join(error.messages))
-        return redirect(to, *args)
+class VoucherView(AccessMixin, ActionMessagesMixin, LoginRequiredMixin, View):
+    pass
 
 
 class HomeView(VoucherView):

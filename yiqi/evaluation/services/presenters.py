@@ -153,6 +153,19 @@ def unit_sheet(evaluation: UnitEvaluation, access: Access) -> dict:
     }
 
 
+def printed_sheet(evaluation: UnitEvaluation, access: Access) -> dict:
+    """The printable sheet: the unit's result (points per indicator, total, rank, grade, subsidy), its figures
+    declared and verified, and the experts' remarks by indicator (without their names)."""
+    sheet = unit_sheet(evaluation, access)
+    sheet["remarks"] = list(
+        ExpertScore.objects.filter(evaluation=evaluation)
+        .exclude(comment="")
+        .select_related("indicator")
+        .order_by("indicator__position", "indicator_id", "id")
+    )
+    return sheet
+
+
 def expert_work(access: Access) -> list[dict]:
     """The units the signed-in expert was assigned in evaluation rounds, with how many marks they have given."""
     assignments = Assignment.objects.filter(

@@ -20,8 +20,18 @@ from yiqi.experts.models import Expert
 from yiqi.monitoring.models import ReconciliationItem
 from yiqi.organizations.models import Organization
 
-from ..models import Contest, ExpertScore, Grade, Indicator, Rectification, Round, Scheme, UnitEvaluation
-from . import figures, results
+from ..models import (
+    Contest,
+    ExpertScore,
+    Grade,
+    Indicator,
+    NoticeEvent,
+    Rectification,
+    Round,
+    Scheme,
+    UnitEvaluation,
+)
+from . import figures, notices, results
 from .schemes import is_authority, leaves
 
 S = Round.Status
@@ -119,6 +129,7 @@ def open_round(
     )
     refresh_figures(round_)
     ROUNDS.record_created(round_, actor=actor)
+    notices.schedule(NoticeEvent.ROUND_OPENED, [round_.pk])
     return round_
 
 
@@ -199,9 +210,14 @@ def contest(access: Access, evaluation: UnitEvaluation, *, actor, figure: str, r
     return row
 
 
+@transaction.atomic
 def assign_expert(access: Access, evaluation: UnitEvaluation, *, expert: Expert, actor):
     _editable(evaluation, S.OPEN, S.SCORING)
-    return experts.assign(access, expert=expert, unit=evaluation.unit, context=evaluation.round, actor=actor)
+    assignment = experts.assign(
+        access, expert=expert, unit=evaluation.unit, context=evaluation.round, actor=actor
+    )
+    notices.schedule(NoticeEvent.EXPERT_ASSIGNED, [assignment.pk])
+    return assignment
 
 
 @transaction.atomic
@@ -409,6 +425,11 @@ def publish(access: Access, round_: Round, *, actor) -> Round:
 
     def prepare(locked: Round, step):
         locked.published_at = timezone.now()
+        notices.schedule(NoticeEvent.RESULTS_PUBLISHED, [locked.pk])
+        notices.schedule(
+            NoticeEvent.RECTIFICATION_REQUIRED,
+            Rectification.objects.filter(evaluation__round=locked).values_list("pk", flat=True),
+        )
 
     return ROUNDS.run(round_, "publish", actor=actor, prepare=prepare)
 
@@ -427,6 +448,7 @@ def close_rectification(access: Access, rectification: Rectification, *, actor, 
     AuditEvent.record(
         rectification, "close", actor=actor, from_state="open", to_state="closed", comment=report
     )
+    notices.schedule(NoticeEvent.RECTIFICATION_DECIDED, [rectification.pk])
     return rectification
 
 

@@ -1,29 +1,18 @@
 """Evaluation pages: the authority's (schemes, rounds, subsidies, rectifications) in ``authority``; units', experts'
 and the public's in ``units``. Views only call ``services``."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.views import View
 
-from yiqi.accounts.access import access_for
+from yiqi.accounts.access import AccessMixin, access_for
+from yiqi.core.views import ActionMessagesMixin
 
 from ..services.schemes import is_authority
 
 
-class EvaluationView(LoginRequiredMixin, View):
-    @property
-    def access(self):
-        return access_for(self.request.user)
-
-    def done(self, message: str, to: str, *args):
-        messages.success(self.request, message)
-        return redirect(to, *args)
-
-    def refused(self, error: ValidationError, to: str, *args):
-        messages.error(self.request, " ".join(error.messages))
-        return redirect(to, *args)
+class EvaluationView(AccessMixin, ActionMessagesMixin, LoginRequiredMixin, View):
+    pass
 
 
 class AuthorityView(EvaluationView):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
+from yiqi.core.pdf import pdf_response
 from yiqi.experts import services as experts
 from yiqi.fees.views import add_errors
 
@@ -24,7 +25,7 @@ from ..forms import (
     SchemeCopyForm,
 )
 from ..models import Contest, Indicator, Round, Scheme, UnitEvaluation
-from ..services import charts, presenters, reports, rounds, schemes
+from ..services import charts, presenters, reallocation, reports, rounds, schemes
 from . import AuthorityView, EvaluationView
 
 STEPS = {"start_scoring": rounds.start_scoring, "close": rounds.close, "publish": rounds.publish}
@@ -209,12 +210,24 @@ class RoundSubsidyView(AuthorityView):
 class RoundExportView(View):
     """The results workbook: the authority's once the round is closed, anyone's once it is published."""
 
-    def get(self, request, pk):
-        access = access_for(request.user)
+    def round(self, pk) -> Round:
+        access = access_for(self.request.user)
         round_ = get_object_or_404(presenters.visible_rounds(access), pk=pk)
         if not presenters.shows_result(access, round_):
             raise PermissionDenied(_("结果尚未公布。"))
-        return reports.export_xlsx(round_)
+        return round_
+
+    def get(self, request, pk):
+        return reports.export_xlsx(self.round(pk))
+
+
+class RoundPrintView(RoundExportView):
+    """The results list as a PDF, to the same readers as the workbook."""
+
+    def get(self, request, pk):
+        round_ = self.round(pk)
+        context = {"round": round_, "table": presenters.result_table(round_)}
+        return pdf_response("evaluation/print_results.html", context, request, f"evaluation-{pk}.pdf")
 
 
 class UnitStepView(AuthorityView):
@@ -278,6 +291,12 @@ class RectificationListView(EvaluationView):
                 "close_form": RectificationCloseForm(),
             },
         )
+
+
+class ReallocationView(AuthorityView):
+    def get(self, request):
+        context = {"groups": reallocation.candidates(), "low_use_hours": reallocation.LOW_USE_HOURS}
+        return render(request, "evaluation/reallocation.html", context)
 
 
 class RectificationCloseView(AuthorityView):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
+from yiqi.core.pdf import pdf_response
 from yiqi.core.storage import private_file_response
 from yiqi.core.uploads import CONTENT_TYPES, extension_of
 from yiqi.experts import services as experts
@@ -73,6 +74,21 @@ class UnitView(UnitAccess):
             )
             context["answer_form"] = AnswerForm()
         return render(request, "evaluation/unit.html", context)
+
+
+class UnitPrintView(UnitAccess):
+    """The unit's result sheet as a PDF, once its result may be seen."""
+
+    def get(self, request, pk):
+        evaluation = self.evaluation(pk)
+        if not presenters.shows_result(self.access, evaluation.round):
+            raise PermissionDenied(_("结果尚未公布。"))
+        return pdf_response(
+            "evaluation/print_sheet.html",
+            presenters.printed_sheet(evaluation, self.access),
+            request,
+            f"evaluation-unit-{pk}.pdf",
+        )
 
 
 class FigureRowsView(UnitAccess):

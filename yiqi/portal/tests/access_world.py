@@ -167,6 +167,11 @@ BODIES = {
     "evaluation:onsite": lambda s: {"flag": "on", "outcome": "已核查"},
     "evaluation:contest_answer": lambda s: {"answer": "已复核"},
     "evaluation:rectification_close": lambda s: {"report": "已整改"},
+    "api-evaluation-round-assign": lambda s: {
+        "unit": s.evaluation.evaluation.unit_id,
+        "expert": s.evaluation.expert.pk,
+    },
+    "api-evaluation-rectification-close": lambda s: {"report": "已整改"},
 }
 
 

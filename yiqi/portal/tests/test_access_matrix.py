@@ -813,6 +813,7 @@ RULES.update(
                 "evaluation:results",
                 "evaluation:published_round",
                 "evaluation:round_export",
+                "evaluation:round_print",
                 "api-evaluation-round-list",
                 "api-evaluation-round-detail",
                 "api-evaluation-result-list",
@@ -821,9 +822,11 @@ RULES.update(
             PUBLIC,
         ),
         "api-evaluation-score-list": SIGNED_IN,
+        "api-evaluation-rectification-list": SIGNED_IN,
         **dict.fromkeys(
             (
                 "evaluation:scheme_list",
+                "evaluation:reallocation",
                 "evaluation:scheme_copy",
                 "evaluation:scheme_activate",
                 "evaluation:scheme_grades",
@@ -835,6 +838,11 @@ RULES.update(
                 "evaluation:onsite",
                 "evaluation:contest_answer",
                 "evaluation:rectification_close",
+                "api-evaluation-round-assign",
+                "api-evaluation-round-start-scoring",
+                "api-evaluation-round-close",
+                "api-evaluation-round-publish",
+                "api-evaluation-rectification-close",
             ),
             EVALUATION_AUTHORITY,
         ),
@@ -843,6 +851,9 @@ RULES.update(
         "evaluation:unit": (
             EVALUATION_UNIT_A,
             rule("a published round's unit sheet: unit A's oversight; others 403", OVERSIGHT_A),
+        ),
+        "evaluation:unit_print": rule(
+            "a published round's unit sheet: unit A's oversight; others 403", OVERSIGHT_A
         ),
         "evaluation:figure_rows": EVALUATION_UNIT_A,
         "evaluation:self_report_file": EVALUATION_UNIT_A,
