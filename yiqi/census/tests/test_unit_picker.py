@@ -88,6 +88,7 @@ def test_no_units_or_units_outside_the_filters_are_field_errors(world, client_fo
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_picker_works_on_a_phone(world, live_server):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     from yiqi.portal.tests.test_phone_and_accessibility import OVERFLOW_JS
 
@@ -108,16 +109,23 @@ def test_the_picker_works_on_a_phone(world, live_server):
             "arguments[0].value = arguments[1]", driver.find_element(By.ID, "id_deadline"), _deadline()
         )
 
-        def click(element):  # scrolled to the middle of the screen first, as a thumb would
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        def click(
+            element,
+        ):  # scrolled to the middle first (at once: Bootstrap scrolls smoothly), as a thumb would
+            driver.execute_script(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
+            )
             element.click()
 
         click(driver.find_element(By.NAME, "list_units"))
-        ticked = driver.find_elements(By.CSS_SELECTOR, "input[name=units]:checked")
-        assert len(ticked) == 2
-        assert driver.execute_script(OVERFLOW_JS) == []
+        wait = WebDriverWait(driver, 60)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "input[name=units]"))
+        assert len(driver.find_elements(By.CSS_SELECTOR, "input[name=units]:checked")) == 2
+        overflow = driver.execute_script(OVERFLOW_JS)
+        assert overflow == [], overflow
         click(driver.find_element(By.CSS_SELECTOR, f"input[name=units][value='{world.other_unit.pk}']"))
         click(driver.find_element(By.CSS_SELECTOR, "form.col-lg-8 button.btn-primary:not([name])"))
-        assert "/census/" in driver.current_url and _opened_units() == {world.unit.pk}
+        wait.until(lambda d: "/open/" not in d.current_url)
+        assert _opened_units() == {world.unit.pk}, driver.current_url
     finally:
         driver.quit()
