@@ -7,6 +7,7 @@ from yiqi.accounts.api import ObtainTokenView
 from yiqi.accounts.directory_api import register_routes as register_directory_routes
 from yiqi.alliances import api as alliances_api
 from yiqi.booking import api as booking_api
+from yiqi.catalog import api as catalog_api
 from yiqi.catalog.api import SearchView
 from yiqi.census import api as census_api
 from yiqi.demands import api as demands_api
@@ -54,6 +55,7 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("search/", SearchView.as_view(), name="api-search"),
     *portal_api.urlpatterns,
+    *catalog_api.urlpatterns,
     *(pattern for service_api in SERVICE_APIS for pattern in service_api.urlpatterns),
     path("", include(router.urls)),
 ]

@@ -71,12 +71,13 @@ class Alliance(models.Model):
 
 class MembershipStatus(models.TextChoices):
     APPLIED = "applied", _("申请加入")
+    INVITED = "invited", _("已邀请")
     ACTIVE = "active", _("成员")
     DECLINED = "declined", _("未同意")
     LEFT = "left", _("已退出")
 
 
-LIVE_STATES = (MembershipStatus.APPLIED, MembershipStatus.ACTIVE)
+LIVE_STATES = (MembershipStatus.APPLIED, MembershipStatus.INVITED, MembershipStatus.ACTIVE)
 
 
 class Membership(models.Model):
@@ -100,7 +101,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["alliance", "unit"],
-                condition=Q(status__in=["applied", "active"]),
+                condition=Q(status__in=["applied", "invited", "active"]),
                 name="alliance_one_live_membership",
             ),
             models.CheckConstraint(

@@ -7,7 +7,7 @@ Booking reads the terms inside its one read (``terms_between_query``, ``recognis
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,6 +167,20 @@ MACHINE = StateMachine(
             needs_comment=True,
         ),
         Transition(
+            "accept",
+            gettext_lazy("接受邀请"),
+            (MembershipStatus.INVITED,),
+            MembershipStatus.ACTIVE,
+            who="invited",
+        ),
+        Transition(
+            "refuse",
+            gettext_lazy("谢绝邀请"),
+            (MembershipStatus.INVITED,),
+            MembershipStatus.DECLINED,
+            who="invited",
+        ),
+        Transition(
             "leave", gettext_lazy("退出联盟"), (MembershipStatus.ACTIVE,), MembershipStatus.LEFT, who="member"
         ),
         Transition(
@@ -209,7 +223,51 @@ def apply(alliance: Alliance, *, access: Access, actor, unit_id: int) -> Members
     return membership
 
 
+def invitable_units(alliance: Alliance) -> QuerySet[Organization]:
+    """Management units that are not in the alliance, nor asking or invited to join it."""
+    live = Membership.objects.filter(alliance=alliance, unit=OuterRef("pk"), status__in=LIVE_STATES)
+    return Organization.objects.management_units().exclude(Exists(live)).order_by("name")
+
+
+def invite(alliance: Alliance, *, access: Access, actor, unit_id: int) -> Membership:
+    """The lead unit invites a unit; its admins accept or refuse (the terms are checked when they accept)."""
+    if not leads(access, alliance):
+        raise PermissionDenied(_("只有牵头单位的管理员可以邀请成员。"))
+    if not invitable_units(alliance).filter(pk=unit_id).exists():
+        raise ValidationError({"unit": [_("该单位不是管理单位，或已是联盟成员、已申请或已被邀请。")]})
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                alliance=alliance, unit_id=unit_id, status=MembershipStatus.INVITED
+            )
+            MACHINE.record_created(membership, actor=actor)
+    except IntegrityError:
+        raise ValidationError(
+            {"unit": [_("该单位不是管理单位，或已是联盟成员、已申请或已被邀请。")]}
+        ) from None
+    notify(
+        _admins(unit_id),
+        Phrase(
+            gettext_lazy("%(alliance)s 邀请%(unit)s加入"), alliance=alliance.name, unit=membership.unit.name
+        ),
+        url=reverse("alliances:detail", args=[alliance.pk]),
+    )
+    return membership
+
+
+def visible_memberships(access: Access) -> QuerySet[Membership]:
+    """Memberships of the units the user administers and of the alliances they lead (all for the platform)."""
+    memberships = Membership.objects.select_related("alliance", "unit")
+    if access.is_platform_admin:
+        return memberships
+    return memberships.filter(
+        Q(unit_id__in=access.unit_admin_unit_ids) | Q(alliance__lead_unit_id__in=access.unit_admin_unit_ids)
+    )
+
+
 def _may(access: Access, membership: Membership, step: Transition) -> bool:
+    if step.who == "invited":
+        return membership.unit_id in access.unit_admin_unit_ids
     if step.who == "lead":
         return leads(access, membership.alliance) and membership.unit_id != membership.alliance.lead_unit_id
     return (
@@ -223,7 +281,7 @@ def allowed_actions(access: Access, membership: Membership) -> list[Transition]:
 
 
 def _prepare(membership: Membership, step: Transition) -> None:
-    if step.action == "approve":
+    if step.action in ("approve", "accept"):
         _check_terms(membership.alliance, [membership.unit_id])
         membership.joined_at = timezone.now()
 
@@ -239,7 +297,8 @@ def act(membership: Membership, action: str, *, access: Access, actor, comment: 
         prepare=_prepare,
     )
     alliance = done.alliance
-    told = _admins(alliance.lead_unit_id) if action == "leave" else _admins(done.unit_id)
+    by_member = action in ("leave", "accept", "refuse")
+    told = _admins(alliance.lead_unit_id) if by_member else _admins(done.unit_id)
     notify(
         told,
         Phrase(

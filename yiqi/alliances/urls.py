@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.DetailView.as_view(), name="detail"),
     path("<int:pk>/terms/", views.TermsView.as_view(), name="terms"),
     path("<int:pk>/join/", views.JoinView.as_view(), name="join"),
+    path("<int:pk>/invite/", views.InviteView.as_view(), name="invite"),
     path("memberships/<int:pk>/act/", views.MembershipActView.as_view(), name="membership_act"),
 ]

@@ -49,6 +49,9 @@ class DetailView(View):
             figures.update(answer or {})
         leads = services.leads(access, alliance)
         applications = alliance.memberships.filter(status=MembershipStatus.APPLIED).select_related("unit")
+        invitations = services.visible_memberships(access).filter(
+            alliance=alliance, status=MembershipStatus.INVITED
+        )
         return render(
             request,
             "alliances/detail.html",
@@ -64,6 +67,10 @@ class DetailView(View):
                 ]
                 if leads
                 else [],
+                "invitations": [
+                    (membership, services.allowed_actions(access, membership)) for membership in invitations
+                ],
+                "invitable": services.invitable_units(alliance) if leads else [],
                 "figures": figures,
                 "year": year,
                 "leads": leads,
@@ -163,6 +170,24 @@ class JoinView(LoginRequiredMixin, View):
             messages.error(request, _("您管理的单位都已加入或已申请加入该联盟。"))
         else:
             messages.success(request, _("已提交加入申请，请等待牵头单位审核。"))
+        return redirect("alliances:detail", pk)
+
+
+class InviteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        alliance = get_object_or_404(services.alliances(), pk=pk)
+        access = access_for(request.user)
+        if not services.leads(access, alliance):
+            raise PermissionDenied
+        try:
+            unit_id = int(request.POST.get("unit") or 0)
+            services.invite(alliance, access=access, actor=request.user, unit_id=unit_id)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except ValueError:
+            messages.error(request, _("请选择要邀请的单位。"))
+        else:
+            messages.success(request, _("已发出邀请，等待对方单位管理员接受。"))
         return redirect("alliances:detail", pk)
 
 

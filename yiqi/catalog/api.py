@@ -1,12 +1,18 @@
 """``/api/v1/search/``: the catalogue search with the same parameters, facets and counts as the page."""
 
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from yiqi.accounts.access import access_for
+
+from . import domestic
 from .labels import FACET_TITLES
 from .search import FILTERS, SORTS
 from .views import search_from_params
@@ -30,6 +36,9 @@ class HitSerializer(serializers.Serializer):
     operating_status = serializers.CharField(source="instrument.operating_status")
     offers_self_operation = serializers.BooleanField(source="instrument.offers_self_operation")
     offers_commissioned_testing = serializers.BooleanField(source="instrument.offers_commissioned_testing")
+    made_in_china = serializers.BooleanField(
+        source="instrument.is_domestic", help_text=_("国产仪器（产地国别为中国）")
+    )
     copies = serializers.IntegerField(help_text=_("同一单位同名称同型号的仪器台数（合并为一条结果）"))
     highlights = serializers.DictField(
         child=serializers.CharField(), help_text=_("字段 → 以 <mark> 标出命中词的 HTML（已转义）")
@@ -98,3 +107,123 @@ class SearchView(APIView):
     )
     def get(self, request):
         return Response(SearchResultSerializer(search_from_params(request.query_params, request.user)).data)
+
+
+class DomesticQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=domestic.FLAG_CHOICES,
+        required=False,
+        help_text=_("original 国产原创；core_parts 核心部件国产替代"),
+    )
+    top_class = serializers.RegexField(r"\A\d{2}\Z", required=False, help_text=_("仪器大类代码（2 位）"))
+    page = serializers.IntegerField(required=False, min_value=1)
+    year = serializers.IntegerField(required=False, min_value=2000, help_text=_("占比统计的年度，默认今年"))
+
+    def validate_year(self, year):
+        if year > timezone.localdate().year:
+            raise serializers.ValidationError(_("年度不能晚于今年。"))
+        return year
+
+
+class UseFiguresSerializer(serializers.Serializer):
+    machine_hours = serializers.DecimalField(max_digits=14, decimal_places=2)
+    verified_hours = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    services = serializers.IntegerField()
+    ratings = serializers.IntegerField()
+    rating = serializers.DecimalField(max_digits=3, decimal_places=1, allow_null=True)
+
+
+class ShowcaseItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="instrument.pk")
+    name = serializers.CharField(source="instrument.name")
+    model_spec = serializers.CharField(source="instrument.model_spec")
+    manufacturer = serializers.CharField(source="instrument.manufacturer")
+    category = serializers.CharField(source="instrument.category_id")
+    unit = serializers.IntegerField(source="instrument.unit_id")
+    unit_name = serializers.CharField(source="instrument.unit.name")
+    domestic_original = serializers.BooleanField(source="instrument.domestic_original")
+    domestic_core_parts = serializers.BooleanField(source="instrument.domestic_core_parts")
+    use = UseFiguresSerializer(help_text=_("近 12 个月的机时与完成服务，及全部评价"))
+
+
+class ShowcaseSerializer(serializers.Serializer):
+    count = serializers.IntegerField(source="page_obj.paginator.count")
+    page = serializers.IntegerField(source="page_obj.number")
+    pages = serializers.IntegerField(source="page_obj.paginator.num_pages")
+    totals = serializers.DictField(source="counts", child=serializers.IntegerField())
+    results = ShowcaseItemSerializer(source="items", many=True)
+
+
+class ShareRowSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("仪器大类代码；合计行为空"))
+    label = serializers.CharField()
+    instruments = serializers.IntegerField()
+    domestic_instruments = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=16, decimal_places=2)
+    domestic_value = serializers.DecimalField(max_digits=16, decimal_places=2)
+    hours = serializers.DecimalField(max_digits=14, decimal_places=2)
+    domestic_hours = serializers.DecimalField(max_digits=14, decimal_places=2)
+    shares = serializers.DictField(
+        child=serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True),
+        help_text=_("国产所占百分比：instruments、value、hours"),
+    )
+
+
+class ShareSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    rows = ShareRowSerializer(many=True)
+    total = ShareRowSerializer()
+
+
+class DomesticShowcaseView(APIView):
+    """Published domestic instruments with their use figures and ratings (the public showcase)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        tags=["catalogue"],
+        summary="国产仪器展示",
+        parameters=[DomesticQuerySerializer(partial=True)],
+        responses=ShowcaseSerializer,
+    )
+    def get(self, request):
+        query = DomesticQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = domestic.showcase(
+            kind=query.validated_data.get("kind", ""),
+            top_class=query.validated_data.get("top_class", ""),
+            page=query.validated_data.get("page", 1),
+        )
+        return Response(ShowcaseSerializer(page).data)
+
+
+class DomesticShareView(APIView):
+    """The domestic share by class: the province for the authority, a department's supervised units."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["catalogue"],
+        summary="国产仪器占比",
+        description="按仪器大类统计已入网仪器的台数、原值与该年度有效机时中国产仪器所占比例。"
+        "平台管理员和评价人员得到全省的，主管部门得到所辖单位的。",
+        parameters=[DomesticQuerySerializer(partial=True)],
+        responses={
+            200: ShareSerializer,
+            403: OpenApiResponse(description="非平台管理员、评价人员或主管部门"),
+        },
+    )
+    def get(self, request):
+        query = DomesticQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        units = domestic.share_units(access_for(request.user))
+        if units is None:
+            raise PermissionDenied(_("国产仪器占比仅对平台管理员、评价人员和主管部门开放。"))
+        year = query.validated_data.get("year") or timezone.localdate().year
+        return Response(ShareSerializer(domestic.domestic_share(units, year)).data)
+
+
+urlpatterns = [
+    path("domestic/showcase/", DomesticShowcaseView.as_view(), name="api-domestic-showcase"),
+    path("domestic/share/", DomesticShareView.as_view(), name="api-domestic-share"),
+]

@@ -39,6 +39,11 @@ SERVICE_MODES = (
     ("self_operation", gettext_lazy("可自主上机")),
     ("commissioned_testing", gettext_lazy("可委托测试")),
 )
+DOMESTIC_KINDS = (
+    ("made_in_china", gettext_lazy("国产仪器")),
+    ("original", gettext_lazy("国产原创")),
+    ("core_parts", gettext_lazy("核心部件国产替代")),
+)
 SHARING_RANK = {"external": 0, "internal": 1, "not_shared": 2}
 STATUS_RANK = {"normal": 0, "idle": 1, "under_repair": 2, "to_be_scrapped": 3, "scrapped": 4}
 MAX_QUALITY = 1000
@@ -56,6 +61,9 @@ COLUMNS = (
     "original_value",
     "offers_self_operation",
     "offers_commissioned_testing",
+    "made_in_china",
+    "domestic_original",
+    "domestic_core_parts",
     "sharing_mode",
     "operating_status",
     "published_at",
@@ -213,7 +221,7 @@ class DocumentCache:
 
     def _put(self, row) -> None:
         (doc, name, name_en, model, category, region, unit, unit_name, unit_kind, value, self_op, commissioned,
-         sharing, status, published, quality, free_minutes, dirty) = row  # fmt: skip
+         made_in_china, original, core_parts, sharing, status, published, quality, free_minutes, dirty) = row  # fmt: skip
         if dirty:
             self.dirty.add(doc)
         else:
@@ -238,6 +246,9 @@ class DocumentCache:
             "operating_status": self.vocab["operating_status"].code(status),
             "self_operation": bool(self_op),
             "commissioned": bool(commissioned),
+            "made_in_china": bool(made_in_china),
+            "domestic_original": bool(original),
+            "domestic_core_parts": bool(core_parts),
             "value": cents,
             "published": int(published.timestamp()) if published else 0,
             "quality": max(0, min(MAX_QUALITY, quality)),
@@ -330,6 +341,7 @@ def _choice_labels() -> dict[str, dict]:
         "sharing_mode": dict(Instrument.SharingMode.choices),
         "operating_status": dict(Instrument.OperatingStatus.choices),
         "free_this_week": {"yes": gettext_lazy("7天内有空闲时段")},
+        "domestic": dict(DOMESTIC_KINDS),
     }
 
 
@@ -392,6 +404,9 @@ COLUMN_VOCAB = {
     "operating_status": "operating_status",
     "self_operation": None,
     "commissioned": None,
+    "made_in_china": None,
+    "domestic_original": None,
+    "domestic_core_parts": None,
     "value": None,
     "published": None,
     "quality": None,
@@ -403,6 +418,9 @@ COLUMN_TYPES = {
     "shuffle": np.int64,
     "self_operation": np.bool_,
     "commissioned": np.bool_,
+    "made_in_china": np.bool_,
+    "domestic_original": np.bool_,
+    "domestic_core_parts": np.bool_,
     "value": np.int64,
     "published": np.int64,
 }

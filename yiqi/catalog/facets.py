@@ -10,7 +10,7 @@ import numpy as np
 
 from yiqi.registry.models import Instrument
 
-from .cache import COLUMN_VOCAB, SERVICE_MODES, VALUE_BANDS, Snapshot
+from .cache import COLUMN_VOCAB, DOMESTIC_KINDS, SERVICE_MODES, VALUE_BANDS, Snapshot
 
 FACETS = (
     "top_class",
@@ -23,6 +23,7 @@ FACETS = (
     "sharing_mode",
     "operating_status",
     "free_this_week",
+    "domestic",
 )
 FILTERS = (*FACETS, "category", "region")
 # Facet → the column holding its codes (vocabularies in ``Snapshot.vocab``).
@@ -39,6 +40,11 @@ FACET_COLUMN = {
 FLAG_FACETS = {  # facet → {value: boolean column}
     "service_mode": {"self_operation": "self_operation", "commissioned_testing": "commissioned"},
     "free_this_week": {"yes": "free"},
+    "domestic": {
+        "made_in_china": "made_in_china",
+        "original": "domestic_original",
+        "core_parts": "domestic_core_parts",
+    },
 }
 
 
@@ -80,6 +86,8 @@ def _counts(snap: Snapshot, facet: str, slots: np.ndarray) -> dict:
 def _ordered(facet: str, counts: dict) -> list[tuple[str, int]]:
     if facet == "service_mode":
         return [(k, counts[k]) for k, _ in SERVICE_MODES if counts.get(k)]
+    if facet == "domestic":
+        return [(k, counts[k]) for k, _ in DOMESTIC_KINDS if counts.get(k)]
     if facet == "free_this_week":
         return [(k, n) for k, n in counts.items() if n]
     if facet == "value_band":

@@ -14,7 +14,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from yiqi.feedback.services import catalogue_quality  # users' ratings rank equal matches
-from yiqi.registry.models import Instrument, InstrumentCategory, RegistrationStatus
+from yiqi.registry.models import DOMESTIC_COUNTRY, Instrument, InstrumentCategory, RegistrationStatus
 
 from . import text
 from .models import IndexChange, PinyinKey, PostingBlock, SearchDocument, SearchPosting, SearchTerm, SpellKey
@@ -70,6 +70,9 @@ VALUES = (
     "original_value",
     "offers_self_operation",
     "offers_commissioned_testing",
+    "country_of_origin",
+    "domestic_original",
+    "domestic_core_parts",
     "sharing_mode",
     "operating_status",
     "published_at",
@@ -144,6 +147,9 @@ def _document(row: dict, terms: dict[int, int], dirty: bool, quality: int, free:
         original_value=row["original_value"],
         offers_self_operation=row["offers_self_operation"],
         offers_commissioned_testing=row["offers_commissioned_testing"],
+        made_in_china=row["country_of_origin"] == DOMESTIC_COUNTRY,
+        domestic_original=row["domestic_original"],
+        domestic_core_parts=row["domestic_core_parts"],
         sharing_mode=row["sharing_mode"],
         operating_status=row["operating_status"],
         published_at=row["published_at"],

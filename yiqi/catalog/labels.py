@@ -13,5 +13,6 @@ FACET_TITLES = {
     "sharing_mode": _("共享方式"),
     "operating_status": _("运行状态"),
     "free_this_week": _("可预约时段"),
+    "domestic": _("国产仪器"),
 }
 SORT_LABELS = {"relevance": _("相关度"), "rating": _("用户评价"), "value": _("原值"), "newest": _("最新")}

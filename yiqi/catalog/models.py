@@ -133,6 +133,10 @@ class SearchDocument(models.Model):
     original_value = models.DecimalField(max_digits=14, decimal_places=2)
     offers_self_operation = models.BooleanField()
     offers_commissioned_testing = models.BooleanField()
+    # Domestic instruments (the catalogue's "国产仪器" facet): made in China, original design, core parts replaced.
+    made_in_china = models.BooleanField(default=False)
+    domestic_original = models.BooleanField(default=False)
+    domestic_core_parts = models.BooleanField(default=False)
     sharing_mode = models.CharField(max_length=20)
     operating_status = models.CharField(max_length=20)
     published_at = models.DateTimeField(null=True)

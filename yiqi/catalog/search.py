@@ -46,6 +46,7 @@ HIT_FIELDS = (
     "registration_status",
     "offers_self_operation",
     "offers_commissioned_testing",
+    "country_of_origin",
     "acceptance_date",
     "published_at",
     "updated_at",

@@ -4,4 +4,8 @@ from . import views
 
 app_name = "catalog"
 
-urlpatterns = [path("", views.CatalogSearchView.as_view(), name="search")]
+urlpatterns = [
+    path("", views.CatalogSearchView.as_view(), name="search"),
+    path("domestic/", views.DomesticShowcaseView.as_view(), name="domestic"),
+    path("domestic/share/", views.DomesticShareView.as_view(), name="domestic_share"),
+]

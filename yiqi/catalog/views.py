@@ -1,11 +1,17 @@
 """The public catalogue: search results with facets, as pages and as the API."""
 
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from yiqi.accounts.access import access_for
 from yiqi.organizations.models import Organization
 
+from . import domestic
 from .labels import FACET_TITLES, SORT_LABELS
 from .other_resources import other_resource_kinds
 from .search import FILTERS, search
@@ -66,3 +72,52 @@ class CatalogSearchView(TemplateView):
             other_resources=other_resource_kinds(self.request.GET.get("q", "")),
             **kwargs,
         )
+
+
+class DomesticQuery(forms.Form):
+    """The showcase's and the share's parameters; a bad one is a field error, not a silent default."""
+
+    kind = forms.ChoiceField(
+        label=_("类型"), required=False, choices=[("", _("全部国产仪器")), *domestic.FLAG_CHOICES]
+    )
+    top_class = forms.RegexField(label=_("仪器大类"), required=False, regex=r"\A\d{2}\Z")
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year and year > timezone.localdate().year:
+            raise forms.ValidationError(_("年度不能晚于今年。"))
+        return year or timezone.localdate().year
+
+
+class DomesticShowcaseView(TemplateView):
+    """The public showcase of domestic instruments with their use figures and ratings."""
+
+    template_name = "catalog/domestic_showcase.html"
+
+    def get_context_data(self, **kwargs):
+        query = DomesticQuery(self.request.GET)
+        choice = query.cleaned_data if query.is_valid() else {}
+        page = domestic.showcase(
+            kind=choice.get("kind", ""),
+            top_class=choice.get("top_class", ""),
+            page=self.request.GET.get("page"),
+        )
+        return super().get_context_data(query=query, classes=domestic.top_classes(), **page, **kwargs)
+
+
+class DomesticShareView(LoginRequiredMixin, TemplateView):
+    """The domestic share by class, value and hours: the province for the authority, a department's units."""
+
+    template_name = "catalog/domestic_share.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not domestic.sees_domestic_share(access_for(request.user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        query = DomesticQuery(self.request.GET)
+        year = query.cleaned_data["year"] if query.is_valid() else timezone.localdate().year
+        share = domestic.domestic_share(domestic.share_units(access_for(self.request.user)), year)
+        return super().get_context_data(query=query, share=share, **kwargs)

@@ -166,6 +166,19 @@ def _check_opening(year, deadline: dt.date) -> None:
         raise ValidationError(errors)
 
 
+def units_in_scope(*, department_ids=(), kinds=(), search: str = "") -> QuerySet[Organization]:
+    """The management units a census may cover, narrowed by supervising department, kind and a part of the name
+    or short name (each filter left empty narrows nothing): what the authority picks from when opening one."""
+    units = Organization.objects.management_units().select_related("supervising_department")
+    if department_ids:
+        units = units.filter(supervising_department_id__in=department_ids)
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    if search.strip():
+        units = units.filter(Q(name__icontains=search.strip()) | Q(short_name__icontains=search.strip()))
+    return units.order_by("supervising_department__name", "name")
+
+
 def open_census(*, year: int, deadline: dt.date, access: Access, actor, unit_ids=None) -> Census:
     """The authority opens the census of ``year`` for the management units (all, or ``unit_ids``): one return
     per unit, pre-filled, and a notice to each unit's administrators."""

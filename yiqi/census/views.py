@@ -14,7 +14,7 @@ from yiqi.core.forms import add_errors
 from yiqi.core.workflow import post_step
 
 from . import services
-from .forms import FiguresForm, LineForm, OpenForm
+from .forms import FiguresForm, LineForm, OpenForm, ScopeForm
 from .models import EDITABLE_RETURN_STATES, Census, CensusLine, CensusReturn
 
 PAGE_SIZE = 50
@@ -63,16 +63,29 @@ class OpenView(CensusPage):
         return render(request, "census/open.html", {"form": OpenForm()})
 
     def post(self, request):
-        form = OpenForm(request.POST)
+        scope = ScopeForm(request.POST).scope()
+        if "list_units" in request.POST:  # list the units the filters select, all ticked, to untick some
+            posted = request.POST
+            initial = {name: posted.getlist(name) for name in ("departments", "kinds")}
+            initial |= {name: posted.get(name, "") for name in ("year", "deadline", "search")}
+            initial |= {"units": [str(pk) for pk in scope.values_list("pk", flat=True)], "listed": True}
+            form = OpenForm(initial=initial, units=scope)
+            return render(request, "census/open.html", {"form": form, "listed": True, "count": len(scope)})
+        form = OpenForm(request.POST, units=scope)
         if form.is_valid():
+            year, deadline = form.cleaned_data["year"], form.cleaned_data["deadline"]
             try:
-                census = services.open_census(access=self.access, actor=request.user, **form.cleaned_data)
+                census = services.open_census(
+                    access=self.access, actor=request.user, year=year, deadline=deadline,
+                    unit_ids=form.unit_ids(scope),
+                )  # fmt: skip
             except ValidationError as error:
                 add_errors(request, form, error)
             else:
                 messages.success(request, _("年度普查已开始，各单位已收到填报通知。"))
                 return redirect("census:detail", census.pk)
-        return render(request, "census/open.html", {"form": form})
+        listed = form.cleaned_data.get("listed", False)
+        return render(request, "census/open.html", {"form": form, "listed": listed, "count": len(scope)})
 
 
 class CensusView(CensusPage):

@@ -3,6 +3,7 @@ plausible values, registration status and deadline."""
 
 import datetime as dt
 import random
+import zlib
 from collections import Counter
 from decimal import Decimal
 
@@ -30,6 +31,16 @@ from .data import makers as maker_data
 from .data import organizations as org_data
 from .data import texts
 from .data.templates import Template, all_templates
+
+
+def domestic_flags(country: str, source: str, manufacturer: str, model_spec: str) -> dict:
+    """Some domestic instruments are original designs (all self-built ones), some have their core parts
+    replaced. Read from the model, not the random generator, so every other demo record stays as it was."""
+    if country != "CN":
+        return {}
+    digest = zlib.crc32(f"{manufacturer}\x1f{model_spec}".encode()) % 10
+    original = source == Instrument.Source.SELF_BUILT or digest == 0
+    return {"domestic_original": original, "domestic_core_parts": not original and digest in (1, 2)}
 
 
 class InstrumentPhases:
@@ -265,6 +276,7 @@ class InstrumentPhases:
             funding_source=self.funding(rng, unit),
             manufacturer=manufacturer[:100],
             country_of_origin=country,
+            **domestic_flags(country, source, manufacturer, model_spec),
             model_spec=model_spec[:100],
             technical_indicators=template.indicators,
             main_functions=template.functions,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiqi.accounts import services as accounts
 from yiqi.accounts.access import Access
+from yiqi.catalog import domestic
 from yiqi.census import services as census
 from yiqi.evaluation.services import presenters as evaluation
 from yiqi.exchange.services import outbox as exchange
@@ -82,6 +83,7 @@ WORK = (
     Link("evaluation:home", _("开放共享评价"), evaluation.takes_part),
     Link("purchases:list", _("购置查重评议"), purchases.sees_applications),
     Link("evaluation:instruments", _("仪器利用排名"), totals.sees_usage_totals),
+    Link("catalog:domestic_share", _("国产仪器占比"), domestic.sees_domestic_share),
 )
 
 

@@ -142,6 +142,9 @@ def build(application: PurchaseApplication, rules: ReviewRules) -> dict:
                 "text_score": s.text,
                 "class_score": s.klass,
                 "spec_score": s.spec,
+                "made_in_china": instrument.is_domestic,
+                "domestic_original": instrument.domestic_original,
+                "domestic_core_parts": instrument.domestic_core_parts,
             }
         )
     opinion, reasons = draft_opinion(rows)
@@ -159,4 +162,6 @@ def build(application: PurchaseApplication, rules: ReviewRules) -> dict:
         "similar": rows,
         "draft_opinion": opinion,
         "reasons": reasons,
+        # Domestic instruments among the similar ones: the alternatives a reviewer weighs against an import.
+        "domestic_alternatives": [row["instrument_id"] for row in rows if row["made_in_china"]],
     }

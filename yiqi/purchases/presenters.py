@@ -51,10 +51,15 @@ def evidence_rows(application: PurchaseApplication) -> list[dict]:
 
 def evidence_summary(application: PurchaseApplication) -> dict:
     found = application.evidence or {}
+    rows = evidence_rows(application)
     return {
         "year": found.get("year"),
         "saturation_hours": found.get("saturation_hours"),
-        "rows": evidence_rows(application),
+        "rows": rows,
         "reasons": [reason_text(r) for r in found.get("reasons", [])],
         "unmet_needs": found.get("unmet_needs", []),
+        # Evidence frozen before domestic instruments were marked says nothing either way.
+        "domestic_alternatives": (
+            [row for row in rows if row["made_in_china"]] if "domestic_alternatives" in found else None
+        ),
     }

@@ -116,6 +116,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
         },
     )
     category_name = serializers.CharField(source="category.name", read_only=True)
+    is_domestic = serializers.BooleanField(read_only=True, help_text=_("国产仪器：产地国别为中国"))
     attachments = AttachmentSerializer(label=_("照片与文档"), many=True, read_only=True)
     manager = serializers.PrimaryKeyRelatedField(
         label=_("机组负责人"), queryset=User.objects.filter(is_active=True), allow_null=True, required=False
@@ -147,6 +148,9 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "funding_source",
             "manufacturer",
             "country_of_origin",
+            "is_domestic",
+            "domestic_original",
+            "domestic_core_parts",
             "model_spec",
             "technical_indicators",
             "main_functions",

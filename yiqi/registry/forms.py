@@ -27,7 +27,7 @@ class InstrumentForm(BootstrapFormMixin, forms.ModelForm):
         fields = [
             "unit", "kind", "parent", "sub_unit", "asset_number", "name", "name_en", "category",
             "original_value", "source", "customs_supervised", "funding_source", "manufacturer",
-            "country_of_origin", "model_spec", "technical_indicators", "main_functions", "application_fields",
+            "country_of_origin", "domestic_original", "domestic_core_parts", "model_spec", "technical_indicators", "main_functions", "application_fields",
             "disciplines", "service_content", "campus", "building", "room", "acceptance_date", "start_of_use_date",
             "manager",
             "contact_name", "contact_phone", "contact_email", "sharing_mode", "not_shared_reason",

@@ -78,6 +78,9 @@ class InstrumentCategory(models.Model):
         return " / ".join(reversed(names))
 
 
+DOMESTIC_COUNTRY = "CN"  # an instrument of this country of origin is a domestic (国产) instrument
+
+
 class RegistrationStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("待单位确认")
@@ -188,6 +191,16 @@ class Instrument(models.Model):
     )
     manufacturer = models.CharField(_("生产制造商"), max_length=100, validators=[validate_plain_text])
     country_of_origin = CountryField(_("产地国别"), default="CN")
+    # Made in China is read from the country of origin (``is_domestic``); these two say what kind of domestic
+    # instrument it is, for the domestic showcase and purchase reviews (陕西：国产科学仪器研发及应用示范).
+    domestic_original = models.BooleanField(
+        _("国产原创"), default=False, help_text=_("我国自主设计研制的原创仪器（产地国别须为中国）。")
+    )
+    domestic_core_parts = models.BooleanField(
+        _("核心部件国产替代"),
+        default=False,
+        help_text=_("核心部件（如光源、探测器、真空系统）以国产部件替代进口（产地国别须为中国）。"),
+    )
     model_spec = models.CharField(_("规格型号"), max_length=100, validators=[validate_plain_text])
     technical_indicators = models.TextField(_("主要技术指标"), max_length=500)
     main_functions = models.TextField(_("主要功能"), max_length=300)
@@ -278,6 +291,11 @@ class Instrument(models.Model):
                 condition=~Q(registration_status="published") | Q(published_at__isnull=False),
                 name="instrument_published_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(country_of_origin=DOMESTIC_COUNTRY)
+                | Q(domestic_original=False, domestic_core_parts=False),
+                name="instrument_domestic_flags_made_in_china",
+            ),
         ]
         indexes = [
             models.Index(fields=["registration_status", "registration_due"]),
@@ -307,6 +325,10 @@ class Instrument(models.Model):
                 errors["parent"] = _("所属设施/中心须为本单位的资源。")
             elif self.parent.kind == self.Kind.SINGLE_INSTRUMENT:
                 errors["parent"] = _("只能隶属于大型科研设施、仪器中心或服务单元。")
+        if not self.is_domestic:
+            for flag in ("domestic_original", "domestic_core_parts"):
+                if getattr(self, flag):
+                    errors[flag] = _("仅产地国别为中国的仪器可标记为国产原创或核心部件国产替代。")
         if self.start_of_use_date and self.acceptance_date and self.start_of_use_date < self.acceptance_date:
             errors["start_of_use_date"] = _("启用日期不能早于安装验收日期。")
         manager_changed = self.manager_id != getattr(self, "_loaded_manager_id", None)
@@ -344,6 +366,11 @@ class Instrument(models.Model):
                     }
                 )
         super().validate_constraints(exclude=exclude | {"asset_number"})
+
+    @property
+    def is_domestic(self) -> bool:
+        """Made in China: derived from the country of origin, never stored twice."""
+        return self.country_of_origin.code == DOMESTIC_COUNTRY
 
     @property
     def location(self) -> str:

@@ -691,6 +691,12 @@ ROUTES = {
     "alliances:terms": lambda s: {"pk": s.alliance.alliance.pk},
     "alliances:join": lambda s: {"pk": s.alliance.alliance.pk},
     "alliances:membership_act": lambda s: {"pk": s.alliance.application.pk},
+    "alliances:invite": lambda s: {"pk": s.alliance.alliance.pk},
+    "api-alliance-join": lambda s: {"pk": s.alliance.alliance.pk},
+    "api-alliance-invite": lambda s: {"pk": s.alliance.alliance.pk},
+    "api-alliance-membership-list": _none,
+    "api-alliance-membership-detail": lambda s: {"pk": s.alliance.application.pk},
+    "api-alliance-membership-act": lambda s: {"pk": s.alliance.application.pk},
     "api-alliance-list": _none,
     "api-alliance-detail": lambda s: {"pk": s.alliance.alliance.pk},
     "purchases:list": _none,
@@ -819,6 +825,10 @@ ROUTES = {
     "api-exchange-delivery-detail": lambda s: {"pk": s.webhook_delivery.pk},
     "api-exchange-unit-services-list": _none,
     "api-exchange-unit-usage": _none,
+    "catalog:domestic": _none,
+    "catalog:domestic_share": _none,
+    "api-domestic-showcase": _none,
+    "api-domestic-share": _none,
 }
 
 # Query strings that make a read exercise more than its empty state.
@@ -828,6 +838,7 @@ QUERIES = {
     "api-booking-availability": "start={today}&end={week}",
     "booking:day_list": "date={today}",
     "api-usage-totals": "group_by=instrument",
+    "catalog:domestic": "kind=original",
 }
 
 # Not walked, with the reason.

@@ -791,8 +791,32 @@ ALLIANCE_RULES = {
     **dict.fromkeys(("alliances:create", "alliances:join"), rule("unit admins", UNIT_ADMINS)),
     "alliances:terms": ALLIANCE_LEAD,
     "alliances:membership_act": ALLIANCE_LEAD,
+    # Writes through the API: the same services, the same people.
+    **dict.fromkeys(("alliances:invite", "api-alliance-invite"), ALLIANCE_LEAD),
+    "api-alliance-join": rule("a unit's admin for their own unit (the body names unit B)", {"unit_b_admin"}),
+    "api-alliance-membership-list": SIGNED_IN,
+    **dict.fromkeys(
+        ("api-alliance-membership-detail", "api-alliance-membership-act"),
+        rule(
+            "the lead unit's admin, platform admin; hidden from the rest",
+            {"unit_admin", "platform_admin"},
+            HIDDEN,
+        ),
+    ),
 }
 RULES.update(ALLIANCE_RULES)
+
+# Domestic instruments: the showcase is public; the share is the authority's (the province) and a department's
+# (its own units).
+DOMESTIC_SHARE = rule(
+    "the authority and departments (scoped to their units)", DEPARTMENTS | {"platform_admin"}
+)
+RULES.update(
+    {
+        **dict.fromkeys(("catalog:domestic", "api-domestic-showcase"), PUBLIC),
+        **dict.fromkeys(("catalog:domestic_share", "api-domestic-share"), DOMESTIC_SHARE),
+    }
+)
 
 # Yearly evaluation: the platform authority runs it; unit A is in this year's open round (with its self-evaluation,
 # a contest and an assigned expert who is none of the roles here) and last year's published one.
