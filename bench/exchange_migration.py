@@ -30,7 +30,9 @@ def national_file(instruments: int, code: str) -> bytes:
     items = []
     for n in range(instruments):
         inner = f"MIG{n:07d}"
-        items.append({"instruType": 4, **instrument, "insCode": code, "innerId": inner, "cname": f"迁入仪器{n}"})
+        items.append(
+            {"instruType": 4, **instrument, "insCode": code, "innerId": inner, "cname": f"迁入仪器{n}"}
+        )
         if n % 10 == 0:
             customs = {"innerId": inner, "insCode": code, "declarationNumber": f"5301{n:014d}",
                        "importDate": "2020-01-01", "itemNumber": "1", "formname": "仪器"}  # fmt: skip
