@@ -16,7 +16,7 @@ PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 
 
 def database_url(engine: str, instruments: int, seed: int) -> str:
-    name = f"yiqi_bench_{instruments}_{seed}"
+    name = f"{os.environ.get('BENCH_DB_PREFIX', 'yiqi_bench')}_{instruments}_{seed}"
     if engine == "sqlite":
         return f"sqlite:////tmp/{name}.sqlite3"
     return f"{PG_BASE}/{name}"

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "yiqi.core.memo.RequestMemoMiddleware",
 ]
 
 ROOT_URLCONF = "yiqi.urls"

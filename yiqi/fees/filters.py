@@ -7,12 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from yiqi.accounts.access import access_for
 from yiqi.core.forms import BootstrapFormMixin
 from yiqi.registry.models import Instrument
 
 from .models import Charge
-from .services import visible_charges
 from .statements import month_range, parse_month
 
 
@@ -42,14 +40,6 @@ class MonthFilter(django_filters.Filter):
         return qs.filter(billed_at__gte=start, billed_at__lt=end)
 
 
-def _charged_instruments(request):
-    """Instruments on the charges the user can see (the choices stay short and reveal nothing)."""
-    if request is None:
-        return Instrument.objects.none()
-    charges = visible_charges(access_for(request.user))
-    return Instrument.objects.filter(pk__in=charges.values("instrument_id")).order_by("name")
-
-
 class FilterForm(BootstrapFormMixin, forms.Form):
     pass
 
@@ -58,10 +48,18 @@ class ChargeFilter(django_filters.FilterSet):
     month = MonthFilter(label=_("出账月份"), help_text=_("如 2026-11"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Charge.Status.choices)
     instrument = django_filters.ModelChoiceFilter(
-        label=_("仪器"), queryset=_charged_instruments, empty_label=_("全部")
+        label=_("仪器"), queryset=Instrument.objects.none(), empty_label=_("全部")
     )
 
     class Meta:
         model = Charge
         fields = []
         form = FilterForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # The instruments on the charges this list holds: "my bills" offers the few the user was billed for, not
+        # every instrument the user may see (the platform authority's would be the whole province).
+        self.filters["instrument"].queryset = Instrument.objects.filter(
+            pk__in=self.queryset.order_by().values("instrument_id")
+        ).order_by("name")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core import codes
+from yiqi.core.memo import remembered
 from yiqi.core.validators import validate_plain_text
 
 from .validators import normalize_credit_code, validate_credit_code, validate_region_code
@@ -169,9 +170,14 @@ class Deployment(models.Model):
 
     @classmethod
     def current(cls) -> "Deployment":
-        """The deployment's settings; an unsaved default when the platform has not been set up yet."""
-        return cls.objects.select_related("home_region").filter(pk=1).first() or cls(
-            reminder_working_days=list(cls.DEFAULT_REMINDERS)
+        """The deployment's settings; an unsaved default when the platform has not been set up yet. Read once per
+        page view."""
+        return remembered(
+            "deployment",
+            lambda: (
+                cls.objects.select_related("home_region").filter(pk=1).first()
+                or cls(reminder_working_days=list(cls.DEFAULT_REMINDERS))
+            ),
         )
 
     @property

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from yiqi.accounts.access import Access
+from yiqi.core.memo import remembered
 
 from .models import EDITABLE_STATES, Instrument, InstrumentAttachment, RegistrationStatus
 
@@ -84,8 +85,9 @@ def served_instruments(access: Access) -> QuerySet[Instrument]:
 
 
 def serves_instruments(access: Access) -> bool:
-    """Whether the user runs any instrument's day-to-day service (a service desk of their own)."""
-    return served_instruments(access).exists()
+    """Whether the user runs any instrument's day-to-day service (a service desk of their own); asked once per page
+    view."""
+    return remembered(("serves_instruments", access.user_id), served_instruments(access).exists)
 
 
 def sharing_admits(access: Access, instrument: Instrument) -> bool:

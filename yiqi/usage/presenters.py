@@ -22,7 +22,7 @@ DASHBOARD_YEARS = 6
 def instrument_usage_summary(instrument) -> dict:
     """Machine-hours and external-service hours this year and last year (public figures)."""
     year = timezone.localdate().year
-    return {"years": [(y, totals.annual_hours(instrument, y)) for y in (year, year - 1)]}
+    return {"years": list(totals.annual_hours_of_years(instrument, [year, year - 1]).items())}
 
 
 def usage_workspace(access: Access) -> dict:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access, access_for
-from yiqi.accounts.models import Role
 from yiqi.booking.models import Booking, BookingStatus
 from yiqi.booking.services import end_unattended
 from yiqi.core import changelog
@@ -183,17 +182,12 @@ def visible_usage(access: Access, queryset: QuerySet[UsageRecord] | None = None)
 
 def servable_instruments(access: Access) -> QuerySet[Instrument]:
     """The instruments whose offline use the user may record (those ``scoping.can_serve`` allows)."""
-    if not access.is_authenticated:
-        return Instrument.objects.none()
-    return Instrument.objects.filter(
-        Q(unit_id__in=access.organizations_with(Role.UNIT_ADMIN, Role.TECHNICIAN))
-        | Q(manager_id=access.user_id, unit_id__in=access.staff_unit_ids)
-    )
+    return scoping.served_instruments(access)
 
 
 def can_record(access: Access) -> bool:
     """Whether the user may record offline use at all: they serve some instrument (``servable_instruments``)."""
-    return servable_instruments(access).exists()
+    return scoping.serves_instruments(access)
 
 
 def can_download_evidence(access: Access, record: UsageRecord) -> bool:

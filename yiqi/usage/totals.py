@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
 from yiqi.core import codes
+from yiqi.core.memo import remembered
 from yiqi.core.money import to_fen
 from yiqi.organizations.models import Department, Organization, Region
 from yiqi.registry.models import Instrument
@@ -140,7 +141,11 @@ def units_for(access: Access) -> QuerySet[Organization]:
 
 def sees_usage_totals(access: Access) -> bool:
     """Whether the user has any unit's statistics to see (the dashboard and the totals API)."""
-    return access.is_platform_admin or access.is_evaluator or units_for(access).exists()
+    return (
+        access.is_platform_admin
+        or access.is_evaluator
+        or remembered(("sees_usage_totals", access.user_id), units_for(access).exists)
+    )
 
 
 # --- the queries ------------------------------------------------------------------------------------------------
@@ -276,11 +281,22 @@ def monthly_totals(start, end, scope_queryset=None) -> list[tuple[dt.date, Total
 def annual_hours(instrument, year: int) -> AnnualHours:
     """An instrument's operating (machine) hours and external-service hours in a calendar year, as the national
     record of large instruments asks for."""
-    start, end = period(year)
-    sums = UsageRecord.objects.filter(
-        instrument=instrument, started_at__gte=start, started_at__lt=end
-    ).aggregate(**_sums())
-    return AnnualHours(to_fen(sums["total_hours"] or 0), to_fen(sums["external_hours"] or 0))
+    return annual_hours_of_years(instrument, [year])[year]
+
+
+def annual_hours_of_years(instrument, years) -> dict[int, AnnualHours]:
+    """``annual_hours`` of several years, from one read."""
+    sums = {}
+    for year in years:
+        start, end = period(year)
+        in_year = Q(started_at__gte=start, started_at__lt=end)
+        sums[f"total_{year}"] = Sum("machine_hours", filter=in_year)
+        sums[f"external_{year}"] = Sum("machine_hours", filter=in_year & Q(is_external=True))
+    row = UsageRecord.objects.filter(instrument=instrument).aggregate(**sums)
+    return {
+        year: AnnualHours(to_fen(row[f"total_{year}"] or 0), to_fen(row[f"external_{year}"] or 0))
+        for year in years
+    }
 
 
 def between_units(unit_ids, year: int) -> dict:

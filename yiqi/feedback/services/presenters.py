@@ -1,10 +1,11 @@
 """Plain data for pages: the ratings panels of the instrument and unit pages, how a rating is shown, and the
 workspace's list of what waits for the user. Template tags only call these."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from yiqi.accounts.access import Access, access_for
+from yiqi.core.queries import rows_and_total
 from yiqi.servicerecords.models import ServiceRecord, ServiceStatus
 from yiqi.servicerecords.presenters import ServicePanel
 
@@ -62,8 +63,9 @@ def unit_ratings_panel(access: Access, unit) -> dict:
 def awaiting_rating(user) -> tuple[list[ServiceRecord], int]:
     """The user's completed service records not rated yet (latest completed first) and how many there are."""
     records = ServiceRecord.objects.filter(user=user, status=ServiceStatus.COMPLETED, rating__isnull=True)
-    latest = records.select_related("instrument").order_by("-completed_at", "-id")[:WORKSPACE_ROWS]
-    return list(latest), records.count()
+    return rows_and_total(
+        records.select_related("instrument").order_by("-completed_at", "-id"), WORKSPACE_ROWS
+    )
 
 
 RATING_PANEL_POSITION = 30  # after the charge (fees: 20)
@@ -107,14 +109,14 @@ def workspace_summary(user) -> dict:
         ),
     }
     if access.staff_unit_ids:
-        to_handle = complaints_to_handle(access)
-        summary["open_complaints"] = to_handle.count()
-        summary["overdue_handled"] = to_handle.filter(overdue_q()).count()
+        counts = complaints_to_handle(access).aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=overdue_q())
+        )
+        summary["open_complaints"], summary["overdue_handled"] = counts["open"], counts["overdue"]
         summary["unreplied_ratings"] = manageable_ratings(access).filter(replied_at__isnull=True).count()
     if access.department_ids or access.is_platform_admin:
-        overdue = supervised_complaints(access).filter(overdue_q())
-        summary["overdue_supervised"] = list(
-            overdue.select_related("unit").order_by("due_on", "id")[:WORKSPACE_ROWS]
+        summary["overdue_supervised"], summary["overdue_supervised_count"] = rows_and_total(
+            supervised_complaints(access).filter(overdue_q()).select_related("unit").order_by("due_on", "id"),
+            WORKSPACE_ROWS,
         )
-        summary["overdue_supervised_count"] = overdue.count()
     return summary

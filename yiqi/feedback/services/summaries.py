@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from ..models import Rating
 from .ratings import ASPECTS, aspect_label
@@ -47,19 +47,23 @@ def _percent(part: int, whole: int) -> int:
 
 
 def summarize(ratings: QuerySet[Rating]) -> RatingSummary:
-    """Count, per-aspect averages and the spread of overall scores, from two aggregate queries.
+    """Count, per-aspect averages and the spread of overall scores, from one aggregate query.
 
     Sums, not AVG: the division happens in Decimal, so 4.25 rounds to 4.3 on every database."""
-    totals = ratings.aggregate(count=Count("id"), **{aspect: Sum(aspect) for aspect in ASPECTS})
+    scores = range(5, 0, -1)
+    totals = ratings.aggregate(
+        count=Count("id"),
+        **{f"sum_{aspect}": Sum(aspect) for aspect in ASPECTS},
+        **{f"score_{score}": Count("id", filter=Q(overall=score)) for score in scores},
+    )
     count = totals["count"]
     averages = {
-        aspect: (Decimal(totals[aspect]) / count).quantize(Decimal("0.1"), ROUND_HALF_UP) if count else None
+        aspect: (Decimal(totals[f"sum_{aspect}"]) / count).quantize(Decimal("0.1"), ROUND_HALF_UP) if count else None
         for aspect in ASPECTS
     }
-    by_score = dict(ratings.order_by().values_list("overall").annotate(n=Count("id")))
     distribution = [
-        ScoreShare(score, by_score.get(score, 0), _percent(by_score.get(score, 0), count))
-        for score in range(5, 0, -1)
+        ScoreShare(score, totals[f"score_{score}"], _percent(totals[f"score_{score}"], count))
+        for score in scores
     ]
     return RatingSummary(count, averages, distribution)
 
