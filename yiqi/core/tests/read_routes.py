@@ -798,6 +798,7 @@ ROUTES = {
     "api-exchange-delivery-detail": lambda s: {"pk": s.webhook_delivery.pk},
     "api-exchange-unit-services-list": _none,
     "api-exchange-unit-usage": _none,
+    "api-exchange-unit-instruments": _none,
 }
 
 # Query strings that make a read exercise more than its empty state.

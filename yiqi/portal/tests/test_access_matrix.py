@@ -697,7 +697,7 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         rule("unit A's administrator only", {"unit_admin"}, HIDDEN),
     ),
     **dict.fromkeys(
-        ("api-exchange-unit-services-list", "api-exchange-unit-usage"),
+        ("api-exchange-unit-services-list", "api-exchange-unit-usage", "api-exchange-unit-instruments"),
         rule("unit systems only (unit key); a person's request is a 401", frozenset(), LOGIN),
     ),
     # Expert pool and yearly evaluation.
