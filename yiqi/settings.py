@@ -454,6 +454,12 @@ YIQI_EXCHANGE_TIMEOUT = env.float("YIQI_EXCHANGE_TIMEOUT", default=30.0)  # seco
 YIQI_EXCHANGE_BATCH = env.int("YIQI_EXCHANGE_BATCH", default=200)  # records read per query while sending
 YIQI_EXCHANGE_RETRY_SECONDS = env.int("YIQI_EXCHANGE_RETRY_SECONDS", default=60)  # first retry; doubles
 YIQI_EXCHANGE_MAX_ATTEMPTS = env.int("YIQI_EXCHANGE_MAX_ATTEMPTS", default=6)
+# The platform's level: a province reports to the national platform and receives from its cities at
+# /exchange/receive/; a city (or county) reports upward to its province (YIQI_EXCHANGE_WSDL is then the province's
+# /exchange/receive/?wsdl and units' codes are the ones the province issued); a city also receives from its counties.
+YIQI_PLATFORM_LEVEL = env.str("YIQI_PLATFORM_LEVEL", default="province")
+if YIQI_PLATFORM_LEVEL not in ("province", "city", "county"):
+    raise ImproperlyConfigured("YIQI_PLATFORM_LEVEL must be province, city or county")
 # Units' own systems: API keys (Authorization: Unit-Key <key>) last this long unless the unit chooses less, and each
 # key may make this many requests (DRF rate syntax); webhooks are signed, retried with backoff, and must point to a
 # public https address in production.

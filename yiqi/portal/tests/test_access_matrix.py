@@ -676,6 +676,15 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         unit_b_manager=HIDDEN,
     ),
     "exchange:fake_endpoint": PUBLIC,
+    "exchange:receive": PUBLIC,
+    **dict.fromkeys(
+        ("exchange:systems", "exchange:key_create", "exchange:webhook_create"),
+        rule("units' administrators (their own units' keys and webhooks)", {"unit_admin", "unit_b_admin"}),
+    ),
+    **dict.fromkeys(
+        ("exchange:key_revoke", "exchange:webhook_disable"),
+        rule("unit A's administrator; unit B's 404", {"unit_admin"}, unit_b_admin=HIDDEN),
+    ),
     **dict.fromkeys(("api-exchange-record-list", "api-exchange-job-list"), SIGNED_IN),
     **dict.fromkeys(
         ("api-exchange-record-detail", "api-exchange-job-detail"),
