@@ -325,6 +325,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets whose field name another app's choices also use.
     "ENUM_NAME_OVERRIDES": {
+        # The registry's instrument and the instrument a unit's system pushes (exchange) share these.
+        "InstrumentKindEnum": "yiqi.registry.models.Instrument.Kind",
+        "InstrumentSourceEnum": "yiqi.registry.models.Instrument.Source",
         "VoucherProgrammeLevelEnum": "yiqi.vouchers.models.Programme.Level",
         "MonitoringDeviceKindEnum": "yiqi.monitoring.models.Device.Kind",
         "ReconciliationItemKindEnum": "yiqi.monitoring.models.ReconciliationItem.Kind",
