@@ -326,6 +326,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets whose field name another app's choices also use.
     "ENUM_NAME_OVERRIDES": {
+        # The registry's instrument and the instrument a unit's system pushes (exchange) share these.
+        "InstrumentKindEnum": "yiqi.registry.models.Instrument.Kind",
+        "InstrumentSourceEnum": "yiqi.registry.models.Instrument.Source",
         "VoucherProgrammeLevelEnum": "yiqi.vouchers.models.Programme.Level",
         "MonitoringDeviceKindEnum": "yiqi.monitoring.models.Device.Kind",
         "ReconciliationItemKindEnum": "yiqi.monitoring.models.ReconciliationItem.Kind",
@@ -456,6 +459,12 @@ YIQI_EXCHANGE_TIMEOUT = env.float("YIQI_EXCHANGE_TIMEOUT", default=30.0)  # seco
 YIQI_EXCHANGE_BATCH = env.int("YIQI_EXCHANGE_BATCH", default=200)  # records read per query while sending
 YIQI_EXCHANGE_RETRY_SECONDS = env.int("YIQI_EXCHANGE_RETRY_SECONDS", default=60)  # first retry; doubles
 YIQI_EXCHANGE_MAX_ATTEMPTS = env.int("YIQI_EXCHANGE_MAX_ATTEMPTS", default=6)
+# The platform's level: a province reports to the national platform and receives from its cities at
+# /exchange/receive/; a city (or county) reports upward to its province (YIQI_EXCHANGE_WSDL is then the province's
+# /exchange/receive/?wsdl and units' codes are the ones the province issued); a city also receives from its counties.
+YIQI_PLATFORM_LEVEL = env.str("YIQI_PLATFORM_LEVEL", default="province")
+if YIQI_PLATFORM_LEVEL not in ("province", "city", "county"):
+    raise ImproperlyConfigured("YIQI_PLATFORM_LEVEL must be province, city or county")
 # Units' own systems: API keys (Authorization: Unit-Key <key>) last this long unless the unit chooses less, and each
 # key may make this many requests (DRF rate syntax); webhooks are signed, retried with backoff, and must point to a
 # public https address in production.

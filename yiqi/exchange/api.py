@@ -87,4 +87,9 @@ def register_routes(router) -> None:
 
 urlpatterns = [
     path("exchange/unit/usage/", unit_api.UsageUpsertView.as_view(), name="api-exchange-unit-usage"),
+    path(
+        "exchange/unit/instruments/",
+        unit_api.InstrumentUpsertView.as_view(),
+        name="api-exchange-unit-instruments",
+    ),
 ]

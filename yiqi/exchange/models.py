@@ -179,16 +179,30 @@ class FakeEndpointMode(models.Model):
         return cls.objects.filter(pk=1).first() or cls()
 
 
-class FakeReceivedRecord(models.Model):
-    """What the fake endpoint accepted, keyed as the national platform keys it, so tests and demos can look."""
+class ReceivedRecord(models.Model):
+    """A record another platform sent here, keyed as the national platform keys it: what the fake national endpoint
+    accepted, or, on a province's platform, what its cities and counties reported upward.
+
+    Ownership: the level that reported a record owns it (``owner`` sender) unless the receiving level took it over
+    (``owner`` receiver). An edit by the level that does not own the record never overwrites it: the receiver's edit
+    of a sender's record waits in ``correction`` and goes back as a return when the sender next sends the record; a
+    sender's edit of a record the receiver owns is returned at once."""
+
+    class Owner(models.TextChoices):
+        SENDER = "sender", _("上报方（下级平台）")
+        RECEIVER = "receiver", _("本平台")
 
     ins_code = models.CharField(max_length=40)
     record_type = models.PositiveSmallIntegerField()
     inner_id = models.CharField(max_length=60)
     payload = models.JSONField()
+    owner = models.CharField(_("归属"), max_length=10, choices=Owner.choices, default=Owner.SENDER)
+    correction = models.CharField(_("待下级改正的问题"), max_length=480, blank=True)
     received_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("收到的下级记录")
+        verbose_name_plural = _("收到的下级记录")
         constraints = [
             models.UniqueConstraint(
                 fields=["ins_code", "record_type", "inner_id"], name="fake_received_one_per_key"

@@ -22,11 +22,12 @@ from rest_framework.views import APIView
 from yiqi.accounts.access import AccessMixin
 from yiqi.core.api import MomentField
 from yiqi.organizations.models import Organization
+from yiqi.registry.api import InstrumentSerializer
 from yiqi.servicerecords.models import ServiceRecord
 from yiqi.usage.models import UsageRecord
 
 from .models import UnitKey, Webhook, WebhookDelivery, WebhookEvent
-from .services import keys, upserts, webhooks
+from .services import instrument_upserts, keys, upserts, webhooks
 
 SCHEME = "Unit-Key"
 
@@ -139,25 +140,25 @@ OutcomeSerializer = inline_serializer(
 )
 
 
-class UsageUpsertView(UnitSystemView, APIView):
-    required_scope = UnitKey.Scope.WRITE_SERVICES
+class UpsertView(UnitSystemView, APIView):
+    """One shape for every push: type the batch, hand it to the service, answer with counts or every problem."""
 
-    @extend_schema(
-        tags=["exchange"],
-        summary="单位系统推送使用记录（按单位自己的编号幂等写入）",
-        description="整批校验，任一条不通过则整批不写入，返回每条问题（index、id、field、message）；"
-        "同一批次重发不改变任何数据。",
-        request=UsageBatchSerializer,
-        responses={200: OutcomeSerializer},
-    )
+    batch_serializer: type[serializers.Serializer]
+    id_field = "id"
+
+    @staticmethod
+    def upsert(key: UnitKey, items: list[dict]) -> upserts.Outcome:
+        raise NotImplementedError
+
     def post(self, request, format=None):
-        serializer = UsageBatchSerializer(data=request.data)
+        serializer = self.batch_serializer(data=request.data)
         if not serializer.is_valid():
             return Response(
-                {"code": "invalid_records", "errors": _flat(serializer, request.data)}, status=400
+                {"code": "invalid_records", "errors": _flat(serializer, request.data, self.id_field)},
+                status=400,
             )
         try:
-            outcome = upserts.upsert_usage(request.auth, serializer.validated_data["records"])
+            outcome = self.upsert(request.auth, serializer.validated_data["records"])
         except upserts.BatchRefused as refused:
             return Response(
                 {"code": "invalid_records", "detail": str(refused), "errors": refused.outcome.errors},
@@ -168,7 +169,65 @@ class UsageUpsertView(UnitSystemView, APIView):
         )
 
 
-def _flat(serializer, data) -> list[dict]:
+class UsageUpsertView(UpsertView):
+    required_scope = UnitKey.Scope.WRITE_SERVICES
+    batch_serializer = UsageBatchSerializer
+    upsert = staticmethod(upserts.upsert_usage)
+
+    @extend_schema(
+        tags=["exchange"],
+        summary="单位系统推送使用记录（按单位自己的编号幂等写入）",
+        description="整批校验，任一条不通过则整批不写入，返回每条问题（index、id、field、message）；"
+        "同一批次重发不改变任何数据。",
+        request=UsageBatchSerializer,
+        responses={200: OutcomeSerializer},
+    )
+    def post(self, request, format=None):
+        return super().post(request, format)
+
+
+class InstrumentItemSerializer(InstrumentSerializer):
+    """An instrument as a unit's system sends it: the registry's fields and checks, the unit taken from the key and
+    the unit's own number (``asset_number``) as the key of the upsert."""
+
+    # Platform ids a unit's system does not know.
+    unit = unit_name = parent = sub_unit = manager = category_name = None
+    attachments = is_mandatory = available_actions = None
+
+    class Meta(InstrumentSerializer.Meta):
+        fields = [
+            "asset_number", "kind", "name", "name_en", "category", "original_value", "source", "customs_supervised",
+            "funding_source", "manufacturer", "country_of_origin", "model_spec", "technical_indicators",
+            "main_functions", "application_fields", "service_content", "campus", "building", "room",
+            "acceptance_date", "start_of_use_date", "contact_name", "contact_phone", "contact_email", "sharing_mode",
+            "not_shared_reason", "operating_status", "open_policy", "usage_rules", "offers_self_operation",
+            "offers_commissioned_testing",
+        ]  # fmt: skip
+
+
+class InstrumentBatchSerializer(serializers.Serializer):
+    records = InstrumentItemSerializer(many=True, allow_empty=False, max_length=upserts.MAX_BATCH)
+
+
+class InstrumentUpsertView(UpsertView):
+    required_scope = UnitKey.Scope.WRITE_INSTRUMENTS
+    batch_serializer = InstrumentBatchSerializer
+    id_field = "asset_number"
+    upsert = staticmethod(instrument_upserts.upsert_instruments)
+
+    @extend_schema(
+        tags=["exchange"],
+        summary="单位系统推送仪器（按单位内部编号幂等写入）",
+        description="新编号登记为草稿，已有编号按登记规则更正（审核中的记录不能由系统更正）。整批校验，任一条不通过则"
+        "整批不写入，返回每条问题（index、id、field、message）；同一批次重发不改变任何数据。",
+        request=InstrumentBatchSerializer,
+        responses={200: OutcomeSerializer},
+    )
+    def post(self, request, format=None):
+        return super().post(request, format)
+
+
+def _flat(serializer, data, id_field: str) -> list[dict]:
     """The serializer's errors as the service reports them: one entry per problem, by index, id and field."""
     errors = serializer.errors.get("records", serializer.errors)
     if isinstance(errors, list) and all(isinstance(e, dict) for e in errors):
@@ -179,7 +238,7 @@ def _flat(serializer, data) -> list[dict]:
     found = []
     for index, fields in errors.items():
         item = items[index] if index is not None and isinstance(items, list) else None
-        external_id = str(item.get("id", "")) if isinstance(item, dict) else ""
+        external_id = str(item.get(id_field, "")) if isinstance(item, dict) else ""
         for name, messages in fields.items():
             for message in messages if isinstance(messages, list) else [messages]:
                 found.append({"index": index, "id": external_id, "field": name, "message": str(message)})
@@ -267,29 +326,45 @@ class IssuedKeySerializer(UnitKeySerializer):
         responses={201: IssuedKeySerializer},
     ),
 )
-class UnitKeyViewSet(
+class SecretOnceViewSet(
     AccessMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    serializer_class = UnitKeySerializer
-    permission_classes = [permissions.IsAuthenticated]
+    """Keys and webhooks: the service creates the row and hands back its secret, which this one answer shows; no
+    later read carries it."""
 
-    def get_queryset(self):
-        return keys.visible_keys(self.access)
+    permission_classes = [permissions.IsAuthenticated]
+    created_serializer_class: type[serializers.Serializer]
+    secret_field: str
+
+    def issue(self, data: dict):
+        """The service's ``(row, secret)`` for the typed request."""
+        raise NotImplementedError
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        key, presented = keys.issue_key(
+        row, secret = self.issue(serializer.validated_data)
+        setattr(row, self.secret_field, secret)
+        return Response(self.created_serializer_class(row).data, status=status.HTTP_201_CREATED)
+
+
+class UnitKeyViewSet(SecretOnceViewSet):
+    serializer_class = UnitKeySerializer
+    created_serializer_class = IssuedKeySerializer
+    secret_field = "key"
+
+    def get_queryset(self):
+        return keys.visible_keys(self.access)
+
+    def issue(self, data):
+        return keys.issue_key(
             self.access, unit=data["unit"], name=data["name"], scopes=data["scopes"], days=data.get("days"),
-            actor=request.user,
+            actor=self.request.user,
         )  # fmt: skip
-        key.key = presented
-        return Response(IssuedKeySerializer(key).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="停用密钥（立即生效）", request=None, responses={200: UnitKeySerializer})
     @action(detail=True, methods=["post"])
@@ -329,28 +404,18 @@ class CreatedWebhookSerializer(WebhookSerializer):
         responses={201: CreatedWebhookSerializer},
     ),
 )
-class WebhookViewSet(
-    AccessMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class WebhookViewSet(SecretOnceViewSet):
     serializer_class = WebhookSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    created_serializer_class = CreatedWebhookSerializer
+    secret_field = "secret"
 
     def get_queryset(self):
         return webhooks.visible_webhooks(self.access)
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        hook, secret = webhooks.create_webhook(
-            self.access, unit=data["unit"], url=data["url"], events=data["events"], actor=request.user
+    def issue(self, data):
+        return webhooks.create_webhook(
+            self.access, unit=data["unit"], url=data["url"], events=data["events"], actor=self.request.user
         )
-        hook.secret = secret
-        return Response(CreatedWebhookSerializer(hook).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="停用事件推送", request=None, responses={200: WebhookSerializer})
     @action(detail=True, methods=["post"])

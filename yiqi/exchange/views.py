@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from yiqi.accounts.access import access_for
 
 from . import presenters
-from .services import endpoint, outbox
+from .services import endpoint, outbox, receiving
 
 PAGE = 50
 
@@ -151,21 +151,37 @@ class JobDetailView(LoginRequiredMixin, View):
 class FakeNationalEndpointView(View):
     """The national platform's SOAP service as a stand-in: GET serves the WSDL, POST answers a call."""
 
+    fake = True
+    url_name = "exchange:fake_endpoint"
+
+    def enabled(self) -> bool:
+        return settings.YIQI_EXCHANGE_FAKE_ENDPOINT
+
     def dispatch(self, request, *args, **kwargs):
-        if not settings.YIQI_EXCHANGE_FAKE_ENDPOINT:
+        if not self.enabled():
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        address = request.build_absolute_uri(reverse("exchange:fake_endpoint"))
+        address = request.build_absolute_uri(reverse(self.url_name))
         wsdl = render_to_string("exchange/national.wsdl", {"address": address})
         return HttpResponse(wsdl, content_type="text/xml; charset=utf-8")
 
     def post(self, request):
         call = endpoint.parse(request.body)
         try:
-            code, message = endpoint.answer(call)
+            code, message = endpoint.answer(call, fake=self.fake)
         except endpoint.Unavailable:
             return HttpResponse(status=503)
         body = endpoint.envelope(call.operation if call else "instruInfo", code, message)
         return HttpResponse(body, content_type="text/xml; charset=utf-8")
+
+
+class ReceivingEndpointView(FakeNationalEndpointView):
+    """A province's (or city's) platform receiving from the platforms below it: the national interface, for real."""
+
+    fake = False
+    url_name = "exchange:receive"
+
+    def enabled(self) -> bool:
+        return receiving.receives_from_below()

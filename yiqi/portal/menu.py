@@ -19,6 +19,7 @@ from yiqi.accounts.access import Access
 from yiqi.catalog import domestic
 from yiqi.census import services as census
 from yiqi.evaluation.services import presenters as evaluation
+from yiqi.exchange.services import keys as exchange_keys
 from yiqi.exchange.services import outbox as exchange
 from yiqi.fees import statements
 from yiqi.monitoring import services as monitoring
@@ -80,6 +81,7 @@ WORK = (
     Link("census:list", _("年度普查"), census.sees_census),
     Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
     Link("exchange:migration", _("迁入其他平台的数据"), exchange.is_authority),
+    Link("exchange:systems", _("单位系统对接"), exchange_keys.manages_unit_systems),
     Link("evaluation:home", _("开放共享评价"), evaluation.takes_part),
     Link("purchases:list", _("购置查重评议"), purchases.sees_applications),
     Link("evaluation:instruments", _("仪器利用排名"), totals.sees_usage_totals),

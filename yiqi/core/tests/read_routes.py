@@ -756,6 +756,12 @@ ROUTES = {
     "exchange:job_detail": lambda s: {"pk": s.reporting_job.pk},
     "exchange:fake_endpoint": _none,
     "exchange:migration": _none,
+    "exchange:receive": _none,
+    "exchange:systems": _none,
+    "exchange:key_create": _none,
+    "exchange:key_revoke": lambda s: {"pk": s.unit_key.pk},
+    "exchange:webhook_create": _none,
+    "exchange:webhook_disable": lambda s: {"pk": s.webhook.pk},
     "api-exchange-record-list": _none,
     "api-exchange-record-detail": lambda s: {"pk": s.national_record.pk},
     "api-exchange-job-list": _none,
@@ -829,6 +835,7 @@ ROUTES = {
     "catalog:domestic_share": _none,
     "api-domestic-showcase": _none,
     "api-domestic-share": _none,
+    "api-exchange-unit-instruments": _none,
 }
 
 # Query strings that make a read exercise more than its empty state.

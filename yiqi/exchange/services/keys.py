@@ -43,6 +43,10 @@ def managed_units(access: Access) -> set[int]:
     return set(access.unit_admin_unit_ids)
 
 
+def manages_unit_systems(access: Access) -> bool:
+    return bool(managed_units(access))
+
+
 def visible_keys(access: Access) -> QuerySet[UnitKey]:
     return UnitKey.objects.filter(unit_id__in=managed_units(access)).select_related("unit")
 

@@ -97,7 +97,7 @@ def upsert_usage(key: UnitKey, items: list[dict]) -> Outcome:
                     access, values, record=existing, actor=key.created_by
                 )
             except (ValidationError, PermissionDenied) as error:
-                _refuse_all(outcome, index, external_id, error)
+                refuse_all(outcome, index, external_id, error)
                 continue
             except UsageRecord.DoesNotExist:
                 outcome.refuse(index, external_id, "id", _("该 id 对应的使用记录已被删除。"))
@@ -112,7 +112,7 @@ def upsert_usage(key: UnitKey, items: list[dict]) -> Outcome:
     return outcome
 
 
-def _refuse_all(outcome: Outcome, index: int, external_id: str, error: Exception) -> None:
+def refuse_all(outcome: Outcome, index: int, external_id: str, error: Exception) -> None:
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         for name, messages in error.message_dict.items():
             for message in messages:

@@ -7,8 +7,8 @@ import pytest
 
 from yiqi.exchange.models import (
     FakeEndpointMode,
-    FakeReceivedRecord,
     NationalRecord,
+    ReceivedRecord,
     RecordType,
     ReportingJob,
 )
@@ -60,7 +60,7 @@ def test_a_unit_reports_and_every_record_is_accepted_in_order(reporting):
     assert job.status == ReportingJob.Status.DONE
     assert (job.total, job.accepted, job.returned) == (3, 3, 0)
     assert set(NationalRecord.objects.values_list("status", flat=True)) == {S.ACCEPTED}
-    received = FakeReceivedRecord.objects.order_by("pk").values_list("record_type", flat=True)
+    received = ReceivedRecord.objects.order_by("pk").values_list("record_type", flat=True)
     assert list(received) == [RecordType.INSTRUMENT, RecordType.SERVICE, RecordType.YEARLY]
 
 
@@ -76,7 +76,7 @@ def test_returned_records_carry_the_code_and_go_again_after_resubmission(reporti
     )
     # The service record waits for its instrument: never sent while the instrument is not accepted.
     assert NationalRecord.objects.get(record_type=RecordType.SERVICE).status == S.NOT_SUBMITTED
-    assert not FakeReceivedRecord.objects.exists()
+    assert not ReceivedRecord.objects.exists()
     switch(FakeEndpointMode.Mode.NORMAL)
     access, admin = reporting
     outbox.resubmit(access, instrument, actor=admin)

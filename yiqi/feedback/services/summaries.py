@@ -58,7 +58,9 @@ def summarize(ratings: QuerySet[Rating]) -> RatingSummary:
     )
     count = totals["count"]
     averages = {
-        aspect: (Decimal(totals[f"sum_{aspect}"]) / count).quantize(Decimal("0.1"), ROUND_HALF_UP) if count else None
+        aspect: (Decimal(totals[f"sum_{aspect}"]) / count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        if count
+        else None
         for aspect in ASPECTS
     }
     distribution = [

@@ -677,6 +677,15 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     ),
     "exchange:fake_endpoint": PUBLIC,
     "exchange:migration": rule("moving a province's data in: the platform admin", {"platform_admin"}),
+    "exchange:receive": PUBLIC,
+    **dict.fromkeys(
+        ("exchange:systems", "exchange:key_create", "exchange:webhook_create"),
+        rule("units' administrators (their own units' keys and webhooks)", {"unit_admin", "unit_b_admin"}),
+    ),
+    **dict.fromkeys(
+        ("exchange:key_revoke", "exchange:webhook_disable"),
+        rule("unit A's administrator; unit B's 404", {"unit_admin"}, unit_b_admin=HIDDEN),
+    ),
     **dict.fromkeys(("api-exchange-record-list", "api-exchange-job-list"), SIGNED_IN),
     **dict.fromkeys(
         ("api-exchange-record-detail", "api-exchange-job-detail"),
@@ -698,7 +707,7 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         rule("unit A's administrator only", {"unit_admin"}, HIDDEN),
     ),
     **dict.fromkeys(
-        ("api-exchange-unit-services-list", "api-exchange-unit-usage"),
+        ("api-exchange-unit-services-list", "api-exchange-unit-usage", "api-exchange-unit-instruments"),
         rule("unit systems only (unit key); a person's request is a 401", frozenset(), LOGIN),
     ),
     # Expert pool and yearly evaluation.
