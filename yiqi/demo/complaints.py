@@ -42,6 +42,8 @@ def build_complaints(rng: random.Random, now: dt.datetime, units: list[int], com
                 due_on=add_working_days(day, 10).date,
                 outcome="已与用户沟通并重新安排测试，免收本次机时费。" if finished else "",
                 resolved_at=created + dt.timedelta(days=rng.randint(2, 9)) if finished else None,
+                # Two in three finished complaints found upheld (no random draw: the rest of the demo stays as it was).
+                upheld=n % 3 != 0 if finished else None,
             )
         )
     Complaint.objects.bulk_create(complaints)

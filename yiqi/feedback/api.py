@@ -138,7 +138,7 @@ class ComplaintViewSet(
 
     @extend_schema(
         summary="投诉办理操作",
-        description="accept 受理（单位）；resolve 办结（单位在受理后，或主管部门），comment 须填写处理结果；"
+        description="accept 受理（单位）；resolve 办结（单位在受理后，或主管部门），comment 须填写处理结果，upheld 须认定投诉是否成立；"
         "confirm 确认办结、reopen 要求重新办理（投诉人，重新办理限一次，须说明理由）；comment 补充意见。",
         request=ComplaintTransitionSerializer,
         responses={
@@ -156,6 +156,7 @@ class ComplaintViewSet(
             data.validated_data["action"],
             actor=request.user,
             comment=data.validated_data.get("comment", ""),
+            upheld=data.validated_data.get("upheld"),
         )
         serializer = ComplaintDetailSerializer(complaint, context=self.get_serializer_context())
         return Response(serializer.data, status=status.HTTP_200_OK)

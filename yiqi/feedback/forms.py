@@ -117,6 +117,11 @@ class ComplaintForm(BootstrapFormMixin, forms.Form):
 
 class ComplaintStepForm(BootstrapFormMixin, forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
+    upheld = forms.NullBooleanField(
+        label=_("投诉是否成立（办结时认定）"),
+        required=False,
+        widget=forms.Select(choices=[("", "---------"), ("true", _("成立")), ("false", _("不成立"))]),
+    )
     comment = forms.CharField(
         label=_("说明"),
         required=False,

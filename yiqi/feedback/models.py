@@ -100,6 +100,8 @@ class Complaint(models.Model):
     )
     due_on = models.DateField(_("办理期限"))
     outcome = models.TextField(_("处理结果"), max_length=3000, blank=True)
+    # Decided when resolving: evaluation rounds count only complaints found upheld.
+    upheld = models.BooleanField(_("投诉是否成立"), null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     # Closed automatically on this day unless the complainant confirms or reopens first.
     auto_close_on = models.DateField(_("自动关闭日期"), null=True, blank=True, editable=False)

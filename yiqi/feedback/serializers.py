@@ -254,6 +254,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "due_on",
             "is_overdue",
             "outcome",
+            "upheld",
             "resolved_at",
             "auto_close_on",
             "reopened_at",
@@ -261,7 +262,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "created_at",
             "available_actions",
         ]
-        read_only_fields = ["number", "status", "due_on", "outcome", "resolved_at", "created_at"]
+        read_only_fields = ["number", "status", "due_on", "outcome", "upheld", "resolved_at", "created_at"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, complaint: Complaint) -> list[str]:
@@ -295,4 +296,7 @@ class ComplaintTransitionSerializer(serializers.Serializer):
         allow_blank=True,
         trim_whitespace=False,
         help_text=_("办结时为处理结果（必填）；要求重新办理、补充意见时必填"),
+    )
+    upheld = serializers.BooleanField(
+        label=_("投诉是否成立"), required=False, allow_null=True, help_text=_("办结时必填：投诉是否成立")
     )

@@ -183,6 +183,7 @@ class ComplaintDetailView(LoginRequiredMixin, View):
             "complaint": complaint,
             "events": services.history(complaint),
             "steps": steps,
+            "can_resolve": any(action == ComplaintAction.RESOLVE for action, _needs in steps),
             "form": ComplaintStepForm(),
         }
         return render(request, "feedback/complaint_detail.html", context)
@@ -199,6 +200,7 @@ class ComplaintStepView(LoginRequiredMixin, View):
                 form.cleaned_data.get("action", ""),
                 actor=request.user,
                 comment=form.cleaned_data.get("comment", ""),
+                upheld=form.cleaned_data.get("upheld"),
             )
         except ValidationError as error:
             messages.error(request, _errors(error))

@@ -93,7 +93,7 @@ class UsageRecord(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [
             # Covering index for the totals: each unit's records of a period are one ordered range of it, read
-            # without touching the table (see totals.py).
+            # without touching the table (see totals.py); verified hours too, for the evaluation figures.
             models.Index(
                 name="usage_totals_covering_idx",
                 fields=[
@@ -104,6 +104,7 @@ class UsageRecord(models.Model):
                     "machine_hours",
                     "sample_count",
                     "fee",
+                    "verified_hours",
                 ],
             ),
             models.Index(fields=["instrument", "started_at"]),

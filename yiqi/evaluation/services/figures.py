@@ -41,7 +41,7 @@ FIGURES = {
         Figure("bookable_share", _("可在线预约仪器占比"), "instruments"),
         Figure("rating_average", _("用户评价均分"), "ratings"),
         Figure("rating_count", _("用户评价数"), "ratings"),
-        Figure("complaints", _("期内投诉数"), "complaints"),
+        Figure("complaints", _("期内成立投诉数"), "complaints"),
         Figure("monitoring_coverage", _("远程监测覆盖率"), "devices"),
         Figure("verified_share", _("监测核验机时占比"), "usage"),
         Figure("census_hours", _("年度普查填报年均有效机时（小时/台）"), "census"),
@@ -122,7 +122,10 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
         .annotate(average=Avg("overall"), n=Count("pk"))
     }
     complaints = dict(
-        Complaint.objects.filter(unit_id__in=unit_ids, created_at__gte=since, created_at__lt=until)
+        # Only complaints found upheld when resolved count against a unit.
+        Complaint.objects.filter(
+            unit_id__in=unit_ids, created_at__gte=since, created_at__lt=until, upheld=True
+        )
         .values("unit_id")
         .annotate(n=Count("pk"))
         .values_list("unit_id", "n")
@@ -213,7 +216,9 @@ def rows_behind(name: str, unit_id: int, start: dt.date, end: dt.date, *, thresh
     if source == "ratings":
         return Rating.objects.filter(unit_id=unit_id, created_at__gte=since, created_at__lt=until)
     if source == "complaints":
-        return Complaint.objects.filter(unit_id=unit_id, created_at__gte=since, created_at__lt=until)
+        return Complaint.objects.filter(
+            unit_id=unit_id, created_at__gte=since, created_at__lt=until, upheld=True
+        )
     if source == "obligations":
         return obligations.instruments_behind(unit_id)
     if source == "census":

@@ -8,8 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from yiqi.accounts.tests.factories import UserFactory
 from yiqi.booking.models import ServiceSettings
 from yiqi.evaluation.services import defaults, figures, results
+from yiqi.feedback.models import Complaint
 from yiqi.monitoring.tests.factories import DeviceFactory
 from yiqi.organizations.tests.factories import OrganizationFactory
 from yiqi.registry.models import Instrument, RegistrationStatus
@@ -94,6 +96,27 @@ def test_figures_are_set_based_and_link_to_their_rows(units):
     rows = figures.rows_behind("effective_hours", a.pk, *YEAR, threshold=D("200000"))
     assert sorted(r.machine_hours for r in rows) == [D("30"), D("50"), D("100")]
     assert figures.rows_behind("open_rate", a.pk, *YEAR, threshold=D("200000")).count() == 3
+
+
+def test_only_complaints_found_upheld_count_against_the_unit(units):
+    a, _b = units
+    complainant = UserFactory()
+    for number, upheld in enumerate((True, False, None)):  # upheld, not upheld, still being handled
+        Complaint.objects.create(
+            number=f"TS{number}",
+            complainant=complainant,
+            unit=a,
+            subject="报告延误",
+            description="报告晚于约定日期。",
+            due_on=dt.date(2025, 6, 30),
+            upheld=upheld,
+        )
+    Complaint.objects.filter(unit=a).update(created_at=at(2025, 6, 1, 9))
+    computed = figures.compute([a.pk], *YEAR, threshold=D("200000"))[a.pk]
+    assert computed["complaints"]["declared"] == "1"
+    assert [c.number for c in figures.rows_behind("complaints", a.pk, *YEAR, threshold=D("200000"))] == [
+        "TS0"
+    ]
 
 
 def shaanxi_figures(open_rate, bookable, hours, sharing, rating):

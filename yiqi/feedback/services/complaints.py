@@ -215,8 +215,9 @@ def history(complaint: Complaint) -> list[dict]:
     return COMPLAINT_MACHINE.history(complaint, labels=HISTORY_LABELS)
 
 
-def _check_step(complaint: Complaint, action: str, access: Access, comment: str) -> None:
-    """The rules of one user's step on a locked complaint: its state, the one reopening, who may, the comment."""
+def _check_step(complaint: Complaint, action: str, access: Access, comment: str, upheld: bool | None) -> None:
+    """The rules of one user's step on a locked complaint: its state, the one reopening, who may, the comment,
+    and the decision whether it is upheld when resolving."""
     declared = step(action)
     if complaint.status not in declared.sources:
         raise ValidationError(
@@ -233,40 +234,46 @@ def _check_step(complaint: Complaint, action: str, access: Access, comment: str)
         raise PermissionDenied(_("您无权对该投诉执行此操作。"))
     if declared.needs_comment and not comment:
         raise ValidationError({"comment": [MISSING_COMMENT[action]]})
+    if action == A.RESOLVE and upheld is None:
+        raise ValidationError({"upheld": [_("办结时须认定投诉是否成立。")]})
     if len(comment) > DESCRIPTION_MAX_LENGTH:
         raise ValidationError({"comment": [too_long(comment, DESCRIPTION_MAX_LENGTH)]})
 
 
-def _prepare(complaint: Complaint, declared: Transition, comment: str) -> None:
-    """What a step sets besides the state: the outcome and the confirmation deadline, or a fresh period."""
+def _prepare(complaint: Complaint, declared: Transition, comment: str, upheld: bool | None) -> None:
+    """What a step sets besides the state: the outcome, whether upheld and the confirmation deadline, or a fresh
+    period."""
     today = timezone.localdate()
     if declared.action == A.RESOLVE:
-        complaint.outcome, complaint.resolved_at = comment, timezone.now()
+        complaint.outcome, complaint.upheld, complaint.resolved_at = comment, upheld, timezone.now()
         complaint.auto_close_on = auto_close_on(today)
     elif declared.action == A.REOPEN:
         # A fresh handling period, and a fresh overdue reminder if that one passes too.
         complaint.reopened_at = timezone.now()
-        complaint.outcome, complaint.resolved_at, complaint.auto_close_on = "", None, None
+        complaint.outcome, complaint.upheld = "", None
+        complaint.resolved_at, complaint.auto_close_on = None, None
         complaint.due_on, complaint.escalated_at = complaint_due_on(today), None
 
 
 @transaction.atomic
-def transition(complaint: Complaint, action: str, *, actor, comment: str = "") -> Complaint:
-    """One step of a complaint (accept, resolve with its outcome, confirm, reopen once) or a note (comment),
-    recorded and told to the other side."""
+def transition(
+    complaint: Complaint, action: str, *, actor, comment: str = "", upheld: bool | None = None
+) -> Complaint:
+    """One step of a complaint (accept, resolve with its outcome and whether it is upheld, confirm, reopen once) or
+    a note (comment), recorded and told to the other side."""
     declared = step(action)
     access = access_for(actor)
     comment = (comment or "").strip()
     if declared is NOTE:
         complaint = COMPLAINT_MACHINE.lock(complaint)
-        _check_step(complaint, action, access, comment)
+        _check_step(complaint, action, access, comment, upheld)
         complaint.save(update_fields=["updated_at"])
         status = complaint.status
         AuditEvent.record(complaint, action, actor=actor, from_state=status, to_state=status, comment=comment)
     else:
 
         def permitted(locked: Complaint, _step: Transition) -> bool:
-            _check_step(locked, action, access, comment)
+            _check_step(locked, action, access, comment, upheld)
             return True
 
         complaint = COMPLAINT_MACHINE.run(
@@ -275,7 +282,7 @@ def transition(complaint: Complaint, action: str, *, actor, comment: str = "") -
             actor=actor,
             comment=comment,
             permitted=permitted,
-            prepare=lambda locked, declared: _prepare(locked, declared, comment),
+            prepare=lambda locked, declared: _prepare(locked, declared, comment, upheld),
         )
     notify_parties(complaint, action, actor, comment)
     return complaint

@@ -135,8 +135,13 @@ def test_complaints_through_the_api(world, served):
     assert admin.post(f"{url}transition/", {"action": "accept"}, format="json").status_code == 200
     response = admin.post(f"{url}transition/", {"action": "resolve"}, format="json")
     assert response.status_code == 400 and response.json() == {"comment": ["办结时须填写处理结果。"]}
-    admin.post(f"{url}transition/", {"action": "resolve", "comment": "已重新安排"}, format="json")
+    response = admin.post(f"{url}transition/", {"action": "resolve", "comment": "已处理"}, format="json")
+    assert response.status_code == 400 and response.json() == {"upheld": ["办结时须认定投诉是否成立。"]}
+    admin.post(
+        f"{url}transition/", {"action": "resolve", "comment": "已重新安排", "upheld": False}, format="json"
+    )
     detail = client.get(url).json()
+    assert detail["upheld"] is False
     assert detail["status"] == "resolved" and [e["action"] for e in detail["events"]] == [
         "file",
         "accept",

@@ -33,8 +33,8 @@ def told(**filters) -> set[str]:
     return set(Notification.objects.filter(**filters).values_list("recipient__username", flat=True))
 
 
-def step(complaint, action, who, world, comment=""):
-    return services.transition(complaint, action, actor=world.users[who], comment=comment)
+def step(complaint, action, who, world, comment="", upheld=True):
+    return services.transition(complaint, action, actor=world.users[who], comment=comment, upheld=upheld)
 
 
 def events(complaint):
@@ -329,6 +329,23 @@ def test_the_confirmation_period_is_the_deployments_policy(world, served):
     with local_time(2026, 9, 30):
         services.transition(complaint, ComplaintAction.ACCEPT, actor=world.users["unit_admin_a"])
         resolved = services.transition(
-            complaint, ComplaintAction.RESOLVE, actor=world.users["unit_admin_a"], comment="已更换样品托"
+            complaint,
+            ComplaintAction.RESOLVE,
+            actor=world.users["unit_admin_a"],
+            comment="已更换样品托",
+            upheld=True,
         )
     assert resolved.auto_close_on == dt.date(2026, 10, 9)  # two working days after the National Day week
+
+
+def test_resolving_decides_whether_the_complaint_is_upheld_and_reopening_clears_it(world, served):
+    complaint = step(file(world, instrument=served["instrument"]), "accept", "unit_admin_a", world)
+    with pytest.raises(ValidationError) as raised:
+        step(complaint, "resolve", "unit_admin_a", world, "已处理", upheld=None)
+    assert raised.value.message_dict == {"upheld": ["办结时须认定投诉是否成立。"]}
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.IN_PROGRESS and complaint.upheld is None
+    complaint = step(complaint, "resolve", "unit_admin_a", world, "经核实投诉不属实。", upheld=False)
+    assert complaint.upheld is False
+    complaint = step(complaint, "reopen", "external_user", world, "并未核实。")
+    assert complaint.upheld is None

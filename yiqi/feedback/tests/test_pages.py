@@ -138,9 +138,9 @@ def test_filing_from_the_instrument_page_and_following_it_up(world, served, clie
     admin.post(url, {"action": "accept"})
     response = admin.post(url, {"action": "resolve", "comment": ""}, follow=True)
     assert "办结时须填写处理结果。" in response.content.decode()
-    admin.post(url, {"action": "resolve", "comment": "已补发报告。"})
+    admin.post(url, {"action": "resolve", "comment": "已补发报告。", "upheld": "true"})
     complaint.refresh_from_db()
-    assert complaint.status == ComplaintStatus.RESOLVED
+    assert complaint.status == ComplaintStatus.RESOLVED and complaint.upheld is True
     html = client_for(world.users["external_user"]).get(complaint_url(complaint)).content.decode()
     assert "已补发报告。" in html and 'value="confirm"' in html and 'value="reopen"' in html
 
