@@ -9,26 +9,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
 from yiqi.fees.views import add_errors
 
-from . import presenters, services
+from . import printing, services
 from .forms import ApplicationForm, AssignForm, DecisionForm, LinkForm, ReviewForm, quote_rows
-from .models import Status
+from .models import Opinion, Status
 
 PAGE_SIZE = 20
-# The PDF's layout (WeasyPrint): A4, a CJK font, ruled tables.
-PRINT_CSS = """
-@page { size: A4; margin: 18mm 15mm; @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; } }
-body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: 10.5pt; line-height: 1.5; }
-h1 { font-size: 16pt; text-align: center; } h2 { font-size: 12pt; margin-top: 14pt; }
-table { width: 100%; border-collapse: collapse; } th, td { border: 0.5pt solid #444; padding: 3pt 4pt; }
-th { background: #eee; text-align: left; }
-"""
 
 
 class PurchaseView(LoginRequiredMixin, View):
@@ -58,6 +49,35 @@ class ListView(PurchaseView):
                 "statuses": Status.choices,
                 "status": status,
                 "can_file": services.can_file(access),
+            },
+        )
+
+
+class RecordView(PurchaseView):
+    """The authority's online record (备案): filed applications, by year, unit and opinion."""
+
+    def get(self, request):
+        access = self.access
+        if not services.sees_applications(access):
+            raise PermissionDenied
+        year, unit = (
+            services.int_or_none(request.GET.get("year")),
+            services.int_or_none(request.GET.get("unit")),
+        )
+        opinion = request.GET.get("opinion", "")
+        opinion = opinion if opinion in Opinion.values else ""
+        rows = services.filed_record(access, year=year, unit_id=unit, opinion=opinion)
+        return render(
+            request,
+            "purchases/record.html",
+            {
+                "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+                "years": services.filed_years(access),
+                "units": services.filed_units(access),
+                "opinions": Opinion.choices,
+                "year": year,
+                "unit": unit,
+                "opinion": opinion,
             },
         )
 
@@ -129,13 +149,7 @@ def detail_context(access, application) -> dict:
     review = services.review_of(access, application)
     authority = services.is_authority(access)
     return {
-        "application": application,
-        "quotes": application.quotes.all(),
-        "evidence": presenters.evidence_summary(application),
-        "reviews": application.reviews.select_related("expert")
-        if authority or application.unit_id in access.staff_unit_ids or application.status == Status.DECIDED
-        else [],
-        "scores": services.mean_scores(application),
+        **printing.record_context(access, application),
         "my_review": review,
         "review_form": ReviewForm(instance=review) if review and not review.submitted_at else None,
         "can_edit": services.can_edit(access, application),
@@ -148,10 +162,11 @@ def detail_context(access, application) -> dict:
         "decision_form": DecisionForm() if authority and application.status == Status.IN_REVIEW else None,
         "link_form": LinkForm()
         if application.unit_id in access.editor_unit_ids
-        and application.status == Status.DECIDED
+        and application.is_decided
         and not application.instrument_id
         and application.opinion != "refuse"
         else None,
+        "can_file": authority and application.status == Status.DECIDED,
         "history": services.machine.history(application),
     }
 
@@ -180,14 +195,8 @@ class PrintView(PurchaseView):
 
     def get(self, request, pk):
         application = self.application(pk)
-        if application.status != Status.DECIDED:
-            raise PermissionDenied(_("出具意见后才能打印。"))
-        from weasyprint import CSS, HTML
-
-        html = render_to_string(
-            "purchases/print.html", detail_context(self.access, application), request=request
+        response = HttpResponse(
+            printing.opinion_pdf(self.access, application, request), content_type="application/pdf"
         )
-        pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PRINT_CSS)])
-        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
         return response
