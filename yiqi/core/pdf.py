@@ -20,10 +20,18 @@ def write(html: str) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=[CSS(string=PRINT_CSS)])
 
 
-def pdf_response(template: str, context: dict, request, filename: str) -> HttpResponse:
-    """``template`` rendered with ``context`` as an inline PDF named ``filename``."""
-    response = HttpResponse(
-        write(render_to_string(template, context, request=request)), content_type="application/pdf"
-    )
+def render(template: str, context: dict, request=None) -> bytes:
+    """``template`` rendered with ``context``, as a PDF."""
+    return write(render_to_string(template, context, request=request))
+
+
+def inline(content: bytes, filename: str) -> HttpResponse:
+    """A PDF answered inline (the browser shows it) under ``filename``."""
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def pdf_response(template: str, context: dict, request, filename: str) -> HttpResponse:
+    """``template`` rendered with ``context`` as an inline PDF named ``filename``."""
+    return inline(render(template, context, request), filename)

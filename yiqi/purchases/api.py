@@ -2,7 +2,9 @@
 review through ``act``. Thin: scoping and rules come from ``services``."""
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -11,8 +13,8 @@ from rest_framework.response import Response
 from yiqi.accounts.access import AccessMixin
 from yiqi.core.api import REFUSED
 
+from . import printing, services
 from . import serializers as s
-from . import services
 from .models import PurchaseApplication
 
 
@@ -99,6 +101,39 @@ class ApplicationViewSet(
         step = dict(data.validated_data)
         services.act(self.access, application, step.pop("action"), step, actor=request.user)
         return self.respond(application)
+
+    @extend_schema(
+        summary="购置查重评议备案（评议主管部门的网上备案记录）",
+        description="已备案的申请，按备案时间倒序；可按年度、申请单位、评议意见筛选。范围同申请列表。",
+        parameters=[s.RecordFilterSerializer],
+        responses={200: s.PurchaseApplicationSerializer(many=True), **REFUSED},
+    )
+    @action(detail=False, methods=["get"])
+    def record(self, request, format=None):
+        query = s.RecordFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        rows = services.filed_record(
+            self.access,
+            year=filters.get("year"),
+            unit_id=filters.get("unit"),
+            opinion=filters.get("opinion", ""),
+        ).prefetch_related("quotes", "reviews__expert")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.PurchaseApplicationSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="评议意见书（PDF，与页面打印相同）",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **REFUSED},
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None, format=None):
+        application = self.get_object()
+        response = HttpResponse(
+            printing.opinion_pdf(self.access, application, request), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{application.number}.pdf"'
+        return response
 
 
 def register_routes(router) -> None:

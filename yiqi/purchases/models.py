@@ -53,7 +53,11 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("待评议")
     IN_REVIEW = "in_review", _("专家评议中")
     DECIDED = "decided", _("已出具意见")
+    FILED = "filed", _("已备案")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+DECIDED = (Status.DECIDED, Status.FILED)
 
 
 class Opinion(models.TextChoices):
@@ -111,6 +115,12 @@ class PurchaseApplication(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("意见出具时间"), null=True, blank=True)
+    # The authority's online record (备案) of a decided application; provincial only, the national interface has
+    # no record type for purchase review.
+    filing_number = models.CharField(
+        _("备案编号"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("购置查重评议申请")
@@ -126,7 +136,12 @@ class PurchaseApplication(models.Model):
             ),
             models.CheckConstraint(
                 name="purchase_decided_has_opinion",
-                condition=~Q(status="decided") | (Q(decided_at__isnull=False) & ~Q(opinion="")),
+                condition=~Q(status__in=["decided", "filed"])
+                | (Q(decided_at__isnull=False) & ~Q(opinion="")),
+            ),
+            models.CheckConstraint(
+                name="purchase_filed_has_number",
+                condition=~Q(status="filed") | (Q(filed_at__isnull=False) & Q(filing_number__isnull=False)),
             ),
         ]
 
@@ -136,6 +151,11 @@ class PurchaseApplication(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def is_decided(self) -> bool:
+        """Decided, whether or not the authority has filed it yet."""
+        return self.status in DECIDED
 
 
 class Quote(models.Model):

@@ -7,7 +7,7 @@ from yiqi.registry.models import InstrumentCategory
 from .models import Opinion, PurchaseApplication, Quote, Review
 from .services import FIELDS
 
-ACTIONS = ("submit", "withdraw", "assign", "review", "decide", "link")
+ACTIONS = ("submit", "withdraw", "assign", "review", "decide", "file", "link")
 
 
 class QuoteSerializer(serializers.ModelSerializer):
@@ -60,6 +60,8 @@ class PurchaseApplicationSerializer(serializers.ModelSerializer):
             "instrument",
             "submitted_at",
             "decided_at",
+            "filing_number",
+            "filed_at",
         ]
 
     @extend_schema_field(serializers.JSONField)
@@ -91,3 +93,9 @@ class PurchaseStepSerializer(serializers.Serializer):
     opinion_text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     conditions = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     instrument = serializers.IntegerField(required=False, help_text=_("link：购置后登记的仪器编号"))
+
+
+class RecordFilterSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text=_("备案年度"))
+    unit = serializers.IntegerField(required=False, min_value=1, help_text=_("申请单位编号"))
+    opinion = serializers.ChoiceField(choices=Opinion.choices, required=False)

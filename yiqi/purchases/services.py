@@ -30,7 +30,7 @@ from yiqi.registry.categories import leaf_codes
 from yiqi.registry.models import Instrument
 
 from . import evidence
-from .models import Opinion, PurchaseApplication, Quote, Review, ReviewRules, Status
+from .models import DECIDED, Opinion, PurchaseApplication, Quote, Review, ReviewRules, Status
 
 # What a unit files (the form, the API and ``save_application`` all read this one list).
 FIELDS = (
@@ -63,6 +63,7 @@ machine = StateMachine(
         Transition(
             "decide", gettext_lazy("出具评议意见"), (Status.IN_REVIEW,), Status.DECIDED, who="authority"
         ),
+        Transition("file", gettext_lazy("备案"), (Status.DECIDED,), Status.FILED, who="authority"),
         Transition(
             "withdraw", gettext_lazy("撤回"), (Status.DRAFT, Status.SUBMITTED), Status.WITHDRAWN, who="unit"
         ),
@@ -376,6 +377,45 @@ def decide(
     return application
 
 
+def file_application(access: Access, application: PurchaseApplication, *, actor) -> PurchaseApplication:
+    """The authority files the decided application (application, evidence, opinions) in its online record under a
+    filing number. A provincial record: the national interface has no record type for purchase review."""
+
+    def prepare(locked, step):
+        locked.filed_at = timezone.now()
+        locked.filing_number = next_daily_number(
+            "BA", timezone.localdate(), PurchaseApplication.objects.all(), field="filing_number"
+        )
+
+    return machine.run(
+        application,
+        "file",
+        actor=actor,
+        permitted=lambda locked, step: is_authority(access),
+        prepare=prepare,
+    )
+
+
+def filed_record(access: Access, *, year: int | None = None, unit_id: int | None = None, opinion: str = ""):
+    """The online record: filed applications the user may see, newest first, narrowed by year, unit and opinion."""
+    queryset = visible_applications(access).filter(status=Status.FILED)
+    if year:
+        queryset = queryset.filter(filed_at__year=year)
+    if unit_id:
+        queryset = queryset.filter(unit_id=unit_id)
+    if opinion:
+        queryset = queryset.filter(opinion=opinion)
+    return queryset.order_by("-filed_at", "-id")
+
+
+def filed_years(access: Access) -> list[int]:
+    return sorted({at.year for at in filed_record(access).dates("filed_at", "year")}, reverse=True)
+
+
+def filed_units(access: Access) -> QuerySet[Organization]:
+    return Organization.objects.filter(pk__in=filed_record(access).values("unit_id")).order_by("name")
+
+
 # --- after purchase -------------------------------------------------------------------------------------------------
 
 
@@ -387,7 +427,7 @@ def link_instrument(
     application = machine.lock(application)
     if application.unit_id not in access.editor_unit_ids:
         raise PermissionDenied(_("您不能修改该单位的购置申请。"))
-    if application.status != Status.DECIDED or application.opinion == Opinion.REFUSE:
+    if not application.is_decided or application.opinion == Opinion.REFUSE:
         raise ValidationError({"instrument": [_("只有评议意见为建议购置的申请才能关联购置后的仪器。")]})
     if instrument.unit_id != application.unit_id:
         raise ValidationError({"instrument": [_("仪器不属于申请单位。")]})
@@ -402,7 +442,7 @@ def link_instrument(
 
 
 def _bought_under_review() -> QuerySet[PurchaseApplication]:
-    return PurchaseApplication.objects.filter(status=Status.DECIDED, instrument__isnull=False)
+    return PurchaseApplication.objects.filter(status__in=DECIDED, instrument__isnull=False)
 
 
 def opening_obligations(instrument: Instrument) -> dict | None:
@@ -462,6 +502,8 @@ def act(access: Access, application: PurchaseApplication, action: str, data: dic
             conditions=data.get("conditions", ""),
             actor=actor,
         )
+    if action == "file":
+        return file_application(access, application, actor=actor)
     if action == "link":
         instrument = Instrument.objects.filter(pk=_int(data.get("instrument"))).first()
         if instrument is None:
@@ -471,7 +513,11 @@ def act(access: Access, application: PurchaseApplication, action: str, data: dic
 
 
 def _int(value) -> int:
+    return int_or_none(value) or 0
+
+
+def int_or_none(value) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        return 0
+        return None

@@ -6,6 +6,7 @@ app_name = "purchases"
 
 urlpatterns = [
     path("", views.ListView.as_view(), name="list"),
+    path("record/", views.RecordView.as_view(), name="record"),
     path("new/", views.CreateView.as_view(), name="create"),
     path("<int:pk>/", views.DetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EditView.as_view(), name="edit"),

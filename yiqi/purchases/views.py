@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from yiqi.accounts.access import access_for
-from yiqi.core.pdf import pdf_response
+from yiqi.core import pdf
 from yiqi.fees.views import add_errors
 
-from . import presenters, services
+from . import printing, services
 from .forms import ApplicationForm, AssignForm, DecisionForm, LinkForm, ReviewForm, quote_rows
-from .models import Status
+from .models import Opinion, Status
 
 PAGE_SIZE = 20
 
@@ -49,6 +49,35 @@ class ListView(PurchaseView):
                 "statuses": Status.choices,
                 "status": status,
                 "can_file": services.can_file(access),
+            },
+        )
+
+
+class RecordView(PurchaseView):
+    """The authority's online record (备案): filed applications, by year, unit and opinion."""
+
+    def get(self, request):
+        access = self.access
+        if not services.sees_applications(access):
+            raise PermissionDenied
+        year, unit = (
+            services.int_or_none(request.GET.get("year")),
+            services.int_or_none(request.GET.get("unit")),
+        )
+        opinion = request.GET.get("opinion", "")
+        opinion = opinion if opinion in Opinion.values else ""
+        rows = services.filed_record(access, year=year, unit_id=unit, opinion=opinion)
+        return render(
+            request,
+            "purchases/record.html",
+            {
+                "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+                "years": services.filed_years(access),
+                "units": services.filed_units(access),
+                "opinions": Opinion.choices,
+                "year": year,
+                "unit": unit,
+                "opinion": opinion,
             },
         )
 
@@ -120,13 +149,7 @@ def detail_context(access, application) -> dict:
     review = services.review_of(access, application)
     authority = services.is_authority(access)
     return {
-        "application": application,
-        "quotes": application.quotes.all(),
-        "evidence": presenters.evidence_summary(application),
-        "reviews": application.reviews.select_related("expert")
-        if authority or application.unit_id in access.staff_unit_ids or application.status == Status.DECIDED
-        else [],
-        "scores": services.mean_scores(application),
+        **printing.record_context(access, application),
         "my_review": review,
         "review_form": ReviewForm(instance=review) if review and not review.submitted_at else None,
         "can_edit": services.can_edit(access, application),
@@ -139,10 +162,11 @@ def detail_context(access, application) -> dict:
         "decision_form": DecisionForm() if authority and application.status == Status.IN_REVIEW else None,
         "link_form": LinkForm()
         if application.unit_id in access.editor_unit_ids
-        and application.status == Status.DECIDED
+        and application.is_decided
         and not application.instrument_id
         and application.opinion != "refuse"
         else None,
+        "can_file": authority and application.status == Status.DECIDED,
         "history": services.machine.history(application),
     }
 
@@ -171,11 +195,6 @@ class PrintView(PurchaseView):
 
     def get(self, request, pk):
         application = self.application(pk)
-        if application.status != Status.DECIDED:
-            raise PermissionDenied(_("出具意见后才能打印。"))
-        return pdf_response(
-            "purchases/print.html",
-            detail_context(self.access, application),
-            request,
-            f"{application.number}.pdf",
+        return pdf.inline(
+            printing.opinion_pdf(self.access, application, request), f"{application.number}.pdf"
         )

@@ -705,6 +705,9 @@ ROUTES = {
     "purchases:edit": lambda s: {"pk": s.purchases.draft.pk},
     "purchases:act": lambda s: {"pk": s.purchases.draft.pk},
     "purchases:print": lambda s: {"pk": s.purchases.decided.pk},
+    "purchases:record": _none,
+    "api-purchase-application-record": _none,
+    "api-purchase-application-pdf": lambda s: {"pk": s.purchases.decided.pk},
     "api-purchase-application-list": _none,
     "api-purchase-application-detail": (
         lambda s: {"pk": s.purchases.decided.pk},

@@ -4,10 +4,12 @@ work, the published results. Each is a fixed number of queries, whatever the num
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from yiqi.accounts.access import Access
 from yiqi.experts import services as experts
 from yiqi.experts.models import Assignment, Expert
+from yiqi.registry.models import Instrument
 
 from ..models import ExpertScore, Grade, Indicator, Rectification, Round, Scheme, UnitEvaluation
 from . import figures
@@ -118,6 +120,28 @@ def figure_rows(evaluation: UnitEvaluation, contested: set[str]) -> list[dict]:
             "contested": name in contested,
         }
         for name, spec in figures.FIGURES.items()
+    ]
+
+
+FAILED_BECAUSE = {"sharing_mode": gettext_lazy("未按承诺方式共享"), "hours": gettext_lazy("对外机时少于承诺")}
+
+
+def failed_obligations(value: dict) -> list[dict]:
+    """The opening plans behind ``obligations_met_rate`` that were not kept, worded for the page."""
+    failed = value.get("failed") or []
+    names = dict(
+        Instrument.objects.filter(pk__in=[row["instrument"] for row in failed]).values_list("pk", "name")
+    )
+    modes = dict(Instrument.SharingMode.choices)
+    return [
+        {
+            **row,
+            "name": names.get(row["instrument"], "—"),
+            "reason_labels": [FAILED_BECAUSE[code] for code in row["reasons"] if code in FAILED_BECAUSE],
+            "sharing_label": modes.get(row["sharing_mode"], row["sharing_mode"]),
+            "promised_label": modes.get(row["promised_sharing_mode"], row["promised_sharing_mode"]),
+        }
+        for row in failed
     ]
 
 

@@ -116,6 +116,7 @@ class FigureRowsView(UnitAccess):
                 "value": evaluation.figures.get(figure, {}),
                 "source": figures.FIGURES[figure].source,
                 "page_obj": page,
+                "failed": presenters.failed_obligations(evaluation.figures.get(figure, {})),
             },
         )
 

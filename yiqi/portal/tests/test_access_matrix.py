@@ -960,6 +960,11 @@ RULES.update(
         "api-purchase-application-detail": (PURCHASE_READERS, PURCHASE_DRAFT_READERS),
         "purchases:print": PURCHASE_READERS,
         "api-purchase-application-list": SIGNED_IN,
+        "purchases:record": rule(
+            "unit staff, departments, the authority", ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"}
+        ),
+        "api-purchase-application-record": SIGNED_IN,
+        "api-purchase-application-pdf": PURCHASE_READERS,
         **dict.fromkeys(
             ("purchases:edit", "purchases:act", "api-purchase-application-act"), PURCHASE_DRAFT_EDITORS
         ),

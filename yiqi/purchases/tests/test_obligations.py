@@ -109,3 +109,25 @@ def test_an_instrument_in_use_for_part_of_the_period_is_held_to_its_share_of_the
         started_at=timezone.make_aware(dt.datetime(LAST_YEAR, 9, 1, 9)),
     )
     assert obligations(province.applicant)["declared"] == "1.0000"
+
+
+def test_the_evaluation_page_behind_the_figure_lists_the_failed_obligations(client, province):
+    from yiqi.evaluation.tests.scene import open_round
+
+    application, bought = bought_under_review(
+        province, sharing_mode="internal", name="场发射扫描电镜（新购）"
+    )
+    external_hours(bought, "120")
+    round_ = open_round(province.authority, [province.applicant, province.neighbour], year=LAST_YEAR)
+    evaluation = round_.units.get(unit=province.applicant)
+    assert evaluation.figures["obligations_met_rate"]["failed"]
+
+    client.force_login(province.officer)
+    page = client.get(f"/evaluation/units/{evaluation.pk}/figures/obligations_met_rate/").content.decode()
+    assert "未履行的开放承诺" in page and application.number in page and "场发射扫描电镜（新购）" in page
+    assert "未按承诺方式共享；对外机时少于承诺" in page
+    # A unit with nothing bought through review has no such list.
+    client.force_login(province.authority)
+    other = round_.units.get(unit=province.neighbour)
+    page = client.get(f"/evaluation/units/{other.pk}/figures/obligations_met_rate/").content.decode()
+    assert "未履行的开放承诺" not in page
