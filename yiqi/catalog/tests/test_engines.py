@@ -34,6 +34,7 @@ EXPECTED = {
         "sharing_mode": [["external", 1], ["internal", 1]],
         "operating_status": [["normal", 2]],
         "free_this_week": [],
+        "domestic": [],
     },
     "显微镜": [["sem", 4000000004769600], ["tem", 4000000004769600]],
     "显微镜 facets": {
@@ -46,6 +47,7 @@ EXPECTED = {
         "sharing_mode": [["external", 2]],
         "operating_status": [["normal", 2]],
         "free_this_week": [],
+        "domestic": [],
     },
     "zpy": [["icpms", 4000000005093880], ["lcms", 4000000004231920]],
     "zpy facets": {
@@ -58,6 +60,7 @@ EXPECTED = {
         "sharing_mode": [["external", 1], ["internal", 1]],
         "operating_status": [["normal", 2]],
         "free_this_week": [],
+        "domestic": [],
     },
     "SEM": [["sem", 4000000007033400]],
     "SEM facets": {
@@ -70,6 +73,7 @@ EXPECTED = {
         "sharing_mode": [["external", 1]],
         "operating_status": [["normal", 1]],
         "free_this_week": [],
+        "domestic": [],
     },
     "microscpe": [["sem", 4000000002623280], ["tem", 4000000002623280]],
     "microscpe facets": {
@@ -82,6 +86,7 @@ EXPECTED = {
         "sharing_mode": [["external", 2]],
         "operating_status": [["normal", 2]],
         "free_this_week": [],
+        "domestic": [],
     },
     "宝鸡 质谱": [["lcms", 4000000008043200], ["icpms", 4000000007990400]],
     "宝鸡 质谱 facets": {
@@ -94,6 +99,7 @@ EXPECTED = {
         "sharing_mode": [["external", 1], ["internal", 1]],
         "operating_status": [["normal", 2]],
         "free_this_week": [],
+        "domestic": [],
     },
     "射线": [["xrd", 1000000009910700]],
     "射线 facets": {
@@ -106,6 +112,7 @@ EXPECTED = {
         "sharing_mode": [["external", 1]],
         "operating_status": [["under_repair", 1]],
         "free_this_week": [],
+        "domestic": [],
     },
     "": [["sem", 0], ["tem", 0], ["lcms", 0], ["xrd", 0], ["icpms", 0]],
     " facets": {
@@ -118,6 +125,7 @@ EXPECTED = {
         "sharing_mode": [["external", 4], ["internal", 1]],
         "operating_status": [["normal", 4], ["under_repair", 1]],
         "free_this_week": [],
+        "domestic": [],
     },
 }
 
