@@ -125,15 +125,21 @@ def reportable_instruments(unit_ids=None):
     return rows
 
 
-def _chunks(queryset, size: int = CHUNK) -> Iterator[list]:
-    """The rows of ``queryset`` in primary-key order, ``size`` at a time (keyset pagination: no OFFSET)."""
+def _chunks(queryset, keep) -> Iterator[list]:
+    """The rows of ``queryset`` that ``keep`` accepts, in primary-key order, ``CHUNK`` read at a time (keyset
+    pagination: no OFFSET). The status test runs here, not in SQL: filtered there, the planner starts from the
+    status index and sorts every remaining row for each chunk, so the export slowed down as the data grew."""
     last = 0
     while True:
-        rows = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        rows = list(queryset.filter(pk__gt=last).order_by("pk")[:CHUNK])
         if not rows:
             return
-        yield rows
         last = rows[-1].pk
+        yield [row for row in rows if keep(row)]
+
+
+def _published(instrument: Instrument) -> bool:
+    return instrument.registration_status == RegistrationStatus.PUBLISHED
 
 
 def _contact(instrument: Instrument, regions: Regions) -> dict:
@@ -228,10 +234,12 @@ def customs_record(instrument: Instrument, ins_code: str) -> dict:
 def instrument_records(codes: dict[int, str], year: int, unit_ids=None, ids=None) -> Iterator[Built]:
     """Types 1, 2, 4 and 5 for the published instruments (of ``unit_ids``, or only ``ids``)."""
     regions = Regions()
-    rows = reportable_instruments(unit_ids).select_related(*INSTRUMENT_RELATED)
+    rows = Instrument.objects.select_related(*INSTRUMENT_RELATED)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
     if ids is not None:
         rows = rows.filter(pk__in=ids)
-    for chunk in _chunks(rows):
+    for chunk in _chunks(rows, _published):
         chunk_ids = [row.pk for row in chunk]
         yearly = yearly_hours(chunk_ids, year)
         members = dict(
@@ -334,16 +342,17 @@ SERVICE_FIELDS = (
 )  # fmt: skip
 
 
-def _service_context(chunk: list[ServiceRecord]) -> tuple[dict, dict, dict, dict, dict]:
-    """Instruments, applicants, organisations, usage and ratings of one chunk: one narrow query each, however
-    many records share them (a chunk's records mostly share a few instruments and users)."""
-    chunk_ids = [row.pk for row in chunk]
+def _service_context(chunk: list[ServiceRecord]) -> tuple[list, dict, dict, dict, dict, dict]:
+    """The chunk's records on published instruments, with their instruments, applicants, organisations, usage and
+    ratings: one narrow query each, however many records share them (a chunk's records share few instruments)."""
     instruments = {
         pk: ServiceContext(*rest)
-        for pk, *rest in Instrument.objects.filter(pk__in={row.instrument_id for row in chunk}).values_list(
-            "pk", "asset_number", "service_content", "disciplines"
-        )
+        for pk, *rest in Instrument.objects.filter(
+            pk__in={row.instrument_id for row in chunk}, registration_status=RegistrationStatus.PUBLISHED
+        ).values_list("pk", "asset_number", "service_content", "disciplines")
     }
+    chunk = [row for row in chunk if row.instrument_id in instruments]
+    chunk_ids = [row.pk for row in chunk]
     applicants = {
         user.pk: Applicant(user.get_full_name() or user.get_username(), user.phone, user.email)
         for user in get_user_model()
@@ -360,15 +369,22 @@ def _service_context(chunk: list[ServiceRecord]) -> tuple[dict, dict, dict, dict
         for row in UsageRecord.objects.filter(record_id__in=chunk_ids).only("record_id", "fee", "purpose")
     }
     ratings = dict(Rating.objects.filter(record_id__in=chunk_ids).values_list("record_id", "overall"))
-    return instruments, applicants, organizations, usage, ratings
+    return chunk, instruments, applicants, organizations, usage, ratings
+
+
+def _completed(record: ServiceRecord) -> bool:
+    return record.status == ServiceStatus.COMPLETED
 
 
 def service_records(codes: dict[int, str], unit_ids=None, ids=None) -> Iterator[Built]:
-    rows = reportable_services(unit_ids).only(*SERVICE_FIELDS)
+    """Type 6 for the completed service records on published instruments (the ``reportable_services``)."""
+    rows = ServiceRecord.objects.only("status", *SERVICE_FIELDS)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
     if ids is not None:
         rows = rows.filter(pk__in=ids)
-    for chunk in _chunks(rows):
-        instruments, applicants, organizations, usage, ratings = _service_context(chunk)
+    for chunk in _chunks(rows, _completed):
+        chunk, instruments, applicants, organizations, usage, ratings = _service_context(chunk)
         for record in chunk:
             payload = service_record(
                 record,

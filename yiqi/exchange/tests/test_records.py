@@ -11,7 +11,7 @@ from yiqi.feedback.models import Rating
 from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.servicerecords.models import ServiceKind
-from yiqi.servicerecords.tests.factories import CompletedRecordFactory
+from yiqi.servicerecords.tests.factories import CompletedRecordFactory, ServiceRecordFactory
 
 from .factories import UnitCodeFactory
 
@@ -129,3 +129,24 @@ def test_drafts_are_not_reported(world):
     assert set(NationalRecord.objects.values_list("object_key", flat=True)) == {str(world.published_a.pk)} | {
         str(outbox.reporting_year())
     }
+
+
+def test_the_export_sends_exactly_the_reportable_rows_in_order_across_chunks(world, monkeypatch):
+    """Chunks are read by primary key and filtered in Python: the result must equal what the SQL filter selects."""
+    monkeypatch.setattr(records, "CHUNK", 2)
+    draft = InstrumentFactory(unit=world.unit_a, registration_status=RegistrationStatus.DRAFT)
+    published = [
+        InstrumentFactory(unit=world.unit_a, registration_status=RegistrationStatus.PUBLISHED) for _ in "ab"
+    ]
+    for instrument in (draft, *published, draft, published[0]):
+        CompletedRecordFactory(instrument=instrument, unit=world.unit_a)
+        ServiceRecordFactory(instrument=instrument, unit=world.unit_a)  # not completed: never sent
+    codes = outbox.unit_codes()
+    services = [b.object_key for b in records.service_records(codes)]
+    assert services == [
+        str(pk) for pk in records.reportable_services().order_by("pk").values_list("pk", flat=True)
+    ]
+    assert len(services) == 3
+    reported = {b.object_key for b in records.instrument_records(codes, outbox.reporting_year())}
+    assert reported == {str(pk) for pk in records.reportable_instruments().values_list("pk", flat=True)}
+    assert str(draft.pk) not in reported
