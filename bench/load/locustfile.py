@@ -75,8 +75,7 @@ class Person(HttpUser):
         return people[self.n % len(people)]
 
     def login_session(self, username: str) -> None:
-        with self.client.get("/accounts/login/", name="login page", catch_response=True) as page:
-            check(page, "csrfmiddlewaretoken")
+        page = self.page("/accounts/login/", "login page", "csrfmiddlewaretoken")
         token = CSRF_FIELD.search(page.text)
         data = {
             "username": username,
@@ -102,12 +101,17 @@ class Person(HttpUser):
     def my_held_bookings(self, name: str) -> None:
         """The user's bookings still holding a slot: nobody books two instruments at the same time."""
         url = "/api/v1/bookings/?status=requested&status=confirmed&page_size=100"
-        with self.client.get(url, name=name, catch_response=True) as answer:
-            check(answer, '"results"')
+        answer = self.page(url, name, '"results"')
         held = answer.json().get("results", []) if answer.ok else []
         self.booked = [
             (dt.datetime.fromisoformat(b["starts_at"]), dt.datetime.fromisoformat(b["ends_at"])) for b in held
         ]
+
+    def page(self, url: str, name: str, marker: str = "</html>"):
+        """GET, checked for its status and marker; the response."""
+        with self.client.get(url, name=name, catch_response=True) as answer:
+            check(answer, marker)
+        return answer
 
     def csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
@@ -118,8 +122,7 @@ class Person(HttpUser):
     def availability(self, instrument: int, days: int = 7) -> dict:
         start = dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=1)
         url = f"/api/v1/instruments/{instrument}/availability/?start={start}&end={start + dt.timedelta(days=days)}"
-        with self.client.get(url, name="api availability", catch_response=True) as answer:
-            check(answer, '"open"')
+        answer = self.page(url, "api availability", '"open"')
         return answer.json() if answer.ok else {"open": [], "busy": []}
 
     def free_slot(self, spec: dict) -> tuple[dt.datetime, dt.datetime] | None:
@@ -185,27 +188,21 @@ class Visitor(Person):
 
     @task(1)
     def home(self):
-        with self.client.get("/", name="home", catch_response=True) as page:
-            check(page, "</html>")
+        self.page("/", "home")
 
     @task(4)
     def search(self):
         term = self.rng.choice(SCENE["terms"])
-        with self.client.get(f"/catalog/?q={term}", name="catalogue search", catch_response=True) as page:
-            check(page, "</html>")
+        self.page(f"/catalog/?q={term}", "catalogue search")
 
     @task(1)
     def filtered_list(self):
         url = "/instruments/?sharing_mode=external&status=published"
-        with self.client.get(url, name="instrument list, 2 filters", catch_response=True) as page:
-            check(page, "</html>")
+        self.page(url, "instrument list, 2 filters")
 
     @task(4)
     def instrument_page(self):
-        with self.client.get(
-            f"/instruments/{self.instrument()}/", name="instrument page", catch_response=True
-        ) as page:
-            check(page, "</html>")
+        self.page(f"/instruments/{self.instrument()}/", "instrument page")
 
     @task(2)
     def availability_api(self):
@@ -213,10 +210,7 @@ class Visitor(Person):
 
     @task(1)
     def availability_page(self):
-        with self.client.get(
-            f"/booking/instruments/{self.instrument()}/", name="availability page", catch_response=True
-        ) as page:
-            check(page, "</html>")
+        self.page(f"/booking/instruments/{self.instrument()}/", "availability page")
 
 
 class Member(Person):
@@ -231,32 +225,23 @@ class Member(Person):
 
     @task(3)
     def search(self):
-        with self.client.get(
-            f"/catalog/?q={self.rng.choice(SCENE['terms'])}", name="catalogue search", catch_response=True
-        ) as page:
-            check(page, "</html>")
+        self.page(f"/catalog/?q={self.rng.choice(SCENE['terms'])}", "catalogue search")
 
     @task(3)
     def instrument_page(self):
-        with self.client.get(
-            f"/instruments/{self.instrument()}/", name="instrument page", catch_response=True
-        ) as page:
-            check(page, "</html>")
+        self.page(f"/instruments/{self.instrument()}/", "instrument page")
 
     @task(2)
     def my_bookings(self):
-        with self.client.get("/booking/mine/", name="my bookings", catch_response=True) as page:
-            check(page, "</html>")
+        self.page("/booking/mine/", "my bookings")
 
     @task(1)
     def my_orders(self):
-        with self.client.get("/orders/mine/", name="my orders", catch_response=True) as page:
-            check(page, "</html>")
+        self.page("/orders/mine/", "my orders")
 
     @task(1)
     def workspace(self):
-        with self.client.get("/workspace/", name="workspace", catch_response=True) as page:
-            check(page, "</html>")
+        self.page("/workspace/", "workspace")
 
     @task(1)
     def book(self):
@@ -276,8 +261,7 @@ class ApiClient(Person):
     @task(3)
     def search(self):
         term = self.rng.choice(SCENE["terms"])
-        with self.client.get(f"/api/v1/search/?q={term}", name="api search", catch_response=True) as answer:
-            check(answer, '"results"')
+        self.page(f"/api/v1/search/?q={term}", "api search", '"results"')
 
     @task(2)
     def my_bookings(self):
@@ -312,27 +296,19 @@ class Staff(Person):
 
     @task(3)
     def booking_queue(self):
-        with self.client.get("/booking/queue/", name="booking queue", catch_response=True) as page:
-            check(page, "</html>")
+        self.page("/booking/queue/", "booking queue")
 
     @task(2)
     def order_queue(self):
-        with self.client.get("/orders/queue/", name="order queue", catch_response=True) as page:
-            check(page, "</html>")
+        self.page("/orders/queue/", "order queue")
 
     @task(2)
     def workspace(self):
-        with self.client.get("/workspace/", name="workspace", catch_response=True) as page:
-            check(page, "</html>")
+        self.page("/workspace/", "workspace")
 
     @task(2)
     def approve(self):
-        with self.client.get(
-            "/api/v1/bookings/?status=requested",
-            name="api requested bookings",
-            catch_response=True,
-        ) as listing:
-            check(listing, '"results"')
+        listing = self.page("/api/v1/bookings/?status=requested", "api requested bookings", '"results"')
         waiting = [
             b
             for b in (listing.json().get("results", []) if listing.ok else [])
@@ -362,7 +338,4 @@ class Exporter(Person):
 
     @task
     def export(self):
-        with self.client.get(
-            "/instruments/export.csv?scope=mine", name="export csv", catch_response=True
-        ) as answer:
-            check(answer, ",")
+        self.page("/instruments/export.csv?scope=mine", "export csv", ",")
