@@ -277,6 +277,7 @@ class ApiClient(Person):
             "instrument": self.rng.choice(SCENE["orderable"]),
             "sample_name": "压力测试样品",
             "sample_count": self.rng.randint(1, 5),
+            "sample_description": "粉末，常温保存",
             "requirements": "常规检测",
         }
         with self.client.post(
