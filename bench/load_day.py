@@ -8,10 +8,10 @@ p95 < 300 ms and no error.
     python bench/load_day.py --full               # the 16,000-instrument province
     python bench/load_day.py --steps 10:5,40:10 --step-seconds 60 --workers 4
 
-Locust is not a dependency of the platform: install the pinned extra into a venv of its own
-(``python3.11 -m venv /tmp/locust-venv && /tmp/locust-venv/bin/pip install '.[bench]'`` or just the pinned
-``locust``) and point ``LOCUST`` (or ``--locust``) at its ``bin/locust``; ``/tmp/locust-venv/bin/locust`` and
-``locust`` on PATH are tried otherwise.
+Locust is not a dependency of the platform: install the ``bench`` extra's pin into a venv of its own
+(``python3.11 -m venv /tmp/locust-venv && /tmp/locust-venv/bin/pip install locust==2.47.0``) and point ``LOCUST``
+(or ``--locust``) at its ``bin/locust``; ``/tmp/locust-venv/bin/locust`` and ``locust`` on PATH are tried otherwise.
+The driver itself runs in the platform's venv (it starts gunicorn and ``manage.py`` from there).
 
 The bench database ``<BENCH_DB_PREFIX>_day_<instruments>`` (default ``yiqi_bench_day_3000``) is the demo province,
 built once and reused; every run adds bookings and test orders to it, so it is not shared with the other
