@@ -228,7 +228,7 @@ def read_stats(out: Path) -> dict:
 
 
 def report(users: int, rate: float, step, stats: dict, workers: int) -> dict:
-    rows = [r for r in stats["rows"] if r["Name"] != "Aggregated" and r["Type"] != "NOTE"]
+    rows = [r for r in stats["rows"] if r["Name"] != "Aggregated"]
     total = next(r for r in stats["rows"] if r["Name"] == "Aggregated")
     count, errors = int(total["Request Count"]), int(total["Failure Count"])
     rps, p50, p95 = float(total["Requests/s"]), float(total["50%"]), float(total["95%"])
@@ -240,11 +240,6 @@ def report(users: int, rate: float, step, stats: dict, workers: int) -> dict:
     for failure in stats["failures"][:5]:
         print(
             f"    error ×{failure['Occurrences']}: {failure['Method']} {failure['Name']}: {failure['Error'][:140]}"
-        )
-    note = next((r for r in stats["rows"] if r["Type"] == "NOTE"), None)
-    if note:
-        print(
-            f"    (booking lost the race to another user, answered 400 as it should: {note['Request Count']})"
         )
     per_request = {group: 1000 * seconds / max(count, 1) for group, seconds in step.cpu.items()}
     print("    CPU ms per request: " + ", ".join(f"{g} {ms:.1f}" for g, ms in per_request.items()))
