@@ -251,11 +251,11 @@ def report(users: int, rate: float, step, stats: dict, workers: int) -> dict:
     print(f"    queues: gunicorn accept queue avg {step.accept_sum / samples:.1f} max {step.accept_max}; workers on "
           f"CPU avg {running:.1f} of {workers}; DB lock waits avg {step.lock_waits_sum / samples:.2f} max "
           f"{step.lock_waits_max}; Huey queue max {step.huey_max}, at end {step.huey_last}")  # fmt: skip
-    print(f"    saturates first: {saturation(step, share, running, workers)}")
+    print(f"    saturates first: {saturation(step, share, workers)}")
     return {"users": users, "rps": rps, "p95": p95, "errors": errors}
 
 
-def saturation(step, share: dict, running: float, workers: int) -> str:
+def saturation(step, share: dict, workers: int) -> str:
     """The first limit reached, judged from what queued and which process held the CPU."""
     machine = 100 * step.machine_busy / step.wall
     cores = 100 * os.cpu_count()
@@ -264,13 +264,14 @@ def saturation(step, share: dict, running: float, workers: int) -> str:
         return "PostgreSQL row locks (requests wait on each other)"
     if step.huey_max > 50 and step.huey_last >= step.huey_max:
         return "the Huey consumer (its queue keeps growing)"
-    if step.accept_sum / samples >= 1:
-        busiest = max(("gunicorn", "postgres", "locust"), key=lambda g: share[g])
-        if machine >= 0.9 * cores:
-            return f"the machine's CPU ({machine:.0f} % of {cores}; most of it {busiest}): requests queue for workers"
-        return f"the gunicorn workers (all {workers} busy, requests queue in the accept backlog)"
     if machine >= 0.9 * cores:
-        return f"the machine's CPU ({machine:.0f} % of {cores}), shared with other work"
+        others = machine - sum(share.values())
+        busiest = max(share, key=share.get)
+        whose = f"other work on the machine {others:.0f} %" if others > share[busiest] else f"{busiest}"
+        queued = ": requests queue for workers" if step.accept_sum / samples >= 1 else ""
+        return f"the machine's CPU ({machine:.0f} % of {cores}, most of it {whose}){queued}"
+    if step.accept_sum / samples >= 1:
+        return f"the gunicorn workers (all {workers} busy, requests queue in the accept backlog)"
     return "nothing yet"
 
 
