@@ -3,9 +3,11 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yiqi.accounts.access import Access
 from yiqi.registry.models import Instrument
 
 from .models import PurchaseApplication
+from .services import sees_applications, visible_applications
 
 DISTANCES = {"unit": gettext_lazy("本单位"), "city": gettext_lazy("同城"), "province": gettext_lazy("省内")}
 SOURCES = {"telemetry": gettext_lazy("监测数据"), "usage": gettext_lazy("使用记录")}
@@ -63,3 +65,10 @@ def evidence_summary(application: PurchaseApplication) -> dict:
             [row for row in rows if row["made_in_china"]] if "domestic_alternatives" in found else None
         ),
     }
+
+
+def purchase_origin(access: Access, instrument) -> dict:
+    """For the instrument's page: the purchase review it was bought under, to those who may open that review."""
+    if not sees_applications(access):
+        return {"application": None}
+    return {"application": visible_applications(access).filter(instrument=instrument).first()}

@@ -5,12 +5,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from yiqi.accounts.access import access_for
 from yiqi.evaluation.services import figures
 from yiqi.purchases import services
 from yiqi.purchases.models import Opinion
+from yiqi.registry.models import RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.usage.tests.factories import UsageRecordFactory
 
@@ -131,3 +133,14 @@ def test_the_evaluation_page_behind_the_figure_lists_the_failed_obligations(clie
     other = round_.units.get(unit=province.neighbour)
     page = client.get(f"/evaluation/units/{other.pk}/figures/obligations_met_rate/").content.decode()
     assert "未履行的开放承诺" not in page
+
+
+def test_the_bought_instruments_page_links_back_to_its_review_for_those_who_may_see_it(client, province):
+    application, bought = bought_under_review(province, registration_status=RegistrationStatus.PUBLISHED)
+    page = reverse("registry:instrument_detail", args=[bought.pk])
+    client.force_login(province.officer)
+    assert application.number in client.get(page).content.decode()
+    client.logout()  # the public sees the instrument, not the review
+    response = client.get(page)
+    assert response.status_code == 200 and bought.name in response.content.decode()
+    assert application.number not in response.content.decode()
