@@ -248,8 +248,10 @@ WITH open_rows AS (
 ), seen AS (
     SELECT iid, MAX(sess) AS sess, MAX(last_t) AS last_t FROM mr_runs GROUP BY iid
 ), last_blocks AS (
-    SELECT b.iid, b.shown, b.first_t FROM mr_blocks b JOIN seen ON seen.iid = b.iid AND seen.sess = b.sess
-    WHERE b.sblock = (SELECT MAX(y.sblock) FROM mr_blocks y WHERE y.iid = b.iid AND y.sess = b.sess)
+    SELECT b.iid, b.shown, b.first_t FROM mr_blocks b
+    JOIN (SELECT iid, sess, MAX(sblock) AS sblock FROM mr_blocks GROUP BY iid, sess) m
+      ON m.iid = b.iid AND m.sess = b.sess AND m.sblock = b.sblock
+    JOIN seen ON seen.iid = b.iid AND seen.sess = b.sess
 ), first_changes AS (
     SELECT iid, MIN(start) AS start FROM mr_intervals GROUP BY iid
 )
