@@ -12,7 +12,7 @@ neither break nor extend a block; they only count as "seen" for gaps.
 
 Statements, each over all instruments at once:
 1. ``mr_start``: per dirty instrument, its profile and where to derive from — after the last sample read, from the
-   open interval's start, from the interval that held the earliest late sample (superseding it and what follows),
+   open interval's start, from the last interval that settled before the earliest late sample (superseding it and what follows),
    or from the first sample.
 2. ``mr_runs``: the samples since then, classified against each profile and collapsed into runs of one class
    without a gap (the one pass over raw samples).
@@ -38,7 +38,7 @@ def plus_seconds(moment: str, secs: str) -> str:
     if connection.vendor == "postgresql":
         return f"({moment} + ({secs}) * INTERVAL '1 second')"
     return (
-        f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', substr({moment}, 1, 19), '+' || ({secs}) || ' seconds')"
+        f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', substr({moment}, 1, 19), ({secs}) || ' seconds')"
         f" || substr({moment}, 20))"
     )
 
@@ -56,7 +56,11 @@ def earliest(a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL OR ({b} IS NOT NULL AND {b} < {a}) THEN {b} ELSE {a} END"
 
 
-START = """
+def start_sql() -> str:
+    # A restart point must start more than dwell + gap before the earliest late sample: a late sample inside the
+    # block that made a state accepted could undo that acceptance.
+    settled = plus_seconds("b.dirty_from", "-(b.dwell + b.gap)")
+    return f"""
 CREATE TEMP TABLE mr_start AS
 WITH dirty AS (
     SELECT instrument_id, MIN(dirty_from) AS dirty_from FROM mr_marks GROUP BY instrument_id
@@ -79,10 +83,10 @@ WITH dirty AS (
 ), moded AS (
     SELECT b.*,
            CASE WHEN b.m_last IS NOT NULL AND b.dirty_from > b.m_last THEN 'continue'
-                WHEN b.m_state <> '' AND b.m_since <= b.dirty_from THEN 'open'
+                WHEN b.m_state <> '' AND b.m_since < {settled} THEN 'open'
                 ELSE 'rewind' END AS mode,
            (SELECT MAX(s.start) FROM monitoring_stateinterval s
-            WHERE s.instrument_id = b.instrument_id AND s.superseded_at IS NULL AND s.start <= b.dirty_from)
+            WHERE s.instrument_id = b.instrument_id AND s.superseded_at IS NULL AND s.start < {settled})
                AS anchor
     FROM base b
 )
@@ -101,6 +105,7 @@ SELECT instrument_id, unit_id, dirty_from, signal, baseline, on_threshold, runni
        CASE WHEN mode = 'rewind' THEN anchor ELSE m_last END AS end0
 FROM moded
 """
+
 
 SUPERSEDE = """
 UPDATE monitoring_stateinterval SET superseded_at = %s

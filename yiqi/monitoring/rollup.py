@@ -96,7 +96,7 @@ def roll_up(*, now: dt.datetime | None = None, instrument_ids: Iterable[int] | N
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         _drop(cursor)
         cursor.execute(f"CREATE TEMP TABLE mr_marks AS {marks}", params)
-        cursor.execute(sql.START, _profile_defaults())
+        cursor.execute(sql.start_sql(), _profile_defaults())
         cursor.execute("SELECT COUNT(*) FROM mr_start", [])
         count = cursor.fetchone()[0]
         if count:
