@@ -207,16 +207,19 @@ def intervals_sql() -> str:
     return f"""
 CREATE TEMP TABLE mr_intervals AS
 WITH accepted AS (
-    SELECT x.iid, x.sess, x.first_t AS t, 1 AS prio, x.shown AS state
+    -- blocks of two devices' readings at one moment are accepted at one time: the later block (in sample order)
+    -- is the state from then on, as if the first lasted no time
+    SELECT x.iid, x.sess, x.first_t AS t, 1 AS prio, x.sblock AS ord, x.shown AS state
     FROM mr_blocks x JOIN mr_start r ON r.instrument_id = x.iid
     WHERE ({FRESH} AND x.sblock = 1) OR {seconds("x.first_t", "x.last_t")} >= r.dwell
     UNION ALL
-    SELECT instrument_id, 0, since0, 0, state0 FROM mr_start WHERE state0 <> ''
+    SELECT instrument_id, 0, since0, 0, 0, state0 FROM mr_start WHERE state0 <> ''
 ), ordered AS (
-    SELECT iid, sess, t, prio, state, LAG(state) OVER (PARTITION BY iid, sess ORDER BY t, prio) AS before
+    SELECT iid, sess, t, prio, ord, state,
+           LAG(state) OVER (PARTITION BY iid, sess ORDER BY t, prio, ord) AS before
     FROM accepted
 ), changes AS (
-    SELECT iid, sess, t, prio, state FROM ordered WHERE before IS NULL OR before <> state
+    SELECT iid, sess, t, prio, ord, state FROM ordered WHERE before IS NULL OR before <> state
 ), session_ends AS (
     SELECT iid, sess, MAX(last_t) AS last_t FROM (
         SELECT iid, sess, last_t FROM mr_runs
@@ -226,9 +229,9 @@ WITH accepted AS (
     SELECT iid, MAX(sess) AS sess FROM session_ends GROUP BY iid
 )
 SELECT c.iid, c.state, c.t AS start,
-       COALESCE(LEAD(c.t) OVER (PARTITION BY c.iid, c.sess ORDER BY c.t, c.prio),
+       COALESCE(LEAD(c.t) OVER (PARTITION BY c.iid, c.sess ORDER BY c.t, c.prio, c.ord),
                 {plus_seconds("e.last_t", "r.period")}) AS finish,
-       CASE WHEN c.sess = l.sess AND LEAD(c.t) OVER (PARTITION BY c.iid, c.sess ORDER BY c.t, c.prio) IS NULL
+       CASE WHEN c.sess = l.sess AND LEAD(c.t) OVER (PARTITION BY c.iid, c.sess ORDER BY c.t, c.prio, c.ord) IS NULL
             THEN 1 ELSE 0 END AS is_open
 FROM changes c
 JOIN session_ends e ON e.iid = c.iid AND e.sess = c.sess
