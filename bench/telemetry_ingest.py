@@ -28,7 +28,7 @@ from common import PG_BASE, PYTHON, ROOT, django_env, ensure_postgres_database, 
 SAMPLES_PER_MESSAGE = 100
 STALL_SECONDS = 20
 SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuv"
-URL = f"{PG_BASE}/yiqi_bench_telemetry"
+URL = os.environ.get("BENCH_TELEMETRY_URL", f"{PG_BASE}/yiqi_bench_telemetry")
 
 SETUP = """
 import django; django.setup()

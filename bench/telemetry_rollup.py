@@ -17,7 +17,7 @@ import time
 
 from common import PG_BASE, ensure_postgres_database, manage, run_child, setup_django
 
-URL = f"{PG_BASE}/yiqi_bench_rollup"
+URL = os.environ.get("BENCH_ROLLUP_URL", f"{PG_BASE}/yiqi_bench_rollup")
 DAYS = 30
 
 SAMPLES_SQL = """

@@ -163,6 +163,8 @@ def find_for_instrument(
         if running == 0:
             item(Kind.BOOKING_NOT_RUN, booking.starts_at, booking.ends_at, booking=booking)
     windows = [(r.started_at, r.ended_at) for r in records] + [(b.starts_at, b.ends_at) for b in bookings]
+    # Running that an interlock session without a booking already stands for is that item, not a second one.
+    windows += _unbooked_sessions(instrument.pk, start, end)
     for run_start, run_end, running in _runs(spans):
         if run_start < start or run_start >= end:
             continue
@@ -190,11 +192,33 @@ def find_for_instrument(
     return items
 
 
+def _unbooked_sessions(instrument_id: int, start: dt.datetime, end: dt.datetime) -> list:
+    return list(
+        ReconciliationItem.objects.filter(
+            instrument_id=instrument_id, kind=Kind.UNBOOKED_SESSION, started_at__lt=end, ended_at__gt=start
+        ).values_list("started_at", "ended_at")
+    )
+
+
 def record_unbooked_use(
     instrument_id: int, started_at: dt.datetime, ended_at: dt.datetime, *, unit_id: int
 ) -> None:
     """The instrument was switched on with no booking behind it (an interlock override), measured from switch-on to
-    switch-off: an item for the unit to explain (once per instrument and start)."""
+    switch-off: an item for the unit to explain (once per instrument and start). It is the same fact as telemetry's
+    unrecorded use of that time: an open unrecorded-use item mostly inside the session gives way to it; one the
+    unit has already explained stands for it."""
+    same_fact = ReconciliationItem.objects.filter(
+        instrument_id=instrument_id,
+        kind=Kind.UNRECORDED_USE,
+        started_at__lt=ended_at,
+        ended_at__gt=started_at,
+    )
+    for found in same_fact:
+        if _covered_share(found.started_at, found.ended_at, [(started_at, ended_at)]) < 0.5:
+            continue
+        if found.status != Status.OPEN:
+            return
+        found.delete()
     ReconciliationItem.objects.get_or_create(
         instrument_id=instrument_id,
         kind=Kind.UNBOOKED_SESSION,

@@ -110,3 +110,41 @@ def test_booked_session_is_no_item(interlock, booking, customer, device, clock):
     clock(NOW + dt.timedelta(minutes=30))
     services.release(interlock, actor=customer)
     assert not ReconciliationItem.objects.exists()
+
+
+def _telemetry_runs(instrument, start, end):
+    """The instrument's power sensor saw it running from ``start`` to ``end``."""
+    from yiqi.monitoring.models import StateInterval
+    from yiqi.monitoring.tests.factories import DeviceFactory
+
+    DeviceFactory(instrument=instrument)
+    StateInterval.objects.create(instrument=instrument, state="running", start=start, end=end)
+
+
+def _reconcile(instrument):
+    from yiqi.monitoring import reconciliation
+    from yiqi.registry.models import Instrument
+
+    window = (NOW - dt.timedelta(hours=1), NOW + dt.timedelta(hours=3))
+    reconciliation.reconcile(*window, instruments=Instrument.objects.filter(pk=instrument.pk), now=window[1])
+
+
+@pytest.mark.parametrize("reconciled_first", [False, True])
+def test_an_override_that_telemetry_also_saw_is_one_item(
+    interlock, instrument, device, clock, world, reconciled_first
+):
+    # The sensor saw the 90 minutes of running the override switched on: one fact, one item to explain, whether
+    # the daily reconciliation ran before the switch-off or after.
+    _telemetry_runs(instrument, NOW, NOW + dt.timedelta(minutes=90))
+    technician = world.users["technician_a"]
+    services.override(interlock, actor=technician, enable=True, reason="校准后试运行", hours=2)
+    clock(NOW + dt.timedelta(minutes=90))
+    if reconciled_first:
+        _reconcile(instrument)
+        assert ReconciliationItem.objects.get().kind == ReconciliationItem.Kind.UNRECORDED_USE
+    services.override(interlock, actor=technician, enable=False, reason="试运行结束")
+    _reconcile(instrument)
+
+    item = ReconciliationItem.objects.get()
+    assert item.kind == ReconciliationItem.Kind.UNBOOKED_SESSION
+    assert (item.started_at, item.ended_at) == (NOW, NOW + dt.timedelta(minutes=90))
