@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
+from yiqi.core.memo import remembering
 from yiqi.core.workdays import is_fixed_date_holiday, is_workday
 from yiqi.registry.scoping import can_serve
 
@@ -58,9 +59,12 @@ def settings_or_defaults(instrument) -> ServiceSettings:
     the caller read the instrument with ``select_related("service_settings")``."""
     if type(instrument).service_settings.is_cached(instrument):
         return getattr(instrument, "service_settings", None) or ServiceSettings(instrument=instrument)
-    return ServiceSettings.objects.filter(instrument=instrument).first() or ServiceSettings(
-        instrument=instrument
-    )
+    row = ServiceSettings.objects.filter(instrument=instrument).first()
+    if (
+        remembering()
+    ):  # a read request: the page's other panels ask again, and nothing it does changes the row
+        type(instrument).service_settings.related.set_cached_value(instrument, row)
+    return row or ServiceSettings(instrument=instrument)
 
 
 def format_minutes(minutes: int) -> str:

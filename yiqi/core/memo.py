@@ -21,6 +21,25 @@ def remembered(key: Hashable, read: Callable):
     return memo[key]
 
 
+def remembering() -> bool:
+    """Whether this is a read request, whose answers are remembered."""
+    return _memo.get() is not None
+
+
+def recalls(key: Hashable) -> bool:
+    """Whether this request already holds the answer to ``key``."""
+    memo = _memo.get()
+    return memo is not None and key in memo
+
+
+def prime(answers: dict) -> None:
+    """Keeps answers read together in one query, so the functions that would each read one later read nothing."""
+    memo = _memo.get()
+    if memo is not None:
+        for key, answer in answers.items():
+            memo.setdefault(key, answer)
+
+
 class RequestMemoMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

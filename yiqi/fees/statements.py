@@ -22,6 +22,7 @@ from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
 from yiqi.core import changelog
 from yiqi.core.exports import csv_stream, header_cells, xlsx_cell
+from yiqi.core.memo import remembered
 from yiqi.organizations.models import Organization
 from yiqi.registry.models import Instrument
 
@@ -161,7 +162,9 @@ def statement_units(access: Access) -> QuerySet[Organization]:
 def lists_unit_charges(access: Access) -> bool:
     """Whether the user has units' charges to list (the unit fees page, its statements): the platform authority,
     or anyone serving instruments."""
-    return access.is_platform_admin or statement_units(access).exists()
+    return access.is_platform_admin or remembered(
+        ("lists_unit_charges", access.user_id), statement_units(access).exists
+    )
 
 
 def unit_statement(access: Access, unit: Organization, month: dt.date) -> Statement:

@@ -174,11 +174,13 @@ class Deployment(models.Model):
         page view."""
         return remembered(
             "deployment",
-            lambda: (
-                cls.objects.select_related("home_region").filter(pk=1).first()
-                or cls(reminder_working_days=list(cls.DEFAULT_REMINDERS))
-            ),
+            lambda: cls.objects.select_related("home_region").filter(pk=1).first() or cls.unset(),
         )
+
+    @classmethod
+    def unset(cls) -> "Deployment":
+        """The defaults a platform not yet set up works with (never saved from here)."""
+        return cls(reminder_working_days=list(cls.DEFAULT_REMINDERS))
 
     @property
     def reminder_offsets(self) -> list[int]:

@@ -63,6 +63,10 @@ class InstrumentSheetView(VisibleInstrumentMixin, DetailView):
 class InstrumentDetailView(VisibleInstrumentMixin, DetailView):
     template_name = "registry/instrument_detail.html"
 
+    def get_queryset(self):
+        # The booking panel reads the service settings (a row booking keeps beside the instrument): in this query.
+        return super().get_queryset().select_related("service_settings")
+
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
         instrument = self.object
