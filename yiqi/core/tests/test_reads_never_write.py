@@ -64,22 +64,27 @@ OVER_BUDGET: dict[str, dict[str, int]] = {
         "platform_admin": 18,
     },
     "orders:detail[0]": {"enterprise": 21, "unit_admin": 24, "manager": 24},
+    # Staff also read the purchase review the instrument was bought under (its link back).
     "registry:instrument_detail[0]": {
-        "unit_admin": 18,  # the first to ask reads the content type (cached for the process after)
-        "officer": 17,
-        "manager": 17,
-        "technician": 17,
-        "department": 17,
-        "platform_admin": 17,
+        "unit_admin": 19,  # the first to ask reads the content type (cached for the process after)
+        "officer": 18,
+        "manager": 18,
+        "technician": 18,
+        "department": 18,
+        "platform_admin": 18,
     },
     "registry:instrument_detail[1]": {
-        "unit_admin": 17,
-        "officer": 17,
-        "manager": 17,
-        "technician": 17,
-        "department": 17,
-        "platform_admin": 17,
+        "unit_admin": 18,
+        "officer": 18,
+        "manager": 18,
+        "technician": 18,
+        "department": 18,
+        "platform_admin": 18,
     },
+    "evaluation:round_whatif[0]": {
+        "platform_admin": 17
+    },  # both schemes' indicator trees and the round's marks
+    "evaluation:round_whatif[1]": {"platform_admin": 17},
 }
 
 

@@ -35,7 +35,13 @@ def sample(t: dt.datetime, reading) -> dict:
     return {"t": t.isoformat(), "power_w": reading}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomized: CI runs the same examples every time (other seeds are explored by hand: --hypothesis-seed=N).
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(stream=streams, cuts=st.lists(st.integers(0, 60), max_size=3), seed=st.integers(0, 2**16))
 # Two devices read standby and running at one moment, then running lasts the dwell: running from that moment
 # (the order of equal-time changes was left to the database; found with --hypothesis-seed=3).
