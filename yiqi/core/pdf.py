@@ -14,15 +14,19 @@ th { background: #eee; text-align: left; } .num { text-align: right; }
 """
 
 
-def write(html: str) -> bytes:
+LANDSCAPE_CSS = "@page { size: A4 landscape; }"
+
+
+def write(html: str, *, landscape: bool = False) -> bytes:
     from weasyprint import CSS, HTML  # heavy; only where a PDF is made
 
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=PRINT_CSS)])
+    sheets = [PRINT_CSS, LANDSCAPE_CSS] if landscape else [PRINT_CSS]
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=sheet) for sheet in sheets])
 
 
-def render(template: str, context: dict, request=None) -> bytes:
-    """``template`` rendered with ``context``, as a PDF."""
-    return write(render_to_string(template, context, request=request))
+def render(template: str, context: dict, request=None, *, landscape: bool = False) -> bytes:
+    """``template`` rendered with ``context``, as a PDF (A4, upright unless ``landscape``)."""
+    return write(render_to_string(template, context, request=request), landscape=landscape)
 
 
 def inline(content: bytes, filename: str) -> HttpResponse:
@@ -32,6 +36,8 @@ def inline(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def pdf_response(template: str, context: dict, request, filename: str) -> HttpResponse:
+def pdf_response(
+    template: str, context: dict, request, filename: str, *, landscape: bool = False
+) -> HttpResponse:
     """``template`` rendered with ``context`` as an inline PDF named ``filename``."""
-    return inline(render(template, context, request), filename)
+    return inline(render(template, context, request, landscape=landscape), filename)

@@ -66,7 +66,7 @@ class RoundViewSet(AccessMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
 
     @extend_schema(**{**STEP, "request": s.AssignSerializer}, summary="指派评议专家（平台管理机构）")
     @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
+    def assign(self, request, pk=None, format=None):
         round_ = self.get_object()
         data = s.AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -80,17 +80,17 @@ class RoundViewSet(AccessMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
 
     @extend_schema(**STEP, summary="进入专家评审（平台管理机构）")
     @action(detail=True, methods=["post"], url_path="start-scoring")
-    def start_scoring(self, request, pk=None):
+    def start_scoring(self, request, pk=None, format=None):
         return self.answer(rounds.start_scoring(self.access, self.get_object(), actor=request.user))
 
     @extend_schema(**STEP, summary="结束并计算结果（平台管理机构）")
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         return self.answer(rounds.close(self.access, self.get_object(), actor=request.user))
 
     @extend_schema(**STEP, summary="公布结果（平台管理机构）")
     @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
+    def publish(self, request, pk=None, format=None):
         return self.answer(rounds.publish(self.access, self.get_object(), actor=request.user))
 
 
@@ -190,7 +190,7 @@ class RectificationViewSet(AccessMixin, mixins.ListModelMixin, viewsets.GenericV
         responses={200: s.RectificationSerializer, **REFUSED},
     )
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         rectification = self.get_object()
         data = s.RectificationCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -227,7 +227,9 @@ class RoundPrintView(RoundExportView):
     def get(self, request, pk):
         round_ = self.round(pk)
         context = {"round": round_, "table": presenters.result_table(round_)}
-        return pdf_response("evaluation/print_results.html", context, request, f"evaluation-{pk}.pdf")
+        return pdf_response(
+            "evaluation/print_results.html", context, request, f"evaluation-{pk}.pdf", landscape=True
+        )
 
 
 class UnitStepView(AuthorityView):

@@ -22,6 +22,7 @@ BEFORE = {
     "fees": "0003_charge_events",
     "usage": "0002_totals_index_and_events",
     "feedback": "0004_delete_complaintsequence",
+    "catalog": "0003_kinds_and_collapsing",  # its domestic facet (0004) needs registry 0010
     "servicerecords": None,
     # Apps newer than service records did not exist yet.
     "monitoring": None,
