@@ -115,7 +115,7 @@ class DomesticQuerySerializer(serializers.Serializer):
         required=False,
         help_text=_("original 国产原创；core_parts 核心部件国产替代"),
     )
-    top_class = serializers.RegexField(r"\A\d{2}\Z", required=False, help_text=_("仪器大类代码（2 位）"))
+    top_class = serializers.RegexField(r"\A[0-9]{2}\Z", required=False, help_text=_("仪器大类代码（2 位）"))
     page = serializers.IntegerField(required=False, min_value=1)
     year = serializers.IntegerField(required=False, min_value=2000, help_text=_("占比统计的年度，默认今年"))
 

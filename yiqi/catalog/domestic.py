@@ -100,8 +100,8 @@ def showcase(*, kind: str = "", top_class: str = "", page=1) -> dict:
     instruments = published_domestic().select_related("unit", "category")
     if kind in FLAG_FIELDS:
         instruments = instruments.filter(**{FLAG_FIELDS[kind]: True})
-    if len(top_class) == 2 and top_class.isdigit():
-        instruments = instruments.filter(category_id__startswith=top_class)
+    if len(top_class) == 2 and top_class.isascii() and top_class.isdigit():
+        instruments = instruments.filter(category__code__startswith=top_class)
     instruments = instruments.order_by("-domestic_original", "-domestic_core_parts", "-original_value", "pk")
     page_obj = Paginator(instruments, SHOWCASE_PAGE_SIZE).get_page(page)
     figures = use_figures([i.pk for i in page_obj])

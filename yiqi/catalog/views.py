@@ -80,7 +80,7 @@ class DomesticQuery(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), required=False, choices=[("", _("全部国产仪器")), *domestic.FLAG_CHOICES]
     )
-    top_class = forms.RegexField(label=_("仪器大类"), required=False, regex=r"\A\d{2}\Z")
+    top_class = forms.RegexField(label=_("仪器大类"), required=False, regex=r"\A[0-9]{2}\Z")
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000)
 
     def clean_year(self):

@@ -104,8 +104,19 @@ def test_the_showcase_shows_use_figures_and_ratings(client, province):
 def test_the_showcase_narrows_by_kind_and_reports_a_bad_class(client, province):
     page = client.get(reverse("catalog:domestic"), {"kind": "core_parts"})
     assert [i.pk for i, _use in page.context["items"]] == [province["substitute"].pk]
-    refused = client.get(reverse("catalog:domestic"), {"top_class": "x1"})
-    assert refused.status_code == 200 and refused.context["query"].errors["top_class"]
+    by_class = client.get(reverse("catalog:domestic"), {"top_class": "02"})
+    assert [i.pk for i, _use in by_class.context["items"]] == [province["substitute"].pk]
+    for bad in ("x1", "٠٢"):  # Arabic-Indic digits are digits to Python, not a class code
+        refused = client.get(reverse("catalog:domestic"), {"top_class": bad})
+        assert refused.status_code == 200 and refused.context["query"].errors["top_class"]
+
+
+def test_the_showcase_api_narrows_by_class(province):
+    api = APIClient()
+    by_class = api.get("/api/v1/domestic/showcase/", {"top_class": "02"})
+    assert by_class.status_code == 200
+    assert [item["id"] for item in by_class.json()["results"]] == [province["substitute"].pk]
+    assert api.get("/api/v1/domestic/showcase/", {"top_class": "٠٢"}).status_code == 400
 
 
 def test_the_showcase_api_and_its_query_count(province, django_assert_max_num_queries):
