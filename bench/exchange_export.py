@@ -111,7 +111,11 @@ def export_in_child() -> tuple[int, float, float]:
 
 def send(limit: int) -> tuple[int, float]:
     from django.conf import settings
-    from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer, get_internal_wsgi_application
+    from django.core.servers.basehttp import (
+        ThreadedWSGIServer,
+        WSGIRequestHandler,
+        get_internal_wsgi_application,
+    )
 
     from yiqi.exchange.models import NationalRecord
     from yiqi.exchange.services import outbox, sending
@@ -120,7 +124,7 @@ def send(limit: int) -> tuple[int, float]:
         def log_message(self, *args):
             pass
 
-    server = WSGIServer(("127.0.0.1", 0), Quiet)
+    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet)
     server.set_app(get_internal_wsgi_application())
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.YIQI_EXCHANGE_WSDL = f"http://127.0.0.1:{server.server_port}/exchange/fake-national/?wsdl"

@@ -457,6 +457,7 @@ YIQI_EXCHANGE_FAKE_ENDPOINT = env.bool("YIQI_EXCHANGE_FAKE_ENDPOINT", default=no
 YIQI_EXCHANGE_WSDL = env.str("YIQI_EXCHANGE_WSDL", default=f"{YIQI_SITE_URL}/exchange/fake-national/?wsdl")
 YIQI_EXCHANGE_TIMEOUT = env.float("YIQI_EXCHANGE_TIMEOUT", default=30.0)  # seconds per call
 YIQI_EXCHANGE_BATCH = env.int("YIQI_EXCHANGE_BATCH", default=200)  # records read per query while sending
+YIQI_EXCHANGE_CONCURRENCY = env.int("YIQI_EXCHANGE_CONCURRENCY", default=4)  # records in flight at once
 YIQI_EXCHANGE_RETRY_SECONDS = env.int("YIQI_EXCHANGE_RETRY_SECONDS", default=60)  # first retry; doubles
 YIQI_EXCHANGE_MAX_ATTEMPTS = env.int("YIQI_EXCHANGE_MAX_ATTEMPTS", default=6)
 # The platform's level: a province reports to the national platform and receives from its cities at

@@ -2,18 +2,22 @@
 interface carries one JSON record in ``instruList``), in dependency order: centres and facilities, instruments,
 then customs and service records whose instrument the platform has accepted, the yearly block last.
 
-A transport error (timeout, connection refused, HTTP error, SOAP fault) stops the job: the record in flight goes back
-to 未上报 and the job waits ``YIQI_EXCHANGE_RETRY_SECONDS`` × 2^(attempt−1) before it is tried again, at most
+Up to ``YIQI_EXCHANGE_CONCURRENCY`` records are in flight at once. A transport error (timeout, connection refused,
+HTTP error, SOAP fault) stops the job: the records in flight it left unanswered go back to 未上报 and the job waits ``YIQI_EXCHANGE_RETRY_SECONDS`` × 2^(attempt−1) before it is tried again, at most
 ``YIQI_EXCHANGE_MAX_ATTEMPTS`` times. Only an answer of 100 marks a record 已接收.
 """
 
 import json
+import queue
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import requests
 import zeep
 import zeep.exceptions
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from lxml import etree
@@ -77,51 +81,105 @@ def parse_answer(answer) -> tuple[str, str]:
     return str(data)[:10], ""
 
 
-def _ordered(job: ReportingJob):
-    for record_type in records.SEND_ORDER:
-        last = 0
-        while True:
-            rows = list(
-                job.records.filter(record_type=record_type, status=S.NOT_SUBMITTED, pk__gt=last)
-                .select_related("depends_on")
-                .order_by("pk")[: settings.YIQI_EXCHANGE_BATCH]
-            )
-            if not rows:
-                break
-            yield from rows
-            last = rows[-1].pk
+def _batches(job: ReportingJob, record_type: int) -> Iterator[list[NationalRecord]]:
+    """The job's unsent records of one type, ``YIQI_EXCHANGE_BATCH`` at a time; each batch is read after the one
+    before it was answered, so a service record sees whether its instrument has just been accepted."""
+    last = 0
+    while True:
+        rows = list(
+            job.records.filter(record_type=record_type, status=S.NOT_SUBMITTED, pk__gt=last)
+            .select_related("depends_on")
+            .order_by("pk")[: settings.YIQI_EXCHANGE_BATCH]
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].pk
 
 
-def send_job(job_id: int, *, client: Client | None = None) -> ReportingJob | None:
+def _ready(row: NationalRecord) -> bool:
+    if row.problems or row.confirmed_at is None:
+        return False
+    return not row.depends_on_id or row.depends_on.status == S.ACCEPTED  # else it waits for the next job
+
+
+def send_job(job_id: int) -> ReportingJob | None:
     job = ReportingJob.objects.filter(pk=job_id).first()
     if job is None or job.status not in (J.QUEUED, J.WAITING):
         return job
     job = JOBS.run(job, "start", actor=None)
     try:
-        client = client or Client(job.endpoint)
-        for row in _ordered(job):
-            if row.problems or row.confirmed_at is None:
-                continue
-            if row.depends_on_id and row.depends_on.status != S.ACCEPTED:
-                continue  # its instrument was not accepted: it waits for the next job
-            _send_one(client, row)
+        with Sender(job.endpoint) as sender:
+            for record_type in records.SEND_ORDER:
+                for batch in _batches(job, record_type):
+                    ready = [row for row in batch if _ready(row)]
+                    for start in range(0, len(ready), sender.window):
+                        sender.send(ready[start : start + sender.window])
     except TransportFailure as error:
         return _transport_failed(job, str(error))
     return _finish(job, "finish")
 
 
-def _send_one(client: Client, row: NationalRecord) -> None:
-    def mark_sent(locked, step):
-        locked.sent_at = timezone.now()
-        locked.sent_digest = locked.digest
+class Sender:
+    """Records in flight ``YIQI_EXCHANGE_CONCURRENCY`` at a time: the interface takes one record per call, so over
+    a real network the round trips, not the work, set the pace. Only the calls run in threads (a zeep client each);
+    the state changes stay in the caller's thread, a window's in one transaction."""
 
-    row = RECORDS.run(row, "send", actor=None, prepare=mark_sent)
-    try:
-        code, message = client.send(row.record_type, row.payload.get("insCode", ""), row.payload)
-    except TransportFailure:
-        RECORDS.run(row, "retry", actor=None)
-        raise
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint
+        self.concurrency = max(1, settings.YIQI_EXCHANGE_CONCURRENCY)
+        self.window = self.concurrency * 4
+        self.clients = queue.SimpleQueue()
+        self.clients.put(
+            Client(endpoint)
+        )  # fails here, before anything is marked sent, if the WSDL is unreachable
+        self.pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="national-send")
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _call(self, record_type: int, ins_code: str, payload: dict) -> tuple[str, str]:
+        try:
+            client = self.clients.get_nowait()
+        except queue.Empty:
+            client = Client(self.endpoint)
+        try:
+            return client.send(record_type, ins_code, payload)
+        finally:
+            self.clients.put(client)
+
+    def send(self, rows: list[NationalRecord]) -> None:
+        """Send ``rows`` and record each answer; after a transport error the rows it left unanswered go back to
+        未上报 and the error is raised once every call of the window has ended."""
+
+        def mark_sent(locked, step):
+            locked.sent_at = timezone.now()
+            locked.sent_digest = locked.digest
+
+        with transaction.atomic():
+            rows = [RECORDS.run(row, "send", actor=None, prepare=mark_sent) for row in rows]
+        calls = [
+            self.pool.submit(self._call, row.record_type, row.payload.get("insCode", ""), row.payload)
+            for row in rows
+        ]
+        failure = None
+        with transaction.atomic():
+            for row, call in zip(rows, calls, strict=True):
+                try:
+                    code, message = call.result()
+                except TransportFailure as error:
+                    failure = failure or error
+                    RECORDS.run(row, "retry", actor=None)
+                    continue
+                _answered(row, code, message)
+        if failure is not None:
+            raise failure
+
+
+def _answered(row: NationalRecord, code: str, message: str) -> None:
     def note(locked, step):
         locked.return_code = code
         locked.return_reason = message if code != "100" else ""

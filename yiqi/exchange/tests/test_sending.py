@@ -1,5 +1,6 @@
 """Reporting jobs sent through zeep to the fake national endpoint over HTTP (Django's live server)."""
 
+import threading
 import time
 from decimal import Decimal
 
@@ -13,6 +14,8 @@ from yiqi.exchange.models import (
     ReportingJob,
 )
 from yiqi.exchange.services import outbox, sending
+from yiqi.registry.models import RegistrationStatus
+from yiqi.registry.tests.factories import InstrumentFactory
 from yiqi.servicerecords.tests.factories import CompletedRecordFactory
 
 from .factories import UnitCodeFactory
@@ -122,3 +125,85 @@ def test_a_changed_record_is_queued_again(reporting, world):
     row = NationalRecord.objects.get(record_type=RecordType.INSTRUMENT)
     assert row.status == S.NOT_SUBMITTED and row.confirmed_at is not None
     assert [e["action"] for e in outbox.RECORDS.history(row)][-3:] == ["send", "accept", "requeue"]
+
+
+class StubPlatform:
+    """The national platform without the network (the live server's in-memory SQLite cannot take calls at once):
+    answers 100, or a transport error for the ``failing`` payload, slowly enough that calls overlap."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.sent, self.in_flight, self.most, self.failing = [], 0, 0, None
+        platform = self
+
+        class Client:
+            def __init__(self, endpoint):
+                pass
+
+            def send(self, record_type, ins_code, payload):
+                with platform.lock:
+                    platform.in_flight += 1
+                    platform.most = max(platform.most, platform.in_flight)
+                time.sleep(0.2)
+                with platform.lock:
+                    platform.in_flight -= 1
+                if payload == platform.failing:
+                    raise sending.TransportFailure("连接被重置")
+                platform.sent.append(record_type)
+                return "100", ""
+
+        self.Client = Client
+
+
+@pytest.fixture
+def many(world, settings, monkeypatch):
+    """Unit A with five published instruments, each with a completed service, all confirmed; three records in
+    flight at once."""
+    settings.YIQI_EXCHANGE_CONCURRENCY = 3
+    platform = StubPlatform()
+    monkeypatch.setattr(sending, "Client", platform.Client)
+    UnitCodeFactory(unit=world.unit_a, code="c" * 32)
+    for n in range(5):
+        instrument = InstrumentFactory(
+            unit=world.unit_a, registration_status=RegistrationStatus.PUBLISHED, name=f"电镜{n}",
+            disciplines="150", room="A101", service_content="形貌观察",
+        )  # fmt: skip
+        CompletedRecordFactory(instrument=instrument)
+    outbox.rebuild()
+    admin = world.users["unit_admin_a"]
+    from yiqi.accounts.access import access_for
+
+    access = access_for(admin)
+    outbox.confirm(access, NationalRecord.objects.all(), actor=admin)
+    return (access, admin), platform
+
+
+@pytest.mark.django_db  # no live server: plain test transactions, the job sent by hand
+def test_records_in_flight_together_are_each_answered_once_and_services_follow_their_instruments(many):
+    reporting, platform = many
+    job = sending.send_job(start(reporting).pk)
+    assert job.status == ReportingJob.Status.DONE and job.accepted == job.total == 11
+    assert platform.sent == [RecordType.INSTRUMENT] * 5 + [RecordType.SERVICE] * 5 + [RecordType.YEARLY]
+    assert platform.most == 3
+    for row in job.records.all():
+        assert [e["action"] for e in outbox.RECORDS.history(row)] == ["create", "confirm", "send", "accept"]
+
+
+@pytest.mark.django_db
+def test_a_call_that_fails_in_a_window_puts_only_the_unanswered_back(many):
+    reporting, platform = many
+    rows = NationalRecord.objects.filter(record_type=RecordType.INSTRUMENT).order_by("pk")
+    sendable = [row.pk for row in rows if not row.problems]
+    failing = rows.get(pk=sendable[1])
+    platform.failing = failing.payload
+    job = sending.send_job(start(reporting).pk)
+    assert job.status == ReportingJob.Status.WAITING and "连接被重置" in job.last_error
+    statuses = dict(job.records.values_list("pk", "status"))
+    assert statuses.pop(failing.pk) == S.NOT_SUBMITTED
+    assert {statuses[pk] for pk in sendable if pk != failing.pk} == {
+        S.ACCEPTED
+    }  # they were in the failed call's window
+    assert not job.records.filter(record_type=RecordType.SERVICE).exclude(status=S.NOT_SUBMITTED)
+    platform.failing = None
+    job = sending.send_job(job.pk)
+    assert job.status == ReportingJob.Status.DONE and job.accepted == 11
