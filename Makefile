@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	$(DEV) $(BIN)/python manage.py demo_data --if-empty --instruments $(DEMO_INSTRUMENTS) --seed $(DEMO_SEED)
 	@echo "Yiqi: http://127.0.0.1:8000/  — admin login: admin / yiqi-demo-2026 (every demo user has this password)"
 	@$(DEV) $(BIN)/python manage.py run_huey --quiet & consumer=$$!; \
-	  (sleep 5; exec env $(DEV) $(BIN)/python manage.py simulate_devices --instruments 20 --days 1 --period 300 \
+	  (sleep 5; exec env $(DEV) $(BIN)/python manage.py simulate_devices --instruments 20 \
 	    --http http://127.0.0.1:8000 > var/simulator.log 2>&1) & simulator=$$!; \
 	  trap 'kill $$consumer $$simulator 2>/dev/null' EXIT INT TERM; \
 	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000

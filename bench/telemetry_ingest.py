@@ -6,6 +6,14 @@ three receivers in turn, interleaved so the shared machine's load falls on all a
 every sample is new. A worker's rate is samples committed / time from the first publish to the last commit; a run
 that stops gaining samples for ``STALL_SECONDS`` says how many were missing.
 
+The run has a Mosquitto of its own (``BENCH_MQTT_PORT``, default 18830) set up as the README asks of production:
+no per-session message cap (``max_queued_messages 0``), bytes as the bound. Mosquitto 2.0 applies
+``max_queued_messages`` (default 1000) even to a connected subscriber whose socket has backed up, whatever its
+Receive Maximum: a worker starved of CPU for a few seconds while a burst arrives loses QoS 1 messages past about
+1,800 (measured), and earlier runs against the system broker ended with samples missing. ``--system-broker`` runs
+against 127.0.0.1:1883 as it is configured, to see that. Each run prints the samples written, the worker's own
+counts and the messages the broker dropped.
+
     python bench/telemetry_ingest.py          # quick: 200 devices, 50,000 samples a stream, 1 round
     python bench/telemetry_ingest.py --full   # 1,000 devices, 500,000 samples a stream, 3 rounds
 """
@@ -14,6 +22,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +35,14 @@ import psycopg
 from common import PG_BASE, PYTHON, ROOT, django_env, ensure_postgres_database, manage
 
 SAMPLES_PER_MESSAGE = 100
+BROKER_CONF = """\
+listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+sys_interval 1
+max_queued_messages 0
+max_queued_bytes 1073741824
+"""
 STALL_SECONDS = 20
 SECRET = "bench-secret-0123456789abcdefghijklmnopqrstuv"
 URL = os.environ.get("BENCH_TELEMETRY_URL", f"{PG_BASE}/yiqi_bench_telemetry")
@@ -84,16 +101,63 @@ def payloads(unit: int, devices: int, total: int, base: dt.datetime) -> list[tup
     return messages
 
 
-def publish(messages) -> float:
+class Broker:
+    """Where the run publishes: a Mosquitto of its own (started and stopped here), or the system one."""
+
+    def __init__(self, system: bool):
+        self.port = 1883 if system else int(os.environ.get("BENCH_MQTT_PORT", "18830"))
+        self.proc = None
+        if not system:
+            self.dir = tempfile.TemporaryDirectory(prefix="bench-mqtt-")
+            conf = Path(self.dir.name) / "mosquitto.conf"
+            conf.write_text(BROKER_CONF.format(port=self.port))
+            self.proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 10
+            while not self._listening():
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise SystemExit(f"mosquitto did not start on port {self.port}")
+                time.sleep(0.1)
+
+    def _listening(self) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.port}"
+
+    def dropped(self) -> int | None:
+        """Messages the broker dropped since it started ($SYS, retained; every second on our own broker)."""
+        out = subprocess.run(
+            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.port), "-C", "1", "-W", "15",
+             "-t", "$SYS/broker/publish/messages/dropped"],
+            capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        return int(out) if out.isdigit() else None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.dir.cleanup()
+
+
+def publish(broker: Broker, messages) -> float:
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{uuid.uuid4().hex[:6]}")
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(0)
-    client.connect("127.0.0.1", 1883)
+    client.connect("127.0.0.1", broker.port)
     client.loop_start()
     started = time.perf_counter()
     infos = [client.publish(topic, body, qos=1) for topic, body in messages]
     for info in infos:
         info.wait_for_publish(60)
+    unpublished = sum(not info.is_published() for info in infos)
+    if unpublished:
+        print(f"  !! {unpublished} messages not acknowledged by the broker within 60 s")
     client.loop_stop()
     client.disconnect()
     return started
@@ -103,10 +167,11 @@ def count(conn) -> int:
     return conn.execute("SELECT count(*) FROM monitoring_sample").fetchone()[0]
 
 
-def run_workers(workers: int, messages, samples: int, conn) -> float:
+def run_workers(broker: Broker, workers: int, messages, samples: int, conn) -> float:
     # A fresh group per run: the sessions of earlier workers keep their share of a group for an hour.
     env = {
         **django_env(URL),
+        "YIQI_MQTT_URL": broker.url,
         "YIQI_MQTT_SHARE_GROUP": f"bench-{uuid.uuid4().hex[:8]}",
         "YIQI_TELEMETRY_RATE_BURST": "1000000",
     }
@@ -124,8 +189,9 @@ def run_workers(workers: int, messages, samples: int, conn) -> float:
             ],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,  # the warnings and the final counts: a few lines
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         for w in range(workers)
     ]
@@ -134,7 +200,7 @@ def run_workers(workers: int, messages, samples: int, conn) -> float:
     for path in ready:
         path.unlink()
     before = count(conn)
-    started = publish(messages)
+    started = publish(broker, messages)
     # Wait for every sample, giving up only when nothing has been written for STALL_SECONDS.
     written, progressed = 0, time.perf_counter()
     while written < samples and time.perf_counter() - progressed < STALL_SECONDS:
@@ -145,23 +211,25 @@ def run_workers(workers: int, messages, samples: int, conn) -> float:
     elapsed = progressed - started
     for proc in procs:
         proc.terminate()
-    for proc in procs:
-        proc.wait(30)
+    outputs = [proc.communicate(timeout=60)[0] for proc in procs]
     if written < samples:
         print(f"  !! only {written} of {samples} samples written")
+    for w, output in enumerate(outputs):
+        for line in output.splitlines()[-6:]:
+            print(f"     worker {w}: {line}")
     return written / elapsed
 
 
-def run_subscriber(messages, samples: int) -> float:
+def run_subscriber(broker: Broker, messages, samples: int) -> float:
     # MQTT 5 with the worker's in-flight window and a fresh group: with MQTT 3's 20 in flight plus 1,000 queued, a
     # subscriber starved of CPU loses messages past that and would wait for them for ever.
     proc = subprocess.Popen(
-        ["mosquitto_sub", "-h", "127.0.0.1", "-q", "1", "-V", "5", "-D", "connect", "receive-maximum", "65535",
+        ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker.port), "-q", "1", "-V", "5", "-D", "connect", "receive-maximum", "65535",
          "-t", f"$share/benchsub-{uuid.uuid4().hex[:8]}/yiqi/telemetry/+/+", "-C", str(len(messages))],
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     time.sleep(0.5)
-    started = publish(messages)
+    started = publish(broker, messages)
     try:
         proc.wait(600)
     except subprocess.TimeoutExpired:
@@ -173,9 +241,24 @@ def run_subscriber(messages, samples: int) -> float:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true")
+    parser.add_argument(
+        "--system-broker", action="store_true", help="publish to 127.0.0.1:1883 as configured"
+    )
     args = parser.parse_args()
     devices, samples, rounds = (1000, 500_000, 3) if args.full else (200, 50_000, 1)
     unit = setup(devices)
+    broker = Broker(args.system_broker)
+    try:
+        run_all(broker, unit, devices, samples, rounds)
+    finally:
+        broker.stop()
+
+
+def run_all(broker: Broker, unit: int, devices: int, samples: int, rounds: int) -> None:
+    where = (
+        "system broker :1883" if broker.proc is None else f"own broker :{broker.port} (max_queued_messages 0)"
+    )
+    print(f"{where}; {devices} devices, {samples:,} samples a stream, {rounds} round(s)")
     print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()}")
     results = {"mosquitto_sub": [], "1 worker": [], "2 workers": []}
     base = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
@@ -187,12 +270,18 @@ def main():
                 rounds_per_device = -(-samples // SAMPLES_PER_MESSAGE // devices)
                 span = dt.timedelta(seconds=rounds_per_device * SAMPLES_PER_MESSAGE + 10)
                 messages = payloads(unit, devices, samples, base + stream * span)
+                dropped = broker.dropped()
                 if name == "mosquitto_sub":
-                    rate = run_subscriber(messages, samples)
+                    rate = run_subscriber(broker, messages, samples)
                 else:
-                    rate = run_workers(int(name[0]), messages, samples, conn)
+                    rate = run_workers(broker, int(name[0]), messages, samples, conn)
                 results[name].append(rate)
-                print(f"  {name:14} {rate:10,.0f} samples/s   (load {os.getloadavg()[0]:.2f})", flush=True)
+                after = broker.dropped()
+                dropped = "?" if None in (dropped, after) else after - dropped
+                print(
+                    f"  {name:14} {rate:10,.0f} samples/s   (load {os.getloadavg()[0]:.2f}; broker dropped {dropped})",
+                    flush=True,
+                )
     best = {name: max(rates) for name, rates in results.items()}
     print("best of each:")
     for name, rate in best.items():

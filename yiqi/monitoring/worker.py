@@ -63,6 +63,9 @@ class Stats:
     rejected: int = 0
     batches: int = 0
     retries: int = 0
+    held: int = (
+        0  # received but not written when the worker stopped (unacknowledged: the broker resends them)
+    )
 
 
 class IngestWorker:
@@ -105,6 +108,7 @@ class IngestWorker:
         client.on_connect = self._on_connect
         client.on_message = self._on_message
         client.on_subscribe = self._on_subscribe
+        client.on_disconnect = self._on_disconnect
         client.reconnect_delay_set(1, 30)
         return client
 
@@ -120,6 +124,10 @@ class IngestWorker:
             self.subscribed.set()
         else:
             log.warning("MQTT subscription refused: %s", reason_codes)
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        if not self.stopping.is_set():
+            log.warning("MQTT connection lost (%s), reconnecting", reason_code)
 
     def _on_message(self, client, userdata, message):
         self.inbox.put(Message(message.topic, message.payload, message.mid, message.qos))
@@ -205,6 +213,7 @@ class IngestWorker:
                 else:
                     close_old_connections()
         finally:
+            self.stats.held = self.inbox.qsize()
             self.client.loop_stop()
             self.client.disconnect()
             connection.close()  # this thread's own connection

@@ -233,6 +233,33 @@ def test_some_instruments_have_simulated_devices_and_interlocks():
     assert Interlock.objects.count() == 5
 
 
+def test_monitored_instruments_have_measured_history_to_show():
+    """The board, the timelines and the reconciliation lists show measured data as soon as the demo is built."""
+    from yiqi.monitoring.models import (
+        DailyHours,
+        Device,
+        InstrumentMonitor,
+        MachineState,
+        ReconciliationItem,
+        StateInterval,
+    )
+    from yiqi.usage.models import UsageRecord
+
+    build()
+    instruments = set(Device.objects.filter(uid__startswith="sim-").values_list("instrument_id", flat=True))
+    # Every monitored instrument has a state now and days of hours; most of them ran.
+    assert set(InstrumentMonitor.objects.values_list("instrument_id", flat=True)) == instruments
+    assert set(DailyHours.objects.values_list("instrument_id", flat=True)) == instruments
+    running = DailyHours.objects.filter(running_seconds__gt=0)
+    assert running.values("instrument").distinct().count() >= len(instruments) // 2
+    assert running.values("day").distinct().count() >= 7
+    assert StateInterval.objects.filter(state=MachineState.RUNNING).count() > 50
+    # The usage records stand beside the telemetry, and reconciliation found the planted faked records and runs.
+    assert UsageRecord.objects.filter(instrument_id__in=instruments, service_content="simulated").exists()
+    kinds = set(ReconciliationItem.objects.values_list("kind", flat=True))
+    assert {ReconciliationItem.Kind.SUSPECT_RECORD, ReconciliationItem.Kind.UNRECORDED_USE} <= kinds
+
+
 def test_demo_census_and_alliances():
     from yiqi.alliances.models import Alliance, Membership, MembershipStatus
     from yiqi.census.models import Census, CensusReminder, CensusSnapshot, ReturnStatus

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         builder = DemoBuilder(build, log=self.stdout.write)
         counts = builder.build()
         counts["voucher_services"] = build_vouchers()
-        counts.update(build_monitoring())
+        counts.update(build_monitoring(seed=build.seed))
         counts["resources"] = build_resources(options["seed"])
         counts.update(build_census())
         counts.update(build_alliances())

@@ -50,5 +50,5 @@ class Command(BaseCommand):
         stats = worker.run(until=(lambda: time.monotonic() >= deadline) if deadline else None)
         self.stdout.write(
             f"messages={stats.messages} inserted={stats.inserted} duplicates={stats.duplicates} "
-            f"rejected={stats.rejected} batches={stats.batches} retries={stats.retries}"
+            f"rejected={stats.rejected} batches={stats.batches} retries={stats.retries} held={stats.held}"
         )
