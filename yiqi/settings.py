@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "WebhookEventEnum": "yiqi.exchange.models.WebhookEvent",
         "PurchaseOpinionEnum": "yiqi.purchases.models.Opinion",
         "TestOrderStatusEnum": "yiqi.orders.models.OrderStatus",
+        "EvaluationSchemeStatusEnum": "yiqi.evaluation.models.Scheme.Status",
+        "EvaluationIndicatorKindEnum": "yiqi.evaluation.models.Indicator.Kind",
     },
 }
 

@@ -13,7 +13,7 @@ from yiqi.registry.models import Instrument
 
 from ..models import ExpertScore, Grade, Indicator, Rectification, Round, Scheme, UnitEvaluation
 from . import figures
-from .rounds import ROUNDS, scoring_gaps, visible_evaluations
+from .rounds import ROUNDS, own_units, scoring_gaps, visible_evaluations
 from .schemes import is_authority, leaves, tree
 
 
@@ -27,11 +27,6 @@ def shows_result(access: Access, round_: Round) -> bool:
 def takes_part(access: Access) -> bool:
     """Who has evaluation pages of their own: the authority, unit staff, departments and experts."""
     return is_authority(access) or bool(access.staff_unit_ids or access.department_ids or access.is_expert)
-
-
-def own_units(access: Access) -> Q:
-    """The unit evaluations of the visitor's own units and of the units their departments supervise."""
-    return Q(unit_id__in=access.staff_unit_ids) | Q(unit__supervising_department_id__in=access.department_ids)
 
 
 def sees_detail(access: Access, evaluation: UnitEvaluation) -> bool:
@@ -51,6 +46,13 @@ def visible_rounds(access: Access) -> QuerySet[Round]:
     if is_authority(access):
         return rounds
     return rounds.filter(pk__in=visible_evaluations(access).values("round_id"))
+
+
+def visible_schemes(access: Access) -> QuerySet[Scheme]:
+    """Every version, drafts too, for the authority; to others the versions of the rounds they may see."""
+    if is_authority(access):
+        return Scheme.objects.all()
+    return Scheme.objects.filter(pk__in=visible_rounds(access).values("scheme_id"))
 
 
 def scored_leaves(scheme: Scheme) -> list[Indicator]:

@@ -51,6 +51,23 @@ def _authority(access: Access) -> None:
         raise PermissionDenied(_("只有平台管理机构可以组织评价。"))
 
 
+def own_units(access: Access) -> Q:
+    """The unit evaluations of the visitor's own units and of the units their departments supervise."""
+    return Q(unit_id__in=access.staff_unit_ids) | Q(unit__supervising_department_id__in=access.department_ids)
+
+
+def _assigned(access: Access) -> Q:
+    """The unit evaluations the signed-in expert was assigned to."""
+    assigned = experts.Assignment.objects.filter(
+        expert__user_id=access.user_id, context_type__model="round", context_type__app_label="evaluation"
+    )
+    return Q(
+        pk__in=UnitEvaluation.objects.filter(
+            Q(round_id__in=assigned.values("context_id")) & Q(unit_id__in=assigned.values("unit_id"))
+        ).values("pk")
+    )
+
+
 def visible_evaluations(access: Access) -> QuerySet[UnitEvaluation]:
     """Units their own, departments their units, experts what they were assigned, everyone the published."""
     rows = UnitEvaluation.objects.select_related("round", "unit")
@@ -58,19 +75,23 @@ def visible_evaluations(access: Access) -> QuerySet[UnitEvaluation]:
         return rows
     seen = Q(round__status=S.PUBLISHED)
     if access.is_authenticated:
-        seen |= Q(unit_id__in=access.staff_unit_ids)
-        seen |= Q(unit__supervising_department_id__in=access.department_ids)
+        seen |= own_units(access)
         if access.is_expert:
-            assigned = experts.Assignment.objects.filter(
-                expert__user_id=access.user_id,
-                context_type__model="round",
-                context_type__app_label="evaluation",
-            )
-            seen |= Q(
-                pk__in=UnitEvaluation.objects.filter(
-                    Q(round_id__in=assigned.values("context_id")) & Q(unit_id__in=assigned.values("unit_id"))
-                ).values("pk")
-            )
+            seen |= _assigned(access)
+    return rows.filter(seen)
+
+
+def visible_sheets(access: Access) -> QuerySet[UnitEvaluation]:
+    """Whole unit sheets (figures, self-evaluation, contests), not just published results: the authority all, unit
+    staff and departments their units, experts what they were assigned (``presenters.sees_detail`` as a query)."""
+    rows = UnitEvaluation.objects.select_related("round", "unit")
+    if is_authority(access):
+        return rows
+    if not access.is_authenticated:
+        return rows.none()
+    seen = own_units(access)
+    if access.is_expert:
+        seen |= _assigned(access)
     return rows.filter(seen)
 
 

@@ -122,6 +122,8 @@ def test_a_full_round_in_the_browser():
         reverse("evaluation:contest", args=[evaluation.pk]), {"figure": "sharing_rate", "reason": "漏计"}
     )
     assert evaluation.contests.count() == 1
+    boss.post(reverse("evaluation:contest_answer", args=[evaluation.contests.get().pk]), {"answer": "已复核"})
+    assert "已复核" in text(unit.get(reverse("evaluation:unit", args=[evaluation.pk])))
 
     refused = boss.post(reverse("evaluation:assign", args=[evaluation.pk]), {"expert": conflicted.pk})
     assert refused.status_code == 302 and not assignments_in(round_).filter(expert=conflicted).exists()
@@ -148,6 +150,10 @@ def test_a_full_round_in_the_browser():
         },
     )
     assert ExpertScore.objects.count() == 3
+    boss.post(
+        reverse("evaluation:onsite", args=[evaluation.pk]), {"flag": "on", "outcome": "现场核实机时记录"}
+    )
+    assert "现场核实机时记录" in text(unit.get(reverse("evaluation:unit", args=[evaluation.pk])))
     assert reviewer.get(reverse("evaluation:unit", args=[round_.units.get(unit=poor).pk])).status_code == 404
 
     boss.post(reverse("evaluation:round_step", args=[round_.pk]), {"action": "close"})
@@ -168,6 +174,9 @@ def test_a_full_round_in_the_browser():
     page = text(public.get(reverse("evaluation:results")))
     assert "甲大学" in page and "乙研究所" in page and str(good_result.total) in page
     assert "漏计" not in page  # unit sheets stay with the unit
+    notice = page[page.index('id="notice"') :]
+    named = notice[: notice.index("</ul>")]
+    assert "乙研究所" in named and "甲大学" not in named  # the notice names the poor units
 
     workbook = load_workbook(
         io.BytesIO(public.get(reverse("evaluation:round_export", args=[round_.pk])).content)

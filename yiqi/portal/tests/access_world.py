@@ -176,6 +176,18 @@ BODIES = {
         "expert": s.evaluation.expert.pk,
     },
     "api-evaluation-rectification-close": lambda s: {"report": "已整改"},
+    "api-evaluation-round-subsidies": lambda s: {"budget": "10000"},
+    "api-evaluation-scheme-copy": lambda s: {"name": ""},
+    "api-evaluation-scheme-grades": lambda s: {"excellent_from": "90", "good_from": "80", "pass_from": "60"},
+    "api-evaluation-unit-self-evaluation": lambda s: {
+        "management": "制度健全",
+        "operation": "运行良好",
+        "sharing": "对外开放",
+        "results": "论文两篇",
+        "problems": "无",
+    },
+    "api-evaluation-unit-onsite": lambda s: {"flag": "on", "outcome": "已核查"},
+    "api-evaluation-contest-answer": lambda s: {"answer": "已复核"},
 }
 
 

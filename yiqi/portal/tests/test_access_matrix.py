@@ -856,6 +856,21 @@ RULES.update(
         ),
         "api-evaluation-score-list": SIGNED_IN,
         "api-evaluation-rectification-list": SIGNED_IN,
+        "api-evaluation-unit-list": SIGNED_IN,
+        "api-evaluation-contest-list": SIGNED_IN,
+        "api-evaluation-scheme-list": PUBLIC,
+        "api-evaluation-scheme-detail": (
+            PUBLIC,
+            rule("a draft scheme version: the authority only", {"platform_admin"}, HIDDEN, anonymous=HIDDEN),
+        ),
+        "api-evaluation-indicator-detail": rule(
+            "a draft scheme's indicator: the authority only", {"platform_admin"}, HIDDEN, anonymous=HIDDEN
+        ),
+        "api-evaluation-unit-detail": (
+            EVALUATION_UNIT_A,
+            rule("a published round's unit sheet over the API: unit A's oversight", OVERSIGHT_A, HIDDEN),
+        ),
+        "api-evaluation-unit-self-evaluation": EVALUATION_UNIT_A_EDITORS,
         **dict.fromkeys(
             (
                 "evaluation:scheme_list",
@@ -876,6 +891,13 @@ RULES.update(
                 "api-evaluation-round-close",
                 "api-evaluation-round-publish",
                 "api-evaluation-rectification-close",
+                "api-evaluation-round-subsidies",
+                "api-evaluation-round-flags",
+                "api-evaluation-scheme-copy",
+                "api-evaluation-scheme-activate",
+                "api-evaluation-scheme-grades",
+                "api-evaluation-unit-onsite",
+                "api-evaluation-contest-answer",
             ),
             EVALUATION_AUTHORITY,
         ),
@@ -1044,6 +1066,10 @@ LIST_DETAILS = {
     "api-resource-request-list": "api-resource-request-detail",
     "api-purchase-application-list": "api-purchase-application-detail",
     "api-need-list": "api-need-detail",
+    "api-evaluation-round-list": "api-evaluation-round-detail",
+    "api-evaluation-result-list": "api-evaluation-result-detail",
+    "api-evaluation-scheme-list": "api-evaluation-scheme-detail",
+    "api-evaluation-unit-list": "api-evaluation-unit-detail",
 }
 
 
