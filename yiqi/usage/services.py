@@ -122,7 +122,12 @@ def record_for_settled_services(settled: list[tuple[ServiceRecord, Decimal, str 
         for usage in rows
     )
     written = [*new, *changed]
-    transaction.on_commit(lambda: [usage_recorded.send(sender=UsageRecord, usage_record=u) for u in written])
+
+    def announce():  # as ``_log`` does for one record: monitoring verifies each against its telemetry
+        for usage in written:
+            usage_recorded.send(sender=UsageRecord, usage_record=usage)
+
+    transaction.on_commit(announce)
 
 
 @transaction.atomic
