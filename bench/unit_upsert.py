@@ -1,8 +1,9 @@
-"""A unit's own system pushing usage records through its key: throughput, and the same batches replayed change
-nothing.
+"""A unit's own system pushing usage records (or, with ``--services``, completed bookings) through its key:
+throughput, and the same batches replayed change nothing.
 
     PYTHONPATH=. python bench/unit_upsert.py               # 10,000 usage records in batches of 1,000
     PYTHONPATH=. python bench/unit_upsert.py --records 2000
+    PYTHONPATH=. python bench/unit_upsert.py --services    # 10,000 completed bookings (service records + usage)
 
 A fresh SQLite database in /tmp (``yiqi_bench_unit_upsert.sqlite3``, deleted first). The records go through the
 whole API stack (key check, throttle, serializer, the usage rules, the id mapping) with Django's test client; the
@@ -32,7 +33,22 @@ def setup():
     call_command("migrate", verbosity=0)
 
 
-def batches(instruments, total: int, size: int):
+def as_service(item: dict, n: int) -> dict:
+    """The same use as a completed booking of the system's user ``n % 97``."""
+    return {
+        "id": item["id"],
+        "instrument": item["instrument"],
+        "kind": "self_operation",
+        "status": "completed",
+        "user_id": f"U{n % 97}",
+        "user_name": item["user_name"],
+        "started_at": item["started_at"],
+        "ended_at": item["ended_at"],
+        "fee": item["fee"],
+    }
+
+
+def batches(instruments, total: int, size: int, services: bool = False):
     from django.utils import timezone
 
     end = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
@@ -52,15 +68,17 @@ def batches(instruments, total: int, size: int):
                 "fee": f"{(n % 40) * 10}.00",
             }
         )
+        if services:
+            items[-1] = as_service(items[-1], n)
     return [items[i : i + size] for i in range(0, total, size)]
 
 
-def push(client, key, chunks) -> tuple[float, dict]:
+def push(client, key, chunks, path: str) -> tuple[float, dict]:
     totals = {"created": 0, "updated": 0, "unchanged": 0}
     started = time.perf_counter()
     for chunk in chunks:
         response = client.post(
-            "/api/v1/exchange/unit/usage/",
+            path,
             {"records": chunk},
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Unit-Key {key}",
@@ -75,6 +93,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--services", action="store_true", help="push completed bookings instead of usage")
     args = parser.parse_args()
     setup()
     from django.test import Client
@@ -97,15 +116,16 @@ def main():
     _row, key = keys.issue_key(
         access_for(admin), unit=unit, name="LIMS", scopes=["write_services"], days=30, actor=admin
     )
-    chunks = batches(instruments, args.records, args.batch)
+    chunks = batches(instruments, args.records, args.batch, args.services)
+    path = "/api/v1/exchange/unit/" + ("services/" if args.services else "usage/")
     client = Client()
 
-    seconds, totals = push(client, key, chunks)
+    seconds, totals = push(client, key, chunks, path)
     print(
         f"first push: {args.records} records in {seconds:.1f} s = {args.records / seconds:.0f} records/s {totals}"
     )
     rows, audit = UsageRecord.objects.count(), AuditEvent.objects.count()
-    seconds, totals = push(client, key, chunks)
+    seconds, totals = push(client, key, chunks, path)
     print(
         f"replay:     {args.records} records in {seconds:.1f} s = {args.records / seconds:.0f} records/s {totals}"
     )

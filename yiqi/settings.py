@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "ResourceKindEnum": "yiqi.resources.models.ResourceKind",
         "CensusReturnStatusEnum": "yiqi.census.models.ReturnStatus",
         "ServiceKindEnum": "yiqi.servicerecords.models.ServiceKind",
+        "ServiceRecordStatusEnum": "yiqi.servicerecords.models.ServiceStatus",
         "WebhookEventEnum": "yiqi.exchange.models.WebhookEvent",
         "PurchaseOpinionEnum": "yiqi.purchases.models.Opinion",
         "TestOrderStatusEnum": "yiqi.orders.models.OrderStatus",

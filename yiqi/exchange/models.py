@@ -258,6 +258,9 @@ class ExternalId(models.Model):
 
     class Kind(models.TextChoices):
         USAGE = "usage", _("使用记录")
+        SERVICE = "service", _("服务记录")
+        # A person the unit's system names by its own reference: an account that cannot log in.
+        USER = "user", _("单位系统用户")
 
     unit = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

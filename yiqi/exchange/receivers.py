@@ -29,9 +29,14 @@ def instruments_bulk(sender, ids, **kwargs):
     after_commit_once("exchange-instruments", ids, _rebuild_instruments)
 
 
+def services_changed(ids) -> None:
+    """Rebuild these service records' national records once the transaction commits."""
+    after_commit_once("exchange-services", ids, lambda ids: tasks.rebuild_services(sorted(ids)))
+
+
 @receiver(service_completed, dispatch_uid="exchange_service_completed")
 def service_done(sender, record, **kwargs):
-    after_commit_once("exchange-services", [record.pk], lambda ids: tasks.rebuild_services(sorted(ids)))
+    services_changed([record.pk])
 
 
 def _announce_service(event: str, record) -> None:

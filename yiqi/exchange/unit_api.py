@@ -6,6 +6,8 @@ with ``key_invalid``, ``key_revoked``, ``key_expired`` (401), ``scope_missing`` 
 problem by index, id and field) and DRF's ``throttled`` (429) past the key's rate.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,13 +23,14 @@ from rest_framework.views import APIView
 
 from yiqi.accounts.access import AccessMixin
 from yiqi.core.api import MomentField
+from yiqi.core.validators import validate_plain_text
 from yiqi.organizations.models import Organization
 from yiqi.registry.api import InstrumentSerializer
-from yiqi.servicerecords.models import ServiceRecord
+from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
 from yiqi.usage.models import UsageRecord
 
 from .models import UnitKey, Webhook, WebhookDelivery, WebhookEvent
-from .services import instrument_upserts, keys, upserts, webhooks
+from .services import instrument_upserts, keys, service_upserts, upserts, webhooks
 
 SCHEME = "Unit-Key"
 
@@ -151,22 +154,22 @@ class UpsertView(UnitSystemView, APIView):
         raise NotImplementedError
 
     def post(self, request, format=None):
-        serializer = self.batch_serializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(
-                {"code": "invalid_records", "errors": _flat(serializer, request.data, self.id_field)},
-                status=400,
-            )
-        try:
-            outcome = self.upsert(request.auth, serializer.validated_data["records"])
-        except upserts.BatchRefused as refused:
-            return Response(
-                {"code": "invalid_records", "detail": str(refused), "errors": refused.outcome.errors},
-                status=400,
-            )
+        return answer_upsert(request, self.batch_serializer, self.upsert, self.id_field)
+
+
+def answer_upsert(request, batch_serializer, upsert, id_field: str) -> Response:
+    serializer = batch_serializer(data=request.data)
+    if not serializer.is_valid():
         return Response(
-            {"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged}
+            {"code": "invalid_records", "errors": _flat(serializer, request.data, id_field)}, status=400
         )
+    try:
+        outcome = upsert(request.auth, serializer.validated_data["records"])
+    except upserts.BatchRefused as refused:
+        return Response(
+            {"code": "invalid_records", "detail": str(refused), "errors": refused.outcome.errors}, status=400
+        )
+    return Response({"created": outcome.created, "updated": outcome.updated, "unchanged": outcome.unchanged})
 
 
 class UsageUpsertView(UpsertView):
@@ -257,6 +260,47 @@ class ServiceChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ServiceItemSerializer(serializers.Serializer):
+    """A booking or order as a unit's system sends it, with the person it served (see
+    ``services.service_upserts``)."""
+
+    id = serializers.CharField(max_length=64, help_text=_("单位系统自己的服务单号（幂等键）"))
+    instrument = serializers.CharField(max_length=50, help_text=_("仪器的单位内部编号"))
+    kind = serializers.ChoiceField(choices=[ServiceKind.SELF_OPERATION, ServiceKind.COMMISSIONED_TESTING])
+    status = serializers.ChoiceField(
+        choices=ServiceStatus.choices, help_text=_("进行中、已完成或未完成；已完成和未完成的记录不能再更改")
+    )
+    user_id = serializers.CharField(max_length=64, help_text=_("单位系统自己的用户编号"))
+    user_name = serializers.CharField(max_length=50, validators=[validate_plain_text])
+    user_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", validators=[validate_plain_text]
+    )
+    user_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    user_organization = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, help_text=_("用户单位的统一社会信用代码（校外用户）")
+    )
+    reference = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    content = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    planned_hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0")
+    )
+    sample_count = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False, default=0)
+    started_at = MomentField(required=False, allow_null=True, default=None)
+    ended_at = MomentField(required=False, allow_null=True, default=None)
+    hours = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True, default=None
+    )
+    fee = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0"),
+        help_text=_("单位已收取的费用（元）"),
+    )  # fmt: skip
+    purpose = serializers.ChoiceField(choices=UsageRecord.Purpose.choices, required=False)
+
+
+class ServiceBatchSerializer(serializers.Serializer):
+    records = ServiceItemSerializer(many=True, allow_empty=False, max_length=upserts.MAX_BATCH)
+
+
 class ChangesQuerySerializer(serializers.Serializer):
     since = MomentField(required=False, help_text=_("只返回此时间之后有变化的记录（ISO 8601）"))
 
@@ -267,11 +311,28 @@ class ChangesQuerySerializer(serializers.Serializer):
         summary="单位系统拉取本单位的服务记录变化",
         description="按更新时间排序；用上一页最后一条的 updated_at 作为下次的 since。",
         parameters=[ChangesQuerySerializer],
-    )
+    ),
+    create=extend_schema(
+        tags=["exchange"],
+        summary="单位系统推送预约与委托服务记录（按单位自己的编号幂等写入）",
+        description="用户以单位系统自己的用户编号标识（平台为其建立不能登录的账号）；状态按服务记录的流程推进"
+        "（进行中 → 已完成 / 未完成），已完成的记录带实际起止时间、机时和单位已收取的费用，生成使用记录。"
+        "整批校验，任一条不通过则整批不写入，返回每条问题（index、id、field、message）；同一批次重发不改变任何数据。",
+        request=ServiceBatchSerializer,
+        responses={200: OutcomeSerializer},
+    ),
 )
 class ServiceChangesViewSet(UnitSystemView, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Pull (GET, scope ``read``) and push (POST, scope ``write_services``) of the unit's service records."""
+
     serializer_class = ServiceChangeSerializer
-    required_scope = UnitKey.Scope.READ
+
+    @property
+    def required_scope(self):
+        return UnitKey.Scope.WRITE_SERVICES if self.action == "create" else UnitKey.Scope.READ
+
+    def create(self, request, format=None):
+        return answer_upsert(request, ServiceBatchSerializer, service_upserts.upsert_services, "id")
 
     def get_queryset(self):
         key = self.request.auth

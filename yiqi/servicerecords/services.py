@@ -8,8 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from yiqi.core.bulk import insert
+from yiqi.core.models import AuditEvent
 from yiqi.core.money import hours_between
+from yiqi.core.workflow import StateMachine, Transition
 
 from . import signals
 from .models import ServiceRecord, ServiceStatus
@@ -114,3 +118,61 @@ def close(record: ServiceRecord, *, actor) -> ServiceRecord:
     record.save(update_fields=["status", "updated_at"])
     signals.service_closed.send(sender=ServiceRecord, record=record, actor=actor)
     return record
+
+
+# --- services a unit's own system booked, served and charged ---------------------------------------------------------
+
+# The record's own steps. The kinds drive their records through ``complete`` and ``close`` above; a record pushed by
+# a unit's own system has no kind's row, so its state is checked and audited against these.
+MACHINE = StateMachine(
+    ServiceRecord,
+    [
+        Transition("complete", gettext_lazy("记为已完成"), (ServiceStatus.OPEN,), ServiceStatus.COMPLETED),
+        Transition("close", gettext_lazy("记为未完成"), (ServiceStatus.OPEN,), ServiceStatus.CLOSED),
+    ],
+)
+
+
+def step_to(record: ServiceRecord, status: str) -> Transition | None:
+    """The step that takes ``record`` (as stored) to ``status``, None when it is there already; refused on
+    ``status`` when the machine has no such step, e.g. back from completed to open."""
+    if record.status == status:
+        return None
+    for step in MACHINE.transitions.values():
+        if step.target == status and record.status in step.sources:
+            return step
+    raise ValidationError(
+        {
+            "status": [
+                _("服务记录当前为“%(from)s”，不能改为“%(to)s”。")
+                % {"from": MACHINE.state_label(record.status), "to": MACHINE.state_label(status)}
+            ]
+        }
+    )
+
+
+@transaction.atomic(savepoint=False)
+def save_settled(
+    new: list[ServiceRecord], changed: list[tuple[ServiceRecord, str]], *, actor, fields: list[str]
+) -> None:
+    """Save records of services a unit's own system booked, delivered and charged, as the system reports them:
+    ``new`` in one insert (each audited as created in its state), ``changed`` — each with its state before, from
+    which ``step_to`` allowed the new one — in one update of ``fields`` (each step audited, in one insert). Such a
+    record is neither quoted, billed nor rated here: the unit charged it already, and its user knows the unit's
+    system, not the platform."""
+    now = timezone.now()
+    for record in [*new, *(r for r, _b in changed)]:
+        record.updated_at = now
+        if record.status == ServiceStatus.COMPLETED and record.completed_at is None:
+            record.completed_at = now
+    ServiceRecord.objects.bulk_create(new)
+    if changed:
+        ServiceRecord.objects.bulk_update([r for r, _b in changed], [*fields, "completed_at", "updated_at"])
+    events = [AuditEvent.build(r, "create", actor=actor, to_state=r.status) for r in new]
+    events += [
+        AuditEvent.build(r, step_to(ServiceRecord(status=before), r.status).action, actor=actor,
+                         from_state=before, to_state=r.status)
+        for r, before in changed
+        if before != r.status
+    ]  # fmt: skip
+    insert(events)

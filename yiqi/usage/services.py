@@ -22,6 +22,7 @@ from yiqi.accounts.access import Access, access_for
 from yiqi.booking.models import Booking, BookingStatus
 from yiqi.booking.services import end_unattended
 from yiqi.core import changelog
+from yiqi.core.bulk import insert
 from yiqi.core.models import AuditEvent
 from yiqi.core.money import hours_between, to_fen
 from yiqi.core.uploads import EVIDENCE, CheckedUpload, check_upload
@@ -53,34 +54,80 @@ def _span(record: ServiceRecord) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+# What a service's usage record takes from it (``_service_values``), for updating many at once.
+SERVICE_USAGE_FIELDS = (
+    "instrument", "unit", "user", "user_name", "user_organization", "is_external", "purpose", "started_at",
+    "ended_at", "machine_hours", "measured", "sample_count", "service_content", "fee", "recorded_by",
+)  # fmt: skip
+
+
+def _service_values(record: ServiceRecord, fee: Decimal, actor, purpose: str | None = None) -> dict:
+    """A completed service record's usage, as its fields: what was done, at ``fee``."""
+    start, end = _span(record)
+    return {
+        "source": SOURCE_OF_KIND[record.kind],
+        "instrument_id": record.instrument_id,
+        "unit_id": record.unit_id,
+        "user_id": record.user_id,
+        "user_name": record.user.get_full_name(),
+        "user_organization_id": record.user_organization_id,
+        "is_external": not record.is_internal,
+        "purpose": purpose
+        or (UsageRecord.Purpose.RESEARCH if record.is_internal else UsageRecord.Purpose.SERVICE),
+        "started_at": start,
+        "ended_at": end,
+        "machine_hours": to_fen(record.hours) if record.hours is not None else hours_between(start, end),
+        "measured": False,  # billed again: the layers above measure it again (``record_measured_use``)
+        "sample_count": record.sample_count,
+        "service_content": record.content[:300],
+        "fee": to_fen(fee),
+        "recorded_by": actor,
+    }
+
+
 @transaction.atomic
 def record_for_service(record: ServiceRecord, *, fee: Decimal, actor=None) -> UsageRecord:
     """The usage record of a completed (and billed) service record: what was done, at the billed ``fee``.
     Billing again (e.g. after an adjustment) updates the one usage record of the service."""
-    start, end = _span(record)
     usage, created = UsageRecord.objects.update_or_create(
-        record=record,
-        defaults={
-            "source": SOURCE_OF_KIND[record.kind],
-            "instrument_id": record.instrument_id,
-            "unit_id": record.unit_id,
-            "user_id": record.user_id,
-            "user_name": record.user.get_full_name(),
-            "user_organization_id": record.user_organization_id,
-            "is_external": not record.is_internal,
-            "purpose": UsageRecord.Purpose.RESEARCH if record.is_internal else UsageRecord.Purpose.SERVICE,
-            "started_at": start,
-            "ended_at": end,
-            "machine_hours": to_fen(record.hours) if record.hours is not None else hours_between(start, end),
-            "measured": False,  # billed again: the layers above measure it again (``record_measured_use``)
-            "sample_count": record.sample_count,
-            "service_content": record.content[:300],
-            "fee": to_fen(fee),
-            "recorded_by": actor,
-        },
+        record=record, defaults=_service_values(record, fee, actor)
     )
     _log(usage, "create" if created else "update", actor)
     return usage
+
+
+@transaction.atomic(savepoint=False)
+def record_for_settled_services(settled: list[tuple[ServiceRecord, Decimal, str | None]], *, actor) -> None:
+    """The usage records of completed services a unit's own system charged: for each (record, fee, purpose) what
+    ``record_for_service`` writes for a billed one, in one read, one insert, one update and one insert of audit
+    rows however many there are (the records' users loaded with them)."""
+    existing = {
+        usage.record_id: usage
+        for usage in UsageRecord.objects.select_for_update(of=("self",)).filter(
+            record_id__in=[record.pk for record, _fee, _purpose in settled]
+        )
+    }
+    new, changed = [], []
+    for record, fee, purpose in settled:
+        usage = existing.get(record.pk) or UsageRecord(record=record)
+        for name, value in _service_values(record, fee, actor, purpose).items():
+            setattr(usage, name, value)
+        (changed if usage.pk else new).append(usage)
+    UsageRecord.objects.bulk_create(new)
+    if changed:
+        UsageRecord.objects.bulk_update(changed, SERVICE_USAGE_FIELDS)
+    insert(
+        AuditEvent.build(usage, action, actor=actor, data={"unit": usage.unit_id, "changes": {}})
+        for action, rows in (("create", new), ("update", changed))
+        for usage in rows
+    )
+    written = [*new, *changed]
+
+    def announce():  # as ``_log`` does for one record: monitoring verifies each against its telemetry
+        for usage in written:
+            usage_recorded.send(sender=UsageRecord, usage_record=usage)
+
+    transaction.on_commit(announce)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .. import validation
 from ..models import ReceivedRecord, UnitCode
+from . import received
 
 INS_CODE = re.compile(r"\A([0-9a-f]{32}|[a-z]+ins[0-9]+)\Z")
 INSTRUMENT_TYPE = 4
@@ -75,16 +76,32 @@ def receive(
         return "202", "innerId: 仪器尚未上报"
     try:
         with transaction.atomic():
-            return _keep(ins_code, record_type, payload)
+            return _keep(ins_code, record_type, payload, take_in=issued_codes_only)
+    except _NotTaken as refused:
+        return "202", f"退回：{refused}"[:480]
     except DatabaseError:
         return "301", MESSAGES["301"]
 
 
-def _keep(ins_code: str, record_type: int, payload: dict) -> tuple[str, str]:
+class _NotTaken(Exception):
+    """The record cannot become this platform's data: nothing of it is kept."""
+
+
+def _take_in(ins_code: str, record_type: int, payload: dict) -> None:
+    reason = received.take_in(ins_code, record_type, payload)
+    if reason:
+        raise _NotTaken(reason)
+
+
+def _keep(ins_code: str, record_type: int, payload: dict, *, take_in: bool) -> tuple[str, str]:
+    """Keep the record; ``take_in``: a platform receiving from the levels below also writes a new or changed
+    record into its own data (``received``)."""
     key = {"ins_code": ins_code, "record_type": record_type, "inner_id": inner_id(record_type, payload)}
     kept = ReceivedRecord.objects.select_for_update().filter(**key).first()
     if kept is None:
         ReceivedRecord.objects.create(**key, payload=payload)
+        if take_in:
+            _take_in(ins_code, record_type, payload)
         return "100", MESSAGES["100"]
     if kept.owner == ReceivedRecord.Owner.RECEIVER:
         if kept.payload == payload:
@@ -94,6 +111,8 @@ def _keep(ins_code: str, record_type: int, payload: dict) -> tuple[str, str]:
         reason, kept.correction = kept.correction, ""
         kept.save(update_fields=["correction"])
         return "202", f"退回：{reason}"[:480]
+    if take_in and kept.payload != payload:
+        _take_in(ins_code, record_type, payload)
     kept.payload = payload
     kept.save(update_fields=["payload", "received_at"])
     return "100", MESSAGES["100"]

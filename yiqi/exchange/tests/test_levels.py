@@ -41,8 +41,10 @@ def province(db, world, settings):
 
 @pytest.fixture(autouse=True)
 def schema_passes(monkeypatch):
-    """These tests are about ownership; the schemas have their own tests."""
+    """These tests are about ownership; the schemas, and taking records into the province's data, have their own
+    tests."""
     monkeypatch.setattr(receiving.validation, "problems", lambda record_type, payload: [])
+    monkeypatch.setattr(receiving.received, "take_in", lambda ins_code, record_type, payload: "")
 
 
 def test_a_province_takes_only_the_unit_codes_it_issued(province):
