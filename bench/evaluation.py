@@ -8,7 +8,8 @@
 The database is the demo province (``manage.py demo_data``) with usage records over 2023–2025 loaded by
 ``usage_totals.py``'s loader (one record in three is given telemetry-verified hours, 90 % of the declared ones);
 built once per size and engine and reused (``/tmp/yiqi_bench_evaluation_<instruments>.sqlite3`` or the PostgreSQL
-database of that name; the one named in DATABASE_URL is not touched). Timed in one process, interleaved:
+database of that name, ``yiqi_bench`` replaced by ``BENCH_DB_PREFIX`` when set; the one named in DATABASE_URL is not
+touched). Timed in one process, interleaved:
 
 - ours: ``evaluation.services.figures.compute`` for every unit over 2025 (instruments, usage, ratings, complaints,
   devices, census: every figure the round stores), then ``results.leaf_points`` and ``results.rank`` under the
@@ -51,7 +52,7 @@ STEPS = {
 
 
 def database_url(instruments: int) -> str:
-    name = f"yiqi_bench_evaluation_{instruments}"
+    name = f"{os.environ.get('BENCH_DB_PREFIX', 'yiqi_bench')}_evaluation_{instruments}"
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith(("postgres://", "postgresql://")):
         return f"{given.rsplit('/', 1)[0]}/{name}"
@@ -210,7 +211,9 @@ def measure(runs: int) -> None:
     }
 
     def ours():
+        started = time.perf_counter()
         computed = figures.compute(unit_ids, start, end, threshold=THRESHOLD)
+        samples["figures"].append(time.perf_counter() - started)
         points = results.leaf_points(scheme, computed, {})
         results.rank(scheme, points)
         return computed
@@ -220,7 +223,7 @@ def measure(runs: int) -> None:
         names = [column[0] for column in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
-    samples: dict[str, list[float]] = {"ours": [], "duckdb": []}
+    samples: dict[str, list[float]] = {"ours": [], "duckdb": [], "figures": []}  # figures: ours' SQL part
     mine = other = None
     for _ in range(runs):
         for label, function in (("ours", ours), ("duckdb", theirs)):
@@ -303,6 +306,9 @@ def main() -> None:
         f"({out['records_in_year']:,} in {YEAR}); Parquet export {out['export_s']:.1f} s"
     )
     print(f"  ours   (figures + points + rank): median {ours:.3f} s   runs {_runs(out['samples']['ours'])}")
+    print(
+        f"    of which figures.compute (the queries): median {statistics.median(out['samples']['figures']):.3f} s"
+    )
     print(f"  DuckDB (same aggregation):        median {duck:.3f} s   runs {_runs(out['samples']['duckdb'])}")
     print(f"  ratio ours / DuckDB: {ours / duck:.1f}×   peak memory (child) {out['peak_rss_mb']:.0f} MB")
     print(

@@ -15,22 +15,29 @@ def leaf_points(
     scheme: Scheme, figures: dict[int, dict], marks: dict[int, dict[str, list]]
 ) -> dict[int, dict]:
     """Each unit's points per leaf code. ``figures`` are ``figures.compute``'s; ``marks`` holds experts' marks per
-    unit and indicator code. Verified values are used where telemetry gives one; missing marks score nothing."""
+    unit and indicator code. Verified values are used where telemetry gives one; missing marks score nothing.
+    Leaf by leaf over all units: each figure is read once, each leaf's parameters once, ranks by sorting."""
     result: dict[int, dict] = {unit: {} for unit in figures}
+    nothing = scoring.ZERO.quantize(FEN)
+    read: dict[str, dict] = {}  # figure name → each unit's value, shared by the leaves scoring that figure
     for leaf in leaves(scheme):
         if leaf.kind == Indicator.Kind.SCORED:
-            for unit in figures:
-                mean = scoring.trimmed_mean(marks.get(unit, {}).get(leaf.code, []))
-                result[unit][leaf.code] = mean if mean is not None else scoring.ZERO.quantize(FEN)
+            for unit, scores in result.items():
+                given = marks.get(unit, {}).get(leaf.code)
+                mean = scoring.trimmed_mean(given) if given else None
+                scores[leaf.code] = nothing if mean is None else mean
             continue
-        values = {unit: value_of(figures[unit][leaf.figure]) for unit in figures}
+        if leaf.figure not in read:
+            read[leaf.figure] = {unit: value_of(figures[unit][leaf.figure]) for unit in figures}
+        values = read[leaf.figure]
         if leaf.method == Indicator.Method.RANK:
             ranked = scoring.rank_within({u: v for u, v in values.items() if v is not None}, full=leaf.points)
-            for unit in figures:
-                result[unit][leaf.code] = ranked.get(unit, scoring.ZERO.quantize(FEN))
+            for unit, scores in result.items():
+                scores[leaf.code] = ranked.get(unit, nothing)
         else:
-            for unit, value in values.items():
-                result[unit][leaf.code] = scoring.score(leaf.method, leaf.params, value, leaf.points)
+            one = scoring.scorer(leaf.method, leaf.params, leaf.points)
+            for unit, scores in result.items():
+                scores[leaf.code] = one(values[unit])
     return result
 
 
@@ -65,14 +72,15 @@ def rank(scheme: Scheme, points: dict[int, dict], fraud: set[int] = frozenset())
     grades. A unit with confirmed fraud is graded poor whatever its total."""
     totals = {unit: sum(scores.values(), Decimal(0)).quantize(FEN) for unit, scores in points.items()}
 
-    def key(unit):
-        return (totals[unit], *(points[unit].get(code, Decimal(0)) for code in scheme.tie_breaks))
-
-    ordered = sorted(points, key=key, reverse=True)
+    keys = {
+        unit: (totals[unit], *(scores.get(code, Decimal(0)) for code in scheme.tie_breaks))
+        for unit, scores in points.items()
+    }
+    ordered = sorted(points, key=keys.__getitem__, reverse=True)
     standings, previous, current_rank = [], None, 0
     for position, unit in enumerate(ordered, start=1):
-        if key(unit) != previous:
-            current_rank, previous = position, key(unit)
+        if keys[unit] != previous:
+            current_rank, previous = position, keys[unit]
         standings.append(
             Standing(unit, totals[unit], current_rank, grade_for(scheme, totals[unit], fraud=unit in fraud))
         )

@@ -1,6 +1,8 @@
 """Scoring primitives: how a figure (or experts' marks) becomes points. Pure functions on Decimals, rounded to
 0.01 point; the scheme's indicators name a method and its parameters."""
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -41,14 +43,14 @@ def bands(value, *, bands) -> Decimal:
 
 def rank_within(values: dict, *, full, higher_is_better=True) -> dict:
     """Points by rank among peers: the best gets ``full``, the last 0, evenly between; equal values share the
-    better rank."""
-    n = len(values)
+    better rank. Peers are counted by bisecting the sorted values (a national round ranks thousands)."""
+    values = {key: _d(value) for key, value in values.items()}
+    n, full = len(values), _d(full)
+    ordered = sorted(values.values())
     result = {}
     for key, value in values.items():
-        better = sum(
-            1 for v in values.values() if (_d(v) > _d(value) if higher_is_better else _d(v) < _d(value))
-        )
-        result[key] = points(_d(full)) if n == 1 else points(_d(full) * (n - 1 - better) / (n - 1))
+        better = n - bisect_right(ordered, value) if higher_is_better else bisect_left(ordered, value)
+        result[key] = points(full) if n == 1 else points(full * (n - 1 - better) / (n - 1))
     return result
 
 
@@ -85,14 +87,26 @@ def check_params(method: str, params: dict, full) -> None:
         raise ValidationError({"params": [_("计分参数不完整或无效。")]})
 
 
-def score(method: str, params: dict, value, full) -> Decimal:
-    """One computed leaf's points (rank is scored over all peers by ``rank_within``)."""
-    if value is None:
-        return ZERO.quantize(CENT)
+def scorer(method: str, params: dict, full) -> Callable[[Decimal | None], Decimal]:
+    """One computed leaf's points as a function of its figure, the parameters read once: a round scores every unit
+    with it (rank is scored over all peers by ``rank_within``)."""
+    full = _d(full)
     if method == "linear":
-        return linear(value, benchmark=params["benchmark"], full=full)
-    if method == "per_step":
-        return per_step(value, step=params["step"], each=params["each"], full=full)
-    if method == "bands":
-        return bands(value, bands=params["bands"])
-    raise ValueError(method)
+        benchmark = _d(params["benchmark"])
+
+        def one(value):
+            return linear(value, benchmark=benchmark, full=full)
+    elif method == "per_step":
+        step, each = _d(params["step"]), _d(params["each"])
+
+        def one(value):
+            return per_step(value, step=step, each=each, full=full)
+    elif method == "bands":
+        steps = [(_d(lower), _d(p)) for lower, p in params["bands"]]
+
+        def one(value):
+            return bands(value, bands=steps)
+    else:
+        raise ValueError(method)
+    nothing = ZERO.quantize(CENT)
+    return lambda value: nothing if value is None else one(value)
