@@ -63,7 +63,11 @@ class MarksView(CensusPage):
         form = self.form(census, request.POST)
         if form.is_valid():
             try:
-                results.mark(census, access=self.access, actor=request.user, **form.cleaned_data)
+                data = form.cleaned_data
+                results.mark(
+                    census, unit_id=data["unit"], kind=data["kind"], reason=data["reason"],
+                    access=self.access, actor=request.user,
+                )  # fmt: skip
             except ValidationError as error:
                 add_errors(request, form, error)
             else:

@@ -115,12 +115,24 @@ class SnapshotSerializer(serializers.ModelSerializer):
         )
 
 
+class RecordId(serializers.IntegerField):
+    """A record's id: ASCII digits only (``int()`` would take "١٢" as 12)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SelectSerializer(serializers.Serializer):
-    instrument = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    instrument = RecordId()
 
 
 class MarkSerializer(serializers.ModelSerializer):
-    unit = serializers.IntegerField(source="unit_id", min_value=1, max_value=2**31 - 1)
+    unit = RecordId(source="unit_id")
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     kind = serializers.ChoiceField(choices=MarkKind.choices)
     reason = serializers.CharField(max_length=1000)
