@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -13,6 +14,8 @@ from . import results
 from .forms import MarkForm
 from .models import Census, CensusMark
 from .views import CensusPage
+
+MAX_YEAR = 9999
 
 
 class ResultsListView(View):
@@ -26,6 +29,8 @@ class ResultsView(View):
     """One published census's figures (anyone); 404 until published."""
 
     def get(self, request, year):
+        if year > MAX_YEAR:  # the year column is small: a longer number is no census, not a database error
+            raise Http404
         census = get_object_or_404(results.published_censuses(), year=year)
         return render(request, "census/results.html", {"census": census, "results": results.results(census)})
 

@@ -110,6 +110,7 @@ def test_results_are_public_only_once_published_and_carry_no_personal_data(world
         census.year
     ]
     assert APIClient().get("/api/v1/census-results/abcd/").status_code == 404
+    assert client.get(reverse("census:results_year", args=[10**12])).status_code == 404
 
 
 def test_publishing_and_marking_through_the_api(world):
