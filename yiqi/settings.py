@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
         "InterlockStateEnum": "yiqi.interlocks.models.InterlockState",
         "ResourceKindEnum": "yiqi.resources.models.ResourceKind",
         "CensusReturnStatusEnum": "yiqi.census.models.ReturnStatus",
+        "CensusMarkKindEnum": "yiqi.census.models.MarkKind",
         "ServiceKindEnum": "yiqi.servicerecords.models.ServiceKind",
         "ServiceRecordStatusEnum": "yiqi.servicerecords.models.ServiceStatus",
         "WebhookEventEnum": "yiqi.exchange.models.WebhookEvent",

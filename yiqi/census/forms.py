@@ -4,10 +4,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core.forms import BootstrapFormMixin, DateInput
+from yiqi.core.validators import validate_plain_text
 from yiqi.organizations.models import Department, Organization
 
 from . import services
-from .models import FIGURES, LINE_FIELDS, CensusLine, CensusReturn
+from .models import (
+    FIGURES,
+    LINE_FIELDS,
+    RESOURCE_LINE_FIELDS,
+    CensusLine,
+    CensusResourceLine,
+    CensusReturn,
+    MarkKind,
+)
 
 
 class ScopeForm(forms.Form):
@@ -88,3 +97,42 @@ class FiguresForm(BootstrapFormMixin, forms.ModelForm):
         model = CensusReturn
         fields = (*FIGURES, "difference_note")
         widgets = {"difference_note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ResourceLineForm(BootstrapFormMixin, forms.ModelForm):
+    """A resource's line; its kind is chosen only when the unit adds one the platform did not know."""
+
+    class Meta:
+        model = CensusResourceLine
+        fields = ("kind", *RESOURCE_LINE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            del self.fields["kind"]
+
+
+class SelectForm(BootstrapFormMixin, forms.Form):
+    """The supervising department picks one of the unit's instruments below the value line."""
+
+    instrument = forms.ModelChoiceField(label=_("仪器"), queryset=None)
+
+    def __init__(self, *args, instruments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = instruments
+        self.fields["instrument"].label_from_instance = lambda i: f"{i.name}（{i.original_value}）"
+
+
+class MarkForm(BootstrapFormMixin, forms.Form):
+    unit = forms.TypedChoiceField(label=_("单位"), coerce=int)
+    kind = forms.ChoiceField(label=_("类型"), choices=MarkKind.choices)
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_plain_text],
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiqi.core.validators import validate_plain_text
 from yiqi.registry.models import MAX_ORIGINAL_VALUE, Instrument
+from yiqi.resources.models import AccessLevel, ResourceKind
 
 HOURS = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -23,6 +24,10 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator
 class CensusStatus(models.TextChoices):
     OPEN = "open", _("填报中")
     CLOSED = "closed", _("已关闭")
+    PUBLISHED = "published", _("结果已公布")
+
+
+FROZEN_STATES = (CensusStatus.CLOSED, CensusStatus.PUBLISHED)  # the snapshot exists and nothing changes
 
 
 class Census(models.Model):
@@ -36,6 +41,7 @@ class Census(models.Model):
     )
     opened_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("年度普查")
@@ -43,7 +49,12 @@ class Census(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                name="census_closed_has_time", condition=~Q(status="closed") | Q(closed_at__isnull=False)
+                name="census_closed_has_time",
+                condition=~Q(status__in=["closed", "published"]) | Q(closed_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="census_published_has_time",
+                condition=~Q(status="published") | Q(published_at__isnull=False),
             ),
         ]
 
@@ -53,6 +64,10 @@ class Census(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CensusStatus.OPEN
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATES
 
 
 class ReturnStatus(models.TextChoices):
@@ -130,6 +145,15 @@ class CensusReturn(models.Model):
 LINE_FIELDS = ("name", "sharing_mode", "operating_status", "original_value", "location", "contact_name")
 
 
+class LineScope(models.TextChoices):
+    """Why an instrument is in the census (Guangxi §20–21: at or above the value line every instrument; below it,
+    what the unit declares voluntarily or its supervising department selects)."""
+
+    MANDATORY = "mandatory", _("达到原值门槛")
+    VOLUNTARY = "voluntary", _("单位自愿申报")
+    SELECTED = "selected", _("主管部门择优纳入")
+
+
 class CensusLine(models.Model):
     """One instrument in a return: pre-filled from the registry (``prefilled`` keeps the platform's values), or
     added by the unit when the platform did not know it."""
@@ -151,6 +175,17 @@ class CensusLine(models.Model):
     )
     location = models.CharField(_("放置地点"), max_length=150, blank=True, validators=[validate_plain_text])
     contact_name = models.CharField(_("联系人"), max_length=50, validators=[validate_plain_text])
+    scope = models.CharField(
+        _("纳入方式"), max_length=20, choices=LineScope.choices, default=LineScope.MANDATORY, editable=False
+    )
+    category = models.ForeignKey(
+        "registry.InstrumentCategory",
+        verbose_name=_("分类代码"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     added = models.BooleanField(_("单位补充"), default=False, editable=False)
     confirmed = models.BooleanField(_("已核实"), default=False)
     prefilled = models.JSONField(default=dict, blank=True, editable=False)
@@ -179,6 +214,75 @@ class CensusLine(models.Model):
         return [
             name
             for name in LINE_FIELDS
+            if name in self.prefilled and str(getattr(self, name)) != self.prefilled[name]
+        ]
+
+
+# The resource fields a unit confirms or corrects in its return.
+RESOURCE_LINE_FIELDS = ("name", "status", "access_level", "location", "contact_name", "scale", "services")
+
+
+class ResourceLineStatus(models.TextChoices):
+    AVAILABLE = "available", _("正常提供")
+    SUSPENDED = "suspended", _("暂停提供")
+    DISCONTINUED = "discontinued", _("已停止提供")
+
+
+class CensusResourceLine(models.Model):
+    """One of the unit's other S&T resources (科学数据、科技文献、科技报告、自然科技资源) in a return: pre-filled from
+    the resources the unit registered (``prefilled`` keeps the platform's values), or added by the unit."""
+
+    census_return = models.ForeignKey(CensusReturn, on_delete=models.CASCADE, related_name="resource_lines")
+    resource = models.ForeignKey(
+        "resources.Resource", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("资源类别"), max_length=20, choices=ResourceKind.choices)
+    name = models.CharField(_("名称"), max_length=200, validators=[validate_plain_text])
+    status = models.CharField(
+        _("提供状态"), max_length=20, choices=ResourceLineStatus.choices, default=ResourceLineStatus.AVAILABLE
+    )
+    access_level = models.CharField(_("开放方式"), max_length=20, choices=AccessLevel.choices)
+    location = models.CharField(
+        _("保存地点/访问地址"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True, validators=[validate_plain_text])
+    scale = models.CharField(
+        _("规模"),
+        max_length=50,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("如 12 GB、1.2 万份。"),
+    )
+    services = models.PositiveIntegerField(_("年度服务次数"), default=0)
+    added = models.BooleanField(_("单位补充"), default=False, editable=False)
+    confirmed = models.BooleanField(_("已核实"), default=False)
+    prefilled = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("普查科技资源")
+        verbose_name_plural = _("普查科技资源")
+        ordering = ["census_return", "added", "kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["census_return", "resource"],
+                condition=Q(resource__isnull=False),
+                name="census_resource_line_one_per_resource",
+            ),
+            models.CheckConstraint(
+                name="census_resource_line_kind_in_list", condition=Q(kind__in=ResourceKind.values)
+            ),
+            models.CheckConstraint(
+                name="census_resource_line_access_in_list", condition=Q(access_level__in=AccessLevel.values)
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def corrected(self) -> list[str]:
+        return [
+            name
+            for name in RESOURCE_LINE_FIELDS
             if name in self.prefilled and str(getattr(self, name)) != self.prefilled[name]
         ]
 
@@ -213,6 +317,12 @@ class CensusSnapshot(models.Model):
     external_hours = models.DecimalField(_("对外服务机时"), max_digits=10, decimal_places=2)
     services = models.PositiveIntegerField(_("服务次数"))
     income = models.DecimalField(_("服务收入（元）"), max_digits=14, decimal_places=2)
+    below_line_instruments = models.PositiveIntegerField(_("原值门槛以下纳入台套数"), default=0)
+    datasets = models.PositiveIntegerField(_("科学数据"), default=0)
+    literature = models.PositiveIntegerField(_("科技文献"), default=0)
+    reports = models.PositiveIntegerField(_("科技报告"), default=0)
+    natural_resources = models.PositiveIntegerField(_("自然科技资源"), default=0)
+    open_resources = models.PositiveIntegerField(_("公开的科技资源"), default=0)
 
     class Meta:
         verbose_name = _("普查快照")
@@ -224,3 +334,40 @@ class CensusSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.census_id} · {self.unit_id}"
+
+
+class MarkKind(models.TextChoices):
+    """Shaanxi §21–23: a service reward (服务奖励) for units that share well, a public notice (通报) for those that
+    do not report or report figures the platform cannot bear out."""
+
+    COMMENDATION = "commendation", _("通报表扬（服务奖励）")
+    NOTICE = "notice", _("通报批评")
+
+
+class CensusMark(models.Model):
+    """The authority's commendation or notice of a unit, read from a closed census, with its reason; listed on the
+    published results."""
+
+    census = models.ForeignKey(Census, on_delete=models.CASCADE, related_name="marks")
+    unit = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=MarkKind.choices)
+    reason = models.TextField(_("理由"), max_length=1000, validators=[validate_plain_text])
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    marked_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("普查通报")
+        verbose_name_plural = _("普查通报")
+        ordering = ["census", "kind", "unit__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["census", "unit", "kind"], name="census_mark_once_per_kind"),
+            models.CheckConstraint(name="census_mark_has_reason", condition=~Q(reason="")),
+            models.CheckConstraint(name="census_mark_kind_in_list", condition=Q(kind__in=MarkKind.values)),
+        ]
+
+    def __str__(self):
+        return f"{self.census_id} · {self.unit_id} · {self.kind}"

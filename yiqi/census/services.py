@@ -7,8 +7,6 @@ nothing changes once the census is closed.
 """
 
 import datetime as dt
-from collections import Counter
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,27 +20,28 @@ from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.workflow import StateMachine, Transition
-from yiqi.monitoring.rollup import yearly_hours
 from yiqi.notifications.services import Phrase, notify
-from yiqi.organizations.models import Organization
-from yiqi.registry.models import Instrument, RegistrationStatus
-from yiqi.usage.totals import period, usage_totals
+from yiqi.organizations.models import Deployment, Organization
+from yiqi.registry.models import Instrument
+from yiqi.resources.models import AccessLevel, ResourceKind
 
 from .models import (
+    EDITABLE_RETURN_STATES,
     FIGURES,
-    LINE_FIELDS,
+    FROZEN_STATES,
     Census,
     CensusLine,
     CensusReminder,
+    CensusResourceLine,
     CensusReturn,
     CensusSnapshot,
     CensusStatus,
+    LineScope,
     ReturnStatus,
 )
+from .prefill import ZERO, census_instruments, line_for, resource_lines, scope_for, unit_figures
 
 REMIND_DAYS = (7, 3, 1)  # days before the deadline a unit whose return is not in is reminded
-ZERO = Decimal("0.00")
-HOUR_PLACES = Decimal("0.01")
 
 # --- who sees what ------------------------------------------------------------------------------------------------
 
@@ -94,65 +93,6 @@ def _check_editable(access: Access, census_return: CensusReturn) -> None:
 # --- opening: returns pre-filled from the platform ----------------------------------------------------------------
 
 
-def _location(instrument: Instrument) -> str:
-    return " ".join(part for part in (instrument.campus, instrument.building, instrument.room) if part)[:150]
-
-
-def _line(census_return: CensusReturn, instrument: Instrument) -> CensusLine:
-    line = CensusLine(
-        census_return=census_return,
-        instrument=instrument,
-        name=instrument.name,
-        sharing_mode=instrument.sharing_mode,
-        operating_status=instrument.operating_status,
-        original_value=instrument.original_value,
-        location=_location(instrument),
-        contact_name=instrument.contact_name,
-    )
-    line.prefilled = {name: str(getattr(line, name)) for name in LINE_FIELDS}
-    return line
-
-
-def census_instruments(unit_ids) -> QuerySet[Instrument]:
-    """The instruments a census lists: every published record of the units that is not scrapped."""
-    return Instrument.objects.filter(
-        unit_id__in=unit_ids, registration_status=RegistrationStatus.PUBLISHED
-    ).exclude(operating_status=Instrument.OperatingStatus.SCRAPPED)
-
-
-def _figures(year: int, units: QuerySet[Organization], instruments: list[Instrument]) -> dict[int, dict]:
-    """Each unit's pre-filled figures: hours, services and income from usage records, operating hours from
-    telemetry where an instrument is monitored (else its usage hours)."""
-    start, end = period(year)
-    figures = {
-        row.key: {
-            "machine_hours": row.machine_hours,
-            "external_hours": row.external_hours,
-            "services": row.records,
-            "income": row.fees,
-            "operating_hours": ZERO,
-        }
-        for row in usage_totals("unit", start=start, end=end, scope_queryset=units)
-    }
-    hours = yearly_hours([instrument.pk for instrument in instruments], year)
-    for instrument in instruments:
-        unit = figures.setdefault(
-            instrument.unit_id,
-            {
-                "machine_hours": ZERO,
-                "external_hours": ZERO,
-                "services": 0,
-                "income": ZERO,
-                "operating_hours": ZERO,
-            },
-        )
-        unit["operating_hours"] += Decimal(hours[instrument.pk][0])
-    for unit in figures.values():
-        for name in ("operating_hours", "machine_hours", "external_hours"):
-            unit[name] = Decimal(unit[name]).quantize(HOUR_PLACES)
-    return figures
-
-
 def _check_opening(year, deadline: dt.date) -> None:
     errors = {}
     this_year = timezone.localdate().year
@@ -191,7 +131,7 @@ def open_census(*, year: int, deadline: dt.date, access: Access, actor, unit_ids
     if not units.exists():
         raise ValidationError({"units": [_("请至少选择一个单位。")]})
     instruments = list(census_instruments(units.values("pk")).order_by("pk"))
-    figures = _figures(year, units, instruments)
+    figures = unit_figures(year, units, instruments)
     try:
         with transaction.atomic():
             census = Census.objects.create(year=year, deadline=deadline, opened_by=actor)
@@ -203,12 +143,22 @@ def open_census(*, year: int, deadline: dt.date, access: Access, actor, unit_ids
                 ]
             )
             by_unit = {census_return.unit_id: census_return for census_return in returns}
+            threshold = Deployment.current().value_threshold
             CensusLine.objects.bulk_create(
-                [_line(by_unit[instrument.unit_id], instrument) for instrument in instruments], batch_size=500
+                [
+                    line_for(
+                        by_unit[instrument.unit_id],
+                        instrument,
+                        scope_for(instrument.original_value, threshold),
+                    )
+                    for instrument in instruments
+                ],
+                batch_size=500,
             )
+            CensusResourceLine.objects.bulk_create(resource_lines(year, returns), batch_size=500)
     except IntegrityError:
         raise ValidationError({"year": [_("%(year)s 年度普查已经开始过。") % {"year": year}]}) from None
-    _tell_units(
+    tell_units(
         returns,
         Phrase(
             gettext_lazy("%(year)s 年度仪器设备普查已开始，请于 %(date)s 前完成填报"),
@@ -235,7 +185,8 @@ def _unit_staff(unit_id: int) -> list:
     return list(people.values())
 
 
-def _tell_units(returns, subject) -> None:
+def tell_units(returns, subject) -> None:
+    """Tell each return's unit administrators and information officers, with a link to the return."""
     for census_return in returns:
         notify(
             _unit_staff(census_return.unit_id), subject, url=reverse("census:return", args=[census_return.pk])
@@ -245,17 +196,19 @@ def _tell_units(returns, subject) -> None:
 # --- the unit's corrections ---------------------------------------------------------------------------------------
 
 
+def _locked_return(pk: int) -> CensusReturn:
+    return CensusReturn.objects.select_related("census").select_for_update(of=("self",)).get(pk=pk)
+
+
 @transaction.atomic
-def save_line(line: CensusLine, *, access: Access) -> CensusLine:
-    """Confirm or correct one instrument's line, or add one the platform did not know."""
-    census_return = (
-        CensusReturn.objects.select_related("census")
-        .select_for_update(of=("self",))
-        .get(pk=line.census_return_id)
-    )
-    _check_editable(access, census_return)
+def save_line(line: CensusLine | CensusResourceLine, *, access: Access):
+    """Confirm or correct one instrument's or resource's line, or add one the platform did not know."""
+    _check_editable(access, _locked_return(line.census_return_id))
     if line.pk is None:
-        line.added, line.instrument, line.prefilled = True, None, {}
+        line.added, line.prefilled = True, {}
+        setattr(line, "instrument" if isinstance(line, CensusLine) else "resource", None)
+    if isinstance(line, CensusLine) and line.scope != LineScope.SELECTED and line.original_value is not None:
+        line.scope = scope_for(line.original_value, Deployment.current().value_threshold)
     line.confirmed = True
     line.full_clean()
     line.save()
@@ -263,17 +216,50 @@ def save_line(line: CensusLine, *, access: Access) -> CensusLine:
 
 
 @transaction.atomic
-def remove_line(line: CensusLine, *, access: Access) -> None:
-    """Only lines the unit added can go; a platform record that is gone is corrected to 已报废 instead."""
-    census_return = (
-        CensusReturn.objects.select_related("census")
-        .select_for_update(of=("self",))
-        .get(pk=line.census_return_id)
-    )
-    _check_editable(access, census_return)
+def remove_line(line: CensusLine | CensusResourceLine, *, access: Access) -> None:
+    """Only lines the unit added can go; a platform record that is gone is corrected instead (已报废, 已停止提供)."""
+    _check_editable(access, _locked_return(line.census_return_id))
     if not line.added:
-        raise ValidationError({"line": [_("平台登记的仪器不能删除；已不在用的请将运行状态改为“已报废”。")]})
+        raise ValidationError(
+            {"line": [_("平台登记的记录不能删除；已不在用的请将状态改为“已报废”或“已停止提供”。")]}
+        )
     line.delete()
+
+
+def selectable_instruments(census_return: CensusReturn) -> QuerySet[Instrument]:
+    """The unit's registry records below the value line that the return does not list yet: what its supervising
+    department may select into the census (行政主管部门择优, Guangxi §21)."""
+    return (
+        Instrument.objects.filter(
+            unit_id=census_return.unit_id,
+            original_value__lt=Deployment.current().value_threshold,
+        )
+        .exclude(operating_status=Instrument.OperatingStatus.SCRAPPED)
+        .exclude(pk__in=census_return.lines.filter(instrument__isnull=False).values("instrument_id"))
+        .select_related("category")
+        .order_by("-original_value", "name", "pk")
+    )
+
+
+def may_select(access: Access, census_return: CensusReturn) -> bool:
+    return census_return.unit.supervising_department_id in access.department_ids
+
+
+@transaction.atomic
+def select_instrument(census_return: CensusReturn, instrument_id, *, access: Access) -> CensusLine:
+    """The supervising department selects one of the unit's instruments below the value line into its return;
+    the unit then confirms it like any pre-filled line."""
+    locked = _locked_return(census_return.pk)
+    if not may_select(access, census_return):
+        raise PermissionDenied(_("只有该单位的主管部门可以择优纳入仪器。"))
+    if not locked.census.is_open or locked.status not in EDITABLE_RETURN_STATES:
+        raise ValidationError({"instrument": [_("填报已提交或普查已关闭，不能再纳入仪器。")]})
+    instrument = selectable_instruments(locked).filter(pk=instrument_id).first()
+    if instrument is None:
+        raise ValidationError({"instrument": [_("请选择本单位原值门槛以下、尚未列入填报的仪器。")]})
+    line = line_for(locked, instrument, LineScope.SELECTED)
+    line.save()
+    return line
 
 
 @transaction.atomic
@@ -370,6 +356,15 @@ def _prepare(access: Access):
             raise ValidationError(
                 {"action": [_("还有 %(n)s 台仪器未核实，请逐台确认或更正后再提交。") % {"n": unconfirmed}]}
             )
+        unconfirmed = census_return.resource_lines.filter(confirmed=False).count()
+        if unconfirmed:
+            raise ValidationError(
+                {
+                    "action": [
+                        _("还有 %(n)s 项科技资源未核实，请逐项确认或更正后再提交。") % {"n": unconfirmed}
+                    ]
+                }
+            )
         census_return.submitted_at = timezone.now()
 
     return prepare
@@ -388,7 +383,7 @@ def act(
         prepare=_prepare(access),
     )
     if action == "return":
-        _tell_units(
+        tell_units(
             [done],
             Phrase(
                 gettext_lazy("%(year)s 年度普查填报被退回：%(reason)s"),
@@ -423,7 +418,7 @@ def remind(census: Census, *, today: dt.date | None = None) -> int:
     )
     late = list(_late(census).exclude(pk__in=already).select_for_update(of=("self",)))
     CensusReminder.objects.bulk_create([CensusReminder(census_return=r, days_before=days) for r in late])
-    _tell_units(
+    tell_units(
         late,
         Phrase(
             gettext_lazy("提醒：%(year)s 年度普查将于 %(date)s 截止，贵单位尚未提交填报"),
@@ -453,47 +448,19 @@ def send_due_reminders(today: dt.date | None = None) -> int:
     )
 
 
-# --- progress -----------------------------------------------------------------------------------------------------
-
-DONE_STATES = (ReturnStatus.SUBMITTED, ReturnStatus.AWAITING_AUTHORITY, ReturnStatus.ACCEPTED)
-
-
-def progress(census: Census, access: Access) -> dict:
-    """Completion by department, for the returns the viewer may see: units in scope, submitted, accepted."""
-    rows = (
-        visible_returns(access)
-        .filter(census=census)
-        .values("unit__supervising_department_id", "unit__supervising_department__name")
-        .annotate(
-            units=Count("id"),
-            done=Count("id", filter=Q(status__in=DONE_STATES)),
-            accepted=Count("id", filter=Q(status=ReturnStatus.ACCEPTED)),
-        )
-        .order_by("unit__supervising_department__name")
-    )
-    departments = [
-        {
-            "id": row["unit__supervising_department_id"],
-            "name": row["unit__supervising_department__name"],
-            "units": row["units"],
-            "done": row["done"],
-            "accepted": row["accepted"],
-            "percent": round(100 * row["done"] / row["units"]) if row["units"] else 0,
-        }
-        for row in rows
-    ]
-    total = Counter()
-    for row in departments:
-        total.update({"units": row["units"], "done": row["done"], "accepted": row["accepted"]})
-    total["percent"] = round(100 * total["done"] / total["units"]) if total["units"] else 0
-    return {"departments": departments, "total": dict(total)}
-
-
 # --- closing: the frozen snapshot ---------------------------------------------------------------------------------
 
 
-def _snapshot(census: Census, census_return: CensusReturn, lines: dict) -> CensusSnapshot:
-    counted = lines.get(census_return.pk, {})
+RESOURCE_COUNTS = {
+    "datasets": ResourceKind.DATASET,
+    "literature": ResourceKind.LITERATURE,
+    "reports": ResourceKind.REPORT,
+    "natural_resources": ResourceKind.NATURAL,
+}
+
+
+def _snapshot(census: Census, census_return: CensusReturn, lines: dict, resources: dict) -> CensusSnapshot:
+    counted, held = lines.get(census_return.pk, {}), resources.get(census_return.pk, {})
     return CensusSnapshot(
         census=census,
         unit_id=census_return.unit_id,
@@ -501,6 +468,8 @@ def _snapshot(census: Census, census_return: CensusReturn, lines: dict) -> Censu
         instruments=counted.get("n", 0),
         shared_instruments=counted.get("shared", 0),
         value=counted.get("value") or ZERO,
+        below_line_instruments=counted.get("below_line", 0),
+        **{name: held.get(name, 0) for name in (*RESOURCE_COUNTS, "open_resources")},
         **{name: getattr(census_return, name) for name in FIGURES},
     )
 
@@ -516,10 +485,22 @@ def _freeze(census: Census, step: Transition) -> None:
             n=Count("id"),
             shared=Count("id", filter=Q(sharing_mode=Instrument.SharingMode.EXTERNAL)),
             value=Sum("original_value"),
+            below_line=Count("id", filter=~Q(scope=LineScope.MANDATORY)),
+        )
+    }
+    resources = {
+        row["census_return_id"]: row
+        for row in CensusResourceLine.objects.filter(census_return__census=census)
+        .exclude(status="discontinued")
+        .values("census_return_id")
+        .annotate(
+            **{name: Count("id", filter=Q(kind=kind)) for name, kind in RESOURCE_COUNTS.items()},
+            open_resources=Count("id", filter=Q(access_level=AccessLevel.OPEN)),
         )
     }
     CensusSnapshot.objects.bulk_create(
-        [_snapshot(census, census_return, lines) for census_return in census.returns.all()], batch_size=500
+        [_snapshot(census, census_return, lines, resources) for census_return in census.returns.all()],
+        batch_size=500,
     )
 
 
@@ -532,7 +513,14 @@ CENSUS_MACHINE = StateMachine(
             (CensusStatus.OPEN,),
             CensusStatus.CLOSED,
             who="authority",
-        )
+        ),
+        Transition(
+            "publish",
+            gettext_lazy("公布普查结果"),
+            (CensusStatus.CLOSED,),
+            CensusStatus.PUBLISHED,
+            who="authority",
+        ),
     ],
 )
 
@@ -550,9 +538,9 @@ def close(census: Census, *, access: Access, actor, comment: str = "") -> Census
 
 
 def frozen_figures(year: int) -> dict[int, CensusSnapshot]:
-    """The closed census of ``year`` per unit id; empty when that census is not closed (readers fall back to the
-    live figures)."""
+    """The closed (or published) census of ``year`` per unit id; empty when that census is not closed (readers
+    fall back to the live figures)."""
     return {
         row.unit_id: row
-        for row in CensusSnapshot.objects.filter(census__year=year, census__status=CensusStatus.CLOSED)
+        for row in CensusSnapshot.objects.filter(census__year=year, census__status__in=FROZEN_STATES)
     }

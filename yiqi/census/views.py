@@ -13,9 +13,9 @@ from yiqi.accounts.access import AccessMixin
 from yiqi.core.forms import add_errors
 from yiqi.core.workflow import post_step
 
-from . import services
-from .forms import FiguresForm, LineForm, OpenForm, ScopeForm
-from .models import EDITABLE_RETURN_STATES, Census, CensusLine, CensusReturn
+from . import results, services
+from .forms import FiguresForm, LineForm, OpenForm, ResourceLineForm, ScopeForm, SelectForm
+from .models import EDITABLE_RETURN_STATES, Census, CensusLine, CensusResourceLine, CensusReturn
 
 PAGE_SIZE = 50
 
@@ -100,9 +100,11 @@ class CensusView(CensusPage):
             "census/detail.html",
             {
                 "census": census,
-                "progress": services.progress(census, access),
+                "progress": results.progress(census, access),
                 "page_obj": Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page")),
                 "is_authority": access.is_platform_admin and census.is_open,
+                "can_publish": access.is_platform_admin and services.CENSUS_MACHINE.allows(census, "publish"),
+                "can_mark": access.is_platform_admin and census.is_frozen,
                 "days_left": services.days_left(census),
                 "history": services.CENSUS_MACHINE.history(census),
             },
@@ -133,11 +135,19 @@ class CloseView(AuthorityStep):
         messages.success(self.request, _("普查已关闭，数据已冻结。"))
 
 
+class PublishView(AuthorityStep):
+    def step(self, census):
+        results.publish(
+            census, access=self.access, actor=self.request.user, comment=self.request.POST.get("comment")
+        )
+        messages.success(self.request, _("普查结果已向社会公布。"))
+
+
 class ReturnView(CensusPage):
     def get(self, request, pk):
         access = self.access
         census_return = self.census_return(pk)
-        lines = census_return.lines.all()
+        lines = census_return.lines.select_related("category")
         return render(
             request,
             "census/return.html",
@@ -145,6 +155,11 @@ class ReturnView(CensusPage):
                 "return": census_return,
                 "page_obj": Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
                 "unconfirmed": lines.filter(confirmed=False).count(),
+                "resource_unconfirmed": census_return.resource_lines.filter(confirmed=False).count(),
+                "resource_page": Paginator(census_return.resource_lines.all(), PAGE_SIZE).get_page(
+                    request.GET.get("rpage")
+                ),
+                "can_select": services.may_select(access, census_return) and census_return.is_editable,
                 "can_edit": services.can_edit(access, census_return),
                 "refusal": services.edit_refusal(census_return)
                 if census_return.status in EDITABLE_RETURN_STATES
@@ -183,13 +198,16 @@ class FiguresView(CensusPage):
 
 
 class LineView(CensusPage):
-    """Confirm or correct a pre-filled line (``census:line``), or add a missing instrument (``census:line_add``)."""
+    """Confirm or correct a pre-filled line (``census:line``), or add a missing instrument (``census:line_add``);
+    the same for the other S&T resources (``ResourceLineView``)."""
 
-    def line(self, pk) -> CensusLine:
-        if self.request.resolver_match.url_name == "line_add":
-            return CensusLine(census_return=self.editable_return(pk))
+    model, form_class, add_route, template = CensusLine, LineForm, "line_add", "census/line.html"
+
+    def line(self, pk):
+        if self.request.resolver_match.url_name == self.add_route:
+            return self.model(census_return=self.editable_return(pk))
         line = get_object_or_404(
-            CensusLine.objects.select_related("census_return__census", "census_return__unit").filter(
+            self.model.objects.select_related("census_return__census", "census_return__unit").filter(
                 census_return__in=services.visible_returns(self.access)
             ),
             pk=pk,
@@ -198,13 +216,11 @@ class LineView(CensusPage):
         return line
 
     def show(self, line, form):
-        return render(
-            self.request, "census/line.html", {"line": line, "return": line.census_return, "form": form}
-        )
+        return render(self.request, self.template, {"line": line, "return": line.census_return, "form": form})
 
     def get(self, request, pk):
         line = self.line(pk)
-        return self.show(line, LineForm(instance=line))
+        return self.show(line, self.form_class(instance=line))
 
     def post(self, request, pk):
         line = self.line(pk)
@@ -214,7 +230,7 @@ class LineView(CensusPage):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             return redirect("census:return", line.census_return_id)
-        form = LineForm(request.POST, instance=line)
+        form = self.form_class(request.POST, instance=line)
         if form.is_valid():
             try:
                 services.save_line(form.instance, access=self.access)
@@ -224,6 +240,48 @@ class LineView(CensusPage):
                 messages.success(request, _("已核实。"))
                 return redirect("census:return", line.census_return_id)
         return self.show(line, form)
+
+
+class ResourceLineView(LineView):
+    model, form_class = CensusResourceLine, ResourceLineForm
+    add_route, template = "resource_line_add", "census/resource_line.html"
+
+
+class SelectView(CensusPage):
+    """The supervising department selects an instrument below the value line into a unit's return."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.access.department_ids:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def selectable(self, pk):
+        census_return = self.census_return(pk)
+        if not services.may_select(self.access, census_return):
+            raise PermissionDenied
+        return census_return, services.selectable_instruments(census_return)
+
+    def show(self, census_return, form):
+        return render(self.request, "census/select.html", {"return": census_return, "form": form})
+
+    def get(self, request, pk):
+        census_return, instruments = self.selectable(pk)
+        return self.show(census_return, SelectForm(instruments=instruments))
+
+    def post(self, request, pk):
+        census_return, instruments = self.selectable(pk)
+        form = SelectForm(request.POST, instruments=instruments)
+        if form.is_valid():
+            try:
+                services.select_instrument(
+                    census_return, form.cleaned_data["instrument"].pk, access=self.access
+                )
+            except ValidationError as error:
+                add_errors(request, form, error)
+            else:
+                messages.success(request, _("已纳入普查，待单位核实。"))
+                return redirect("census:return", pk)
+        return self.show(census_return, form)
 
 
 class ActView(CensusPage):

@@ -1,5 +1,6 @@
-"""Demo yearly census: the year before last closed into its snapshot for a few units, and last year's census in
-progress for every unit — some accepted, some with the department or the platform, one sent back, the rest still
+"""Demo yearly census: the year before last closed into its snapshot for a few units, its results published with
+a commendation and a notice, and last year's census in progress for every unit, listing each unit's instruments
+and other S&T resources — some accepted, some with the department or the platform, one sent back, the rest still
 to fill in (with a reminder already sent)."""
 
 import datetime as dt
@@ -9,8 +10,8 @@ from django.utils import timezone
 
 from yiqi.accounts.access import access_for
 from yiqi.accounts.models import Role, RoleAssignment, User
-from yiqi.census import services
-from yiqi.census.models import CensusLine
+from yiqi.census import results, services
+from yiqi.census.models import CensusLine, CensusResourceLine, MarkKind
 from yiqi.organizations.models import Organization
 
 CLOSED_UNITS = 10
@@ -41,6 +42,7 @@ def _take(census_return, steps, authority) -> None:
     }
     # The unit has gone through its lines (confirming each by hand is what the return page is for).
     CensusLine.objects.filter(census_return=census_return).update(confirmed=True)
+    CensusResourceLine.objects.filter(census_return=census_return).update(confirmed=True)
     for step in steps:
         actor = people[step]
         if actor is None:
@@ -66,7 +68,14 @@ def build_census() -> dict:
     )
     for census_return in closed.returns.select_related("unit"):
         _take(census_return, PROGRESS[0], authority)
-    services.close(closed, access=access, actor=authority, comment="数据已全部审核，冻结上报。")
+    closed = services.close(closed, access=access, actor=authority, comment="数据已全部审核，冻结上报。")
+    first, last = units[0], units[min(CLOSED_UNITS, len(units)) - 1]
+    results.mark(closed, unit_id=first, kind=MarkKind.COMMENDATION, reason="对外服务机时全省前列，给予服务奖励。",
+                 access=access, actor=authority)  # fmt: skip
+    if last != first:
+        results.mark(closed, unit_id=last, kind=MarkKind.NOTICE, reason="填报机时与平台记录差距较大，限期整改。",
+                     access=access, actor=authority)  # fmt: skip
+    results.publish(closed, access=access, actor=authority, comment="向社会公布普查结果。")
     current = services.open_census(
         year=today.year - 1, deadline=today + dt.timedelta(days=7), access=access, actor=authority
     )
@@ -74,4 +83,8 @@ def build_census() -> dict:
     for census_return, steps in zip(returns, PROGRESS, strict=False):
         _take(census_return, steps, authority)
     reminded = services.send_due_reminders(today)
-    return {"census_returns": current.returns.count(), "census_reminders": reminded}
+    return {
+        "census_returns": current.returns.count(),
+        "census_resource_lines": CensusResourceLine.objects.filter(census_return__census=current).count(),
+        "census_reminders": reminded,
+    }

@@ -50,6 +50,12 @@ def visible_resources(access: Access) -> QuerySet[Resource]:
     return queryset.filter(scope)
 
 
+def unit_resources(unit) -> QuerySet[Resource]:
+    """The unit's resources that count as its holdings (what the yearly census lists): all but drafts and
+    withdrawn records."""
+    return Resource.objects.filter(unit=unit).exclude(status__in=[ResourceStatus.DRAFT, "withdrawn"])
+
+
 def sees_unit_resources(access: Access) -> bool:
     """Who has a list of their unit's records: unit staff (and the platform admin, all units)."""
     return access.is_platform_admin or bool(access.staff_unit_ids)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from yiqi.accounts.access import access_for
-from yiqi.census import services
+from yiqi.census import results, services
 from yiqi.census.models import CensusLine, CensusReminder, CensusReturn, ReturnStatus
 from yiqi.core.models import AuditEvent
 from yiqi.notifications.models import Notification
@@ -209,7 +209,7 @@ def test_each_role_sees_the_returns_it_answers_for(world):
     assert units(world.department) == {world.unit.pk}
     assert units(world.technician) == {world.unit.pk}
     assert units(world.other_admin) == {world.other_unit.pk}
-    progress = services.progress(census, access_for(world.department))
+    progress = results.progress(census, access_for(world.department))
     assert progress["total"] == {"units": 1, "done": 0, "accepted": 0, "percent": 0}
 
 

@@ -262,14 +262,27 @@ def test_monitored_instruments_have_measured_history_to_show():
 
 def test_demo_census_and_alliances():
     from yiqi.alliances.models import Alliance, Membership, MembershipStatus
-    from yiqi.census.models import Census, CensusReminder, CensusSnapshot, ReturnStatus
+    from yiqi.census.models import (
+        Census,
+        CensusMark,
+        CensusReminder,
+        CensusResourceLine,
+        CensusSnapshot,
+        ReturnStatus,
+    )
 
     build()
     closed, current = Census.objects.order_by("year")
     assert (
-        closed.status == "closed"
+        closed.status == "published"
         and CensusSnapshot.objects.filter(census=closed, accepted=True).count() == 10
     )
+    assert set(CensusMark.objects.filter(census=closed).values_list("kind", flat=True)) == {
+        "commendation",
+        "notice",
+    }
+    # The census in progress lists the units' other S&T resources beside their instruments.
+    assert CensusResourceLine.objects.filter(census_return__census=current, kind="natural").exists()
     assert current.is_open and current.returns.count() == SMALL["units"]
     statuses = Counter(current.returns.values_list("status", flat=True))
     assert statuses[ReturnStatus.ACCEPTED] == 2 and statuses[ReturnStatus.RETURNED] == 1

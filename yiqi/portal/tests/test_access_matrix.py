@@ -755,8 +755,23 @@ CENSUS_RULES = {
         rule("the authority, departments and unit staff", CENSUS_READERS),
     ),
     **dict.fromkeys(
-        ("census:open", "census:chase", "census:close"), rule("the authority", {"platform_admin"})
+        ("census:open", "census:chase", "census:close", "census:publish", "census:marks"),
+        rule("the authority", {"platform_admin"}),
     ),
+    **dict.fromkeys(("api-census-publish", "api-census-mark"), rule("the authority", {"platform_admin"})),
+    # Published results are everyone's.
+    **dict.fromkeys(
+        ("census:results", "census:results_year", "api-census-result-list", "api-census-result-detail"),
+        PUBLIC,
+    ),
+    # Unit A's supervising department selects instruments below the value line into its return.
+    "census:select": rule("unit A's supervising department", {"department"}, FORBIDDEN, department_b=HIDDEN),
+    "api-census-return-select": rule(
+        "unit A's supervising department",
+        {"department"},
+        HIDDEN,
+        **dict.fromkeys(OVERSIGHT_A - {"department"}, FORBIDDEN),
+    ),  # fmt: skip
     "census:return": rule(
         "unit A's return: its staff, its department, the authority", OVERSIGHT_A, HIDDEN, **NO_CENSUS
     ),
@@ -765,7 +780,13 @@ CENSUS_RULES = {
         "unit A's return: its staff, its department, the authority", OVERSIGHT_A, HIDDEN
     ),
     **dict.fromkeys(
-        ("census:figures", "census:line_add", "census:line"),
+        (
+            "census:figures",
+            "census:line_add",
+            "census:line",
+            "census:resource_line_add",
+            "census:resource_line",
+        ),
         rule(
             "unit A's record keepers correct its return",
             EDITORS_A,
