@@ -8,6 +8,7 @@ from yiqi.registry.models import Instrument
 from yiqi.servicerecords.models import ServiceRecord, ServiceStatus
 
 from . import services
+from .identifiers import CLEANERS
 from .models import Outcome
 
 RECORD_CHOICES = 200  # the unit's latest completed services offered to link, besides those already linked
@@ -42,6 +43,7 @@ class OutcomeForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, kind: str, unit_id: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = kind
         self.fields["identifier"].label = services.IDENTIFIER_LABELS[kind]
         self.fields["source"].label = services.SOURCE_LABELS[kind]
         for name in services.REQUIRED[kind]:
@@ -61,6 +63,16 @@ class OutcomeForm(BootstrapFormMixin, forms.ModelForm):
             .select_related("instrument")
             .order_by("-completed_at", "-pk")
         )
+
+    def clean_identifier(self):
+        """The number's form is checked here too, so it is reported with the other fields' mistakes."""
+        value = self.cleaned_data.get("identifier", "").strip()
+        if not value:
+            return value
+        try:
+            return CLEANERS[self.kind](value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class RecordOfMine(forms.ModelChoiceField):

@@ -238,7 +238,11 @@ def acknowledge(access: Access, *, user, record_id, title, doi, journal, authors
         submitted_by=user,
         acknowledged_by_user=True,
     )
-    _store(outcome, [record.instrument], [record], {})
+    try:
+        _store(outcome, [record.instrument], [record], {})
+    except ValidationError as error:  # reported on the fields the user filled in
+        names = {"identifier": "doi", "source": "journal"}
+        raise ValidationError({names.get(k, k): v for k, v in error.message_dict.items()}) from None
     MACHINE.record_created(outcome, actor=user)
     keepers = users_with_role(Role.UNIT_ADMIN, organization_id=record.unit_id) | users_with_role(
         Role.INFORMATION_OFFICER, organization_id=record.unit_id
