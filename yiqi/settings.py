@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "WebhookEventEnum": "yiqi.exchange.models.WebhookEvent",
         "PurchaseOpinionEnum": "yiqi.purchases.models.Opinion",
         "TestOrderStatusEnum": "yiqi.orders.models.OrderStatus",
+        "OutcomeKindEnum": "yiqi.outcomes.models.OutcomeKind",
+        "OutcomeLevelEnum": "yiqi.outcomes.models.OutcomeLevel",
     },
 }
 

@@ -151,13 +151,13 @@ class OutcomeViewSet(
 
     @extend_schema(
         summary="确认或不予确认用户的论文致谢（单位管理员、信息员）",
-        request=s.DecisionSerializer,
+        request=s.OutcomeDecisionSerializer,
         responses={200: s.OutcomeSerializer, **REFUSED},
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None, format=None):
         outcome = self.get_object()
-        data = s.DecisionSerializer(data=request.data)
+        data = s.OutcomeDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self.respond(
             services.decide(outcome, access=self.access, actor=request.user, **data.validated_data)

@@ -62,6 +62,6 @@ class AcknowledgementSerializer(serializers.Serializer):
     date = serializers.DateField()
 
 
-class DecisionSerializer(serializers.Serializer):
+class OutcomeDecisionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["confirm", "decline"])
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
