@@ -19,6 +19,7 @@ from yiqi.fees import api as fees_api
 from yiqi.interlocks import api as interlocks_api
 from yiqi.monitoring import api as monitoring_api
 from yiqi.orders import api as orders_api
+from yiqi.outcomes import api as outcomes_api
 from yiqi.portal import api as portal_api
 from yiqi.purchases import api as purchases_api
 from yiqi.registry.api import register_routes as register_registry_routes
@@ -40,6 +41,7 @@ SERVICE_APIS = (
     alliances_api,
     exchange_api,
     experts_api,
+    outcomes_api,
     evaluation_api,
     purchases_api,
     demands_api,

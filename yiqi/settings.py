@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "yiqi.resources",
     "yiqi.census",
     "yiqi.experts",
+    "yiqi.outcomes",
     "yiqi.evaluation",
     "yiqi.exchange",
     "yiqi.purchases",
@@ -344,6 +345,8 @@ SPECTACULAR_SETTINGS = {
         "TestOrderStatusEnum": "yiqi.orders.models.OrderStatus",
         "EvaluationSchemeStatusEnum": "yiqi.evaluation.models.Scheme.Status",
         "EvaluationIndicatorKindEnum": "yiqi.evaluation.models.Indicator.Kind",
+        "OutcomeKindEnum": "yiqi.outcomes.models.OutcomeKind",
+        "OutcomeLevelEnum": "yiqi.outcomes.models.OutcomeLevel",
     },
 }
 
@@ -485,3 +488,10 @@ YIQI_WEBHOOK_REQUIRE_PUBLIC = env.bool("YIQI_WEBHOOK_REQUIRE_PUBLIC", default=IS
 YIQI_EVALUATION_GAP_SHARE = env.float("YIQI_EVALUATION_GAP_SHARE", default=0.10)
 # An instrument with no use in this many months is listed as long idle (evaluation's instrument lists).
 YIQI_EVALUATION_IDLE_MONTHS = env.int("YIQI_EVALUATION_IDLE_MONTHS", default=6)
+# Results of use (yiqi.outcomes): points per confirmed result of each kind in the weighted count the evaluation
+# reads (e.g. YIQI_OUTCOME_WEIGHTS=paper=1,patent=2,standard=3,award=5,project=2).
+YIQI_OUTCOME_WEIGHTS = env.dict(
+    "YIQI_OUTCOME_WEIGHTS",
+    cast={"value": int},
+    default={"paper": 1, "patent": 2, "standard": 3, "award": 5, "project": 2},
+)

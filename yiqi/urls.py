@@ -43,6 +43,7 @@ urlpatterns = [
     path("census/", include("yiqi.census.urls")),
     path("alliances/", include("yiqi.alliances.urls")),
     path("exchange/", include("yiqi.exchange.urls")),
+    path("outcomes/", include("yiqi.outcomes.urls")),
     path("evaluation/", include("yiqi.evaluation.urls")),
     path("purchases/", include("yiqi.purchases.urls")),
     path("demands/", include("yiqi.demands.urls")),

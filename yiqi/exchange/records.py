@@ -24,6 +24,7 @@ from yiqi.census.services import frozen_figures
 from yiqi.feedback.models import Rating
 from yiqi.monitoring.rollup import yearly_hours
 from yiqi.organizations.models import Organization, Region
+from yiqi.outcomes import services as outcomes
 from yiqi.registry.models import Instrument, RegistrationStatus, discipline_codes
 from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
 from yiqi.usage.models import UsageRecord
@@ -425,6 +426,10 @@ def yearly_records(codes: dict[int, str], year: int, unit_ids=None) -> Iterator[
         .values_list("unit_id", "total")
     )
     frozen = frozen_figures(year)  # a closed census's figures stand for the year, as the units confirmed them
+    # Results of use: the units' confirmed results dated in the year; the awards' titles are its highlights.
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    results = outcomes.counts(units.values_list("pk", flat=True), year_start, year_end)
+    awards = outcomes.awards_of(units.values_list("pk", flat=True), year_start, year_end)
     for unit in units.order_by("pk").iterator(chunk_size=CHUNK):
         if unit.pk not in instruments and unit.pk not in frozen:
             continue
@@ -439,13 +444,13 @@ def yearly_records(codes: dict[int, str], year: int, unit_ids=None) -> Iterator[
             "serviceAmounts": census.services if census else served.get("n", 0),
             "serviceIncome": wan_yuan(census.income if census else income.get(unit.pk)),
             "user": served.get("users", 0),
-            "project": 0,
-            "thesis": 0,
+            "project": results[unit.pk]["project"],
+            "thesis": results[unit.pk]["paper"],
             "book": 0,
             "report": 0,
-            "patent": 0,
-            "output": 0,
-            "achievements": mappings.NONE_TEXT,
+            "patent": results[unit.pk]["patent"],
+            "output": sum(n for kind, n in results[unit.pk].items() if kind != "weighted"),
+            "achievements": plain("；".join(awards.get(unit.pk, ())), 2000) or mappings.NONE_TEXT,
             "socialBenefit": mappings.NONE_TEXT,
         }
         yield Built(YEARLY, unit.pk, str(year), payload)

@@ -24,6 +24,7 @@ from yiqi.exchange.services import outbox as exchange
 from yiqi.fees import statements
 from yiqi.monitoring import services as monitoring
 from yiqi.orders import services as orders
+from yiqi.outcomes import services as outcomes
 from yiqi.purchases import services as purchases
 from yiqi.registry import scoping, summaries
 from yiqi.resources import services as resources
@@ -60,6 +61,7 @@ MINE = (
     Link("vouchers:home", _("科技创新券"), _signed_in),
     Link("feedback:complaint_list", _("投诉"), _signed_in),
     Link("resources:requests", _("科技资源申请"), _signed_in),
+    Link("outcomes:mine", _("我的论文致谢"), _signed_in),
     # Switching on a booked instrument; unit staff also switch, override and configure here.
     Link("interlocks:list", _("仪器联锁"), _signed_in),
     Link("demands:list", _("需求库"), _signed_in),
@@ -79,6 +81,7 @@ WORK = (
     Link("portal:read_log", _("下载与导出记录"), readlog.can_read_log),
     Link("resources:mine", _("本单位科技资源"), resources.sees_unit_resources),
     Link("census:list", _("年度普查"), census.sees_census),
+    Link("outcomes:list", _("应用成果"), outcomes.sees_unit_outcomes),
     Link("exchange:record_list", _("国家平台上报"), exchange.sees_reporting),
     Link("exchange:migration", _("迁入其他平台的数据"), exchange.is_authority),
     Link("exchange:systems", _("单位系统对接"), exchange_keys.manages_unit_systems),

@@ -40,6 +40,7 @@ from yiqi.orders.models import OrderFormField, TestOrder
 from yiqi.orders.tests.conftest import advance, submit
 from yiqi.organizations.models import Organization
 from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, SubUnitFactory
+from yiqi.outcomes.tests.scene import outcome_scene
 from yiqi.purchases.tests.scene import purchase_scene
 from yiqi.registry.models import ImportJob, Instrument, InstrumentAttachment, RegistrationStatus
 from yiqi.registry.tests.factories import InstrumentFactory
@@ -96,6 +97,7 @@ class Scene:
     interlock_session: object = None
     interlock_command: object = None
     resources: SimpleNamespace | None = None
+    outcomes: SimpleNamespace | None = None
     census: SimpleNamespace | None = None
     alliance: SimpleNamespace | None = None
     purchases: SimpleNamespace | None = None
@@ -249,6 +251,7 @@ def build_scene() -> Scene:
         ),
         **_interlock_scene(published, booking, manager),
         resources=resource_scene(unit=unit, requester=company),
+        outcomes=outcome_scene(unit=unit, instrument=published, user=company, record=booking.record),
         census=census_scene(unit=unit),
         alliance=alliance_scene(unit=unit),
         purchases=purchase_scene(unit=unit, officer=users["officer"], authority=users["platform_admin"]),
@@ -669,6 +672,22 @@ ROUTES = {
     "api-resource-request-list": _none,
     "api-resource-request-detail": lambda s: {"pk": s.resources.request.pk},
     "api-resource-request-decide": lambda s: {"pk": s.resources.request.pk},
+    "outcomes:list": _none,
+    "outcomes:create": _none,
+    "outcomes:mine": _none,
+    "outcomes:edit": lambda s: {"pk": s.outcomes.recorded.pk},
+    "outcomes:delete": (
+        lambda s: {"pk": s.outcomes.recorded.pk},
+        lambda s: {"pk": s.outcomes.acknowledgement.pk},
+    ),
+    "outcomes:decide": lambda s: {"pk": s.outcomes.acknowledgement.pk},
+    "api-outcome-list": _none,
+    "api-outcome-acknowledge": _none,
+    "api-outcome-detail": (
+        lambda s: {"pk": s.outcomes.recorded.pk},
+        lambda s: {"pk": s.outcomes.acknowledgement.pk},
+    ),
+    "api-outcome-decide": lambda s: {"pk": s.outcomes.acknowledgement.pk},
     "census:list": _none,
     "census:open": _none,
     "census:detail": lambda s: {"pk": s.census.census.pk},

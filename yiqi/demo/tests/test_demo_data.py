@@ -13,6 +13,7 @@ from yiqi.demo.builder import DEMO_PASSWORD
 from yiqi.demo.data.templates import all_templates
 from yiqi.organizations.models import Deployment, Organization, Region, SubUnit
 from yiqi.organizations.validators import validate_credit_code
+from yiqi.outcomes.models import Outcome, OutcomeStatus
 from yiqi.registry.categories import leaf_codes
 from yiqi.registry.models import Instrument, RegistrationStatus
 
@@ -123,6 +124,10 @@ def test_builds_a_valid_province():
     assert published.count() > 0.7 * SMALL["instruments"]
     assert not published.filter(published_at__isnull=True).exists()
     assert Instrument.objects.filter(original_value__gte=200000).count() > 0.6 * SMALL["instruments"]
+    # Results of use: recorded by the units, and papers users acknowledged (some still waiting for the unit).
+    assert Outcome.objects.filter(acknowledged_by_user=False).count() >= 24
+    assert Outcome.objects.filter(acknowledged_by_user=True, status=OutcomeStatus.PENDING).exists()
+    assert Outcome.objects.filter(acknowledged_by_user=True, status=OutcomeStatus.CONFIRMED).exists()
 
 
 def test_every_role_is_held_and_everyone_shares_the_password():

@@ -18,7 +18,7 @@ from yiqi.monitoring.models import Device
 from yiqi.registry.models import Instrument, RegistrationStatus
 from yiqi.usage.models import UsageRecord
 
-from . import obligations
+from . import obligations, results_of_use
 
 FOUR = Decimal("0.0001")
 
@@ -27,7 +27,8 @@ FOUR = Decimal("0.0001")
 class Figure:
     name: str
     label: object
-    source: str  # which records are behind it: instruments, usage, ratings, complaints, devices, census, obligations
+    source: str  # which records are behind it: instruments, usage, ratings, complaints, devices, census,
+    # obligations, outcomes
 
 
 # The registry of formulas a scheme's computed indicators may name.
@@ -47,6 +48,7 @@ FIGURES = {
         Figure("census_hours", _("年度普查填报年均有效机时（小时/台）"), "census"),
         Figure("census_sharing_rate", _("年度普查填报共享率"), "census"),
         Figure("obligations_met_rate", _("购置评议开放承诺履行率"), "obligations"),
+        *(Figure(name, label, "outcomes") for name, label in results_of_use.LABELS.items()),
     )
 }
 
@@ -134,6 +136,7 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
     census = frozen_figures(start.year) if start.year == end.year else {}
     gap_share = Decimal(str(settings.YIQI_EVALUATION_GAP_SHARE))
     promises = obligations.check(unit_ids, start, end, in_period=_in_period(start, end))
+    results = results_of_use.figures(unit_ids, start, end)
     result = {}
     for unit_id in unit_ids:
         inst, use = instruments.get(unit_id, {}), usage.get(unit_id, {})
@@ -174,6 +177,7 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
             ),
             **_census_figures(census.get(unit_id)),
             "obligations_met_rate": _obligations_figure(promises.get(unit_id)),
+            **{name: _figure(n) for name, n in results[unit_id].items()},
         }
     return result
 
@@ -221,6 +225,8 @@ def rows_behind(name: str, unit_id: int, start: dt.date, end: dt.date, *, thresh
         )
     if source == "obligations":
         return obligations.instruments_behind(unit_id)
+    if source == "outcomes":
+        return results_of_use.rows(name, unit_id, start, end)
     if source == "census":
         return CensusLine.objects.filter(
             census_return__census__year=start.year, census_return__unit_id=unit_id

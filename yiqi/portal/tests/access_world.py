@@ -115,6 +115,8 @@ BODIES = {
     },
     "api-instrument-transition": lambda s: {"action": "submit"},
     "resources:act": lambda s: {"action": "submit"},
+    "outcomes:decide": lambda s: {"action": "confirm"},
+    "api-outcome-decide": lambda s: {"action": "confirm"},
     "api-resource-act": lambda s: {"action": "submit"},
     "resources:request": lambda s: {"purpose": "科研使用", "quantity": 1},
     "resources:request_act": lambda s: {"action": "approve"},

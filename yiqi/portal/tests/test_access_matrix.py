@@ -744,6 +744,47 @@ RESOURCE_RULES = {
 }
 RULES.update(RESOURCE_RULES)
 
+# Results of use: unit A's recorded paper is read by its oversight and kept by its record keepers; the company's
+# acknowledgement is also the company's (it may withdraw it while it waits), and unit A's record keepers decide it.
+ACKNOWLEDGEMENT_READERS = OVERSIGHT_A | {"enterprise"}
+OUTCOME_RULES = {
+    "outcomes:list": rule(
+        "unit staff, departments and the platform", ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"}
+    ),
+    "outcomes:create": UNIT_EDITORS,
+    "outcomes:mine": SIGNED_IN,
+    "api-outcome-list": SIGNED_IN,
+    "api-outcome-acknowledge": SIGNED_IN,
+    "outcomes:edit": DRAFT_A_EDITORS,
+    "outcomes:delete": (
+        DRAFT_A_EDITORS,
+        rule(
+            "a waiting acknowledgement: unit A's record keepers and the company that sent it",
+            EDITORS_A | {"enterprise"},
+            HIDDEN,
+            **dict.fromkeys(OVERSIGHT_A - EDITORS_A, FORBIDDEN),
+        ),
+    ),
+    "api-outcome-detail": (
+        rule("unit A's result: its staff, its department, the platform", OVERSIGHT_A, HIDDEN),
+        rule(
+            "an acknowledgement: unit A's oversight and the company that sent it",
+            ACKNOWLEDGEMENT_READERS,
+            HIDDEN,
+        ),
+    ),
+    **dict.fromkeys(
+        ("outcomes:decide", "api-outcome-decide"),
+        rule(
+            "unit A's record keepers decide an acknowledgement; its other readers are refused",
+            EDITORS_A,
+            HIDDEN,
+            **dict.fromkeys(ACKNOWLEDGEMENT_READERS - EDITORS_A, FORBIDDEN),
+        ),
+    ),
+}
+RULES.update(OUTCOME_RULES)
+
 # The yearly census: the authority, departments and unit staff have census pages (others are refused); a return is
 # unit A's, read by its staff, its department and the authority (other census readers: 404); unit A's record keepers
 # correct it, its admin submits it.
@@ -1085,6 +1126,7 @@ LIST_DETAILS = {
     "api-interlock-session-list": "api-interlock-session-detail",
     "api-resource-list": "api-resource-detail",
     "api-resource-request-list": "api-resource-request-detail",
+    "api-outcome-list": "api-outcome-detail",
     "api-purchase-application-list": "api-purchase-application-detail",
     "api-need-list": "api-need-detail",
     "api-evaluation-round-list": "api-evaluation-round-detail",

@@ -32,6 +32,7 @@ BEFORE = {
     "census": None,
     "exchange": None,
     "experts": None,
+    "outcomes": None,
     "evaluation": None,
     "purchases": None,
     "demands": None,

@@ -8,6 +8,7 @@ from yiqi.demo.census import build_census
 from yiqi.demo.evaluation import build_evaluation
 from yiqi.demo.exchange import build_exchange
 from yiqi.demo.monitoring import build_monitoring
+from yiqi.demo.outcomes import build_outcomes
 from yiqi.demo.purchases import build_purchases
 from yiqi.demo.resources import build_resources
 from yiqi.demo.vouchers import build_vouchers
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         counts["resources"] = build_resources(options["seed"])
         counts.update(build_census())
         counts.update(build_alliances())
+        counts.update(build_outcomes(build.seed))  # before the evaluation, whose figures count them
         counts.update(build_exchange())
         counts.update(build_evaluation(build.seed))
         counts.update(build_purchases(build.seed))
