@@ -25,6 +25,22 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
+def report(**fields) -> Resource:
+    """A published report, lent or copied on request."""
+    return ResourceFactory(
+        kind=ResourceKind.REPORT,
+        name=fields.pop("name", "渭河流域水资源评价报告"),
+        authors="王伟",
+        year=2024,
+        publisher="省水利厅",
+        licence="",
+        data_format="",
+        data_size="",
+        landing_url="",
+        **fields,
+    )
+
+
 def germplasm_bank(**fields) -> Resource:
     return ResourceFactory(
         kind=ResourceKind.NATURAL,
