@@ -196,14 +196,9 @@ A = RegistrationAction
 S = ResourceStatus
 
 
-def _confirmed(resource: Resource) -> str:
-    """No value threshold for resources: a confirmed record goes to its supervising department if it has one."""
-    return S.AWAITING_DEPARTMENT if resource.unit.supervising_department_id else S.AWAITING_AUTHORITY
-
-
 def _for_resources(step: Transition) -> Transition:
-    if step.action == A.CONFIRM:
-        return replace(step, target=_confirmed)
+    if step.action == A.CONFIRM:  # no value threshold for resources: every one goes by its supervising department
+        return replace(step, target=S.AWAITING_DEPARTMENT)
     if step.action == A.SUBMIT:  # a withdrawn record goes round again
         return replace(step, sources=(*step.sources, S.WITHDRAWN))
     return step
