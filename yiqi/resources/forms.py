@@ -68,7 +68,6 @@ class RequestForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
 
-
     def __init__(self, *args, resource: Resource, **kwargs):
         super().__init__(*args, **kwargs)
         shapes = SHAPES[resource.kind]

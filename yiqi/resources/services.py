@@ -77,7 +77,8 @@ def unit_side_resources(access: Access, status: str = "") -> QuerySet[Resource]:
     rows = Resource.objects.select_related("unit")
     if not access.is_platform_admin:
         rows = rows.filter(
-            Q(unit_id__in=access.staff_unit_ids) | Q(unit__supervising_department_id__in=access.department_ids)
+            Q(unit_id__in=access.staff_unit_ids)
+            | Q(unit__supervising_department_id__in=access.department_ids)
         )
     return rows.filter(status=status) if status in ResourceStatus.values else rows
 
@@ -197,7 +198,9 @@ S = ResourceStatus
 
 
 def _for_resources(step: Transition) -> Transition:
-    if step.action == A.CONFIRM:  # no value threshold for resources: every one goes by its supervising department
+    if (
+        step.action == A.CONFIRM
+    ):  # no value threshold for resources: every one goes by its supervising department
         return replace(step, target=S.AWAITING_DEPARTMENT)
     if step.action == A.SUBMIT:  # a withdrawn record goes round again
         return replace(step, sources=(*step.sources, S.WITHDRAWN))

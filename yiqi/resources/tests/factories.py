@@ -45,9 +45,9 @@ def germplasm_bank(**fields) -> Resource:
     return ResourceFactory(
         kind=ResourceKind.NATURAL,
         name=fields.pop("name", "小麦种质资源库"),
-        natural_kind="germplasm",
+        natural_kind=fields.pop("natural_kind", "germplasm"),
         collection="省农科院种质库",
-        species="小麦",
+        species=fields.pop("species", "小麦"),
         item_count=12000,
         supply_conditions="科研用途，每份不超过 50 粒。",
         licence="",

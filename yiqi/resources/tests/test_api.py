@@ -48,7 +48,10 @@ def test_register_publish_request_and_deliver_over_the_api(world):
     assert officer.post(act, {"action": "confirm"}, format="json").status_code == 403  # the unit admin's step
     assert admin.post(act, {"action": "approve"}, format="json").status_code == 400  # not in this state
     assert admin.post(act, {"action": "confirm"}, format="json").json()["status"] == "awaiting_department"
-    assert api_for(world.department).post(act, {"action": "department_approve"}, format="json").status_code == 200
+    assert (
+        api_for(world.department).post(act, {"action": "department_approve"}, format="json").status_code
+        == 200
+    )
     assert api_for(world.authority).post(act, {"action": "approve"}, format="json").json()["status"] == (
         ResourceStatus.PUBLISHED
     )
@@ -83,7 +86,10 @@ def test_bad_licence_doi_and_url_over_the_api(world):
     for field, value in (("doi", "https://doi.org/10.1/x"), ("landing_url", "javascript:alert(1)")):
         response = officer.post(f"{API}/resources/", {**data, field: value}, format="json")
         assert response.status_code == 400 and field in response.json(), (field, value)
-    assert officer.post(f"{API}/resources/", {**data, "doi": "10.5061/dryad.x1"}, format="json").status_code == 201
+    assert (
+        officer.post(f"{API}/resources/", {**data, "doi": "10.5061/dryad.x1"}, format="json").status_code
+        == 201
+    )
 
 
 def test_lists_do_not_grow_their_queries_with_rows(world):

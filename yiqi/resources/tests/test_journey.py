@@ -119,7 +119,11 @@ def test_bad_input_is_refused_with_nothing_saved(world, client_for):
     assert response.status_code == 200 and "licence" in response.context["form"].errors
     response = officer.post(reverse("resources:create") + "?kind=dataset", {**DATASET_FORM, "doi": ""})
     assert "须填写 DOI 或访问地址" in response.content.decode()
-    for field, value in (("doi", "doi:12345"), ("doi", "10.12/x"), ("landing_url", "ftp://data.example.cn/x")):
+    for field, value in (
+        ("doi", "doi:12345"),
+        ("doi", "10.12/x"),
+        ("landing_url", "ftp://data.example.cn/x"),
+    ):
         response = officer.post(reverse("resources:create") + "?kind=dataset", {**DATASET_FORM, field: value})
         assert field in response.context["form"].errors, (field, value)
     response = officer.post(

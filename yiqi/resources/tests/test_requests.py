@@ -47,7 +47,9 @@ def test_a_loan_is_lent_overdue_and_taken_back(world, client_for):
         with pytest.raises(ValidationError) as refused:
             decide(world, made, "lend", delivery_note="纸本一册", due_back=bad)
         assert "due_back" in refused.value.message_dict
-    made = decide(world, made, "lend", delivery_note="纸本一册，到馆自取", due_back=today + dt.timedelta(days=30))
+    made = decide(
+        world, made, "lend", delivery_note="纸本一册，到馆自取", due_back=today + dt.timedelta(days=30)
+    )
     assert made.status == RequestStatus.LENT and made.delivered_at and not made.is_overdue
     made.record.refresh_from_db()
     assert made.record.status == ServiceStatus.COMPLETED  # served: it may be rated

@@ -55,7 +55,9 @@ def test_returns_and_declines_need_a_reason_and_go_back_to_the_unit(world):
     assert resource.status == ResourceStatus.RETURNED
     resource = step(step(step(resource, "submit", world.officer), "confirm", world.admin), "department_decline",
                     world.department, "不属于本省开放范围")  # fmt: skip
-    assert resource.status == ResourceStatus.DECLINED and services.can_edit(access_for(world.officer), resource)
+    assert resource.status == ResourceStatus.DECLINED and services.can_edit(
+        access_for(world.officer), resource
+    )
     assert step(resource, "submit", world.officer).status == ResourceStatus.SUBMITTED
 
 
@@ -85,7 +87,9 @@ def test_the_review_list_of_a_department_shows_its_units_records_in_a_state(worl
     waiting = ResourceFactory(
         unit=world.unit, name="待审数据集甲", status=ResourceStatus.AWAITING_DEPARTMENT, published_at=None
     )
-    elsewhere = ResourceFactory(name="他厅数据集乙", status=ResourceStatus.AWAITING_DEPARTMENT, published_at=None)
+    elsewhere = ResourceFactory(
+        name="他厅数据集乙", status=ResourceStatus.AWAITING_DEPARTMENT, published_at=None
+    )
     page = client_for(world.department).get("/resources/mine/", {"status": "awaiting_department"})
     assert page.status_code == 200
     assert waiting.name in page.content.decode() and elsewhere.name not in page.content.decode()
