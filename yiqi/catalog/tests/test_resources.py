@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yiqi.accounts.access import access_for
-from yiqi.core.transactions import forget_batches
 from yiqi.catalog.other_resources import other_resource_kinds, rebuild_resource_index, search_resources
+from yiqi.core.transactions import forget_batches
 from yiqi.resources import services
 from yiqi.resources.models import ResourceStatus
 from yiqi.resources.tests.factories import ResourceFactory, germplasm_bank, report
