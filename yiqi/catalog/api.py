@@ -11,11 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yiqi.accounts.access import access_for
+from yiqi.resources.models import AccessLevel, Licence, NaturalKind, ResourceKind
 
 from . import domestic
 from .labels import FACET_TITLES
+from .other_resources import RESOURCE_FACET_TITLES
 from .search import FILTERS, SORTS
-from .views import search_from_params
+from .views import resource_search_from_params, search_from_params
 
 
 class HitSerializer(serializers.Serializer):
@@ -107,6 +109,90 @@ class SearchView(APIView):
     )
     def get(self, request):
         return Response(SearchResultSerializer(search_from_params(request.query_params, request.user)).data)
+
+
+class ResourceQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=10_000)
+    kind = serializers.MultipleChoiceField(choices=ResourceKind.choices, required=False)
+    access_level = serializers.MultipleChoiceField(choices=AccessLevel.choices, required=False)
+    licence = serializers.MultipleChoiceField(choices=Licence.choices, required=False)
+    natural_kind = serializers.MultipleChoiceField(choices=NaturalKind.choices, required=False)
+    subject = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=20
+    )
+    data_format = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=20
+    )
+    species = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=20
+    )
+
+
+class ResourceHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField()
+    subject = serializers.CharField()
+    access_level = serializers.CharField()
+    licence = serializers.CharField()
+    data_format = serializers.CharField()
+    natural_kind = serializers.CharField()
+    species = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class ResourceFacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    chosen = serializers.BooleanField()
+
+
+class ResourceResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    filters = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    results = ResourceHitSerializer(many=True, source="documents")
+    facets = serializers.SerializerMethodField()
+
+    def get_facets(self, result) -> dict:
+        return {
+            key: {
+                "title": str(RESOURCE_FACET_TITLES[key]),
+                "values": ResourceFacetValueSerializer(values, many=True).data,
+            }
+            for key, values in result.facets.items()
+        }
+
+
+class ResourceSearchView(APIView):
+    """Published S&T resources in the catalogue, each kind with its own facets."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        tags=["catalogue"],
+        summary="搜索科技资源",
+        description="科学数据、科技文献、科技报告与自然科技资源。筛选参数可重复（同一参数的多个值为“或”）；"
+        "许可协议、数据格式只对科学数据，资源库类型、物种只对自然科技资源给出分面。",
+        parameters=[ResourceQuerySerializer],
+        responses=ResourceResultSerializer,
+    )
+    def get(self, request, format=None):
+        params = {key: request.query_params.getlist(key) for key in request.query_params}
+        for single in ("q", "page"):
+            if single in params:
+                params[single] = params[single][0]
+        query = ResourceQuerySerializer(data=params)
+        query.is_valid(raise_exception=True)
+        return Response(ResourceResultSerializer(resource_search_from_params(request.query_params)).data)
 
 
 class DomesticQuerySerializer(serializers.Serializer):
@@ -224,6 +310,7 @@ class DomesticShareView(APIView):
 
 
 urlpatterns = [
+    path("catalog/resources/", ResourceSearchView.as_view(), name="api-resource-search"),
     path("domestic/showcase/", DomesticShowcaseView.as_view(), name="api-domestic-showcase"),
     path("domestic/share/", DomesticShareView.as_view(), name="api-domestic-share"),
 ]

@@ -18,6 +18,7 @@ from yiqi.registry.models import DOMESTIC_COUNTRY, Instrument, InstrumentCategor
 
 from . import text
 from .models import IndexChange, PinyinKey, PostingBlock, SearchDocument, SearchPosting, SearchTerm, SpellKey
+from .other_resources import rebuild_resource_index
 from .postings import pack, pack_forward, unpack_forward
 
 CHUNK = 2000
@@ -322,6 +323,7 @@ def rebuild_index(log=None) -> dict:
             [SpellKey(key=k, term=t) for k, t in sorted(_spell_rows(term_ids))], batch_size=CHUNK
         )
         IndexChange.objects.create(instrument_id=IndexChange.RELOAD_ALL)
+    counts["resources"] = rebuild_resource_index()
     _refresh_statistics()
     counts["terms"] = len(term_ids)
     counts["seconds"] = round(time.perf_counter() - started, 1)

@@ -184,3 +184,30 @@ class IndexChange(models.Model):
 
     def __str__(self):
         return f"{self.pk}: {self.instrument_id}"
+
+
+class ResourceDocument(models.Model):
+    """A published S&T resource (data set, literature, report, natural resource) as the catalogue finds it: its
+    kind, its own facet columns and its analysed terms. Few enough to be matched by a scan of ``terms``."""
+
+    id = models.BigIntegerField(primary_key=True)  # Resource id
+    kind = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    description = models.CharField(max_length=300, default="")  # the start of the description, for the list
+    unit_id = models.BigIntegerField()
+    unit_name = models.CharField(max_length=100)
+    subject = models.CharField(max_length=100, default="")
+    access_level = models.CharField(max_length=20, default="")
+    licence = models.CharField(max_length=20, default="")
+    data_format = models.CharField(max_length=50, default="")
+    natural_kind = models.CharField(max_length=20, default="")
+    species = models.CharField(max_length=200, default="")
+    year = models.IntegerField(null=True)
+    published_at = models.DateTimeField(null=True)
+    terms = models.TextField(default="")  # " term term … ": every analysed term once, space-delimited
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "-published_at", "-id"], name="catalog_resource_kind")]
+
+    def __str__(self):
+        return self.name

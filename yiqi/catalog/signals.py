@@ -14,6 +14,7 @@ from yiqi.feedback.signals import ratings_changed
 from yiqi.organizations.models import Organization, SubUnit
 from yiqi.registry.models import Instrument, InstrumentCategory
 from yiqi.registry.signals import instruments_bulk_changed
+from yiqi.resources.signals import resources_published_changed
 
 from .models import IndexChange, SearchDocument, Synonym
 
@@ -54,6 +55,20 @@ def context_changed(sender, instance, created=False, raw=False, **kwargs):
         "pk", flat=True
     )
     schedule_reindex(list(ids))
+    if sender is Organization:
+        _reindex_resources(instance.resources.filter(status="published").values_list("pk", flat=True))
+
+
+def _reindex_resources(ids) -> None:
+    from .other_resources import reindex_resources
+
+    after_commit_once("catalog_resources", ids, reindex_resources)
+
+
+@receiver(resources_published_changed, dispatch_uid="catalog_resources_published_changed")
+def resources_changed(sender, ids=(), **kwargs):
+    """A resource was published, changed while published, or withdrawn: index it or take it out."""
+    _reindex_resources(ids)
 
 
 @receiver(post_save, sender=Synonym, dispatch_uid="catalog_synonym_saved")

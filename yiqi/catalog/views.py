@@ -13,7 +13,12 @@ from yiqi.organizations.models import Organization
 
 from . import domestic
 from .labels import FACET_TITLES, SORT_LABELS
-from .other_resources import other_resource_kinds
+from .other_resources import (
+    RESOURCE_FACET_TITLES,
+    clean_filters,
+    other_resource_kinds,
+    search_resources,
+)
 from .search import FILTERS, search
 
 PAGE_SIZE = 20
@@ -72,6 +77,33 @@ class CatalogSearchView(TemplateView):
             other_resources=other_resource_kinds(self.request.GET.get("q", "")),
             **kwargs,
         )
+
+
+class ResourcePage(forms.Form):
+    q = forms.CharField(required=False, max_length=200)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+def resource_search_from_params(params):
+    """The resource search a page's or the API's GET parameters describe (bad paging falls to the first page)."""
+    paging = ResourcePage(params)
+    chosen = paging.cleaned_data if paging.is_valid() else {}
+    return search_resources(
+        chosen.get("q") or "", filters=clean_filters(params), page=chosen.get("page") or 1
+    )
+
+
+class ResourceCatalogView(TemplateView):
+    """Science data, literature, reports and natural resources in the public catalogue, each kind with its facets."""
+
+    template_name = "catalog/resources.html"
+
+    def get_context_data(self, **kwargs):
+        result = resource_search_from_params(self.request.GET)
+        facets = [
+            (key, RESOURCE_FACET_TITLES[key], values) for key, values in result.facets.items() if values
+        ]
+        return super().get_context_data(result=result, facets=facets, **kwargs)
 
 
 class DomesticQuery(forms.Form):

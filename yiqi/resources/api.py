@@ -24,7 +24,9 @@ REFUSED = {
 @extend_schema(tags=["resources"])
 @extend_schema_view(
     list=extend_schema(
-        summary="科技资源（已发布）", description="科学数据、科技文献、科技报告、自然科技资源。"
+        summary="科技资源（已发布）",
+        description="科学数据、科技文献、科技报告、自然科技资源，最新发布的在前；按词语和分面查找用 "
+        "/api/v1/catalog/resources/。",
     ),
     retrieve=extend_schema(summary="科技资源详情", description="未发布的记录只有本单位、主管部门可见。"),
 )
@@ -36,7 +38,7 @@ class ResourceViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         if getattr(self, "swagger_fake_view", False):
             return Resource.objects.none()
         if self.action == "list":
-            return services.search(self.request.query_params)[0].order_by("-published_at", "-id")
+            return services.published_resources()
         return services.visible_resources(self.access)
 
     def respond(self, resource: Resource, code=status.HTTP_200_OK):
@@ -80,7 +82,7 @@ class ResourceViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         return self.respond(services.save_resource(resource, access=self.access, user=request.user))
 
     @extend_schema(
-        summary="登记流程：提交、确认并发布、退回、撤回发布",
+        summary="登记流程（与仪器入网相同）：提交、单位确认、主管部门同意/不同意、平台审核发布、退回、撤回发布",
         request=s.ResourceStepSerializer,
         responses={200: s.ResourceSerializer, **REFUSED},
     )
@@ -106,7 +108,7 @@ class RequestViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return services.visible_requests(self.access)
 
     @extend_schema(
-        summary="申请使用科技资源（数据访问、复制借阅、样品供应）",
+        summary="申请使用科技资源（数据访问、复制或借阅、样品供应）",
         request=s.RequestInputSerializer,
         responses={201: s.ResourceRequestSerializer, **REFUSED},
     )
@@ -121,7 +123,7 @@ class RequestViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return Response(s.ResourceRequestSerializer(made).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="审核与交付（管理单位）或撤回（申请人）",
+        summary="审核、交付、借出与归还（管理单位）或撤回（申请人）",
         request=s.RequestDecisionSerializer,
         responses={200: s.ResourceRequestSerializer, **REFUSED},
     )

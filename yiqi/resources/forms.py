@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Resource
-from .services import PURPOSE_MAX_LENGTH, fields_for
+from .models import Resource, validate_doi, validate_web_url
+from .services import PURPOSE_MAX_LENGTH, SHAPES, fields_for
 
 COMMON_FIELDS = ("name", "description", "subject", "keywords", "access_level")
 
@@ -12,7 +12,21 @@ COMMON_FIELDS = ("name", "description", "subject", "keywords", "access_level")
 class ResourceForm(forms.ModelForm):
     """The common fields and those of the resource's kind only."""
 
-    landing_url = forms.URLField(label=_("访问地址"), required=False, max_length=200, assume_scheme="https")
+    landing_url = forms.URLField(
+        label=_("访问地址"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[validate_web_url],
+        help_text=_("以 http:// 或 https:// 开头；科学数据须填写 DOI 或访问地址（至少一项）。"),
+    )
+    doi = forms.CharField(
+        label=_("DOI"),
+        required=False,
+        max_length=100,
+        validators=[validate_doi],
+        help_text=_("如 10.12345/abc.2024。"),
+    )
 
     class Meta:
         model = Resource
@@ -40,6 +54,7 @@ class ResourceForm(forms.ModelForm):
 
 
 class RequestForm(forms.Form):
+    shape = forms.ChoiceField(label=_("申请方式"), required=False, widget=forms.RadioSelect)
     purpose = forms.CharField(
         label=_("用途说明"),
         max_length=PURPOSE_MAX_LENGTH,
@@ -53,9 +68,18 @@ class RequestForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
 
+    def __init__(self, *args, resource: Resource, **kwargs):
+        super().__init__(*args, **kwargs)
+        shapes = SHAPES[resource.kind]
+        self.fields["shape"].choices = [(shape.value, shape.label) for shape in shapes]
+        self.fields["shape"].initial = shapes[0].value
+        if len(shapes) == 1:  # nothing to choose
+            self.fields["shape"].widget = forms.HiddenInput()
+
 
 class DecisionForm(forms.Form):
     action = forms.CharField()
     comment = forms.CharField(required=False, max_length=500)
     delivery_note = forms.CharField(required=False, max_length=1000)
     delivery_link = forms.URLField(required=False, assume_scheme="https")
+    due_back = forms.DateField(required=False)

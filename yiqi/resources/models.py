@@ -5,11 +5,22 @@ must never be stored (a licence outside the list, a data set without one), by th
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiqi.core.validators import validate_plain_text
+from yiqi.registry.models import RegistrationStatus
+
+# A DOI is "10." + a registrant code of four to nine digits + "/" + a suffix without spaces.
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+validate_doi = RegexValidator(DOI_PATTERN, _("DOI 格式应为 10.NNNN/…，例如 10.12345/abc.2024。"))
+validate_web_url = URLValidator(
+    schemes=["http", "https"], message=_("访问地址须以 http:// 或 https:// 开头。")
+)
 
 
 class ResourceKind(models.TextChoices):
@@ -44,14 +55,23 @@ class NaturalKind(models.TextChoices):
     OTHER = "other", _("其他资源库")
 
 
-class ResourceStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("待单位确认")
-    RETURNED = "returned", _("已退回")
-    PUBLISHED = "published", _("已发布")
+# The registry's registration states (the same workflow as instruments), and one more: a published record the
+# unit has taken back out of the catalogue.
+ResourceStatus = models.TextChoices(
+    "ResourceStatus",
+    [
+        *((s.name, (s.value, s.label)) for s in RegistrationStatus),
+        ("WITHDRAWN", ("withdrawn", _("已撤回发布"))),
+    ],
+)
 
-
-EDITABLE_STATES = (ResourceStatus.DRAFT, ResourceStatus.RETURNED, ResourceStatus.PUBLISHED)
+EDITABLE_STATES = (
+    ResourceStatus.DRAFT,
+    ResourceStatus.RETURNED,
+    ResourceStatus.DECLINED,
+    ResourceStatus.PUBLISHED,
+    ResourceStatus.WITHDRAWN,
+)
 
 
 class Resource(models.Model):
@@ -75,8 +95,8 @@ class Resource(models.Model):
     data_format = models.CharField(_("数据格式"), max_length=50, blank=True)
     data_size = models.CharField(_("数据量"), max_length=50, blank=True, help_text=_("如 12 GB、3 万条。"))
     licence = models.CharField(_("许可协议"), max_length=20, choices=Licence.choices, blank=True)
-    doi = models.CharField(_("DOI"), max_length=100, blank=True)
-    landing_url = models.URLField(_("访问地址"), blank=True)
+    doi = models.CharField(_("DOI"), max_length=100, blank=True, validators=[validate_doi])
+    landing_url = models.URLField(_("访问地址"), blank=True, validators=[validate_web_url])
     # Literature and reports
     authors = models.CharField(_("作者"), max_length=200, blank=True)
     publisher = models.CharField(_("出版者/完成单位"), max_length=200, blank=True)
@@ -91,7 +111,7 @@ class Resource(models.Model):
     supply_conditions = models.TextField(_("供应条件"), max_length=1000, blank=True)
 
     status = models.CharField(
-        _("状态"), max_length=20, choices=ResourceStatus.choices, default=ResourceStatus.DRAFT
+        _("状态"), max_length=30, choices=ResourceStatus.choices, default=ResourceStatus.DRAFT
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -115,6 +135,11 @@ class Resource(models.Model):
             models.CheckConstraint(
                 name="resource_dataset_has_licence", condition=~Q(kind="dataset") | ~Q(licence="")
             ),
+            # A data set outside the unit's drafts is found through its DOI or its landing page.
+            models.CheckConstraint(
+                name="resource_dataset_doi_or_url",
+                condition=~Q(kind="dataset") | Q(status="draft") | ~Q(doi="") | ~Q(landing_url=""),
+            ),
             models.CheckConstraint(
                 name="resource_published_has_time",
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -123,6 +148,11 @@ class Resource(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.kind == ResourceKind.DATASET and not (self.doi or self.landing_url):
+            message = _("科学数据须填写 DOI 或访问地址（至少一项）。")
+            raise ValidationError({"doi": [message], "landing_url": [message]})
 
     @property
     def is_editable(self) -> bool:
@@ -134,7 +164,18 @@ class RequestStatus(models.TextChoices):
     APPROVED = "approved", _("已同意")
     DECLINED = "declined", _("未同意")
     DELIVERED = "delivered", _("已交付")
+    LENT = "lent", _("已借出")
+    RETURNED = "returned", _("已归还")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class RequestShape(models.TextChoices):
+    """What the user asks for: a copy is delivered once; a loan is lent and comes back."""
+
+    ACCESS = "access", _("数据访问")
+    COPY = "copy", _("复制")
+    LOAN = "loan", _("借阅")
+    SAMPLE = "sample", _("样品供应")
 
 
 class ResourceRequest(models.Model):
@@ -148,6 +189,9 @@ class ResourceRequest(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     purpose = models.TextField(_("用途说明"), max_length=1000)
     quantity = models.PositiveIntegerField(_("申请数量"), default=1)
+    shape = models.CharField(
+        _("申请方式"), max_length=10, choices=RequestShape.choices, default=RequestShape.COPY
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.REQUESTED
     )
@@ -157,6 +201,8 @@ class ResourceRequest(models.Model):
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("交付时间"), null=True, blank=True)
+    due_back = models.DateField(_("应还日期"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("归还时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("科技资源申请")
@@ -166,9 +212,31 @@ class ResourceRequest(models.Model):
             models.CheckConstraint(name="resource_request_quantity_positive", condition=Q(quantity__gte=1)),
             models.CheckConstraint(
                 name="resource_request_delivered_has_time",
-                condition=~Q(status="delivered") | Q(delivered_at__isnull=False),
+                condition=~Q(status__in=["delivered", "lent", "returned"]) | Q(delivered_at__isnull=False),
+            ),
+            # Only a loan is lent and returned, and a lent item has a date to come back by.
+            models.CheckConstraint(
+                name="resource_request_loan_states",
+                condition=Q(shape="loan") | ~Q(status__in=["lent", "returned"]),
+            ),
+            models.CheckConstraint(
+                name="resource_request_lent_has_due_date",
+                condition=~Q(status="lent") | Q(due_back__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="resource_request_returned_has_time",
+                condition=~Q(status="returned") | Q(returned_at__isnull=False),
             ),
         ]
 
     def __str__(self):
         return self.number
+
+    @property
+    def is_overdue(self) -> bool:
+        """A loan not back by its due date (the unit's list shows it)."""
+        return (
+            self.status == RequestStatus.LENT
+            and self.due_back is not None
+            and self.due_back < timezone.localdate()
+        )

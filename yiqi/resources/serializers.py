@@ -1,9 +1,20 @@
 """What the resource endpoints read and write; the rules live in ``services``."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import AccessLevel, Licence, NaturalKind, Resource, ResourceKind, ResourceRequest
-from .services import PURPOSE_MAX_LENGTH
+from .models import (
+    AccessLevel,
+    Licence,
+    NaturalKind,
+    RequestShape,
+    Resource,
+    ResourceKind,
+    ResourceRequest,
+    validate_doi,
+    validate_web_url,
+)
+from .services import DECISIONS, PURPOSE_MAX_LENGTH
 
 KIND_FIELDS = (
     "time_coverage",
@@ -64,8 +75,10 @@ class ResourceInputSerializer(serializers.Serializer):
     data_format = serializers.CharField(max_length=50, required=False, allow_blank=True)
     data_size = serializers.CharField(max_length=50, required=False, allow_blank=True)
     licence = serializers.ChoiceField(choices=Licence.choices, required=False, allow_blank=True)
-    doi = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    landing_url = serializers.URLField(required=False, allow_blank=True)
+    doi = serializers.CharField(max_length=100, required=False, allow_blank=True, validators=[validate_doi])
+    landing_url = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_web_url]
+    )
     authors = serializers.CharField(max_length=200, required=False, allow_blank=True)
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
     year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
@@ -89,6 +102,7 @@ class ResourceRequestSerializer(serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     unit = serializers.IntegerField(source="resource.unit_id", read_only=True)
     record = serializers.IntegerField(source="record_id", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True, help_text=_("借出逾期未还"))
 
     class Meta:
         model = ResourceRequest
@@ -101,6 +115,7 @@ class ResourceRequestSerializer(serializers.ModelSerializer):
             "record",
             "purpose",
             "quantity",
+            "shape",
             "status",
             "decision_comment",
             "delivery_note",
@@ -108,6 +123,9 @@ class ResourceRequestSerializer(serializers.ModelSerializer):
             "created_at",
             "decided_at",
             "delivered_at",
+            "due_back",
+            "returned_at",
+            "is_overdue",
         )
         read_only_fields = fields
 
@@ -116,10 +134,20 @@ class RequestInputSerializer(serializers.Serializer):
     resource = serializers.IntegerField()
     purpose = serializers.CharField(max_length=PURPOSE_MAX_LENGTH)
     quantity = serializers.IntegerField(min_value=1, max_value=10000, default=1)
+    shape = serializers.ChoiceField(
+        choices=RequestShape.choices,
+        required=False,
+        help_text=_(
+            "数据访问 access（科学数据）；复制 copy 或借阅 loan（文献、报告）；样品供应 sample（自然科技资源）"
+        ),
+    )
 
 
 class RequestDecisionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["approve", "decline", "deliver", "withdraw"])
+    action = serializers.ChoiceField(choices=DECISIONS)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     delivery_note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     delivery_link = serializers.URLField(required=False, allow_blank=True, default="")
+    due_back = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("借出时必填：应还日期")
+    )

@@ -1,15 +1,18 @@
 """Business rules of the other S&T resources: who sees and edits them, the fields each kind needs, the
-registration workflow (draft → submitted → published) and the requests to use them, each with its service record.
+registration workflow (the registry's, draft → … → published → withdrawn) and the requests to use them, each with its service record.
 
 Views, forms and the API call these, so the rules hold whichever way data arrives.
 """
 
 import secrets
+from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,21 +21,25 @@ from django.utils.translation import gettext_lazy
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import organizations_of, users_with_role
+from yiqi.core.transactions import after_commit_once
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import Phrase, notify
+from yiqi.registry import services as registration
+from yiqi.registry.models import RegistrationAction
 from yiqi.servicerecords import services as records
 from yiqi.servicerecords.models import ServiceKind
 
 from .models import (
     AccessLevel,
     Licence,
-    NaturalKind,
+    RequestShape,
     RequestStatus,
     Resource,
     ResourceKind,
     ResourceRequest,
     ResourceStatus,
 )
+from .signals import resources_published_changed
 
 # --- who sees what ------------------------------------------------------------------------------------------------
 
@@ -50,15 +57,30 @@ def visible_resources(access: Access) -> QuerySet[Resource]:
     return queryset.filter(scope)
 
 
-def unit_resources(unit) -> QuerySet[Resource]:
-    """The unit's resources that count as its holdings (what the yearly census lists): all but drafts and
-    withdrawn records."""
-    return Resource.objects.filter(unit=unit).exclude(status__in=[ResourceStatus.DRAFT, "withdrawn"])
+def published_resources() -> QuerySet[Resource]:
+    return (
+        Resource.objects.filter(status=ResourceStatus.PUBLISHED)
+        .select_related("unit")
+        .order_by("-published_at", "-id")
+    )
 
 
 def sees_unit_resources(access: Access) -> bool:
-    """Who has a list of their unit's records: unit staff (and the platform admin, all units)."""
-    return access.is_platform_admin or bool(access.staff_unit_ids)
+    """Who has a list of records in every state: unit staff (their units'), supervising departments (their units',
+    to review) and the platform admin (all)."""
+    return access.is_platform_admin or bool(access.staff_unit_ids) or bool(access.department_ids)
+
+
+def unit_side_resources(access: Access, status: str = "") -> QuerySet[Resource]:
+    """The records of the units the user works in or supervises (all for the platform admin), in one state if
+    ``status`` names one."""
+    rows = Resource.objects.select_related("unit")
+    if not access.is_platform_admin:
+        rows = rows.filter(
+            Q(unit_id__in=access.staff_unit_ids)
+            | Q(unit__supervising_department_id__in=access.department_ids)
+        )
+    return rows.filter(status=status) if status in ResourceStatus.values else rows
 
 
 def can_edit(access: Access, resource: Resource) -> bool:
@@ -127,11 +149,14 @@ def _check_kind_fields(resource: Resource) -> None:
             ]
     if resource.licence and resource.licence not in Licence.values:
         errors["licence"] = [_("许可协议须从列表中选择。")]
-    if resource.kind == ResourceKind.DATASET and not (resource.doi or resource.landing_url):
-        errors["landing_url"] = [_("科学数据须填写 DOI 或访问地址。")]
     year = resource.year
     if year is not None and not 1900 <= year <= timezone.localdate().year:
         errors["year"] = [_("年份须在 1900 年至今年之间。")]
+    try:  # the field validators and the model's own checks (a data set's DOI or landing URL), reported together
+        resource.full_clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
     if errors:
         raise ValidationError(errors)
 
@@ -157,71 +182,89 @@ def save_resource(resource: Resource, *, access: Access, user=None) -> Resource:
         field = Resource._meta.get_field(name)
         setattr(resource, name, None if field.null else "")
     _check_kind_fields(resource)
-    resource.full_clean()
     resource.save()
+    if resource.status == ResourceStatus.PUBLISHED:
+        _tell_catalogue(resource)
     return resource
 
 
-def _published(resource: Resource, step) -> None:
-    resource.published_at = resource.published_at or timezone.now()
+# --- the registration workflow -----------------------------------------------------------------------------------
+# The registry's steps and who may take them, on the resource's own status: submit (unit editors) → unit
+# confirmation → the supervising department → the platform authority, who publishes; returns and declines with a
+# reason. Resources add one step of their own: the unit withdraws a published record from the catalogue.
+
+A = RegistrationAction
+S = ResourceStatus
+
+
+def _for_resources(step: Transition) -> Transition:
+    if (
+        step.action == A.CONFIRM
+    ):  # no value threshold for resources: every one goes by its supervising department
+        return replace(step, target=S.AWAITING_DEPARTMENT)
+    if step.action == A.SUBMIT:  # a withdrawn record goes round again
+        return replace(step, sources=(*step.sources, S.WITHDRAWN))
+    return step
 
 
 MACHINE = StateMachine(
     Resource,
     [
-        Transition(
-            "submit",
-            gettext_lazy("提交"),
-            (ResourceStatus.DRAFT, ResourceStatus.RETURNED),
-            ResourceStatus.SUBMITTED,
-            who="editor",
-        ),
-        Transition(
-            "publish",
-            gettext_lazy("确认并发布"),
-            (ResourceStatus.SUBMITTED,),
-            ResourceStatus.PUBLISHED,
-            "admin",
-        ),
-        Transition(
-            "return",
-            gettext_lazy("退回"),
-            (ResourceStatus.SUBMITTED,),
-            ResourceStatus.RETURNED,
-            "admin",
-            needs_comment=True,
-        ),
-        Transition(
-            "withdraw",
-            gettext_lazy("撤回发布"),
-            (ResourceStatus.PUBLISHED,),
-            ResourceStatus.DRAFT,
-            "admin",
-            needs_comment=True,
-        ),
+        *(_for_resources(step) for step in registration.MACHINE.transitions.values()),
+        Transition(A.WITHDRAW, gettext_lazy("撤回发布"), (S.PUBLISHED,), S.WITHDRAWN, needs_comment=True),
     ],
+    missing_comment=registration.MACHINE.missing_comment,
+    lock_related=("unit",),
 )
+
+
+def _may(access: Access, resource: Resource, step: Transition) -> bool:
+    """The registry's rule for its steps (read through the resource's unit and state); the unit's admins withdraw."""
+    if step.action == A.WITHDRAW:
+        return can_decide(access, resource.unit_id) or access.is_platform_admin
+    state = S.DRAFT if resource.status == S.WITHDRAWN else resource.status
+    as_registered = SimpleNamespace(unit_id=resource.unit_id, unit=resource.unit, registration_status=state)
+    return step.action in {t.action for t in registration.available_actions(access, as_registered)}
 
 
 def allowed_actions(access: Access, resource: Resource) -> list:
     return [step for step in MACHINE.available(resource) if _may(access, resource, step)]
 
 
-def _may(access: Access, resource: Resource, step) -> bool:
-    if step.who == "admin":
-        return can_decide(access, resource.unit_id)
-    return resource.unit_id in access.editor_unit_ids
-
-
 def act(resource: Resource, action: str, *, access: Access, actor, comment: str = "") -> Resource:
-    """Take a workflow step (submit, publish, return, withdraw)."""
-    return MACHINE.run(
-        resource,
-        action,
-        actor=actor,
-        comment=comment,
-        permitted=lambda locked, step: _may(access, locked, step),
-        prepare=_published if action == "publish" else None,
+    """Take a registration step; one audit event each. The catalogue hears when the public state changed."""
+
+    def prepare(locked: Resource, step: Transition) -> None:
+        if step.action == A.SUBMIT:
+            _check_kind_fields(locked)  # complete before it leaves the unit's hands
+        if step.target_for(locked) == S.PUBLISHED:
+            locked.published_at = timezone.now()
+
+    def permitted(locked: Resource, step: Transition) -> bool:
+        MACHINE.check(locked, step)  # a step the state does not allow is refused as such, whoever asks
+        return _may(access, locked, step)
+
+    resource = MACHINE.run(
+        resource, action, actor=actor, comment=comment, permitted=permitted, prepare=prepare
+    )
+    if action in (A.APPROVE, A.WITHDRAW):
+        _tell_catalogue(resource)
+    return resource
+
+
+def _tell_catalogue(resource: Resource) -> None:
+    """Once the transaction commits, tell the layers above that a record entered, changed in or left the public view."""
+    after_commit_once(
+        "resources_published",
+        [resource.pk],
+        lambda ids: resources_published_changed.send(Resource, ids=sorted(ids)),
+    )
+
+
+def unit_resources(unit) -> QuerySet[Resource]:
+    """The unit's registered resources in any state but draft and withdrawn (read by the yearly census)."""
+    return (
+        Resource.objects.filter(unit=unit).exclude(status__in=(S.DRAFT, S.WITHDRAWN)).order_by("kind", "name")
     )
 
 
@@ -234,8 +277,16 @@ REQUEST_LABELS = {
     ResourceKind.REPORT: gettext_lazy("复制或借阅申请"),
     ResourceKind.NATURAL: gettext_lazy("样品供应申请"),
 }
+# The shapes a request for each kind may take, the first the default: a copy is delivered once, a loan comes back.
+SHAPES = {
+    ResourceKind.DATASET: (RequestShape.ACCESS,),
+    ResourceKind.LITERATURE: (RequestShape.COPY, RequestShape.LOAN),
+    ResourceKind.REPORT: (RequestShape.COPY, RequestShape.LOAN),
+    ResourceKind.NATURAL: (RequestShape.SAMPLE,),
+}
 REQUESTABLE = (AccessLevel.OPEN, AccessLevel.ON_APPLICATION)
 PURPOSE_MAX_LENGTH = 1000
+MAX_LOAN_DAYS = 180
 
 
 def request_refusal(access: Access, resource: Resource) -> str | None:
@@ -259,13 +310,20 @@ def _unit_admins(unit_id: int) -> list:
 
 @transaction.atomic
 def request_resource(
-    resource: Resource, *, access: Access, user, purpose: str, quantity: int = 1
+    resource: Resource, *, access: Access, user, purpose: str, quantity: int = 1, shape: str = ""
 ) -> ResourceRequest:
-    """A signed-in user asks to use a published resource; the request opens its service record."""
+    """A signed-in user asks to use a published resource (in one of the shapes its kind allows); the request opens
+    its service record."""
     refusal = request_refusal(access, resource)
     if refusal:
         raise ValidationError({"resource": [refusal]})
     errors = {}
+    shapes = SHAPES[resource.kind]
+    shape = shape or shapes[0]
+    if shape not in shapes:
+        errors["shape"] = [
+            _("该资源的申请方式只能是：%(shapes)s。") % {"shapes": "、".join(str(s.label) for s in shapes)}
+        ]
     purpose = (purpose or "").strip()
     if not purpose:
         errors["purpose"] = [_("请说明用途。")]
@@ -290,7 +348,13 @@ def request_resource(
         sample_count=quantity if resource.kind == ResourceKind.NATURAL else 0,
     )
     request = ResourceRequest.objects.create(
-        number=number, resource=resource, record=record, user=user, purpose=purpose, quantity=quantity
+        number=number,
+        resource=resource,
+        record=record,
+        user=user,
+        purpose=purpose,
+        quantity=quantity,
+        shape=shape,
     )
     REQUESTS.record_created(request, actor=user)
     notify(
@@ -305,14 +369,6 @@ def request_resource(
         kind="resource_request",
     )
     return request
-
-
-def _decided(request: ResourceRequest, step) -> None:
-    request.decided_at = timezone.now()
-
-
-def _delivered(request: ResourceRequest, step) -> None:
-    request.delivered_at = timezone.now()
 
 
 REQUESTS = StateMachine(
@@ -332,12 +388,26 @@ REQUESTS = StateMachine(
         Transition(
             "deliver", gettext_lazy("确认交付"), (RequestStatus.APPROVED,), RequestStatus.DELIVERED, "unit"
         ),
+        Transition("lend", gettext_lazy("借出"), (RequestStatus.APPROVED,), RequestStatus.LENT, "unit"),
+        Transition(
+            "take_back", gettext_lazy("确认归还"), (RequestStatus.LENT,), RequestStatus.RETURNED, "unit"
+        ),
         Transition(
             "withdraw", gettext_lazy("撤回申请"), (RequestStatus.REQUESTED,), RequestStatus.WITHDRAWN, "user"
         ),
     ],
     lock_related=("resource", "record"),
 )
+DECISIONS = tuple(REQUESTS.transitions)
+
+
+def _fits_shape(request: ResourceRequest, step) -> bool:
+    """A loan is lent (and taken back); every other shape is delivered once."""
+    if step.action == "deliver":
+        return request.shape != RequestShape.LOAN
+    if step.action == "lend":
+        return request.shape == RequestShape.LOAN
+    return True
 
 
 def _may_take(access: Access, request: ResourceRequest, step) -> bool:
@@ -347,7 +417,28 @@ def _may_take(access: Access, request: ResourceRequest, step) -> bool:
 
 
 def request_actions(access: Access, request: ResourceRequest) -> list:
-    return [step for step in REQUESTS.available(request) if _may_take(access, request, step)]
+    return [
+        step
+        for step in REQUESTS.available(request)
+        if _fits_shape(request, step) and _may_take(access, request, step)
+    ]
+
+
+def _delivery(locked: ResourceRequest, note: str, link: str, due_back) -> None:
+    """What is handed over (a note or a link), and for a loan the day it comes back."""
+    note, link = (note or "").strip(), (link or "").strip()
+    if not note and not link:
+        raise ValidationError({"delivery_note": [_("请填写交付说明或获取地址。")]})
+    locked.delivery_note, locked.delivery_link = note, link
+    if locked.shape == RequestShape.LOAN:
+        today = timezone.localdate()
+        if due_back is None or not today < due_back <= today + timedelta(days=MAX_LOAN_DAYS):
+            raise ValidationError(
+                {"due_back": [_("应还日期须在今天之后、%(n)s 天之内。") % {"n": MAX_LOAN_DAYS}]}
+            )
+        locked.due_back = due_back
+    locked.full_clean(exclude=["resource", "record", "user", "number"])
+    locked.delivered_at = timezone.now()
 
 
 @transaction.atomic
@@ -360,34 +451,36 @@ def decide(
     comment: str = "",
     delivery_note: str = "",
     delivery_link: str = "",
+    due_back=None,
 ) -> ResourceRequest:
-    """The unit approves, declines or delivers; the requester may withdraw while it waits. The service record
-    follows: closed when declined or withdrawn, completed (and offered for rating) when delivered."""
+    """The unit approves, declines, delivers a copy (or access, or samples) once, or lends an item and later takes
+    it back; the requester may withdraw while it waits. The service record follows: closed when declined or
+    withdrawn, completed (and offered for rating) when delivered or lent."""
     comment = (comment or "").strip()
 
     def prepare(locked: ResourceRequest, step) -> None:
         if action in ("approve", "decline"):
-            _decided(locked, step)
+            locked.decided_at = timezone.now()
             locked.decision_comment = comment[:500]
-        if action == "deliver":
-            note, link = (delivery_note or "").strip(), (delivery_link or "").strip()
-            if not note and not link:
-                raise ValidationError({"delivery_note": [_("请填写交付说明或获取地址。")]})
-            locked.delivery_note, locked.delivery_link = note, link
-            locked.full_clean(exclude=["resource", "record", "user", "number"])
-            _delivered(locked, step)
+        if action in ("deliver", "lend"):
+            _delivery(locked, delivery_note, delivery_link, due_back)
+        if action == "take_back":
+            locked.returned_at = timezone.now()
+
+    def permitted(locked: ResourceRequest, step) -> bool:
+        REQUESTS.check(locked, step)
+        if not _fits_shape(locked, step):
+            raise ValidationError(
+                {"action": [_("借阅申请须“借出”并在归还后确认；其他申请“确认交付”一次即可。")]}
+            )
+        return _may_take(access, locked, step)
 
     request = REQUESTS.run(
-        request,
-        action,
-        actor=actor,
-        comment=comment,
-        permitted=lambda locked, step: _may_take(access, locked, step),
-        prepare=prepare,
+        request, action, actor=actor, comment=comment, permitted=permitted, prepare=prepare
     )
     if action in ("decline", "withdraw"):
         records.close(request.record, actor=actor)
-    elif action == "deliver":
+    elif action in ("deliver", "lend"):
         now = timezone.now()
         records.complete(
             request.record,
@@ -411,66 +504,10 @@ def decide(
     return request
 
 
-# --- the public list ----------------------------------------------------------------------------------------------
-
-# Facets of the resource list: the field and its choices' labels (None: the stored values are the labels).
-FACETS = {
-    "kind": dict(ResourceKind.choices),
-    "access_level": dict(AccessLevel.choices),
-    "licence": dict(Licence.choices),
-    "natural_kind": dict(NaturalKind.choices),
-    "subject": None,
-}
-
-
-def matching(words: str) -> QuerySet[Resource]:
-    """Published resources whose name, keywords, subject, species or authors hold every word."""
-    rows = Resource.objects.filter(status=ResourceStatus.PUBLISHED)
-    for word in words.strip()[:100].split():
-        rows = rows.filter(
-            Q(name__icontains=word)
-            | Q(keywords__icontains=word)
-            | Q(subject__icontains=word)
-            | Q(species__icontains=word)
-            | Q(authors__icontains=word)
-        )
-    return rows
-
-
-def kind_counts(words: str) -> list[dict]:
-    """How many published resources of each kind match ``words`` (one query), for the instrument catalogue."""
-    counts = dict(matching(words).values_list("kind").annotate(n=Count("id")).order_by())
-    return [
-        {"kind": kind, "label": label, "count": counts[kind]}
-        for kind, label in ResourceKind.choices
-        if counts.get(kind)
-    ]
-
-
-def search(params) -> tuple[QuerySet[Resource], list[dict]]:
-    """Published resources matching the words ``q`` and the chosen facet values, with each facet's counts under
-    the other choices (a fixed number of queries, whatever the rows)."""
-    base = matching(params.get("q") or "").select_related("unit")
-    chosen = {name: params.getlist(name)[:20] for name in FACETS if params.getlist(name)}
-    facets = []
-    for name, labels in FACETS.items():
-        others = base.filter(**{f"{key}__in": values for key, values in chosen.items() if key != name})
-        counts = (
-            others.exclude(**{name: ""}).values_list(name).annotate(n=Count("id")).order_by("-n", name)[:20]
-        )
-        facets.append(
-            {
-                "name": name,
-                "label": Resource._meta.get_field(name).verbose_name,
-                "values": [
-                    {
-                        "value": value,
-                        "label": (labels or {}).get(value, value),
-                        "count": n,
-                        "chosen": value in chosen.get(name, ()),
-                    }
-                    for value, n in counts
-                ],
-            }
-        )
-    return base.filter(**{f"{key}__in": values for key, values in chosen.items()}), facets
+def overdue_loans(access: Access) -> QuerySet[ResourceRequest]:
+    """Loans the user's units lent that are past their due date."""
+    return visible_requests(access).filter(
+        status=RequestStatus.LENT,
+        due_back__lt=timezone.localdate(),
+        resource__unit_id__in=access.staff_unit_ids,
+    )

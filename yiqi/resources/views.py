@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -17,22 +18,17 @@ from yiqi.servicerecords.presenters import panels_for
 
 from . import services
 from .forms import DecisionForm, RequestForm, ResourceForm
-from .models import Resource, ResourceKind
+from .models import Resource, ResourceKind, ResourceStatus
 
 PAGE_SIZE = 20
 
 
 class ListView(View):
+    """The public list is the catalogue's (each kind with its own facets): same parameters, one place."""
+
     def get(self, request):
-        resources, facets = services.search(request.GET)
-        page = Paginator(resources.order_by("-published_at", "-id"), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        return render(
-            request,
-            "resources/list.html",
-            {"page_obj": page, "facets": facets, "q": request.GET.get("q", "")},
-        )
+        query = request.GET.urlencode()
+        return redirect(reverse("catalog:resources") + (f"?{query}" if query else ""))
 
 
 class DetailView(View):
@@ -78,14 +74,19 @@ class MineView(StaffView):
         access = self.access
         if not services.sees_unit_resources(access):
             raise PermissionDenied
-        rows = services.visible_resources(access)
-        if not access.is_platform_admin:
-            rows = rows.filter(unit_id__in=access.staff_unit_ids)
+        status = request.GET.get("status", "")
+        rows = services.unit_side_resources(access, status)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "resources/mine.html",
-            {"page_obj": page, "kinds": ResourceKind.choices, "can_create": bool(access.editor_unit_ids)},
+            {
+                "page_obj": page,
+                "kinds": ResourceKind.choices,
+                "statuses": ResourceStatus.choices,
+                "status": status,
+                "can_create": bool(access.editor_unit_ids),
+            },
         )
 
 
@@ -187,11 +188,12 @@ class RequestView(StaffView):
         )
 
     def get(self, request, pk):
-        return self.show(self.resource(pk), RequestForm())
+        resource = self.resource(pk)
+        return self.show(resource, RequestForm(resource=resource))
 
     def post(self, request, pk):
         resource = self.resource(pk)
-        form = RequestForm(request.POST)
+        form = RequestForm(request.POST, resource=resource)
         if form.is_valid():
             try:
                 made = services.request_resource(
@@ -200,6 +202,7 @@ class RequestView(StaffView):
                     user=request.user,
                     purpose=form.cleaned_data["purpose"],
                     quantity=form.cleaned_data["quantity"],
+                    shape=form.cleaned_data["shape"],
                 )
             except ValidationError as error:
                 add_errors(request, form, error)
@@ -211,9 +214,19 @@ class RequestView(StaffView):
 
 class RequestListView(StaffView):
     def get(self, request):
-        rows = services.visible_requests(self.access)
+        access = self.access
+        overdue_only = request.GET.get("overdue") == "1"
+        rows = services.overdue_loans(access) if overdue_only else services.visible_requests(access)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, "resources/requests.html", {"page_obj": page})
+        return render(
+            request,
+            "resources/requests.html",
+            {
+                "page_obj": page,
+                "overdue_only": overdue_only,
+                "overdue_count": services.overdue_loans(access).count() if access.staff_unit_ids else 0,
+            },
+        )
 
 
 class RequestDetailView(StaffView):

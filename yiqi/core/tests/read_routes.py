@@ -886,6 +886,8 @@ ROUTES = {
     "api-exchange-unit-services-list": _none,
     "api-exchange-unit-usage": _none,
     "catalog:domestic": _none,
+    "catalog:resources": _none,
+    "api-resource-search": _none,
     "catalog:domestic_share": _none,
     "api-domestic-showcase": _none,
     "api-domestic-share": _none,
@@ -900,6 +902,9 @@ QUERIES = {
     "booking:day_list": "date={today}",
     "api-usage-totals": "group_by=instrument",
     "catalog:domestic": "kind=original",
+    "catalog:resources": "q=数据&kind=dataset",
+    "api-resource-search": "q=数据",
+    "resources:mine": "status=published",
 }
 
 # Not walked, with the reason.

@@ -720,7 +720,11 @@ RESOURCE_PARTIES = frozenset({"enterprise", "platform_admin"}) | UNIT_A_STAFF
 RESOURCE_RULES = {
     "resources:list": PUBLIC,
     "api-resource-list": PUBLIC,
-    "resources:mine": rule("unit staff and the platform admin", ANY_UNIT_STAFF | {"platform_admin"}),
+    "resources:mine": rule(
+        "unit staff, departments (to review) and the platform admin",
+        ANY_UNIT_STAFF | DEPARTMENTS | {"platform_admin"},
+    ),
+    **dict.fromkeys(("catalog:resources", "api-resource-search"), PUBLIC),
     "resources:create": rule("record keepers of any unit", EDITORS_A | {"unit_b_admin"}),
     "resources:detail": (PUBLIC, DRAFT_A_READERS),
     "api-resource-detail": (PUBLIC, DRAFT_A_READERS),

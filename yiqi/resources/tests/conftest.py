@@ -21,6 +21,9 @@ def world(db):
             Role.EXTERNAL_USER, organization=OrganizationFactory(is_management_unit=False)
         ),
         other_admin=user_with_role(Role.UNIT_ADMIN, organization=other_unit),
+        department=user_with_role(Role.DEPARTMENT_ADMIN, department=unit.supervising_department),
+        other_department=user_with_role(Role.DEPARTMENT_ADMIN, department=other_unit.supervising_department),
+        authority=user_with_role(Role.PLATFORM_ADMIN),
     )
 
 

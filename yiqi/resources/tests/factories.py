@@ -25,13 +25,29 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
+def report(**fields) -> Resource:
+    """A published report, lent or copied on request."""
+    return ResourceFactory(
+        kind=ResourceKind.REPORT,
+        name=fields.pop("name", "渭河流域水资源评价报告"),
+        authors="王伟",
+        year=2024,
+        publisher="省水利厅",
+        licence="",
+        data_format="",
+        data_size="",
+        landing_url="",
+        **fields,
+    )
+
+
 def germplasm_bank(**fields) -> Resource:
     return ResourceFactory(
         kind=ResourceKind.NATURAL,
         name=fields.pop("name", "小麦种质资源库"),
-        natural_kind="germplasm",
+        natural_kind=fields.pop("natural_kind", "germplasm"),
         collection="省农科院种质库",
-        species="小麦",
+        species=fields.pop("species", "小麦"),
         item_count=12000,
         supply_conditions="科研用途，每份不超过 50 粒。",
         licence="",

@@ -43,11 +43,18 @@ def test_register_publish_request_and_deliver_over_the_api(world):
     )
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
-    assert officer.post(f"{API}/resources/{pk}/act/", {"action": "submit"}, format="json").status_code == 200
-    assert officer.post(f"{API}/resources/{pk}/act/", {"action": "publish"}, format="json").status_code == 403
-    assert admin.post(f"{API}/resources/{pk}/act/", {"action": "publish"}, format="json").json()[
-        "status"
-    ] == (ResourceStatus.PUBLISHED)
+    act = f"{API}/resources/{pk}/act/"
+    assert officer.post(act, {"action": "submit"}, format="json").status_code == 200
+    assert officer.post(act, {"action": "confirm"}, format="json").status_code == 403  # the unit admin's step
+    assert admin.post(act, {"action": "approve"}, format="json").status_code == 400  # not in this state
+    assert admin.post(act, {"action": "confirm"}, format="json").json()["status"] == "awaiting_department"
+    assert (
+        api_for(world.department).post(act, {"action": "department_approve"}, format="json").status_code
+        == 200
+    )
+    assert api_for(world.authority).post(act, {"action": "approve"}, format="json").json()["status"] == (
+        ResourceStatus.PUBLISHED
+    )
     assert api_for().get(f"{API}/resources/{pk}/").status_code == 200
 
     response = requester.post(
@@ -63,17 +70,26 @@ def test_register_publish_request_and_deliver_over_the_api(world):
     assert api_for(world.other_admin).get(f"{API}/resource-requests/").json()["count"] == 0
     decide = f"{API}/resource-requests/{request_pk}/decide/"
     assert admin.post(decide, {"action": "approve"}, format="json").json()["status"] == "approved"
+    response = admin.post(decide, {"action": "lend", "delivery_note": "纸本"}, format="json")
+    assert response.status_code == 400  # a copy is delivered, not lent
     response = admin.post(decide, {"action": "deliver", "delivery_note": "已邮寄复印件"}, format="json")
-    assert response.json()["status"] == "delivered"
+    assert response.json()["status"] == "delivered" and response.json()["shape"] == "copy"
 
 
-def test_bad_licence_over_the_api(world):
-    response = api_for(world.officer).post(
-        f"{API}/resources/",
-        {"kind": "dataset", "name": "x", "subject": "y", "data_format": "csv", "licence": "mine"},
-        format="json",
-    )
+def test_bad_licence_doi_and_url_over_the_api(world):
+    officer = api_for(world.officer)
+    data = {"kind": "dataset", "name": "x", "subject": "y", "data_format": "csv", "licence": "cc0-1.0"}
+    response = officer.post(f"{API}/resources/", {**data, "licence": "mine"}, format="json")
     assert response.status_code == 400 and "licence" in response.json()
+    response = officer.post(f"{API}/resources/", data, format="json")
+    assert response.status_code == 400 and {"doi", "landing_url"} <= set(response.json())
+    for field, value in (("doi", "https://doi.org/10.1/x"), ("landing_url", "javascript:alert(1)")):
+        response = officer.post(f"{API}/resources/", {**data, field: value}, format="json")
+        assert response.status_code == 400 and field in response.json(), (field, value)
+    assert (
+        officer.post(f"{API}/resources/", {**data, "doi": "10.5061/dryad.x1"}, format="json").status_code
+        == 201
+    )
 
 
 def test_lists_do_not_grow_their_queries_with_rows(world):
