@@ -165,16 +165,19 @@ class Sender:
             self.pool.submit(self._call, row.record_type, row.payload.get("insCode", ""), row.payload)
             for row in rows
         ]
-        failure = None
+        answers = []  # every call ended before the answers are written: no transaction waits on the network
+        for call in calls:
+            try:
+                answers.append(call.result())
+            except TransportFailure as error:
+                answers.append(error)
+        failure = next((a for a in answers if isinstance(a, TransportFailure)), None)
         with transaction.atomic():
-            for row, call in zip(rows, calls, strict=True):
-                try:
-                    code, message = call.result()
-                except TransportFailure as error:
-                    failure = failure or error
+            for row, answer in zip(rows, answers, strict=True):
+                if isinstance(answer, TransportFailure):
                     RECORDS.run(row, "retry", actor=None)
-                    continue
-                _answered(row, code, message)
+                else:
+                    _answered(row, *answer)
         if failure is not None:
             raise failure
 
