@@ -18,7 +18,11 @@ class DailySequence(models.Model):
 
 class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> "AuditEventQuerySet":
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        # Joins the content type rather than looking it up: no read of its own, even before the cache holds it.
+        meta = obj._meta.concrete_model._meta
+        return self.filter(
+            content_type__app_label=meta.app_label, content_type__model=meta.model_name, object_id=obj.pk
+        )
 
     def for_model(self, model: type[models.Model]) -> "AuditEventQuerySet":
         return self.filter(content_type=ContentType.objects.get_for_model(model))

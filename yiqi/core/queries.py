@@ -1,6 +1,11 @@
 """Query shapes several panels share."""
 
-from django.db.models import Count, QuerySet, Window
+from collections.abc import Hashable
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Aggregate, Count, Expression, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
 
 
 def rows_and_total(queryset: QuerySet, limit: int) -> tuple[list, int]:
@@ -8,3 +13,23 @@ def rows_and_total(queryset: QuerySet, limit: int) -> tuple[list, int]:
     shows "10 of 37" reads once."""
     rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:limit])
     return rows, rows[0].rows_in_all if rows else 0
+
+
+def total(queryset: QuerySet, aggregate: Aggregate, empty=0) -> Expression:
+    """One aggregate over all of ``queryset``'s rows (a count, a sum), as a one-value expression another query can
+    select: a question for ``memo.answers``. ``empty`` when there are no rows (or the queryset is ``none()``)."""
+    rows = queryset.order_by().annotate(_all=Value(1)).values("_all")  # a constant: no GROUP BY, one row
+    return Coalesce(Subquery(rows.annotate(value=aggregate).values("value")), Value(empty))
+
+
+def read_together(questions: dict[Hashable, Expression], using: str = DEFAULT_DB_ALIAS) -> dict:
+    """The values of one-value expressions (``Exists``, ``total``, a ``Subquery`` of one row) in one query that
+    reads no table of its own: several panels' counts in one round trip."""
+    if not questions:
+        return {}
+    query = Query(None)
+    names = {f"answer{n}": key for n, key in enumerate(questions)}
+    for name, key in names.items():
+        query.add_annotation(questions[key], name)
+    row = next(iter(query.get_compiler(using=using).results_iter()))
+    return {key: value for key, value in zip(names.values(), row, strict=True)}

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -44,11 +45,22 @@ class FilterForm(BootstrapFormMixin, forms.Form):
     pass
 
 
+SEARCH_MAX_LENGTH = 100
+
+
 class ChargeFilter(django_filters.FilterSet):
     month = MonthFilter(label=_("出账月份"), help_text=_("如 2026-11"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Charge.Status.choices)
+    # A search box, not a list of every instrument: the platform authority's list spans the whole province.
+    search = django_filters.CharFilter(
+        label=_("仪器或单位"),
+        help_text=_("仪器名称、资产编号或单位名称中的文字"),
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+    )
+    # By id, from links and the API; checked against the list's own instruments, never offered as a list.
     instrument = django_filters.ModelChoiceFilter(
-        label=_("仪器"), queryset=Instrument.objects.none(), empty_label=_("全部")
+        label=_("仪器"), queryset=Instrument.objects.none(), widget=forms.HiddenInput
     )
 
     class Meta:
@@ -58,8 +70,18 @@ class ChargeFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        # The instruments on the charges this list holds: "my bills" offers the few the user was billed for, not
-        # every instrument the user may see (the platform authority's would be the whole province).
+        # Only an instrument on the charges this list holds is a valid choice (one lookup for the id given).
         self.filters["instrument"].queryset = Instrument.objects.filter(
             pk__in=self.queryset.order_by().values("instrument_id")
-        ).order_by("name")
+        )
+
+    def filter_search(self, queryset, name, value):
+        """Charges whose instrument's name or asset number, or whose unit's name, holds every word given: within
+        the list's own scope, so a search finds nothing the list would not show."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(instrument__name__icontains=word)
+                | Q(instrument__asset_number__icontains=word)
+                | Q(unit__name__icontains=word)
+            )
+        return queryset

@@ -152,7 +152,8 @@ class AssignForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = services.assignable_staff(order)
         self.fields["staff"].widget.attrs["class"] = "form-check-input"
-        self.initial.setdefault("staff", list(order.assigned_staff.values_list("pk", flat=True)))
+        if "staff" not in self.initial:  # the page may know them already
+            self.initial["staff"] = list(order.assigned_staff.values_list("pk", flat=True))
 
 
 class FormFieldForm(BootstrapFormMixin, forms.ModelForm):

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
 from yiqi.accounts.access import access_for
+from yiqi.core.memo import ask, first_with_asked
 from yiqi.registry import scoping
 from yiqi.servicerecords.presenters import panels_for
 
@@ -19,11 +20,17 @@ from .models import OrderFormField, TestOrder
 
 
 def openable_order(request, pk) -> TestOrder:
-    """The order if this user may open its page, else 404 (its existence is not revealed)."""
-    queryset = services.openable_orders(access_for(request.user)).select_related(
+    """The order if this user may open its page, else 404 (its existence is not revealed). What the page asks
+    about the viewer and the order comes with it."""
+    access = access_for(request.user)
+    ask(services.viewer_facts(access, pk))
+    queryset = services.openable_orders(access).select_related(
         "instrument__unit", "instrument__manager", "user", "user_organization", "record"
     )
-    return get_object_or_404(queryset, pk=pk)
+    order = first_with_asked(queryset.filter(pk=pk))
+    if order is None:
+        raise Http404
+    return order
 
 
 class OrderCreateView(LoginRequiredMixin, FormView):
@@ -117,7 +124,8 @@ def render_detail(request, order: TestOrder, *, upload_form=None, assign_form=No
     if page["may_upload"]:
         context["upload_form"] = upload_form or ResultUploadForm()
     if page["may_assign"]:
-        context["assign_form"] = assign_form or AssignForm(order=order)
+        assigned = {"staff": [user.pk for user in page["assigned"]]} if "assigned" in page else {}
+        context["assign_form"] = assign_form or AssignForm(order=order, initial=assigned)
     return render(request, "orders/order_detail.html", context, status=status)
 
 

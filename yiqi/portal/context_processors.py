@@ -1,10 +1,9 @@
 """What every page's frame (base.html) shows: the deployment, the visitor's access and menu, unread notices."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Subquery
 
 from yiqi.accounts.access import Access, access_for
-from yiqi.core.memo import prime, recalls, remembering
+from yiqi.core.memo import answers, ask, first_with_asked, prime, recalls, remembering
 from yiqi.fees import statements
 from yiqi.notifications.models import Notification
 from yiqi.organizations.models import Deployment
@@ -39,27 +38,20 @@ def _unread(access: Access):
 
 def _frame(access: Access) -> int:
     """Reads the deployment, the unread count and the menu's access rules in one query (they are asked on every
-    page); returns the unread count. Outside a read request each is read alone."""
+    page), with any counts the page asked ahead (``memo.ask``); returns the unread count. Outside a read request
+    each is read alone."""
     if not remembering():
         return _unread(access).count()
     probes, known = _menu_probes(access)
     prime(known)
     unread = _unread(access).order_by().values("recipient_id").annotate(n=Count("pk")).values("n")
-    names = {f"probe{n}": key for n, key in enumerate(probes)}
-    annotations = {
-        "unread": Subquery(unread),
-        **{name: Exists(probes[key].order_by()) for name, key in names.items()},
-    }
-    row = None
+    questions = {("unread", access.user_id): Subquery(unread)}
+    questions.update((key, Exists(probe.order_by())) for key, probe in probes.items())
+    ask(questions)
     if not recalls("deployment"):
-        row = Deployment.objects.select_related("home_region").filter(pk=1).annotate(**annotations).first()
+        row = first_with_asked(Deployment.objects.select_related("home_region").filter(pk=1))
         prime({"deployment": row or Deployment.unset()})
-    if (
-        row is None
-    ):  # the page read the deployment already, or there is none yet: read them on the visitor's row
-        row = get_user_model().objects.filter(pk=access.user_id).annotate(**annotations).get()
-    prime({key: getattr(row, name) for name, key in names.items()})
-    return row.unread or 0
+    return answers(questions)[("unread", access.user_id)] or 0
 
 
 def platform(request):

@@ -1,16 +1,24 @@
 """Pages that compose several domains: the home page, the workspace, and the unit directory with its instruments."""
 
+from functools import partial
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView, TemplateView
 
 from yiqi.accounts.access import access_for
 from yiqi.accounts.scoping import can_see_private_details, visible_organizations
+from yiqi.booking import services as booking
+from yiqi.core.memo import ask
+from yiqi.feedback import services as feedback
+from yiqi.fees import services as fees
+from yiqi.orders import services as orders
 from yiqi.organizations.filters import OrganizationFilter
 from yiqi.organizations.models import Organization
 from yiqi.registry import summaries
 from yiqi.registry.models import InstrumentCategory, RegistrationStatus
 from yiqi.registry.scoping import visible_instruments
+from yiqi.usage import presenters as usage
 
 from . import readlog
 from .directory import directory_units
@@ -29,17 +37,31 @@ class HomeView(TemplateView):
         )
 
 
+# The workspace's panels' counts, as questions each panel's presenter answers from (``memo.answers``).
+WORKSPACE_COUNTS = (
+    summaries.workspace_counts,
+    booking.booking_workspace_counts,
+    orders.order_workspace_counts,
+    fees.fee_workspace_counts,
+    usage.usage_workspace_counts,
+    feedback.feedback_workspace_counts,
+)
+
+
 class WorkspaceView(LoginRequiredMixin, TemplateView):
     template_name = "portal/workspace.html"
 
     def get_context_data(self, **kwargs):
         access = access_for(self.request.user)
-        review = summaries.review_queue(access)
+        # Every panel's counts are asked now and answered in one read with the page's frame; the page's own are
+        # callables the template calls, so that nothing asks before the frame does.
+        for counts in WORKSPACE_COUNTS:
+            ask(counts(access))
         return super().get_context_data(
             can_read_log=readlog.can_read_log(access),
-            review_count=review.count(),
-            review_items=review[:10],
-            status_counts=summaries.status_counts(access) if access.staff_unit_ids else None,
+            review_count=partial(summaries.review_count, access),
+            review_items=summaries.review_queue(access)[:10],
+            status_counts=partial(summaries.status_counts, access) if access.staff_unit_ids else None,
             **summaries.deadline_lists(access, limit=10),
             **kwargs,
         )

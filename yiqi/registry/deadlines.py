@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from yiqi.core.workdays import WorkdayResult, add_working_days
@@ -45,12 +46,43 @@ def overdue(queryset: QuerySet[Instrument], today: dt.date | None = None) -> Que
     return pending_mandatory(queryset).filter(registration_due__lt=today).order_by("registration_due", "id")
 
 
+def _horizon(today: dt.date, within_working_days: int) -> dt.date:
+    return add_working_days(today, within_working_days).date
+
+
 def due_soon(queryset: QuerySet[Instrument], within_working_days: int = 10, today: dt.date | None = None):
     """Pending mandatory instruments whose deadline is today or within the next ``within_working_days``."""
     today = today or timezone.localdate()
-    horizon = add_working_days(today, within_working_days).date
+    horizon = _horizon(today, within_working_days)
     return (
         pending_mandatory(queryset)
         .filter(registration_due__gte=today, registration_due__lte=horizon)
         .order_by("registration_due", "id")
     )
+
+
+def first_overdue_and_due_soon(
+    queryset: QuerySet[Instrument], limit: int, within_working_days: int = 10
+) -> tuple[list[Instrument], list[Instrument]]:
+    """The first ``limit`` of ``overdue`` and of ``due_soon``, in their order, from one query (a row number
+    within each list): a page showing the start of both reads once."""
+    today = timezone.localdate()
+    late = Q(registration_due__lt=today)
+    rows = (
+        pending_mandatory(queryset)
+        .filter(registration_due__lte=_horizon(today, within_working_days))
+        .annotate(
+            is_overdue=ExpressionWrapper(late, output_field=BooleanField()),
+            place=Window(
+                RowNumber(),
+                partition_by=[Case(When(late, then=1), default=0)],
+                order_by=["registration_due", "id"],
+            ),
+        )
+        .filter(place__lte=limit)
+        .order_by("registration_due", "id")
+    )
+    overdue_rows, soon = [], []
+    for row in rows:
+        (overdue_rows if row.is_overdue else soon).append(row)
+    return overdue_rows, soon

@@ -1,8 +1,11 @@
 """Figures for workspaces and the home page, each scoped to what the viewer may see."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, Sum, When, Window
+from django.db.models.functions import RowNumber
 
 from yiqi.accounts.access import Access
+from yiqi.core.memo import answers
+from yiqi.core.queries import total
 
 from . import deadlines, scoping
 from .models import Instrument, RegistrationStatus
@@ -52,24 +55,39 @@ def deadline_lists(access: Access, limit: int | None = None) -> dict:
     if not sees_deadlines(access):
         return {"overdue": Instrument.objects.none(), "due_soon": Instrument.objects.none()}
     visible = scoping.visible_instruments(access).select_related("unit", "category")
-    overdue, due_soon = deadlines.overdue(visible), deadlines.due_soon(visible)
     if limit:
-        overdue, due_soon = overdue[:limit], due_soon[:limit]
+        overdue, due_soon = deadlines.first_overdue_and_due_soon(visible, limit)
+    else:
+        overdue, due_soon = deadlines.overdue(visible), deadlines.due_soon(visible)
     return {"overdue": overdue, "due_soon": due_soon}
+
+
+def workspace_counts(access: Access) -> dict:
+    """The workspace's registry counts as questions (``memo.answers``): the review queue's length and, for unit
+    staff, their units' records in each state."""
+    questions = {("review_queue", access.user_id): total(review_queue(access), Count("pk"))}
+    if access.staff_unit_ids:
+        mine = scoping.visible_instruments(access).filter(unit_id__in=access.staff_unit_ids)
+        questions.update(
+            (
+                ("registration_status", value, access.user_id),
+                total(mine.filter(registration_status=value), Count("pk")),
+            )
+            for value in RegistrationStatus.values
+        )
+    return questions
+
+
+def review_count(access: Access) -> int:
+    return answers(workspace_counts(access))[("review_queue", access.user_id)]
 
 
 def status_counts(access: Access) -> list[dict]:
     """How many of the user's units' records are in each state: status, label, count (the list filtered by
     ``scope=mine&status=<status>`` shows exactly these records)."""
-    rows = (
-        scoping.visible_instruments(access)
-        .filter(unit_id__in=access.staff_unit_ids)
-        .values("registration_status")
-        .annotate(n=Count("id"))
-    )
-    counts = {row["registration_status"]: row["n"] for row in rows}
+    counts = answers(workspace_counts(access))
     return [
-        {"status": value, "label": label, "count": counts.get(value, 0)}
+        {"status": value, "label": label, "count": counts[("registration_status", value, access.user_id)]}
         for value, label in RegistrationStatus.choices
     ]
 
@@ -85,15 +103,32 @@ def count_by_unit(queryset, limit: int = 50):
 
 
 def related_instruments(instrument: Instrument, limit: int = 6) -> dict:
-    """The unit's other published instruments, and published ones of the same class at other units."""
-    published = Instrument.objects.filter(registration_status=RegistrationStatus.PUBLISHED).select_related(
-        "unit", "category"
-    )
-    return {
-        "same_unit": published.filter(unit_id=instrument.unit_id)
+    """The unit's other published instruments (most valuable first), and published ones of the same class at other
+    units (latest first): the start of each from one query, a row number within each list."""
+    same = Q(unit_id=instrument.unit_id)
+    in_same = Case(When(same, then=1), default=0)
+    rows = (
+        Instrument.objects.filter(registration_status=RegistrationStatus.PUBLISHED)
+        .filter(same | Q(category_id=instrument.category_id))
         .exclude(pk=instrument.pk)
-        .order_by("-original_value", "id")[:limit],
-        "similar": published.filter(category_id=instrument.category_id)
-        .exclude(unit_id=instrument.unit_id)
-        .order_by("-updated_at", "-id")[:limit],
-    }
+        .select_related("unit", "category")
+        .annotate(
+            same_unit=ExpressionWrapper(same, output_field=BooleanField()),
+            # Each list's own order: the keys of the other list are NULL within it, so they decide nothing.
+            place=Window(
+                RowNumber(),
+                partition_by=[in_same],
+                order_by=[
+                    Case(When(same, then=F("original_value"))).desc(),
+                    Case(When(same, then=F("id"))).asc(),
+                    Case(When(~same, then=F("updated_at"))).desc(),
+                    Case(When(~same, then=F("id"))).desc(),
+                ],
+            ),
+        )
+        .filter(place__lte=limit)
+    )
+    lists = {True: [], False: []}
+    for row in sorted(rows, key=lambda row: row.place):
+        lists[row.same_unit].append(row)
+    return {"same_unit": lists[True], "similar": lists[False]}

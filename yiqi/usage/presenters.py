@@ -5,11 +5,14 @@ import datetime as dt
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
 from yiqi.booking.models import Booking, BookingStatus
+from yiqi.core.memo import answers
+from yiqi.core.queries import total
 from yiqi.organizations.models import Department, Organization
 
 from . import services, totals
@@ -23,6 +26,19 @@ def instrument_usage_summary(instrument) -> dict:
     """Machine-hours and external-service hours this year and last year (public figures)."""
     year = timezone.localdate().year
     return {"years": list(totals.annual_hours_of_years(instrument, [year, year - 1]).items())}
+
+
+def usage_workspace_counts(access: Access) -> dict:
+    """The workspace panel's count as a question (``memo.answers``): bookings of the user's units still checked
+    in after their end."""
+    if not access.staff_unit_ids:
+        return {}
+    overdue = Booking.objects.filter(
+        instrument__unit_id__in=access.staff_unit_ids,
+        status=BookingStatus.CHECKED_IN,
+        ends_at__lt=timezone.now(),
+    )
+    return {("usage_overdue_checkouts", access.user_id): total(overdue, Count("pk"))}
 
 
 def usage_workspace(access: Access) -> dict:
@@ -48,15 +64,7 @@ def usage_workspace(access: Access) -> dict:
         supervised = units.filter(supervising_department_id__in=access.department_ids)
         departments = Department.objects.filter(pk__in=access.department_ids).order_by("name")
         department_rows = rows("department", supervised, departments.values_list("pk", "name"))
-    overdue = (
-        Booking.objects.filter(
-            instrument__unit_id__in=access.staff_unit_ids,
-            status=BookingStatus.CHECKED_IN,
-            ends_at__lt=timezone.now(),
-        ).count()
-        if access.staff_unit_ids
-        else None
-    )
+    overdue = answers(usage_workspace_counts(access)).get(("usage_overdue_checkouts", access.user_id))
     return {
         "show": True,
         "year": year,

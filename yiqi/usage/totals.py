@@ -203,12 +203,11 @@ def usage_totals(
         sums = list(records.values("instrument_id").annotate(**_sums()))
         labels = _instrument_labels(scope_queryset, [row["instrument_id"] for row in sums])
         return _by_hours(_totals(row["instrument_id"], labels[row["instrument_id"]], row) for row in sums)
-    per_unit = {row["unit_id"]: row for row in records.values("unit_id").annotate(**_sums())}
-    units = list(
-        Organization.objects.filter(pk__in=list(per_unit)).values_list(
-            "pk", "name", "supervising_department_id", "region_id"
-        )
-    )
+    # The unit's own facts come with its sums (one grouped read): they depend on the unit alone.
+    facts = ("unit_id", "unit__name", "unit__supervising_department_id", "unit__region_id")
+    grouped = list(records.values(*facts).annotate(**_sums()))
+    per_unit = {row["unit_id"]: row for row in grouped}
+    units = [tuple(row[fact] for fact in facts) for row in grouped]
     if group_by == "unit":
         return _by_hours(_totals(pk, name, per_unit[pk]) for pk, name, _dept, _region in units)
     if group_by == "department":

@@ -353,12 +353,10 @@ def credit_overview(now: dt.datetime | None = None) -> dict:
     }
 
 
-def appeals_waiting(access: Access) -> int | None:
-    """How many appeals wait for the unit admin's units (None: not a unit admin)."""
-    if not access.unit_admin_unit_ids:
-        return None
+def appeals_to_hear(access: Access) -> QuerySet[BookingSuspension]:
+    """The appeals waiting for the unit admin's units."""
     heard = CreditEvent.objects.filter(unit_id__in=access.unit_admin_unit_ids).values("suspension")
-    return BookingSuspension.objects.filter(pk__in=heard, status=T.APPEALED).count()
+    return BookingSuspension.objects.filter(pk__in=heard, status=T.APPEALED)
 
 
 def visible_suspensions(access: Access) -> QuerySet[BookingSuspension]:

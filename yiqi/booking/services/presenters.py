@@ -2,16 +2,19 @@
 
 import datetime as dt
 
+from django.db.models import Count
 from django.utils import timezone
 
 from yiqi.accounts.access import Access
+from yiqi.core.memo import answers
+from yiqi.core.queries import total
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 
 from ..availability import format_minutes, held_bookings_between, live_offers_between, settings_or_defaults
 from ..models import ACTIVE_STATES, BookingStatus, OpenHours
 from . import credit
-from .lifecycle import servable_instruments, visible_bookings
+from .lifecycle import visible_bookings
 from .rules import bookable
 
 WEEKDAY_LABELS = dict(OpenHours._meta.get_field("weekday").choices)
@@ -45,21 +48,31 @@ def booking_panel(access: Access, instrument: Instrument) -> dict:
     }
 
 
+def booking_workspace_counts(access: Access) -> dict:
+    """The workspace panel's counts as questions (``memo.answers``): requests waiting at the instruments the user
+    serves, appeals waiting for a unit admin."""
+    questions = {}
+    if access.staff_unit_ids:
+        pending = visible_bookings(access).filter(
+            instrument__in=scoping.served_instruments(access).values("pk"), status=BookingStatus.REQUESTED
+        )
+        questions[("booking_pending", access.user_id)] = total(pending, Count("pk"))
+    if access.unit_admin_unit_ids:
+        questions[("booking_appeals", access.user_id)] = total(credit.appeals_to_hear(access), Count("pk"))
+    return questions
+
+
 def booking_workspace(access: Access) -> dict:
     """The user's next bookings and, for service staff, how many requests wait for approval."""
     visible = visible_bookings(access)
     upcoming = visible.filter(user_id=access.user_id, status__in=ACTIVE_STATES, ends_at__gte=timezone.now())
-    instruments = servable_instruments(access)
-    pending = (
-        visible.filter(instrument_id__in=[i.pk for i in instruments], status=BookingStatus.REQUESTED).count()
-        if instruments
-        else None
-    )
+    counts = answers(booking_workspace_counts(access))
+    serving = scoping.serves_instruments(access)
     return {
         "upcoming": list(upcoming[:WORKSPACE_UPCOMING]),
-        "pending": pending,
-        "is_service_staff": bool(instruments),
-        "appeals_waiting": credit.appeals_waiting(access),
+        "pending": counts[("booking_pending", access.user_id)] if serving else None,
+        "is_service_staff": serving,
+        "appeals_waiting": counts.get(("booking_appeals", access.user_id)),
         "is_authority": access.is_platform_admin,
     }
 

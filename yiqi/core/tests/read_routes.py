@@ -39,7 +39,12 @@ from yiqi.notifications.services import notify
 from yiqi.orders.models import OrderFormField, TestOrder
 from yiqi.orders.tests.conftest import advance, submit
 from yiqi.organizations.models import Organization
-from yiqi.organizations.tests.factories import DepartmentFactory, OrganizationFactory, SubUnitFactory
+from yiqi.organizations.tests.factories import (
+    DepartmentFactory,
+    DeploymentFactory,
+    OrganizationFactory,
+    SubUnitFactory,
+)
 from yiqi.outcomes.tests.scene import outcome_scene
 from yiqi.purchases.tests.scene import purchase_scene
 from yiqi.registry.models import ImportJob, Instrument, InstrumentAttachment, RegistrationStatus
@@ -111,6 +116,7 @@ class Scene:
 
 
 def build_scene() -> Scene:
+    DeploymentFactory()  # a platform that has been set up, as every served one is (its frame reads it once)
     department = DepartmentFactory(name="陕西省教育厅")
     unit = OrganizationFactory(name="西北测试大学", supervising_department=department)
     enterprise = OrganizationFactory(

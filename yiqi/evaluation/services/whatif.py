@@ -33,15 +33,31 @@ def marks_known(round_: Round, result_shown: bool) -> bool:
     return result_shown and round_.status in (Round.Status.CLOSED, Round.Status.PUBLISHED)
 
 
+def _assumed_marks(scheme: Scheme, figures: dict[int, dict], share: Decimal) -> dict[int, dict[str, list]]:
+    scored = [leaf for leaf in leaves(scheme) if leaf.kind == Indicator.Kind.SCORED]
+    return {unit: {leaf.code: [leaf.points * share] for leaf in scored} for unit in figures}
+
+
 def inputs(round_: Round, scheme: Scheme, *, share: Decimal = DEFAULT_SHARE, marks: bool = False) -> Inputs:
     figures = dict(round_.units.values_list("unit_id", "figures"))
     if marks:
         marks, assumed = rounds.expert_marks(round_), None
     else:
-        scored = [leaf for leaf in leaves(scheme) if leaf.kind == Indicator.Kind.SCORED]
-        marks = {unit: {leaf.code: [leaf.points * share] for leaf in scored} for unit in figures}
-        assumed = share
+        marks, assumed = _assumed_marks(scheme, figures, share), share
     return Inputs(figures, marks, rounds.fraud_units(round_), assumed)
+
+
+def _under_scheme(given: Inputs, scheme: Scheme) -> Inputs:
+    """The same round's inputs scored under another scheme: only assumed marks follow the scheme's indicators, so
+    the figures, marks and fraud are not read again."""
+    if given.assumed_share is None:
+        return given
+    return Inputs(
+        given.figures,
+        _assumed_marks(scheme, given.figures, given.assumed_share),
+        given.fraud,
+        given.assumed_share,
+    )
 
 
 def standings(scheme: Scheme, given: Inputs) -> tuple[dict[int, results.Standing], dict[int, dict]]:
@@ -69,8 +85,9 @@ def compare_schemes(
     """Every unit of ``round_`` under its own scheme and under ``scheme``: total, rank and grade before and after,
     and how many units each grade gains or loses."""
     rows = {row.unit_id: row for row in UnitEvaluation.objects.filter(round=round_).select_related("unit")}
-    now, _points = standings(round_.scheme, inputs(round_, round_.scheme, share=share, marks=marks))
-    given = inputs(round_, scheme, share=share, marks=marks)
+    own = inputs(round_, round_.scheme, share=share, marks=marks)
+    now, _points = standings(round_.scheme, own)
+    given = _under_scheme(own, scheme)
     then, _points = standings(scheme, given)
     units = sorted(
         (

@@ -3,6 +3,7 @@ the long-idle list. All are GET pages that compute and write nothing."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,8 @@ class RoundWhatIfView(AuthorityView):
         marks = whatif.marks_known(round_, result_shown=True)  # the authority sees results from the close on
         form = SchemeWhatIfForm(request.GET or None, initial={"scheme": round_.scheme_id}, marks_known=marks)
         scheme = (form.cleaned_data.get("scheme") if form.is_valid() else None) or round_.scheme
+        # Both indicator trees in one read: the problems check and each scoring walk them.
+        prefetch_related_objects([round_.scheme, scheme], "indicators")
         context = {
             "round": round_,
             "form": form,

@@ -34,6 +34,7 @@ from .presenters import (
     LATEST_RATINGS,
     WORKSPACE_ROWS,
     awaiting_rating,
+    feedback_workspace_counts,
     instrument_ratings_panel,
     rater_label,
     ratings_panel,
@@ -128,5 +129,6 @@ __all__ = [
     "unit_ratings_panel",
     "unit_side",
     "visible_complaints",
+    "feedback_workspace_counts",
     "workspace_summary",
 ]

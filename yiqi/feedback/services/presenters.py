@@ -1,11 +1,12 @@
 """Plain data for pages: the ratings panels of the instrument and unit pages, how a rating is shown, and the
 workspace's list of what waits for the user. Template tags only call these."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 
 from yiqi.accounts.access import Access, access_for
-from yiqi.core.queries import rows_and_total
+from yiqi.core.memo import answers
+from yiqi.core.queries import rows_and_total, total
 from yiqi.servicerecords.models import ServiceRecord, ServiceStatus
 from yiqi.servicerecords.presenters import ServicePanel
 
@@ -21,7 +22,7 @@ from .ratings import (
     rating_of,
     rating_refusal,
 )
-from .summaries import summarize
+from .summaries import summary_aggregates, summary_of
 
 LATEST_RATINGS = 10
 WORKSPACE_ROWS = 10
@@ -44,9 +45,15 @@ def rater_label(rating: Rating) -> str:
 
 def ratings_panel(access: Access, ratings: QuerySet[Rating]) -> dict:
     """The summary and the latest ratings, each with whether this viewer may still reply to it."""
-    latest = list(ratings.select_related("user", "instrument__unit", "replied_by")[:LATEST_RATINGS])
+    # The summary over all the ratings rides on the latest rows as window aggregates: one read. Without rows
+    # there is nothing to summarise (an empty summary).
+    windows = {f"all_{name}": Window(aggregate) for name, aggregate in summary_aggregates().items()}
+    latest = list(
+        ratings.select_related("user", "instrument__unit", "replied_by").annotate(**windows)[:LATEST_RATINGS]
+    )
+    totals = {name: getattr(latest[0], f"all_{name}") if latest else 0 for name in summary_aggregates()}
     return {
-        "summary": summarize(ratings),
+        "summary": summary_of(totals),
         "rows": [(rating, rating.replied_at is None and can_reply(access, rating)) for rating in latest],
     }
 
@@ -92,6 +99,20 @@ def service_rating_panel(record: ServiceRecord, user) -> ServicePanel | None:
     return ServicePanel("feedback/_service_rating.html", context, position=RATING_PANEL_POSITION)
 
 
+def feedback_workspace_counts(access: Access) -> dict:
+    """The workspace panel's counts as questions (``memo.answers``), for unit staff: complaints to handle (and how
+    many are overdue), ratings awaiting a reply."""
+    if not access.staff_unit_ids:
+        return {}
+    handled = complaints_to_handle(access)
+    counts = {
+        "open_complaints": handled,
+        "overdue_handled": handled.filter(overdue_q()),
+        "unreplied_ratings": manageable_ratings(access).filter(replied_at__isnull=True),
+    }
+    return {("feedback", name, access.user_id): total(rows, Count("pk")) for name, rows in counts.items()}
+
+
 def workspace_summary(user) -> dict:
     """What needs the user's attention: ratings to give, complaints to handle, replies owed, overdue cases;
     nothing for visitors."""
@@ -109,11 +130,9 @@ def workspace_summary(user) -> dict:
         ),
     }
     if access.staff_unit_ids:
-        counts = complaints_to_handle(access).aggregate(
-            open=Count("pk"), overdue=Count("pk", filter=overdue_q())
-        )
-        summary["open_complaints"], summary["overdue_handled"] = counts["open"], counts["overdue"]
-        summary["unreplied_ratings"] = manageable_ratings(access).filter(replied_at__isnull=True).count()
+        counts = answers(feedback_workspace_counts(access))
+        for name in ("open_complaints", "overdue_handled", "unreplied_ratings"):
+            summary[name] = counts[("feedback", name, access.user_id)]
     if access.department_ids or access.is_platform_admin:
         summary["overdue_supervised"], summary["overdue_supervised_count"] = rows_and_total(
             supervised_complaints(access).filter(overdue_q()).select_related("unit").order_by("due_on", "id"),

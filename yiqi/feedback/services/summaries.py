@@ -46,16 +46,28 @@ def _percent(part: int, whole: int) -> int:
     return int((Decimal(100 * part) / whole).quantize(Decimal("1"), ROUND_HALF_UP)) if whole else 0
 
 
+SCORES = range(5, 0, -1)
+
+
+def summary_aggregates() -> dict:
+    """The aggregates a summary is made of (``summary_of``): over a queryset, or as windows over listed rows."""
+    return {
+        "count": Count("id"),
+        **{f"sum_{aspect}": Sum(aspect) for aspect in ASPECTS},
+        **{f"score_{score}": Count("id", filter=Q(overall=score)) for score in SCORES},
+    }
+
+
 def summarize(ratings: QuerySet[Rating]) -> RatingSummary:
-    """Count, per-aspect averages and the spread of overall scores, from one aggregate query.
+    """Count, per-aspect averages and the spread of overall scores, from one aggregate query."""
+    return summary_of(ratings.aggregate(**summary_aggregates()))
+
+
+def summary_of(totals: dict) -> RatingSummary:
+    """The summary from ``summary_aggregates``' values.
 
     Sums, not AVG: the division happens in Decimal, so 4.25 rounds to 4.3 on every database."""
-    scores = range(5, 0, -1)
-    totals = ratings.aggregate(
-        count=Count("id"),
-        **{f"sum_{aspect}": Sum(aspect) for aspect in ASPECTS},
-        **{f"score_{score}": Count("id", filter=Q(overall=score)) for score in scores},
-    )
+    scores = SCORES
     count = totals["count"]
     averages = {
         aspect: (Decimal(totals[f"sum_{aspect}"]) / count).quantize(Decimal("0.1"), ROUND_HALF_UP)

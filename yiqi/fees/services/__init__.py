@@ -35,6 +35,8 @@ from .presenters import (
     charge_page,
     fee_schedule_panel,
     fee_workspace,
+    fee_workspace_counts,
+    record_charge,
     service_charge_panel,
 )
 from .pricing import (
@@ -83,6 +85,8 @@ __all__ = [
     "estimate",
     "fee_schedule_panel",
     "fee_workspace",
+    "fee_workspace_counts",
+    "record_charge",
     "history",
     "managed_instruments",
     "parse_money",

@@ -5,9 +5,12 @@ call these."""
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Count, Exists, QuerySet, Sum
 from django.utils import timezone
 
 from yiqi.accounts.access import Access, access_for
+from yiqi.core.memo import answers, remembered
+from yiqi.core.queries import total
 from yiqi.registry import scoping
 from yiqi.servicerecords.presenters import ServicePanel
 
@@ -40,13 +43,28 @@ def _line(line: ChargeLine) -> dict:
     }
 
 
+def _charge_and_lines(record) -> tuple[Charge | None, list[ChargeLine]]:
+    """The service's charge and all its lines, read once per page view (the charge and the voucher panels show
+    it). The lines carry their charge: one read, two only for a charge without lines."""
+
+    def read():
+        lines = list(ChargeLine.objects.filter(charge__record=record).select_related("charge"))
+        return (lines[0].charge if lines else Charge.objects.filter(record=record).first()), lines
+
+    return remembered(("record_charge", record.pk), read)
+
+
+def record_charge(record) -> Charge | None:
+    return _charge_and_lines(record)[0]
+
+
 def service_charge_panel(record) -> ServicePanel:
-    """The charge part of a service's page: the lines behind the total as it stands (``charge_lines_for_display``),
-    or that nothing is quoted yet."""
-    charge = Charge.objects.filter(record=record).prefetch_related("lines").first()
+    """The charge part of a service's page: the lines behind the total as it stands (as
+    ``charge_lines_for_display``), or that nothing is quoted yet."""
+    charge, lines = _charge_and_lines(record)
     if charge is None:
         return ServicePanel("fees/_service_charge.html", {"charge": None}, position=20)
-    lines = charge_lines_for_display(charge)
+    lines = [line for line in lines if line.stage == current_stage(charge)]
     context = {
         "charge": {
             "number": charge.number,
@@ -94,27 +112,48 @@ def fee_schedule_panel(access: Access, instrument) -> dict:
     }
 
 
+def _unpaid(user) -> QuerySet[Charge]:
+    return Charge.objects.filter(payer=user, status=Charge.Status.BILLED)
+
+
+def _month(today: dt.date | None) -> dt.date:
+    return (today or timezone.localdate()).replace(day=1)
+
+
+def fee_workspace_counts(access: Access, today: dt.date | None = None) -> dict:
+    """The workspace panel's figures as questions (``memo.answers``): the user's unpaid bills (how many, how
+    much), whether they serve units' charges and those charges billed this month."""
+    if not access.is_authenticated:
+        return {}
+    key, unpaid = access.user_id, _unpaid(access.user_id)
+    month = statements.billed_in(served_charges(access), _month(today))
+    return {
+        ("lists_unit_charges", key): Exists(statements.statement_units(access).order_by()),
+        ("fees_unpaid_count", key): total(unpaid, Count("pk")),
+        ("fees_unpaid_total", key): total(unpaid, Sum("total"), empty=Decimal("0.00")),
+        ("fees_month_total", key): total(month, Sum("total"), empty=Decimal("0.00")),
+    }
+
+
 def fee_workspace(user, today: dt.date | None = None) -> dict:
     """Bills the user still has to pay; for people who serve a unit (and so get its charge list and monthly
     statement) also the adjustments awaiting their decision and this month's billing. Nothing for visitors."""
     if user is None or not user.is_authenticated:
         return {"show": False}
     access = access_for(user)
-    unpaid = Charge.objects.filter(payer=user, status=Charge.Status.BILLED).select_related("instrument")
-    serving = statements.statement_units(access).exists()
-    month = (today or timezone.localdate()).replace(day=1)
-    pending, month_total = [], Decimal("0.00")
+    key, figures = access.user_id, answers(fee_workspace_counts(access, today))
+    serving = figures[("lists_unit_charges", key)]
+    pending = []
     if serving:
         adjustments = decidable_adjustments(access).select_related("charge__instrument", "requested_by")
         pending = list(adjustments[:WORKSPACE_ROWS])
-        month_total = statements.sum_of_totals(statements.billed_in(served_charges(access), month))
     return {
         "show": True,
-        "unpaid": unpaid[:WORKSPACE_ROWS],
-        "unpaid_count": unpaid.count(),
-        "unpaid_total": statements.sum_of_totals(unpaid),
+        "unpaid": _unpaid(user).select_related("instrument")[:WORKSPACE_ROWS],
+        "unpaid_count": figures[("fees_unpaid_count", key)],
+        "unpaid_total": figures[("fees_unpaid_total", key)],
         "serving": serving,
         "pending": pending,
-        "month": month,
-        "month_total": month_total,
+        "month": _month(today),
+        "month_total": figures[("fees_month_total", key)] if serving else Decimal("0.00"),
     }

@@ -166,6 +166,34 @@ class TestLists:
         page = client.get(reverse("fees:unit"), {"instrument": world.published_a.pk}).content.decode()
         assert charge.number in page and other.number in page
 
+    def test_the_authority_searches_charges_by_instrument_or_unit_in_a_box(self, world, client_for, charge):
+        client, url = client_for(world.users["platform_admin"]), reverse("fees:unit")
+        page = client.get(url).content.decode()
+        assert (
+            'name="search"' in page and '<select name="instrument"' not in page
+        )  # no list of every instrument
+        for text in (
+            world.published_a.name[:3],
+            world.published_a.asset_number,
+            "测试大学",
+            f"西北 {world.published_a.name}",
+        ):
+            assert charge.number in client.get(url, {"search": text}).content.decode(), text
+        assert charge.number not in client.get(url, {"search": "没有这台仪器"}).content.decode()
+
+    def test_a_search_finds_nothing_the_list_would_not_show(self, world, client_for, charge):
+        page = client_for(world.users["unit_admin_b"]).get(reverse("fees:unit"), {"search": "测试大学"})
+        assert charge.number not in page.content.decode()
+
+    def test_a_search_too_long_is_a_field_error_not_a_failure(self, world, client_for, charge):
+        client = client_for(world.users["platform_admin"])
+        page = client.get(reverse("fees:unit"), {"search": "仪" * 101})
+        assert page.status_code == 200 and 'id="id_search_error"' in page.content.decode()
+        assert client.get("/api/v1/charges/", {"search": "仪" * 101}).status_code == 400
+        assert [
+            c["id"] for c in client.get("/api/v1/charges/", {"search": "测试大学"}).json()["results"]
+        ] == [charge.pk]
+
     @pytest.mark.parametrize("role", ["external_user", "officer_a", "expert"])
     def test_the_unit_list_is_for_service_staff(self, world, client_for, charge, role):
         assert client_for(world.users[role]).get(reverse("fees:unit")).status_code == 403

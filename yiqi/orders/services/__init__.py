@@ -14,6 +14,7 @@ from .presenters import (
     order_page,
     order_panel,
     order_workspace,
+    order_workspace_counts,
     queue_rows,
     status_tabs,
 )
@@ -41,6 +42,7 @@ from .visibility import (
     served_order_ids,
     serves,
     unit_orders,
+    viewer_facts,
     visible_orders,
 )
 from .workflow import (
@@ -98,6 +100,7 @@ __all__ = [
     "order_panel",
     "order_refusal",
     "order_workspace",
+    "order_workspace_counts",
     "publish_results",
     "queue_rows",
     "quote",
@@ -112,6 +115,7 @@ __all__ = [
     "submit_order",
     "transition",
     "unit_orders",
+    "viewer_facts",
     "visible_orders",
     "visible_results",
 ]

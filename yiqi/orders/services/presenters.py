@@ -5,6 +5,8 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
+from yiqi.core.memo import answers
+from yiqi.core.queries import total
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 
@@ -54,18 +56,32 @@ def order_panel(access: Access, instrument: Instrument) -> dict:
     }
 
 
+# The workspace card's counts of handled open orders: the status each counts.
+WORKSPACE_COUNTS = {
+    "waiting_quote": S.SUBMITTED,
+    "waiting_samples": S.CONFIRMED,
+    "waiting_test": S.SAMPLES_RECEIVED,
+    "testing": S.TESTING,
+}
+
+
+def order_workspace_counts(access: Access) -> dict:
+    """The workspace card's counts as questions (``memo.answers``): the orders the user handles in each state."""
+    if not access.is_authenticated:
+        return {}
+    handled = handled_orders(access)
+    return {
+        ("orders", name, access.user_id): total(handled.filter(status=status), Count("pk"))
+        for name, status in WORKSPACE_COUNTS.items()
+    }
+
+
 def order_workspace(access: Access) -> dict:
     """The workspace card: the user's open orders; for unit staff, how many orders they handle wait for a quote,
     for the samples, or are being tested."""
     if not access.is_authenticated:
         return {"show": False}
-    counts = dict(
-        handled_orders(access)
-        .filter(status__in=OPEN_STATES)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
+    counts = answers(order_workspace_counts(access))
     open_orders = TestOrder.objects.filter(user_id=access.user_id, status__in=OPEN_STATES).select_related(
         "instrument"
     )
@@ -73,10 +89,7 @@ def order_workspace(access: Access) -> dict:
         "show": True,
         "open_orders": list(open_orders[:WORKSPACE_OPEN_ORDERS]),
         "is_staff": has_queue(access),
-        "waiting_quote": counts.get(S.SUBMITTED, 0),
-        "waiting_samples": counts.get(S.CONFIRMED, 0),
-        "waiting_test": counts.get(S.SAMPLES_RECEIVED, 0),
-        "testing": counts.get(S.TESTING, 0),
+        **{name: counts[("orders", name, access.user_id)] for name in WORKSPACE_COUNTS},
     }
 
 

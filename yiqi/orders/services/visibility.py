@@ -9,11 +9,12 @@
 - everybody else (other units, supervising departments, anonymous) sees nothing.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
+from yiqi.core.memo import answers
 from yiqi.registry import scoping
 from yiqi.registry.models import Instrument
 
@@ -46,8 +47,21 @@ def confidential_orders(access: Access) -> QuerySet[TestOrder]:
     return TestOrder.objects.filter(Q(user_id=access.user_id) | _staff_q(access))
 
 
+def viewer_facts(access: Access, order_id: int) -> dict:
+    """Whether the user sees the order's confidential part and whether they handle it as staff, as questions
+    (``memo.answers``): the order page asks them with the order's own read (``memo.first_with_asked``)."""
+    return {
+        ("sees_order", access.user_id, order_id): Exists(confidential_orders(access).filter(pk=order_id)),
+        ("handles_order", access.user_id, order_id): Exists(handled_orders(access).filter(pk=order_id)),
+    }
+
+
+def _fact(access: Access, order: TestOrder, name: str) -> bool:
+    return answers(viewer_facts(access, order.pk))[(name, access.user_id, order.pk)]
+
+
 def can_see_confidential(access: Access, order: TestOrder) -> bool:
-    return confidential_orders(access).filter(pk=order.pk).exists()
+    return _fact(access, order, "sees_order")
 
 
 def handled_orders(access: Access) -> QuerySet[TestOrder]:
@@ -96,7 +110,7 @@ def serves(access: Access, order: TestOrder) -> bool:
     return (
         access.is_authenticated
         and scoping.can_serve(access, order.instrument)
-        and handled_orders(access).filter(pk=order.pk).exists()
+        and _fact(access, order, "handles_order")
     )
 
 

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -79,7 +81,8 @@ class InstrumentDetailView(VisibleInstrumentMixin, DetailView):
             attachments=instrument.attachments.all(),
             events=services.MACHINE.history(instrument) if insider else [],
             history=history_entries(instrument, limit=50) if insider else [],
-            is_mandatory=is_mandatory(instrument),
+            # Called by the template, after the page's frame has read the deployment it needs.
+            is_mandatory=partial(is_mandatory, instrument),
             **summaries.related_instruments(instrument),
             members=visible(self.request).filter(parent=instrument).select_related("unit", "category")[:100]
             if instrument.kind != Instrument.Kind.SINGLE_INSTRUMENT

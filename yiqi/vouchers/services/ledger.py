@@ -79,6 +79,18 @@ def account_balances(account: Account) -> Balances:
     return balances(LedgerEntry.objects.filter(account=account))
 
 
+def with_balances(accounts: QuerySet[Account]) -> QuerySet[Account]:
+    """The accounts carrying their ledger's total of each kind, read with them (``balances_of``)."""
+    return accounts.annotate(
+        **{f"ledger_{kind}": Sum("ledger__amount", filter=Q(ledger__kind=kind)) for kind in K.values}
+    )
+
+
+def balances_of(account: Account) -> Balances:
+    """The balances of an account read through ``with_balances``."""
+    return balances_from({kind: getattr(account, f"ledger_{kind}") or ZERO for kind in K.values})
+
+
 def programme_balances(programme: Programme) -> Balances:
     return balances(LedgerEntry.objects.filter(programme=programme))
 

@@ -1,8 +1,9 @@
 """Plain data for pages: the voucher panel of a service's page, a company's balances, the authority's queues."""
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from yiqi.accounts.access import Access, access_for
+from yiqi.fees import services as fees
 from yiqi.fees.models import Charge
 from yiqi.servicerecords.presenters import ServicePanel
 
@@ -17,17 +18,28 @@ def service_panel(record, user) -> ServicePanel | None:
     """The voucher part of a service's page: the voucher payment if there is one, else (to the paying company,
     while the charge is quoted or billed) its accounts and how much each may pay."""
     access = access_for(user)
-    payment = visible_payments(access).filter(record=record).select_related("account__programme").first()
+    # The service's payment (one at most), and whether this user may see it, in one read.
+    shown = Exists(visible_payments(access).filter(pk=OuterRef("pk")))
+    payment = (
+        Payment.objects.filter(record=record)
+        .select_related("account__programme")
+        .annotate(shown=shown)
+        .first()
+    )
     if payment is not None:
-        return ServicePanel("vouchers/_service_panel.html", {"payment": payment}, position=25)
-    charge = Charge.objects.filter(record=record).first()
+        return (
+            ServicePanel("vouchers/_service_panel.html", {"payment": payment}, position=25)
+            if payment.shown
+            else None
+        )
+    charge = fees.record_charge(record)
     if charge is None or charge.status not in (Charge.Status.QUOTED, Charge.Status.BILLED):
         return None
-    if Payment.objects.filter(record=record).exists():
-        return None
     options = []
-    for account in payable_accounts(access, record).prefetch_related("programme__bands"):
-        available = ledger.account_balances(account).available
+    for account in ledger.with_balances(payable_accounts(access, record)).prefetch_related(
+        "programme__bands"
+    ):
+        available = ledger.balances_of(account).available
         if available > 0:
             options.append(
                 {
