@@ -40,6 +40,12 @@ class Access:
         return self.organizations_with(Role.UNIT_ADMIN, Role.INFORMATION_OFFICER)
 
     @property
+    def sole_editor_unit_id(self) -> int | None:
+        """The unit a new record is for when none is named: the user's, if they edit for exactly one."""
+        units = self.editor_unit_ids
+        return next(iter(units)) if len(units) == 1 else None
+
+    @property
     def unit_admin_unit_ids(self) -> set[int]:
         return self.organizations_with(Role.UNIT_ADMIN)
 

@@ -87,8 +87,7 @@ class OutcomeViewSet(
         if kind is None:
             raise ValidationError({"kind": [_("请选择成果类别。")]})
         if unit is None:
-            units = sorted(self.access.editor_unit_ids)
-            unit = units[0] if len(units) == 1 else None
+            unit = self.access.sole_editor_unit_id
         if unit is None:
             raise ValidationError({"unit": [_("请选择管理单位。")]})
         instruments, records = fields.pop("instruments", []), fields.pop("service_records", [])
