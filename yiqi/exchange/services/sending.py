@@ -103,13 +103,15 @@ def _ready(row: NationalRecord) -> bool:
     return not row.depends_on_id or row.depends_on.status == S.ACCEPTED  # else it waits for the next job
 
 
-def send_job(job_id: int) -> ReportingJob | None:
+def send_job(job_id: int, *, client=None) -> ReportingJob | None:
+    """Send the job's ready records; ``client`` replaces the SOAP client and is then called in this thread, one
+    record at a time (the demo's in-process endpoint, which writes to this database)."""
     job = ReportingJob.objects.filter(pk=job_id).first()
     if job is None or job.status not in (J.QUEUED, J.WAITING):
         return job
     job = JOBS.run(job, "start", actor=None)
     try:
-        with Sender(job.endpoint) as sender:
+        with Sender(job.endpoint, client) as sender:
             for record_type in records.SEND_ORDER:
                 for batch in _batches(job, record_type):
                     ready = [row for row in batch if _ready(row)]
@@ -125,29 +127,33 @@ class Sender:
     a real network the round trips, not the work, set the pace. Only the calls run in threads (a zeep client each);
     the state changes stay in the caller's thread, a window's in one transaction."""
 
-    def __init__(self, endpoint: str):
+    def __init__(self, endpoint: str, client=None):
         self.endpoint = endpoint
-        self.concurrency = max(1, settings.YIQI_EXCHANGE_CONCURRENCY)
+        self.concurrency = 1 if client else max(1, settings.YIQI_EXCHANGE_CONCURRENCY)
         self.window = self.concurrency * 4
         self.clients = queue.SimpleQueue()
-        self.clients.put(
-            Client(endpoint)
-        )  # fails here, before anything is marked sent, if the WSDL is unreachable
-        self.pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="national-send")
+        # Made here, before anything is marked sent: an unreachable WSDL fails the job with nothing in flight.
+        self.clients.put(client or Client(endpoint))
+        self.pool = (
+            None if client else ThreadPoolExecutor(self.concurrency, thread_name_prefix="national-send")
+        )
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def _call(self, record_type: int, ins_code: str, payload: dict) -> tuple[str, str]:
+    def _answer(self, row: NationalRecord) -> tuple[str, str] | TransportFailure:
         try:
             client = self.clients.get_nowait()
         except queue.Empty:
             client = Client(self.endpoint)
         try:
-            return client.send(record_type, ins_code, payload)
+            return client.send(row.record_type, row.payload.get("insCode", ""), row.payload)
+        except TransportFailure as error:
+            return error
         finally:
             self.clients.put(client)
 
@@ -161,16 +167,10 @@ class Sender:
 
         with transaction.atomic():
             rows = [RECORDS.run(row, "send", actor=None, prepare=mark_sent) for row in rows]
-        calls = [
-            self.pool.submit(self._call, row.record_type, row.payload.get("insCode", ""), row.payload)
-            for row in rows
-        ]
-        answers = []  # every call ended before the answers are written: no transaction waits on the network
-        for call in calls:
-            try:
-                answers.append(call.result())
-            except TransportFailure as error:
-                answers.append(error)
+        if self.pool is None:
+            answers = [self._answer(row) for row in rows]
+        else:  # every call ends before the answers are written: no transaction waits on the network
+            answers = [call.result() for call in [self.pool.submit(self._answer, row) for row in rows]]
         failure = next((a for a in answers if isinstance(a, TransportFailure)), None)
         with transaction.atomic():
             for row, answer in zip(rows, answers, strict=True):
