@@ -12,7 +12,7 @@ from yiqi.core.forms import add_errors
 
 from . import results
 from .forms import MarkForm
-from .models import Census, CensusMark
+from .models import Census
 from .views import CensusPage
 
 MAX_YEAR = 9999
@@ -51,7 +51,7 @@ class MarksView(CensusPage):
                 "census": census,
                 "form": form,
                 "candidates": results.candidates(census),
-                "marks": CensusMark.objects.filter(census=census).select_related("unit"),
+                "marks": results.marks(census),
             },
         )
 

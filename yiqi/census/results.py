@@ -179,11 +179,16 @@ def results(census: Census) -> dict:
             snapshots, "unit__supervising_department_id", "unit__supervising_department__name"
         ),
         "by_unit_kind": by_kind,
-        "marks": list(census.marks.select_related("unit").order_by("kind", "unit__name")),
+        "marks": marks(census),
     }
 
 
 # --- commendations and notices ------------------------------------------------------------------------------------
+
+
+def marks(census: Census) -> list[CensusMark]:
+    """The census's commendations and notices, by kind and unit (the public results and the authority's page)."""
+    return list(census.marks.select_related("unit").order_by("kind", "unit__name"))
 
 
 def candidates(census: Census) -> dict[str, list[CensusReturn]]:
