@@ -1,4 +1,5 @@
-"""The one state machine: each stateful model declares its transitions here; every change goes through ``run``.
+"""The one state machine: each stateful model declares its transitions here; every change goes through ``run`` (or
+``take``, for an object whose writes its owner's lock already serialises).
 
 ``run`` locks the row, checks that the action is allowed from the current state, lets the caller check rights and
 prepare the change, saves the new state and writes exactly one ``AuditEvent`` (actor, time, from, to, comment).
@@ -167,22 +168,39 @@ class StateMachine:
             locked = self.lock(obj)
             if permitted is not None and not permitted(locked, step):
                 raise PermissionDenied(_("您无权执行此操作。"))
-            self.check(locked, step, refusal)
-            comment = self.clean_comment(step, comment)
-            if prepare is not None:
-                prepare(locked, step)
-            source = self.state(locked)
-            setattr(locked, self.field, step.target_for(locked))
-            locked.save()
-            AuditEvent.record(
-                locked,
-                action,
-                actor=actor,
-                from_state=source,
-                to_state=self.state(locked),
-                comment=comment,
-                data=data,
+            return self.take(
+                locked, step, actor=actor, comment=comment, prepare=prepare, data=data, refusal=refusal
             )
+
+    def take(
+        self,
+        locked: models.Model,
+        step: Transition,
+        *,
+        actor,
+        comment: str | None = "",
+        prepare: Callable[[models.Model, Transition], None] | None = None,
+        data: dict | None = None,
+        refusal: Callable[[models.Model], str] | None = None,
+    ) -> models.Model:
+        """``run``'s step on an object whose writes the caller already serialises (its row, or the row of what owns
+        it, locked in this transaction): check the state, ``prepare``, save in the new state, write the audit event."""
+        self.check(locked, step, refusal)
+        comment = self.clean_comment(step, comment)
+        if prepare is not None:
+            prepare(locked, step)
+        source = self.state(locked)
+        setattr(locked, self.field, step.target_for(locked))
+        locked.save()
+        AuditEvent.record(
+            locked,
+            step.action,
+            actor=actor,
+            from_state=source,
+            to_state=self.state(locked),
+            comment=comment,
+            data=data,
+        )
         return locked
 
     def record_created(

@@ -65,11 +65,25 @@ def open_record(kind: str, *, priced: bool = True, **fields) -> ServiceRecord:
     return open_records([build(kind, **fields)], priced=priced)[0]
 
 
+# The record's own steps: the kinds take them through ``complete`` and ``close`` below; a record pushed by a unit's
+# own system, which has no kind's row, is checked against them in ``step_to`` and audited in bulk.
+MACHINE = StateMachine(
+    ServiceRecord,
+    [
+        Transition("complete", gettext_lazy("记为已完成"), (ServiceStatus.OPEN,), ServiceStatus.COMPLETED),
+        Transition("close", gettext_lazy("记为未完成"), (ServiceStatus.OPEN,), ServiceStatus.CLOSED),
+    ],
+    refusal_field="status",
+)
+
+
+def _refusal(record: ServiceRecord) -> str:
+    return _("服务记录已%(status)s，不能再更改。") % {"status": record.get_status_display()}
+
+
 def _require_open(record: ServiceRecord) -> None:
     if record.status != ServiceStatus.OPEN:
-        raise ValidationError(
-            {"status": [_("服务记录已%(status)s，不能再更改。") % {"status": record.get_status_display()}]}
-        )
+        raise ValidationError({"status": [_refusal(record)]})
 
 
 @transaction.atomic
@@ -96,41 +110,31 @@ def complete(
     hours: Decimal | None = None,
     sample_count: int | None = None,
 ) -> ServiceRecord:
-    """The service was delivered: what was done, for the bill, the usage record and the national report."""
-    _require_open(record)
-    record.status = ServiceStatus.COMPLETED
-    record.started_at = started_at
-    record.ended_at = ended_at
-    record.hours = hours if hours is not None else hours_between(started_at, ended_at)
-    if sample_count is not None:
-        record.sample_count = sample_count
-    record.completed_at = timezone.now()
-    record.save()
+    """The service was delivered: what was done, for the bill, the usage record and the national report. Called in
+    the kind's own step, which holds the kind's row locked."""
+
+    def prepare(record, _step):
+        record.started_at = started_at
+        record.ended_at = ended_at
+        record.hours = hours if hours is not None else hours_between(started_at, ended_at)
+        if sample_count is not None:
+            record.sample_count = sample_count
+        record.completed_at = timezone.now()
+
+    MACHINE.take(record, MACHINE.step("complete"), actor=actor, prepare=prepare, refusal=_refusal)
     signals.service_completed.send(sender=ServiceRecord, record=record, actor=actor)
     return record
 
 
 @transaction.atomic
 def close(record: ServiceRecord, *, actor) -> ServiceRecord:
-    """The service will not happen: cancelled, rejected or missed."""
-    _require_open(record)
-    record.status = ServiceStatus.CLOSED
-    record.save(update_fields=["status", "updated_at"])
+    """The service will not happen: cancelled, rejected or missed. Called in the kind's own step."""
+    MACHINE.take(record, MACHINE.step("close"), actor=actor, refusal=_refusal)
     signals.service_closed.send(sender=ServiceRecord, record=record, actor=actor)
     return record
 
 
 # --- services a unit's own system booked, served and charged ---------------------------------------------------------
-
-# The record's own steps. The kinds drive their records through ``complete`` and ``close`` above; a record pushed by
-# a unit's own system has no kind's row, so its state is checked and audited against these.
-MACHINE = StateMachine(
-    ServiceRecord,
-    [
-        Transition("complete", gettext_lazy("记为已完成"), (ServiceStatus.OPEN,), ServiceStatus.COMPLETED),
-        Transition("close", gettext_lazy("记为未完成"), (ServiceStatus.OPEN,), ServiceStatus.CLOSED),
-    ],
-)
 
 
 def step_to(record: ServiceRecord, status: str) -> Transition | None:

@@ -1,4 +1,5 @@
-"""Opening, completing and closing a service record tells the layers above, inside the same transaction."""
+"""Opening, completing and closing a service record tells the layers above, inside the same transaction; each step is
+in the record's own audit trail."""
 
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from yiqi.core.models import AuditEvent
 from yiqi.servicerecords import services, signals
 from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
 from yiqi.servicerecords.presenters import ServicePanel, panels_for
@@ -54,18 +56,31 @@ def test_a_record_is_priced_when_opened_and_when_requoted(world, heard):
     assert heard == [("quoted", record.pk, "open"), ("quoted", record.pk, "open")]
 
 
+def steps_of(record):
+    return list(
+        AuditEvent.objects.for_object(record)
+        .order_by("pk")
+        .values_list("action", "from_state", "to_state", "actor")
+    )
+
+
 def test_completing_records_what_was_done_and_cannot_happen_twice(world, heard):
+    technician = world.users["technician_a"]
     record = services.open_record(
         ServiceKind.SELF_OPERATION, instrument=world.published_a, user=world.users["external_user"]
     )
     start = timezone.now() - timezone.timedelta(hours=2)
-    services.complete(record, actor=None, started_at=start, ended_at=start + timezone.timedelta(minutes=90))
+    services.complete(
+        record, actor=technician, started_at=start, ended_at=start + timezone.timedelta(minutes=90)
+    )
     record.refresh_from_db()
     assert (record.status, record.hours) == (ServiceStatus.COMPLETED, Decimal("1.50"))
     assert record.completed_at is not None
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.close(record, actor=None)
+    assert "已完成" in str(refused.value.message_dict["status"])
     assert heard[-1] == ("completed", record.pk, "completed")
+    assert steps_of(record) == [("complete", "open", "completed", technician.pk)]
 
 
 def test_closing_an_open_record(world, heard):
@@ -75,6 +90,7 @@ def test_closing_an_open_record(world, heard):
     services.close(record, actor=None)
     assert ServiceRecord.objects.get(pk=record.pk).status == ServiceStatus.CLOSED
     assert heard[-1] == ("closed", record.pk, "closed")
+    assert steps_of(record) == [("close", "open", "closed", None)]
 
 
 def test_panels_from_layers_above_come_in_order(world):
