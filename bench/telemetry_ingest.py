@@ -14,6 +14,11 @@ Receive Maximum: a worker starved of CPU for a few seconds while a burst arrives
 against 127.0.0.1:1883 as it is configured, to see that. Each run prints the samples written, the worker's own
 counts and the messages the broker dropped.
 
+Each worker run also prints the CPU it cost per sample (from ``/proc``, while the stream lasted): the worker
+process, the PostgreSQL backends it used, and the broker. On a shared machine that is the number to compare;
+samples/s follow the load. ``--baseline DIR`` adds a fourth receiver, one worker running the code of another
+checkout (``git worktree add DIR main``) on the same database, interleaved with the others: before and after.
+
     python bench/telemetry_ingest.py          # quick: 200 devices, 50,000 samples a stream, 1 round
     python bench/telemetry_ingest.py --full   # 1,000 devices, 500,000 samples a stream, 3 rounds
 """
@@ -32,7 +37,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import psycopg
-from common import PG_BASE, PYTHON, ROOT, django_env, ensure_postgres_database, manage
+from common import PG_BASE, PYTHON, ROOT, cpu_seconds, django_env, ensure_postgres_database, manage
 
 SAMPLES_PER_MESSAGE = 100
 BROKER_CONF = """\
@@ -138,6 +143,9 @@ class Broker:
         ).stdout.strip()  # fmt: skip
         return int(out) if out.isdigit() else None
 
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.proc.pid) if self.proc is not None else 0.0
+
     def stop(self) -> None:
         if self.proc is not None:
             self.proc.terminate()
@@ -167,7 +175,18 @@ def count(conn) -> int:
     return conn.execute("SELECT count(*) FROM monitoring_sample").fetchone()[0]
 
 
-def run_workers(broker: Broker, workers: int, messages, samples: int, conn) -> float:
+def backends_cpu(conn) -> float:
+    """CPU seconds of this database's other backends (the workers' connections) since they started."""
+    pids = conn.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    ).fetchall()
+    return sum(cpu_seconds(pid) for (pid,) in pids)
+
+
+def run_workers(
+    broker: Broker, workers: int, messages, samples: int, conn, root: Path = ROOT
+) -> tuple[float, dict]:
+    """(samples/s, CPU µs per sample of the workers, their PostgreSQL backends and the broker)."""
     # A fresh group per run: the sessions of earlier workers keep their share of a group for an hour.
     env = {
         **django_env(URL),
@@ -180,14 +199,14 @@ def run_workers(broker: Broker, workers: int, messages, samples: int, conn) -> f
         subprocess.Popen(
             [
                 PYTHON,
-                "manage.py",
+                str(root / "manage.py"),
                 "ingest_telemetry",
                 "--client-id",
                 f"bench-worker-{w}-{uuid.uuid4().hex[:4]}",
                 "--ready-file",
                 str(ready[w]),
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=subprocess.PIPE,  # the warnings and the final counts: a few lines
             stderr=subprocess.STDOUT,
@@ -199,6 +218,11 @@ def run_workers(broker: Broker, workers: int, messages, samples: int, conn) -> f
         time.sleep(0.1)
     for path in ready:
         path.unlink()
+    conn.execute(  # the workers' connections of an earlier run are gone, not idle, before this one is measured
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    cpu_before = [cpu_seconds(proc.pid) for proc in procs] + [broker.cpu_seconds()]
     before = count(conn)
     started = publish(broker, messages)
     # Wait for every sample, giving up only when nothing has been written for STALL_SECONDS.
@@ -209,6 +233,13 @@ def run_workers(broker: Broker, workers: int, messages, samples: int, conn) -> f
         if now_written > written:
             written, progressed = now_written, time.perf_counter()
     elapsed = progressed - started
+    cpu_after = [cpu_seconds(proc.pid) for proc in procs] + [broker.cpu_seconds()]
+    per_sample = 1e6 / max(written, 1)
+    cpu = {
+        "worker": (sum(cpu_after[:-1]) - sum(cpu_before[:-1])) * per_sample,
+        "postgres": backends_cpu(conn) * per_sample,
+        "broker": (cpu_after[-1] - cpu_before[-1]) * per_sample,
+    }
     for proc in procs:
         proc.terminate()
     outputs = [proc.communicate(timeout=60)[0] for proc in procs]
@@ -217,7 +248,7 @@ def run_workers(broker: Broker, workers: int, messages, samples: int, conn) -> f
     for w, output in enumerate(outputs):
         for line in output.splitlines()[-6:]:
             print(f"     worker {w}: {line}")
-    return written / elapsed
+    return written / elapsed, cpu
 
 
 def run_subscriber(broker: Broker, messages, samples: int) -> float:
@@ -244,23 +275,31 @@ def main():
     parser.add_argument(
         "--system-broker", action="store_true", help="publish to 127.0.0.1:1883 as configured"
     )
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout whose worker runs too, interleaved (before/after)"
+    )
     args = parser.parse_args()
     devices, samples, rounds = (1000, 500_000, 3) if args.full else (200, 50_000, 1)
     unit = setup(devices)
     broker = Broker(args.system_broker)
     try:
-        run_all(broker, unit, devices, samples, rounds)
+        run_all(broker, unit, devices, samples, rounds, args.baseline)
     finally:
         broker.stop()
 
 
-def run_all(broker: Broker, unit: int, devices: int, samples: int, rounds: int) -> None:
+def run_all(
+    broker: Broker, unit: int, devices: int, samples: int, rounds: int, baseline: Path | None
+) -> None:
     where = (
         "system broker :1883" if broker.proc is None else f"own broker :{broker.port} (max_queued_messages 0)"
     )
     print(f"{where}; {devices} devices, {samples:,} samples a stream, {rounds} round(s)")
     print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()}")
     results = {"mosquitto_sub": [], "1 worker": [], "2 workers": []}
+    if baseline:
+        results["baseline 1 worker"] = []
+    costs = {name: [] for name in results if name != "mosquitto_sub"}
     base = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
     with psycopg.connect(URL, autocommit=True) as conn:
         stream = 0
@@ -271,23 +310,36 @@ def run_all(broker: Broker, unit: int, devices: int, samples: int, rounds: int) 
                 span = dt.timedelta(seconds=rounds_per_device * SAMPLES_PER_MESSAGE + 10)
                 messages = payloads(unit, devices, samples, base + stream * span)
                 dropped = broker.dropped()
+                cpu = ""
                 if name == "mosquitto_sub":
                     rate = run_subscriber(broker, messages, samples)
                 else:
-                    rate = run_workers(broker, int(name[0]), messages, samples, conn)
+                    workers, root = int(name.split()[-2]), baseline if name.startswith("baseline") else ROOT
+                    rate, used = run_workers(broker, workers, messages, samples, conn, root)
+                    costs[name].append(used)
+                    cpu = "; CPU µs/sample " + ", ".join(f"{k} {v:.1f}" for k, v in used.items())
                 results[name].append(rate)
                 after = broker.dropped()
                 dropped = "?" if None in (dropped, after) else after - dropped
                 print(
-                    f"  {name:14} {rate:10,.0f} samples/s   (load {os.getloadavg()[0]:.2f}; broker dropped {dropped})",
+                    f"  {name:17} {rate:10,.0f} samples/s   (load {os.getloadavg()[0]:.2f}; broker dropped "
+                    f"{dropped}{cpu})",
                     flush=True,
                 )
     best = {name: max(rates) for name, rates in results.items()}
     print("best of each:")
     for name, rate in best.items():
-        print(f"  {name:14} {rate:10,.0f} samples/s")
+        cpu = ""
+        if costs.get(name):
+            least = min(costs[name], key=lambda c: sum(c.values()))
+            cpu = "   CPU µs/sample (least of the rounds) " + ", ".join(
+                f"{k} {v:.1f}" for k, v in least.items()
+            )
+        print(f"  {name:17} {rate:10,.0f} samples/s{cpu}")
     print(f"ratio 1 worker / mosquitto_sub: {best['1 worker'] / best['mosquitto_sub']:.2f}")
     print(f"ratio 2 workers / 1 worker:     {best['2 workers'] / best['1 worker']:.2f}")
+    if baseline:
+        print(f"ratio 1 worker / baseline:      {best['1 worker'] / best['baseline 1 worker']:.2f}")
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -2,9 +2,13 @@
 
 ``check_message`` is the one validation: it authenticates the device, reads the samples and sorts each into a row
 to write or a rejection reason. ``write_batch`` writes the rows of any number of checked messages in one
-transaction — COPY into a staging table on PostgreSQL, multi-row inserts elsewhere, both ending in
-``ON CONFLICT DO NOTHING`` so that a repeated sample (same device and time) counts once — together with the devices'
-last-seen times, the roll-up's dirty marks and the rejection counters.
+transaction — on PostgreSQL a binary COPY, straight into the samples or, when a batch repeats stored samples,
+through a staging table and ``ON CONFLICT DO NOTHING``; multi-row inserts with ``ON CONFLICT DO NOTHING``
+elsewhere: a repeated sample (same device and time) counts once — together with the devices' last-seen times, the
+roll-up's dirty marks and the rejection counters.
+
+Both run once per sample at tens of thousands a second, so they keep to plain lookups and build one tuple per
+sample (``bench/telemetry_ingest.py`` prints the CPU each sample costs).
 """
 
 import datetime as dt
@@ -15,15 +19,20 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import Device, MachineState, RejectionReason
 
 STATES = frozenset(MachineState.values)
+READINGS = frozenset(("state", "power_w", "current_a"))  # a sample needs one of these
+INF = math.inf
+SHORT_TIME_LIMIT = 1e10  # seconds since 1970 (year 2286): a float time below it converts without a check
+FROM_TIMESTAMP = dt.datetime.fromtimestamp
 MAX_SIGNALS = 32
 UTC = dt.UTC
 
@@ -94,17 +103,20 @@ class RateLimiter:
     def take(self, device_uid: str, wanted: int) -> int:
         """How many of ``wanted`` samples the device may send now."""
         key = f"yiqi:telemetry-rate:{device_uid}:{self.window}:{int(time.time() // self.window)}"
-        cache.add(key, 0, timeout=self.window + 60)
-        try:
+        try:  # the window's count exists but for a device's first message in it: one call, not two
             used = cache.incr(key, wanted)
-        except ValueError:  # expired between add and incr
-            cache.set(key, wanted, timeout=self.window + 60)
-            used = wanted
+        except ValueError:
+            cache.add(key, 0, timeout=self.window + 60)
+            try:
+                used = cache.incr(key, wanted)
+            except ValueError:  # expired between add and incr
+                cache.set(key, wanted, timeout=self.window + 60)
+                used = wanted
         return max(0, min(wanted, self.burst - (used - wanted)))
 
 
-# One row of monitoring_sample: device, t, instrument, state, power_w, current_a, signals (JSON text or None)
-Row = tuple[int, dt.datetime, int, str, float | None, float | None, str | None]
+# One row of monitoring_sample: device, t, instrument, state, power_w, current_a, signals (a dict or None)
+Row = tuple[int, dt.datetime, int, str, float | None, float | None, dict | None]
 
 
 @dataclass
@@ -122,11 +134,17 @@ class Checked:
         return self
 
 
-def _finite_number(value) -> bool | None:
-    """True for a finite number, False for NaN/inf, None for anything that is not a number."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return math.isfinite(value)
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        return False
+
+
+def _number(value) -> bool:
+    """A JSON number (``True`` is not one)."""
+    kind = type(value)
+    return kind is float or kind is int or (kind is not bool and isinstance(value, int | float))
 
 
 def _read_time(value) -> dt.datetime | str:
@@ -139,10 +157,9 @@ def _read_time(value) -> dt.datetime | str:
         if parsed.tzinfo is None:  # a time without its offset means nothing
             return RejectionReason.MALFORMED
         return parsed.astimezone(UTC)
-    finite = _finite_number(value)
-    if finite is None:
+    if not _number(value):
         return RejectionReason.MALFORMED
-    if not finite:
+    if not _finite(value):
         return RejectionReason.NOT_FINITE
     try:
         return dt.datetime.fromtimestamp(value, UTC)
@@ -150,49 +167,71 @@ def _read_time(value) -> dt.datetime | str:
         return RejectionReason.TOO_OLD if value < 0 else RejectionReason.FUTURE
 
 
-def _check_sample(sample, earliest: dt.datetime, latest: dt.datetime) -> tuple[dt.datetime, tuple] | str:
+def _reading(value) -> float | str | None:
+    """A power or current reading: None when absent, a float when good, else the rejection reason."""
+    if value is None:
+        return None
+    if not _number(value) or value < 0:
+        return RejectionReason.MALFORMED
+    if not _finite(value):
+        return RejectionReason.NOT_FINITE
+    return float(value)
+
+
+def _signals(signals) -> dict | str | None:
+    """Named signals (None when empty), or the rejection reason."""
+    if not isinstance(signals, dict) or len(signals) > MAX_SIGNALS:
+        return RejectionReason.MALFORMED
+    for name, value in signals.items():
+        if not _number(value) or len(name) > 64:
+            return RejectionReason.MALFORMED
+        if not _finite(value):
+            return RejectionReason.NOT_FINITE
+    return signals or None
+
+
+def _check_sample(sample, earliest: dt.datetime, latest: dt.datetime, device_id: int, instrument_id: int):
+    """The sample's row, or the reason it is refused (``RejectionReason`` members are str, rows tuples).
+    Once per sample, so the usual shape (a float time, float readings) takes the short way round."""
     if not isinstance(sample, dict):
         return RejectionReason.MALFORMED
-    if "t" not in sample or not any(k in sample for k in ("state", "power_w", "current_a")):
+    get = sample.get
+    state, power, current = get("state"), get("power_w"), get("current_a")
+    if "t" not in sample or (
+        state is None and power is None and current is None and not sample.keys() & READINGS
+    ):
         return RejectionReason.MISSING_FIELDS
-    t = _read_time(sample["t"])
-    if isinstance(t, str):
-        return t
-    state = sample.get("state", "")
+    t = sample["t"]
+    if type(t) is float and 0.0 <= t < SHORT_TIME_LIMIT:
+        t = FROM_TIMESTAMP(t, UTC)
+    else:
+        t = _read_time(t)
+        if type(t) is not dt.datetime:
+            return t
     if state is None:
         state = ""
-    if state and state not in STATES:
+    elif type(state) is not str or (state and state not in STATES):
         return RejectionReason.MALFORMED
-    readings = []
-    for name in ("power_w", "current_a"):
-        value = sample.get(name)
-        if value is None:
-            readings.append(None)
-            continue
-        finite = _finite_number(value)
-        if finite is None or value < 0:
-            return RejectionReason.MALFORMED
-        if not finite:
-            return RejectionReason.NOT_FINITE
-        readings.append(float(value))
-    if not state and readings == [None, None]:
+    if type(power) is not float or not 0.0 <= power < INF:  # NaN fails every comparison
+        power = _reading(power)
+        if type(power) is not float and power is not None:
+            return power
+    if type(current) is not float or not 0.0 <= current < INF:
+        current = _reading(current)
+        if type(current) is not float and current is not None:
+            return current
+    if not state and power is None and current is None:
         return RejectionReason.MISSING_FIELDS
-    signals = sample.get("signals")
+    signals = get("signals")
     if signals is not None:
-        if not isinstance(signals, dict) or len(signals) > MAX_SIGNALS:
-            return RejectionReason.MALFORMED
-        for name, value in signals.items():
-            finite = _finite_number(value)
-            if finite is None or len(name) > 64:
-                return RejectionReason.MALFORMED
-            if not finite:
-                return RejectionReason.NOT_FINITE
-        signals = json.dumps(signals, separators=(",", ":")) if signals else None
+        signals = _signals(signals)
+        if type(signals) is not dict and signals is not None:
+            return signals
     if t > latest:
         return RejectionReason.FUTURE
     if t < earliest:
         return RejectionReason.TOO_OLD
-    return t, (state, readings[0], readings[1], signals)
+    return (device_id, t, instrument_id, state, power, current, signals)
 
 
 def check_message(
@@ -242,43 +281,79 @@ def check_message(
     earliest = now - dt.timedelta(days=settings.YIQI_TELEMETRY_RETENTION_DAYS)
     latest = now + dt.timedelta(seconds=settings.YIQI_TELEMETRY_MAX_FUTURE_SECONDS)
     seen: set[dt.datetime] = set()
-    good = []
+    good: list[Row] = []
+    device_id, instrument_id = device.id, device.instrument_id
     for sample in samples:
-        result = _check_sample(sample, earliest, latest)
-        if isinstance(result, str):
+        result = _check_sample(sample, earliest, latest, device_id, instrument_id)
+        if type(result) is not tuple:
             checked.rejected[result] += 1
-        elif result[0] in seen:
+        elif result[1] in seen:
             checked.duplicates += 1
         else:
-            seen.add(result[0])
+            seen.add(result[1])
             good.append(result)
     granted = limiter.take(device.uid, len(good))
     if granted < len(good):
         checked.refuse(RejectionReason.RATE_LIMITED, len(good) - granted)
         good = good[:granted]
-    checked.rows = [(device.id, t, device.instrument_id, *values) for t, values in good]
+    checked.rows = good
     return checked
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
 
 COLUMNS = "device_id, t, instrument_id, state, power_w, current_a, signals, received_at"
+ROW_COLUMNS = "device_id, t, instrument_id, state, power_w, current_a, signals"  # a ``Row``
+# COPY in binary: numbers and times go as they are, neither side formats or parses text.
+ROW_TYPES = ("int8", "timestamptz", "int8", "text", "float8", "float8", "jsonb")
 STAGING = "monitoring_sample_incoming"
+STAGING_TABLE = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (device_id bigint, t timestamptz, instrument_id bigint, "
+    "state text, power_w double precision, current_a double precision, signals jsonb) ON COMMIT DELETE ROWS"
+)
+
+
+class _Repeats:
+    """Whether the last batch held samples already stored (a message sent again after a reconnection, whose
+    neighbours in the broker's queue are likely resent too)."""
+
+    seen = False
 
 
 def _insert_postgresql(cursor, rows: list[Row], received_at: dt.datetime) -> int:
+    """COPY straight into the samples, twice as cheap for the database as ``INSERT ... ON CONFLICT``; a sample
+    already stored fails that COPY, which is undone to its savepoint, and the rows go through a staging table and
+    ``ON CONFLICT DO NOTHING`` instead — so do the next batches, until one holds no repeat."""
+    if not _Repeats.seen:
+        try:
+            with transaction.atomic():
+                _copy(
+                    cursor, f"monitoring_sample ({COLUMNS})", (*ROW_TYPES, "timestamptz"), rows, received_at
+                )
+            return len(rows)
+        except IntegrityError:
+            _Repeats.seen = True
+    cursor.execute(STAGING_TABLE)
+    _copy(cursor, f"{STAGING} ({ROW_COLUMNS})", ROW_TYPES, rows)
     cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} "
-        "(LIKE monitoring_sample INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        f"INSERT INTO monitoring_sample ({COLUMNS}) SELECT {ROW_COLUMNS}, %s FROM {STAGING} ON CONFLICT DO NOTHING",
+        [received_at],
     )
-    raw = cursor.cursor  # psycopg's own cursor, for COPY; its errors become Django's like every other
-    with connection.wrap_database_errors, raw.copy(f"COPY {STAGING} ({COLUMNS}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row((*row, received_at))
-    cursor.execute(
-        f"INSERT INTO monitoring_sample ({COLUMNS}) SELECT {COLUMNS} FROM {STAGING} ON CONFLICT DO NOTHING"
-    )
+    _Repeats.seen = cursor.rowcount < len(rows)
     return cursor.rowcount
+
+
+def _copy(cursor, target: str, types: tuple, rows: list[Row], *extra) -> None:
+    """COPY ``rows`` (each followed by ``extra``) into ``target`` in binary."""
+    raw = cursor.cursor  # psycopg's own cursor, for COPY; its errors become Django's like every other
+    with connection.wrap_database_errors, raw.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        if extra:
+            for row in rows:
+                copy.write_row((*row, *extra))
+        else:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _insert_portable(cursor, rows: list[Row], received_at: dt.datetime) -> int:
@@ -288,7 +363,11 @@ def _insert_portable(cursor, rows: list[Row], received_at: dt.datetime) -> int:
     for start in range(0, len(rows), 100):
         chunk = rows[start : start + 100]
         values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-        params = [p for row in chunk for p in (row[0], adapt(row[1]), *row[2:], received)]
+        params = [
+            p
+            for row in chunk
+            for p in (row[0], adapt(row[1]), *row[2:6], row[6] and json.dumps(row[6]), received)
+        ]
         cursor.execute(
             f"INSERT INTO monitoring_sample ({COLUMNS}) VALUES {values} ON CONFLICT DO NOTHING", params
         )
@@ -349,7 +428,7 @@ def write_batch(messages: list[Checked], *, now: dt.datetime | None = None) -> B
             rejections[(reason, message.claimed_uid)] += n
         if message.rows:
             rows.extend(message.rows)
-            earliest = min(row[1] for row in message.rows)
+            earliest = min(map(itemgetter(1), message.rows))
             device_id = message.device.id
             spans[device_id] = min(spans.get(device_id, earliest), earliest)
     inserted = 0

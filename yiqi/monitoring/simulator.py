@@ -195,6 +195,11 @@ class Scenario:
                     out.append(Segment(start, end, segment.state))
         return out
 
+    def forget(self, index: int) -> None:
+        """Drop one instrument's planned days (a large scenario read instrument by instrument stays small)."""
+        for day in self.days:
+            self._plans.pop((index, day), None)
+
     def state_at(self, index: int, moment: dt.datetime) -> str:
         day = moment.astimezone(SHANGHAI).date()
         for segment in self.day_plan(index, day)[0]:

@@ -51,6 +51,39 @@ def test_a_repeat_inside_one_message_counts_once():
     assert checked.duplicates == 1
 
 
+def test_repeats_among_new_samples_count_once_and_the_batches_after_them_are_whole():
+    """On PostgreSQL a batch goes straight in until a repeat of a stored sample stops it; then that batch and the
+    next go through ``ON CONFLICT`` — the counts are the same either way."""
+    device = DeviceFactory()
+    start = timezone.now() - dt.timedelta(hours=1)
+
+    def samples(first: int, count: int) -> list[dict]:
+        return [
+            {
+                "t": (start + dt.timedelta(seconds=first + i)).timestamp(),
+                "power_w": 10.0 + i,
+                "signals": {"v": i},
+            }
+            for i in range(count)
+        ]
+
+    results = [
+        write_batch([check(device, body(samples(0, 5), key=SECRET))]),
+        write_batch([check(device, body(samples(3, 5), key=SECRET))]),  # 3, 4 repeat
+        write_batch([check(device, body(samples(8, 2), key=SECRET))]),
+        write_batch([check(device, body(samples(10, 2), key=SECRET))]),
+        # one sample in two messages of one batch
+        write_batch(
+            [check(device, body(samples(12, 2), key=SECRET)), check(device, body(samples(13, 1), key=SECRET))]
+        ),
+    ]
+    assert [(r.inserted, r.duplicates) for r in results] == [(5, 0), (3, 2), (2, 0), (2, 0), (2, 1)]
+    stored = Sample.objects.filter(device=device).order_by("t")
+    assert stored.count() == 14
+    assert [s.signals["v"] for s in stored[:5]] == [0, 1, 2, 3, 4]  # the first writing holds
+    assert {s.instrument_id for s in stored} == {device.instrument_id}
+
+
 @pytest.mark.parametrize(
     ("sample", "reason"),
     [
@@ -66,6 +99,13 @@ def test_a_repeat_inside_one_message_counts_once():
         ({"t": "NOW", "state": "busy"}, "malformed"),
         ({"t": "NOW", "power_w": "12"}, "malformed"),
         ({"t": "NOW", "power_w": True}, "malformed"),
+        ({"t": "NOW", "power_w": -1.0}, "malformed"),
+        ({"t": "NOW", "power_w": 10**400}, "not_finite"),
+        ({"t": "NOW", "state": 0}, "malformed"),  # was stored as a state
+        ({"t": "NOW", "state": ["running"]}, "malformed"),  # was a crash of the whole message
+        ({"t": "NOW", "state": None}, "missing_fields"),
+        ({"t": 1e300, "power_w": 1}, "future"),
+        ({"t": float("nan"), "power_w": 1}, "not_finite"),
         ("not an object", "malformed"),
     ],
 )
