@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_INSTRUMENTS ?= 3000
 DEMO_SEED ?= 2026
+PORT ?= 8000
 DEV := DJANGO_ENV=development
 # The test suite runs on SQLite; set DATABASE_URL=postgres://... to run it on PostgreSQL as well.
 TEST_ARGS ?=
@@ -22,15 +23,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python .env
 .env:
 	echo "DJANGO_ENV=development" > $@
 
+# The server answers as soon as the database is migrated. Behind it the demo province is built (var/demo.log; the
+# pages show it once it is committed), then the task consumer and the device simulator start (var/simulator.log).
 run: $(VENV)/.installed
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py demo_data --if-empty --instruments $(DEMO_INSTRUMENTS) --seed $(DEMO_SEED)
-	@echo "Yiqi: http://127.0.0.1:8000/  — admin login: admin / yiqi-demo-2026 (every demo user has this password)"
-	@$(DEV) $(BIN)/python manage.py run_huey --quiet & consumer=$$!; \
-	  (sleep 5; exec env $(DEV) $(BIN)/python manage.py simulate_devices --instruments 20 \
-	    --http http://127.0.0.1:8000 > var/simulator.log 2>&1) & simulator=$$!; \
-	  trap 'kill $$consumer $$simulator 2>/dev/null' EXIT INT TERM; \
-	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Yiqi: http://127.0.0.1:$(PORT)/  — admin login: admin / yiqi-demo-2026 (every demo user has this password)"
+	@echo "The demo province is built in the background (var/demo.log); pages show it once it is in."
+	@(trap 'kill $$demo $$consumer $$simulator 2>/dev/null' EXIT; trap 'exit 1' TERM; \
+	  $(DEV) $(BIN)/python manage.py demo_data --if-empty --instruments $(DEMO_INSTRUMENTS) --seed $(DEMO_SEED) \
+	    > var/demo.log 2>&1 & demo=$$!; \
+	  wait $$demo || echo "Yiqi: the demo data failed, see var/demo.log"; \
+	  $(DEV) $(BIN)/python manage.py run_huey --quiet & consumer=$$!; \
+	  $(DEV) $(BIN)/python manage.py simulate_devices --instruments 20 --http http://127.0.0.1:$(PORT) \
+	    > var/simulator.log 2>&1 & simulator=$$!; \
+	  wait) & background=$$!; \
+	  trap 'kill $$background 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

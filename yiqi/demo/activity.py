@@ -19,6 +19,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from yiqi.accounts.models import Role, RoleAssignment, User
+from yiqi.alliances.models import Membership, MembershipStatus
 from yiqi.booking.availability import is_statutory_holiday
 from yiqi.booking.models import Booking, BookingStatus, OpenHours, Qualification, ServiceSettings
 from yiqi.core.money import hours_between, to_fen
@@ -86,6 +87,10 @@ class ActivityBuilder:
         self.today = timezone.localdate()
         self.counts = builder.counts
         self.order_seq: dict[dt.date, int] = defaultdict(int)
+        # The demo's alliances come after its history: with no active membership no pair of organisations has a
+        # member price, which the fee service is then told instead of looking it up for every service.
+        has_members = Membership.objects.filter(status=MembershipStatus.ACTIVE).exists()
+        self.member_category = None if has_members else ""
 
     def local(self, day: dt.date, minute: int) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=self.tz)
@@ -260,7 +265,7 @@ class ActivityBuilder:
         return self.rng.choice(self.outside)
 
     def bill(self, instrument, service: str, customer: Customer, hours: Decimal, samples: int):
-        category = user_category(customer.organization, instrument.unit_id)
+        category = user_category(customer.organization, instrument.unit_id, self.member_category)
         quantities = {
             FeeItem.Basis.PER_HOUR: hours,
             FeeItem.Basis.PER_SAMPLE: Decimal(samples),

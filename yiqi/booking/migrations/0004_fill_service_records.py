@@ -85,4 +85,4 @@ class Migration(migrations.Migration):
         ("registry", "0004_private_import_files"),
     ]
 
-    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forward, migrations.RunPython.noop, elidable=True)]

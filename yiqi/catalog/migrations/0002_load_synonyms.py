@@ -21,4 +21,4 @@ def unload(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("catalog", "0001_initial")]
 
-    operations = [migrations.RunPython(load, unload)]
+    operations = [migrations.RunPython(load, unload, elidable=True)]

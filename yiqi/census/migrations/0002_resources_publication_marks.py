@@ -180,5 +180,5 @@ class Migration(migrations.Migration):
             model_name='censusresourceline',
             constraint=models.CheckConstraint(condition=models.Q(('access_level__in', ['open', 'on_application', 'restricted'])), name='census_resource_line_access_in_list'),
         ),
-        migrations.RunPython(scope_and_class, migrations.RunPython.noop),
+        migrations.RunPython(scope_and_class, migrations.RunPython.noop, elidable=True),
     ]

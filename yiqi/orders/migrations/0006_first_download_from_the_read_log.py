@@ -42,6 +42,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(to_read_log, migrations.RunPython.noop),
+        migrations.RunPython(to_read_log, migrations.RunPython.noop, elidable=True),
         migrations.RemoveField(model_name="orderresult", name="downloaded_at"),
     ]

@@ -46,6 +46,17 @@ def _targets(loader, before: bool):
     return targets
 
 
+def _written_loader(connection):
+    """The migrations as they were written, without the squashed ones that replace them: an old database reached
+    the schema before service records through them (the squashed ones only build new databases)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection, replace_migrations=False)
+    for key, squashed in loader.replacements.items():
+        loader.graph.remove_replacement_node(key, squashed.replaces)
+    return loader
+
+
 def _load(apps, path: str) -> None:
     """Insert dumpdata rows through the historical models (loaddata would use today's models)."""
     with gzip.open(path, "rt", encoding="utf-8") as dump:
@@ -188,8 +199,9 @@ def main(path: str) -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
+    executor.loader = _written_loader(connection)
     executor.migrate(_targets(executor.loader, before=True))
-    executor.loader.build_graph()
+    executor.loader = _written_loader(connection)
     nodes = [node for node in _targets(executor.loader, before=True) if node[1] is not None]
     apps = executor.loader.project_state(nodes, at_end=True).apps
     _load(apps, path)

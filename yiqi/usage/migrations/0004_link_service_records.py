@@ -25,4 +25,4 @@ class Migration(migrations.Migration):
         ("orders", "0004_fill_service_records"),
     ]
 
-    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forward, migrations.RunPython.noop, elidable=True)]
