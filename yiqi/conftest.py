@@ -96,13 +96,14 @@ def default_language():
 
 def pytest_runtest_setup(item):
     """Tests marked ``postgres`` exercise PostgreSQL-only behaviour (exclusion constraints, real races); those
-    marked ``sqlite_once`` are slow browser walks whose result does not depend on the database: once is enough."""
+    marked ``sqlite_once`` are slow and their result does not depend on the database (browser walks, programs
+    run in a process of their own, scoring in Python): once is enough, in the SQLite pass."""
     from django.db import connection
 
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://…)")
     if item.get_closest_marker("sqlite_once") and connection.vendor == "postgresql":
-        pytest.skip("a browser walk: run once, in the SQLite pass")
+        pytest.skip("independent of the database: run once, in the SQLite pass")
 
 
 def pytest_configure(config):

@@ -20,6 +20,9 @@ from yiqi.registry.tests.test_spreadsheets import SINGLE, label, valid_row
 pytestmark = [
     pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Chromium and ChromeDriver are not installed"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The imports, invitations and approvals are tested on both databases beside their apps; this adds the
+    # browser's path through the pages: once, in the SQLite pass.
+    pytest.mark.sqlite_once,
 ]
 
 STRONG = "Lab-Booking-2026!"

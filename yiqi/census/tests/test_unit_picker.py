@@ -85,6 +85,7 @@ def test_no_units_or_units_outside_the_filters_are_field_errors(world, client_fo
     not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
     reason="Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)",
 )
+@pytest.mark.sqlite_once  # the picker's script at 375 px; the census it opens is checked above on both databases
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_picker_works_on_a_phone(world, live_server):
     from selenium.webdriver.common.by import By

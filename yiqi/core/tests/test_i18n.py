@@ -7,6 +7,9 @@ import pytest
 
 from . import i18n_audit as audit
 
+# Files and gettext's tools (msgfmt, makemessages over the whole tree), no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_once
+
 
 def _report(findings: list[str], what: str) -> str:
     return f"{len(findings)} {what}:\n" + "\n".join(findings)

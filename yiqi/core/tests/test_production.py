@@ -27,6 +27,9 @@ PRODUCTION_STORAGES = {
 STATIC_REFERENCE = re.compile(r'(?:src|href)="(/static/[^"]+)"')
 
 
+# Programs in a process of their own without DATABASE_URL (manage.py, gunicorn), collectstatic and a browser: the same
+# whichever database the suite uses, so once, in the SQLite pass (marked on each).
+@pytest.mark.sqlite_once
 def test_production_profile_uses_the_manifest_storage():
     """The storage the test below collects with is the one production configures."""
     code = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
@@ -45,6 +48,7 @@ def test_production_profile_uses_the_manifest_storage():
     )
 
 
+@pytest.mark.sqlite_once
 @pytest.mark.django_db
 def test_collectstatic_with_the_production_storage_then_pages_and_their_files_are_served(tmp_path):
     """collectstatic used to stop with MissingFileError (Bootstrap's CSS named a .map that is not shipped), and
@@ -160,6 +164,7 @@ def _free_port():
         return probe.getsockname()[1]
 
 
+@pytest.mark.sqlite_once
 def test_gunicorn_with_the_deploy_config_names_no_server_software(tmp_path):
     """gunicorn answered with "Server: gunicorn" (and its version, in errors) — a free hint to an attacker."""
     port = _free_port()
@@ -210,6 +215,7 @@ def test_the_deploy_recipe_states_what_the_readme_promises():
     not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
     reason="Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)",
 )
+@pytest.mark.sqlite_once
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_browser_reports_no_policy_violation_and_the_scripts_run(world, bookable, live_server):
     """The policy is only right if the site's own pages pass it: Chromium reports every refused script or style

@@ -32,6 +32,9 @@ pytestmark = [
         reason="Chromium and ChromeDriver are not installed (apt-get install chromium chromium-driver)",
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Every service these journeys call is tested on both databases beside its app; what only they add is the
+    # browser's path through the pages: once, in the SQLite pass.
+    pytest.mark.sqlite_once,
 ]
 
 

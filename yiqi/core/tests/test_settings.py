@@ -5,7 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
+
+# manage.py in a process of its own, without DATABASE_URL: the same run whichever database the suite uses.
+pytestmark = pytest.mark.sqlite_once
 
 
 def manage(*args, **env):

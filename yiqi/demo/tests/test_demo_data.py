@@ -1,79 +1,33 @@
-import hashlib
+"""The small demo province, built once for these checks (fixture ``demo_province``): a valid province, every role
+held, a consistent service history, and the demo's bookings and dates as the platform's rules allow."""
+
 from collections import Counter
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.utils import timezone
 
 from yiqi.accounts.models import Role, RoleAssignment, User
+from yiqi.booking.availability import as_local
+from yiqi.booking.models import Booking, OpenHours, ServiceSettings
+from yiqi.booking.services import send_reminders
 from yiqi.demo.builder import DEMO_PASSWORD
 from yiqi.demo.data.templates import all_templates
-from yiqi.organizations.models import Deployment, Organization, Region, SubUnit
+from yiqi.demo.tests.conftest import SMALL, build
+from yiqi.fees.models import Charge
+from yiqi.orders.models import TestOrder
+from yiqi.organizations.models import Deployment, Organization, Region
 from yiqi.organizations.validators import validate_credit_code
 from yiqi.outcomes.models import Outcome, OutcomeStatus
 from yiqi.registry.categories import leaf_codes
 from yiqi.registry.models import Instrument, RegistrationStatus
+from yiqi.servicerecords.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
-
-SMALL = {"instruments": 300, "units": 20}
-
-
-def build(seed=2026, **options) -> str:
-    out = StringIO()
-    call_command("demo_data", seed=seed, stdout=out, **{**SMALL, **options})
-    return out.getvalue()
-
-
-def fingerprint() -> str:
-    """Everything the demo generates, by natural keys (primary keys and timestamps may differ)."""
-    rows = [
-        sorted(
-            Organization.objects.values_list(
-                "name",
-                "kind",
-                "credit_code",
-                "region_id",
-                "address",
-                "postcode",
-                "supervising_department__name",
-            )
-        ),
-        sorted(SubUnit.objects.values_list("unit__name", "name", "kind")),
-        sorted(User.objects.values_list("username", "full_name", "email", "phone", "is_superuser")),
-        sorted(
-            RoleAssignment.objects.values_list(
-                "user__username", "role", "department__name", "organization__name"
-            ),
-            key=str,
-        ),
-        sorted(
-            Instrument.objects.values_list(
-                "unit__credit_code",
-                "asset_number",
-                "kind",
-                "name",
-                "category_id",
-                "original_value",
-                "manufacturer",
-                "model_spec",
-                "acceptance_date",
-                "registration_status",
-                "registration_due",
-                "published_at",
-                "sharing_mode",
-                "parent__asset_number",
-                "sub_unit__name",
-                "manager__username",
-                "contact_phone",
-            ),
-            key=str,
-        ),
-    ]
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def test_catalogue_covers_every_class_with_valid_codes():
@@ -84,9 +38,8 @@ def test_catalogue_covers_every_class_with_valid_codes():
     assert all(len(t.indicators) <= 500 and len(t.functions) <= 300 for t in templates)
 
 
-def test_builds_a_valid_province():
-    output = build()
-    assert "admin" in output and DEMO_PASSWORD in output
+def test_builds_a_valid_province(demo_province):
+    assert "admin" in demo_province and DEMO_PASSWORD in demo_province
 
     deployment = Deployment.objects.get(pk=1)
     assert deployment.home_region_id == "610000"
@@ -130,8 +83,7 @@ def test_builds_a_valid_province():
     assert Outcome.objects.filter(acknowledged_by_user=True, status=OutcomeStatus.CONFIRMED).exists()
 
 
-def test_every_role_is_held_and_everyone_shares_the_password():
-    build()
+def test_every_role_is_held_and_everyone_shares_the_password(demo_province):
     held = set(RoleAssignment.objects.values_list("role", flat=True))
     assert held == set(Role.values)
     admin = User.objects.get(username="admin")
@@ -147,23 +99,7 @@ def test_every_role_is_held_and_everyone_shares_the_password():
     assert User.objects.filter(username__startswith="eval").count() == 5
 
 
-def fingerprint_of_build(seed: int):
-    """Build, fingerprint, and roll the build back so the next one starts from an empty database."""
-    with transaction.atomic():
-        build(seed=seed)
-        result = fingerprint()
-        transaction.set_rollback(True)
-    return result
-
-
-def test_same_seed_gives_the_same_data_and_another_seed_does_not():
-    first = fingerprint_of_build(11)
-    assert fingerprint_of_build(11) == first
-    assert fingerprint_of_build(12) != first
-
-
-def test_refuses_a_non_empty_database_unless_told_to_skip():
-    build()
+def test_refuses_a_non_empty_database_unless_told_to_skip(demo_province):
     with pytest.raises(CommandError):
         build()
     out = StringIO()
@@ -172,19 +108,18 @@ def test_refuses_a_non_empty_database_unless_told_to_skip():
     assert Instrument.objects.count() == SMALL["instruments"]
 
 
-def test_service_history_is_consistent():
+def test_service_history_is_consistent(demo_province):
     """Demo bookings never overlap, bills add up, every completed service left a usage record."""
     from django.db.models import F, Sum
 
-    from yiqi.booking.models import SLOT_HOLDING_STATES, Booking, BookingStatus, ServiceSettings
+    from yiqi.booking.models import SLOT_HOLDING_STATES, BookingStatus
     from yiqi.feedback.models import Complaint, Rating
-    from yiqi.fees.models import Charge, ChargeLine
-    from yiqi.orders.models import OrderStatus, TestOrder
+    from yiqi.fees.models import ChargeLine
+    from yiqi.orders.models import OrderStatus
     from yiqi.resources.models import ResourceRequest
-    from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
+    from yiqi.servicerecords.models import ServiceKind, ServiceStatus
     from yiqi.usage.models import UsageRecord
 
-    build()
     held = Booking.objects.filter(status__in=SLOT_HOLDING_STATES)
     overlaps = held.filter(
         instrument__bookings__status__in=SLOT_HOLDING_STATES,
@@ -215,30 +150,28 @@ def test_service_history_is_consistent():
         record.full_clean(exclude=["evidence", "recorded_by"])
 
 
-def test_demo_vouchers_reconcile():
+def test_demo_vouchers_reconcile(demo_province):
     from yiqi.vouchers.models import Claim, Programme
     from yiqi.vouchers.services import ledger
 
-    build()
     programme = Programme.objects.get()
     totals = ledger.programme_balances(programme)
     assert totals.granted == sum(a.approved_amount for a in programme.applications.all()) > 0
     assert totals.spent_total > 0 and Claim.objects.filter(status="submitted").count() == 1
 
 
-def test_some_instruments_have_simulated_devices_and_interlocks():
+def test_some_instruments_have_simulated_devices_and_interlocks(demo_province):
     from yiqi.interlocks.models import Interlock
     from yiqi.monitoring.models import Device, MonitoringProfile
 
-    output = build()
     devices = Device.objects.filter(uid__startswith="sim-")
-    assert devices.count() == 20 and "monitoring devices: 20" in output
+    assert devices.count() == 20 and "monitoring devices: 20" in demo_province
     assert all(d.instrument.registration_status == RegistrationStatus.PUBLISHED for d in devices)
     assert MonitoringProfile.objects.count() == 20
     assert Interlock.objects.count() == 5
 
 
-def test_monitored_instruments_have_measured_history_to_show():
+def test_monitored_instruments_have_measured_history_to_show(demo_province):
     """The board, the timelines and the reconciliation lists show measured data as soon as the demo is built."""
     from yiqi.monitoring.models import (
         DailyHours,
@@ -250,7 +183,6 @@ def test_monitored_instruments_have_measured_history_to_show():
     )
     from yiqi.usage.models import UsageRecord
 
-    build()
     instruments = set(Device.objects.filter(uid__startswith="sim-").values_list("instrument_id", flat=True))
     # Every monitored instrument has a state now and days of hours; most of them ran.
     assert set(InstrumentMonitor.objects.values_list("instrument_id", flat=True)) == instruments
@@ -265,7 +197,7 @@ def test_monitored_instruments_have_measured_history_to_show():
     assert {ReconciliationItem.Kind.SUSPECT_RECORD, ReconciliationItem.Kind.UNRECORDED_USE} <= kinds
 
 
-def test_demo_census_and_alliances():
+def test_demo_census_and_alliances(demo_province):
     from yiqi.alliances.models import Alliance, Membership, MembershipStatus
     from yiqi.census.models import (
         Census,
@@ -276,7 +208,6 @@ def test_demo_census_and_alliances():
         ReturnStatus,
     )
 
-    build()
     closed, current = Census.objects.order_by("year")
     assert (
         closed.status == "published"
@@ -300,12 +231,11 @@ def test_demo_census_and_alliances():
     assert Membership.objects.filter(status=MembershipStatus.APPLIED).count() == 1
 
 
-def test_demo_needs_include_one_met_by_an_order_on_the_platform():
+def test_demo_needs_include_one_met_by_an_order_on_the_platform(demo_province):
     from yiqi.core.models import AuditEvent
     from yiqi.demands.models import Need, NeedStatus
     from yiqi.orders.models import OrderStatus
 
-    build()
     met = Need.objects.get(status=NeedStatus.MET)
     assert met.order_record == met.met_by and met.met_by.test_order.status == OrderStatus.COMPLETED
     assert list(AuditEvent.objects.for_object(met).values_list("action", flat=True)) == [
@@ -314,3 +244,45 @@ def test_demo_needs_include_one_met_by_an_order_on_the_platform():
         "delivered",
     ]
     assert Need.objects.filter(status=NeedStatus.CLOSED).count() == 1
+
+
+def test_a_fresh_demo_keeps_to_open_hours_and_to_time_and_sends_no_reminder(demo_province):
+    every_booking_lies_inside_an_open_period_on_its_slot_grid()
+    nothing_is_submitted_or_paid_after_the_demo_was_loaded()
+    starting_the_platform_sends_no_reminders()
+
+
+def every_booking_lies_inside_an_open_period_on_its_slot_grid():
+    periods = {}
+    for instrument_id, weekday, start, end in OpenHours.objects.values_list(
+        "instrument_id", "weekday", "start_minute", "end_minute"
+    ):
+        periods.setdefault((instrument_id, weekday), []).append((start, end))
+    slots = dict(ServiceSettings.objects.values_list("instrument_id", "slot_minutes"))
+    bookings = list(Booking.objects.values_list("instrument_id", "starts_at", "ends_at"))
+    assert len(bookings) > 100
+    for instrument_id, starts_at, ends_at in bookings:
+        start, end = as_local(starts_at), as_local(ends_at)
+        first, last = start.hour * 60 + start.minute, (end.hour * 60 + end.minute) or 1440
+        assert start.date() == as_local(ends_at - timezone.timedelta(minutes=1)).date()
+        holding = [(s, e) for s, e in periods[instrument_id, start.weekday()] if s <= first and last <= e]
+        assert holding, (instrument_id, start, end)
+        slot = slots[instrument_id]
+        assert (first - holding[0][0]) % slot == 0 and (last - first) % slot == 0, (instrument_id, start, end)
+
+
+def nothing_is_submitted_or_paid_after_the_demo_was_loaded():
+    now = timezone.now()
+    assert not Booking.objects.filter(created_at__gt=now).exists()
+    assert not ServiceRecord.objects.filter(created_at__gt=now).exists()
+    assert not Charge.objects.filter(paid_at__gt=now).exists()
+    in_progress = TestOrder.objects.filter(tested_until__isnull=True)
+    assert in_progress.exists()
+    # Orders in progress were submitted over the last week, not at the moment of loading.
+    assert not in_progress.filter(created_at__gt=now - timezone.timedelta(minutes=30)).exists()
+
+
+def starting_the_platform_sends_no_reminders():
+    mail.outbox.clear()
+    assert send_reminders() == 0
+    assert mail.outbox == []

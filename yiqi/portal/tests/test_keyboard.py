@@ -10,8 +10,8 @@ from django.urls import reverse
 from yiqi.core.tests.test_service_journeys import browser  # noqa: F401
 from yiqi.core.tests.test_service_journeys import pytestmark as journey_marks
 
-# Pages' script and style, not the database: once, in the SQLite pass.
-pytestmark = [*journey_marks, pytest.mark.sqlite_once]
+# Pages' script and style, not the database: once, in the SQLite pass (a mark of the journeys' too).
+pytestmark = journey_marks
 
 
 def _luminance(css_colour: str) -> float:
