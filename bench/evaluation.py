@@ -117,10 +117,6 @@ def load_postgres(records: int) -> None:
     started = time.perf_counter()
     table = UsageRecord._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        UsageRecord.objects.all()._raw_delete(connection.alias)  # the demo's own (or another size's) records
-        cursor.execute(
-            "SET CONSTRAINTS ALL IMMEDIATE"
-        )  # its deferred checks now: no index is built over pending ones
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         cursor.execute(
