@@ -49,15 +49,25 @@ def ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare(engine: str, instruments: int, seed: int = 2026, url: str | None = None) -> str:
+def prepare(
+    engine: str, instruments: int, seed: int = 2026, url: str | None = None, units: int | None = None
+) -> str:
     """A migrated database holding the demo province with ``instruments`` instruments (built once, reused); ``url``
-    names a benchmark's own database instead of the shared one (for a benchmark that adds rows of its own)."""
+    names a benchmark's own database instead of the shared one (for a benchmark that adds rows of its own);
+    ``units``: management units other than the demo's 300."""
     url = url or database_url(engine, instruments, seed)
     if engine == "postgres":
         ensure_postgres_database(url)
     manage(url, "migrate", "--noinput")
     started = time.perf_counter()
-    result = manage(url, "demo_data", "--if-empty", "--instruments", str(instruments), "--seed", str(seed))
+    sized = [
+        "--instruments",
+        str(instruments),
+        "--seed",
+        str(seed),
+        *(["--units", str(units)] if units else []),
+    ]
+    result = manage(url, "demo_data", "--if-empty", *sized)
     if "skipped" not in result.stdout.lower():
         print(
             f"  built demo data on {engine} ({instruments} instruments) in {time.perf_counter() - started:.1f} s"
