@@ -189,7 +189,8 @@ def audit_fields(usage: UsageRecord, actor, changes: dict | None = None) -> dict
 def announce(written: list[UsageRecord]) -> None:
     """Tell the layers above (``signals.usage_recorded``) once the transaction commits, in one signal for the lot:
     monitoring verifies them against their telemetry, interlocks take the hours they measured."""
-    transaction.on_commit(lambda: usage_recorded.send(sender=UsageRecord, usage_records=written))
+    if written:
+        transaction.on_commit(lambda: usage_recorded.send(sender=UsageRecord, usage_records=written))
 
 
 def change_history(usage: UsageRecord) -> list[dict]:
