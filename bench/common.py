@@ -49,6 +49,20 @@ def ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def fresh_database(url: str) -> None:
+    """An empty database for a benchmark that builds its own data: the SQLite file deleted, or the PostgreSQL
+    database (the benchmark's own, named by ``url``) dropped and created again."""
+    if not url.startswith("postgres"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def prepare(
     engine: str, instruments: int, seed: int = 2026, url: str | None = None, units: int | None = None
 ) -> str:

@@ -3,12 +3,16 @@
     PYTHONPATH=. python bench/exchange_export.py            # 2,000 / 4,000 / 8,000 instruments, 5 services each
     PYTHONPATH=. python bench/exchange_export.py --full     # 110,000 instruments, 2,000,000 service records
     PYTHONPATH=. python bench/exchange_export.py --sizes 10000,40000 --services-each 18 --no-send
+    PYTHONPATH=. python bench/exchange_export.py --sizes 11000,110000 --services-each 18 --send 16000 \
+        --db postgres://postgres@127.0.0.1:5432/yiqi_bench_exchange
 
-A fresh SQLite database in /tmp (``yiqi_bench_exchange.sqlite3``, deleted first; ``--db`` for another). For each
+A fresh database: SQLite in /tmp (``yiqi_bench_exchange.sqlite3``, deleted first) or ``--db``, a file or the
+benchmark's own PostgreSQL database (dropped and created again). For each
 size the export runs in a child process: wall time of building and validating every record (``records.all_records``
 + ``validation.problems``) and the child's peak resident memory (``wait4``), which should stay flat as N grows
-(tracemalloc is not used: it slows Python down several times). Then records/s sending the instruments to the fake
-national endpoint over HTTP (Django's WSGI server in a thread, zeep client).
+(tracemalloc is not used: it slows Python down several times). Then records/s sending ``--send`` instruments to the
+fake national endpoint over HTTP (Django's WSGI server in a thread, zeep client), ``YIQI_EXCHANGE_CONCURRENCY`` in
+flight at once.
 """
 
 import argparse
@@ -17,21 +21,25 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-DB = Path("/tmp/yiqi_bench_exchange.sqlite3")
+from common import fresh_database
+
+DB = "/tmp/yiqi_bench_exchange.sqlite3"
+
+
+def database_url() -> str:
+    return DB if "://" in str(DB) else f"sqlite:///{DB}"
 
 
 def setup(fresh: bool = True):
-    os.environ["DJANGO_ENV"] = "development"
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+    os.environ.update(DJANGO_ENV="development", DJANGO_DEBUG="0", DATABASE_URL=database_url())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiqi.settings")
     import django
 
     if not fresh:
         django.setup()
         return
-    DB.unlink(missing_ok=True)
+    fresh_database(database_url())
     django.setup()
     from django.core.management import call_command
 
@@ -42,6 +50,7 @@ def populate(instruments: int, services_each: int, start: int = 0):
     import datetime as dt
     from decimal import Decimal
 
+    from django.db import connection
     from django.utils import timezone
 
     from yiqi.accounts.tests.factories import UserFactory
@@ -68,20 +77,47 @@ def populate(instruments: int, services_each: int, start: int = 0):
     ]  # fmt: skip
     created = Instrument.objects.bulk_create(rows, batch_size=2000)
     ended = now - dt.timedelta(days=2)
+
+    def service(instrument):
+        return ServiceRecord(
+            kind="self_operation", status="completed", instrument=instrument, unit=unit, user=user,
+            reference="r", started_at=ended - dt.timedelta(hours=2), ended_at=ended,
+            hours=Decimal("2.00"), completed_at=ended,
+        )  # fmt: skip
+
+    if connection.vendor == "postgresql" and created and services_each:
+        _copy_services(service(created[0]), [i.pk for i in created], services_each)
+        return
     services = []
     for instrument in created:
-        for _ in range(services_each):
-            services.append(
-                ServiceRecord(
-                    kind="self_operation", status="completed", instrument=instrument, unit=unit, user=user,
-                    reference="r", started_at=ended - dt.timedelta(hours=2), ended_at=ended,
-                    hours=Decimal("2.00"), completed_at=ended,
-                )
-            )  # fmt: skip
+        services += [service(instrument) for _ in range(services_each)]
         if len(services) >= 20000:
             ServiceRecord.objects.bulk_create(services)
             services = []
     ServiceRecord.objects.bulk_create(services)
+
+
+def _copy_services(template, instrument_ids: list[int], each: int) -> None:
+    """PostgreSQL: ``each`` copies of one service record for every instrument, in one INSERT … SELECT (building
+    millions of rows in Python would take longer than the export measured)."""
+    from django.db import connection
+
+    from yiqi.servicerecords.models import ServiceRecord
+
+    template.save()
+    table = ServiceRecord._meta.db_table
+    columns = ", ".join(
+        f'"{f.column}"'
+        for f in ServiceRecord._meta.concrete_fields
+        if not f.primary_key and f.column != "instrument_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ({columns}, "instrument_id") SELECT {columns}, i FROM "{table}" '
+            "CROSS JOIN unnest(%s::bigint[]) AS i CROSS JOIN generate_series(1, %s) WHERE id = %s",
+            [instrument_ids, each, template.pk],
+        )
+    template.delete()
 
 
 def export() -> tuple[int, float]:
@@ -153,8 +189,9 @@ def main():
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--sizes", help="instrument counts, comma-separated, ascending")
     parser.add_argument("--services-each", type=int)
-    parser.add_argument("--db", type=Path, default=DB)
+    parser.add_argument("--db", default=DB, help="SQLite file or database URL")
     parser.add_argument("--no-send", action="store_true")
+    parser.add_argument("--send", type=int, help="instruments to send (16,000 with --full, else 2,000)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     DB = options.db
@@ -176,10 +213,13 @@ def main():
               f"({count / wall:,.0f}/s), peak RSS {peak:.0f} MiB; load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
     if options.no_send:
         return
-    sent = 16_000 if options.full else 2_000
+    from django.conf import settings
+
+    sent = options.send or (16_000 if options.full else 2_000)
     accepted, wall = send(sent)
     print(
-        f"send {accepted} instruments to the fake endpoint over HTTP: {wall:.1f} s ({accepted / wall:.0f} records/s)"
+        f"send {accepted} instruments to the fake endpoint over HTTP: {wall:.1f} s ({accepted / wall:.0f} records/s), "
+        f"{settings.YIQI_EXCHANGE_CONCURRENCY} in flight; load {os.getloadavg()[0]:.1f}"
     )
 
 

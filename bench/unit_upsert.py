@@ -4,8 +4,10 @@ throughput, and the same batches replayed change nothing.
     PYTHONPATH=. python bench/unit_upsert.py               # 10,000 usage records in batches of 1,000
     PYTHONPATH=. python bench/unit_upsert.py --records 2000
     PYTHONPATH=. python bench/unit_upsert.py --services    # 10,000 completed bookings (service records + usage)
+    PYTHONPATH=. python bench/unit_upsert.py --db postgres://postgres@127.0.0.1:5432/yiqi_bench_unit_upsert
 
-A fresh SQLite database in /tmp (``yiqi_bench_unit_upsert.sqlite3``, deleted first). The records go through the
+A fresh database: SQLite in /tmp (``yiqi_bench_unit_upsert.sqlite3``, deleted first) or ``--db``, the benchmark's own
+PostgreSQL database (dropped and created again). The records go through the
 whole API stack (key check, throttle, serializer, the usage rules, the id mapping) with Django's test client; the
 replay must answer ``unchanged`` for every record and leave the usage and audit tables as they were.
 """
@@ -14,17 +16,18 @@ import argparse
 import datetime as dt
 import os
 import time
-from pathlib import Path
 
-DB = Path("/tmp/yiqi_bench_unit_upsert.sqlite3")
+from common import fresh_database
+
+DB = "sqlite:////tmp/yiqi_bench_unit_upsert.sqlite3"
 
 
-def setup():
-    os.environ["DJANGO_ENV"] = "development"
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-    os.environ["YIQI_UNIT_KEY_RATE"] = "100000/min"
+def setup(url: str = DB):
+    os.environ.update(
+        DJANGO_ENV="development", DJANGO_DEBUG="0", DATABASE_URL=url, YIQI_UNIT_KEY_RATE="100000/min"
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiqi.settings")
-    DB.unlink(missing_ok=True)
+    fresh_database(url)
     import django
 
     django.setup()
@@ -94,8 +97,10 @@ def main():
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--services", action="store_true", help="push completed bookings instead of usage")
+    parser.add_argument("--db", default=DB, help="database URL (a PostgreSQL one is dropped and created)")
     args = parser.parse_args()
-    setup()
+    setup(args.db)
+    from django.db import connection
     from django.test import Client
 
     from yiqi.accounts.access import access_for
@@ -131,6 +136,7 @@ def main():
     )
     unchanged = UsageRecord.objects.count() == rows and AuditEvent.objects.count() == audit
     print(f"replay changed nothing: {unchanged and totals['unchanged'] == args.records}")
+    print(f"database {connection.vendor}; load {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from yiqi.accounts.access import AccessMixin
 
 from . import unit_api
-from .models import NationalRecord, ReportingJob
+from .models import MigrationJob, NationalRecord, ReportingJob
 from .services import outbox
 
 
@@ -79,9 +79,46 @@ class ReportingJobViewSet(
         return outbox.visible_jobs(self.access)
 
 
+class MigrationJobSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    created = serializers.IntegerField(read_only=True)
+    updated = serializers.IntegerField(read_only=True)
+    summary = serializers.DictField(read_only=True)
+
+    class Meta:
+        model = MigrationJob
+        fields = [
+            "id", "name", "unit_code", "status", "status_label", "created", "updated", "reason", "summary",
+            "created_by", "created_at", "started_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class IsAuthority(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return outbox.is_authority(view.access)
+
+
+@extend_schema(tags=["exchange"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="数据迁入任务",
+        description="平台主管机关迁入其他平台数据的任务：排队中、写入中、已完成（新增与更新数）或失败（原因与前几处错误）。",
+    ),
+    retrieve=extend_schema(summary="数据迁入任务详情"),
+)
+class MigrationJobViewSet(
+    AccessMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = MigrationJobSerializer
+    permission_classes = [permissions.IsAuthenticated, IsAuthority]
+    queryset = MigrationJob.objects.all()
+
+
 def register_routes(router) -> None:
     router.register("exchange/records", NationalRecordViewSet, basename="api-exchange-record")
     router.register("exchange/jobs", ReportingJobViewSet, basename="api-exchange-job")
+    router.register("exchange/migrations", MigrationJobViewSet, basename="api-exchange-migration")
     unit_api.register_routes(router)
 
 

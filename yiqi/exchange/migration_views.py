@@ -1,6 +1,7 @@
 """Migration in, for the authority: upload national records or a unit's workbook, see what would be created and
 updated (or every problem by record and field), confirm. Between preview and confirmation the file waits in private
-storage under a token kept in the session; confirming checks it again in full before writing."""
+storage under a token kept in the session; confirming queues a background job that checks it again in full and
+writes it. The page lists the jobs with their state (queued, running, done, or failed with the reason)."""
 
 import secrets
 
@@ -18,10 +19,11 @@ from yiqi.accounts.access import access_for
 from yiqi.core.spreadsheets import validate_xlsx_upload
 from yiqi.core.storage import private_storage
 
-from .models import UnitCode
+from .models import MigrationJob, UnitCode
 from .services import migration, outbox
 
 SESSION_KEY = "exchange_migration"
+RECENT_JOBS = 20
 
 
 def _authority(request):
@@ -77,27 +79,16 @@ class MigrationView(LoginRequiredMixin, View):
         if not pending or pending.get("token") != request.POST["token"]:
             messages.error(request, _("预览已失效，请重新上传文件。"))
             return redirect("exchange:migration")
-        storage = private_storage()
-        with storage.open(pending["path"], "rb") as fh:
-            data = fh.read()
-        plan = migration.plan_file(pending["name"], data, request.user, pending["unit"])
-        try:
-            summary = migration.apply(plan)  # checked again in full: the database may have changed since
-        except ValidationError:
-            return self._page(request, plan=plan.summary(), status=400)
-        storage.delete(pending["path"])
-        del request.session[SESSION_KEY]
+        del request.session[SESSION_KEY]  # one job per preview
+        job = migration.queue(pending["name"], pending["path"], pending["unit"], request.user)
         messages.success(
-            request,
-            _("已迁入 %(records)s 条记录：新增 %(created)s 台，更新 %(updated)s 台。")
-            % {
-                "records": summary["records"],
-                "created": sum(u["created"] for u in summary["units"]),
-                "updated": sum(u["updated"] for u in summary["units"]),
-            },
+            request, _("“%(name)s”已排队导入，写入在后台进行，结果见下方列表。") % {"name": job.name}
         )
         return redirect("exchange:migration")
 
     def _page(self, request, status=200, **context):
         units = UnitCode.objects.select_related("unit").order_by("unit__name")
-        return render(request, self.template_name, {"unit_codes": units, **context}, status=status)
+        jobs = MigrationJob.objects.select_related("created_by")[:RECENT_JOBS]
+        return render(
+            request, self.template_name, {"unit_codes": units, "jobs": jobs, **context}, status=status
+        )

@@ -89,6 +89,46 @@ class ReportingJob(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
+class MigrationJob(models.Model):
+    """Another platform's data moving in (``services.migration``): checked in full when uploaded, written by a
+    background task that checks it again first. Queued → running → done, or failed with the reason."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("写入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    name = models.CharField(_("文件"), max_length=200)
+    unit_code = models.CharField(_("工作簿所属单位代码"), max_length=40, blank=True)
+    path = models.CharField(max_length=300)  # the file in private storage until the job ends
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)  # ``migration.Plan.summary()``
+    reason = models.CharField(_("失败原因"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("数据迁入")
+        verbose_name_plural = _("数据迁入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def created(self) -> int:
+        return sum(unit["created"] for unit in self.summary.get("units", ()))
+
+    @property
+    def updated(self) -> int:
+        return sum(unit["updated"] for unit in self.summary.get("units", ()))
+
+
 class NationalRecord(models.Model):
     """One national record of one Yiqi object, as last built, and where it stands with the receiving platform."""
 

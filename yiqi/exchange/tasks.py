@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .services import outbox, sending, webhooks
+from .services import migration, outbox, sending, webhooks
 
 
 @db_task()
@@ -42,3 +42,9 @@ def deliver_webhook(delivery_id: int) -> None:
 def resume_webhook_deliveries() -> None:
     for delivery_id in webhooks.due_deliveries():
         webhooks.deliver(delivery_id)
+
+
+@db_task()
+def run_migration(job_id: int) -> None:
+    """Write a previewed migration file (``migration.run``)."""
+    migration.run(job_id)

@@ -15,5 +15,6 @@ def revoke_closed_booking(sender, *, record, **kwargs):
 
 
 @receiver(usage_recorded, dispatch_uid="interlocks.measure_usage")
-def measure_usage(sender, *, usage_record, **kwargs):
-    services.measure_usage(usage_record)
+def measure_usage(sender, *, usage_records, **kwargs):
+    for usage in usage_records:
+        services.measure_usage(usage)

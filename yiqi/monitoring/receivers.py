@@ -8,5 +8,5 @@ from . import rollup
 
 
 @receiver(usage_recorded, dispatch_uid="monitoring.verify_usage_record")
-def verify_usage_record(sender, *, usage_record, **kwargs):
-    rollup.verify_record(usage_record)
+def verify_usage_records(sender, *, usage_records, **kwargs):
+    rollup.verify_records(usage_records)

@@ -197,10 +197,20 @@ def running_seconds_between(spans, start: dt.datetime, end: dt.datetime) -> tupl
     return running, covered
 
 
-def verify_record(record: UsageRecord) -> None:
-    """Fill one usage record's verified hours as it is written (telemetry that arrives later redoes it)."""
-    if not Device.objects.filter(instrument_id=record.instrument_id).exists():
-        return
+def verify_records(records: list[UsageRecord]) -> None:
+    """Fill usage records' verified hours as they are written (telemetry that arrives later redoes it); one query
+    finds which of them are on monitored instruments, only those cost more."""
+    monitored = set(
+        Device.objects.filter(instrument_id__in={r.instrument_id for r in records}).values_list(
+            "instrument_id", flat=True
+        )
+    )
+    for record in records:
+        if record.instrument_id in monitored:
+            _verify(record)
+
+
+def _verify(record: UsageRecord) -> None:
     monitor = InstrumentMonitor.objects.filter(instrument_id=record.instrument_id).first()
     open_interval = None
     if monitor and monitor.state:

@@ -117,17 +117,11 @@ def record_for_settled_services(settled: list[tuple[ServiceRecord, Decimal, str 
     if changed:
         UsageRecord.objects.bulk_update(changed, SERVICE_USAGE_FIELDS)
     insert(
-        AuditEvent.build(usage, action, actor=actor, data={"unit": usage.unit_id, "changes": {}})
+        AuditEvent.build(usage, action, **audit_fields(usage, actor))
         for action, rows in (("create", new), ("update", changed))
         for usage in rows
     )
-    written = [*new, *changed]
-
-    def announce():  # as ``_log`` does for one record: monitoring verifies each against its telemetry
-        for usage in written:
-            usage_recorded.send(sender=UsageRecord, usage_record=usage)
-
-    transaction.on_commit(announce)
+    announce([*new, *changed])
 
 
 @transaction.atomic
@@ -182,12 +176,21 @@ def with_service_details(usage_records: QuerySet[UsageRecord]) -> QuerySet[Usage
 def _log(usage: UsageRecord, action: str, actor, changes: dict | None = None) -> AuditEvent:
     """One audit row per change (``CHANGE_LABELS``), kept after the record is deleted. ``changes``: field name ->
     [old, new] as shown to people; for a deletion, the record's last values. A written record is announced
-    (``signals.usage_recorded``) once the transaction commits."""
+    (``announce``)."""
     if action != "delete":
-        transaction.on_commit(lambda: usage_recorded.send(sender=UsageRecord, usage_record=usage))
-    return AuditEvent.record(
-        usage, action, actor=actor, data={"unit": usage.unit_id, "changes": changes or {}}
-    )
+        announce([usage])
+    return AuditEvent.record(usage, action, **audit_fields(usage, actor, changes))
+
+
+def audit_fields(usage: UsageRecord, actor, changes: dict | None = None) -> dict:
+    return {"actor": actor, "data": {"unit": usage.unit_id, "changes": changes or {}}}
+
+
+def announce(written: list[UsageRecord]) -> None:
+    """Tell the layers above (``signals.usage_recorded``) once the transaction commits, in one signal for the lot:
+    monitoring verifies them against their telemetry, interlocks take the hours they measured."""
+    if written:
+        transaction.on_commit(lambda: usage_recorded.send(sender=UsageRecord, usage_records=written))
 
 
 def change_history(usage: UsageRecord) -> list[dict]:
@@ -308,7 +311,7 @@ MANUAL_FIELDS = (
 )
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
+def aware(value: dt.datetime) -> dt.datetime:
     """Naive times are Asia/Shanghai (the platform's time zone), whatever the server's."""
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
@@ -337,22 +340,38 @@ def _snapshot(record: UsageRecord) -> dict[str, str]:
     return shown
 
 
-def _self_operation_overlapping(instrument, start, end, exclude_pk) -> UsageRecord | None:
-    """The usage of a completed self-operation service on ``instrument`` overlapping [start, end), if any."""
-    return (
-        UsageRecord.objects.filter(
-            instrument=instrument,
-            record__kind=ServiceKind.SELF_OPERATION,
-            started_at__lt=end,
-            ended_at__gt=start,
+class Reads:
+    """What the checks of a manual record read from the database, for one record at a time (the forms)."""
+
+    references_read = ()  # references the caller read itself, not read again by the model's checks
+    check_constraints = True  # the model's constraints, each a query
+
+    def self_operation_overlapping(self, instrument, start, end, exclude_pk) -> UsageRecord | None:
+        """The usage of a completed self-operation service on ``instrument`` overlapping [start, end), if any."""
+        return (
+            UsageRecord.objects.filter(
+                instrument=instrument,
+                record__kind=ServiceKind.SELF_OPERATION,
+                started_at__lt=end,
+                ended_at__gt=start,
+            )
+            .exclude(pk=exclude_pk)
+            .order_by("started_at")
+            .first()
         )
-        .exclude(pk=exclude_pk)
-        .order_by("started_at")
-        .first()
-    )
 
 
-def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_required: bool) -> None:
+ONE_AT_A_TIME = Reads()
+
+
+def apply_values(
+    record: UsageRecord,
+    access: Access,
+    values: dict,
+    *,
+    evidence_required: bool,
+    reads: Reads = ONE_AT_A_TIME,
+) -> None:
     """Set a manual record's fields from ``values`` and check them, reporting every problem at once."""
     instrument = values["instrument"]
     if instrument is None or not scoping.can_serve(access, instrument):
@@ -370,14 +389,14 @@ def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_requir
     if end is None:
         refuse("ended_at", _("请填写结束时间。"))
     if start is not None and end is not None:
-        start, end = _aware(start), _aware(end)
+        start, end = aware(start), aware(end)
         if end <= start:
             refuse("ended_at", _("结束时间必须晚于开始时间。"))
         elif end > timezone.now():
             refuse("ended_at", _("不能登记尚未结束的使用：结束时间晚于当前时间。"))
         else:
             span = hours_between(start, end)
-            clash = _self_operation_overlapping(instrument, start, end, record.pk)
+            clash = reads.self_operation_overlapping(instrument, start, end, record.pk)
             if clash is not None:
                 refuse(
                     "started_at",
@@ -426,7 +445,10 @@ def _apply(record: UsageRecord, access: Access, values: dict, *, evidence_requir
         record.machine_hours = to_fen(hours)
     if "fee" not in errors:
         record.fee = to_fen(fee)
-    check_all(record, errors, exclude=["machine_hours"] if record.machine_hours is None else [])
+    unset = ["machine_hours"] if record.machine_hours is None else []
+    check_all(
+        record, errors, exclude=[*unset, *reads.references_read], validate_constraints=reads.check_constraints
+    )
 
 
 @transaction.atomic
@@ -462,7 +484,7 @@ def record_manual_usage(
         "evidence": evidence,
     }
     record = UsageRecord(source=UsageRecord.Source.MANUAL, recorded_by=actor)
-    _apply(record, access_for(actor), values, evidence_required=True)
+    apply_values(record, access_for(actor), values, evidence_required=True)
     record.save()
     _log(record, "create", actor)
     return record
@@ -475,45 +497,36 @@ def update_manual_usage(record: UsageRecord, *, actor, **changes) -> UsageRecord
     unknown = set(changes) - set(MANUAL_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
-    return _correct(record, access_for(actor), changes, actor=actor)
-
-
-def _correct(record: UsageRecord, access: Access, changes: dict, *, actor) -> UsageRecord:
     record = (
         UsageRecord.objects.select_related("instrument", "unit")
         .select_for_update(of=("self",))
         .get(pk=record.pk)
     )
-    _require_changeable(access, record)
-    before, old_file = _snapshot(record), record.evidence.name
-    values = {field: getattr(record, field) for field in MANUAL_FIELDS} | {"evidence": None} | changes
-    _apply(record, access, values, evidence_required=False)
+    old_file = record.evidence.name
+    before = revise(record, access_for(actor), changes)
     record.save()
-    after = _snapshot(record)
-    changed = {
-        field: [before[field], after[field]] for field in MANUAL_FIELDS if before[field] != after[field]
-    }
     if old_file and record.evidence.name != old_file:
         _delete_file_on_commit(record.evidence.storage, old_file)
-    _log(record, "update", actor, changed)
+    _log(record, "update", actor, changes_since(before, record))
     return record
 
 
-@transaction.atomic
-def record_system_usage(
-    access: Access, values: dict, *, record: UsageRecord | None = None, actor=None
-) -> UsageRecord:
-    """Use that a unit's own system logged and pushed (through the unit's key, whose reach is ``access``): the
-    checks of a manual record, the system's own log standing in for uploaded evidence. Given ``record``, the values
-    correct it under the manual record's rules (its unit, the month it was entered)."""
-    values = {field: values.get(field) for field in MANUAL_FIELDS if field != "evidence"}
-    if record is not None:
-        return _correct(record, access, values, actor=actor)
-    record = UsageRecord(source=UsageRecord.Source.MANUAL, recorded_by=actor)
-    _apply(record, access, values | {"evidence": None}, evidence_required=False)
-    record.save()
-    _log(record, "create", actor)
-    return record
+def revise(
+    record: UsageRecord, access: Access, changes: dict, reads: Reads = ONE_AT_A_TIME
+) -> dict[str, str]:
+    """Apply ``changes`` to a manual record under a correction's rules and check it (nothing saved); returns what
+    it said before, for ``changes_since``."""
+    _require_changeable(access, record)
+    before = _snapshot(record)
+    values = {field: getattr(record, field) for field in MANUAL_FIELDS} | {"evidence": None} | changes
+    apply_values(record, access, values, evidence_required=False, reads=reads)
+    return before
+
+
+def changes_since(before: dict[str, str], record: UsageRecord) -> dict[str, list[str]]:
+    """The audit row's changes: field name -> [old, new] as shown to people."""
+    after = _snapshot(record)
+    return {field: [before[field], after[field]] for field in MANUAL_FIELDS if before[field] != after[field]}
 
 
 @transaction.atomic

@@ -2,5 +2,6 @@
 
 from django.dispatch import Signal
 
-# A usage record was written or changed (sent after commit): ``usage_record``. Monitoring fills its verified hours.
+# Usage records were written or changed (sent once after the commit): ``usage_records``, a list. Monitoring fills
+# their verified hours.
 usage_recorded = Signal()

@@ -109,6 +109,7 @@ class Scene:
     need: object = None
     national_record: object = None
     reporting_job: object = None
+    migration_job: object = None
     evaluation: SimpleNamespace | None = None
     unit_key: object = None
     webhook: object = None
@@ -280,6 +281,7 @@ def build_scene() -> Scene:
 def _exchange_scene(unit, instrument) -> dict:
     """The instrument's national record, returned by the platform in a finished reporting job."""
     from yiqi.exchange.models import (
+        MigrationJob,
         NationalRecord,
         RecordType,
         ReportingJob,
@@ -326,9 +328,13 @@ def _exchange_scene(unit, instrument) -> dict:
         attempts=1,
         response_status=204,
     )
+    migration = MigrationJob.objects.create(
+        name="old-platform.json", path="exchange/migration/scene", status=MigrationJob.Status.DONE
+    )
     return {
         "national_record": record,
         "reporting_job": job,
+        "migration_job": migration,
         "unit_key": key,
         "webhook": webhook,
         "webhook_delivery": delivery,
@@ -806,6 +812,8 @@ ROUTES = {
     "api-exchange-record-detail": lambda s: {"pk": s.national_record.pk},
     "api-exchange-job-list": _none,
     "api-exchange-job-detail": lambda s: {"pk": s.reporting_job.pk},
+    "api-exchange-migration-list": _none,
+    "api-exchange-migration-detail": lambda s: {"pk": s.migration_job.pk},
     "evaluation:home": _none,
     "evaluation:results": _none,
     "evaluation:published_round": lambda s: {"pk": s.evaluation.published.pk},

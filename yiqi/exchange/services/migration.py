@@ -6,7 +6,8 @@ Everything is checked before anything is written: each record against its type's
 (``validation.problems``), the unit by its national code, then every instrument as a row of the registry's
 spreadsheet import (``registry.spreadsheets.Importer``: the same parsing, model rules and update by the unit's own
 number), one importer per unit. Only when no record of any unit has a problem are all units written, in one
-transaction. A record's national id is (``insCode``, ``innerId``), the unit and its asset number here: importing the
+transaction: by a background task (``MigrationJob``, ``queue`` and ``run``), which checks the file again in full first
+(the database may have changed since the preview). A record's national id is (``insCode``, ``innerId``), the unit and its asset number here: importing the
 same file again changes nothing.
 
 What maps: single instruments (type 4) and their customs details (type 5). Centres and facilities (types 1, 2) lack
@@ -16,6 +17,7 @@ the yearly block (type 7) is a census figure: they are checked against their sch
 
 import io
 import json
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
@@ -23,19 +25,22 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from yiqi.core.spreadsheets import error_entry
+from yiqi.core.storage import private_storage
 from yiqi.organizations.models import Organization
 from yiqi.registry.models import ImportJob, Instrument
 from yiqi.registry.signals import instruments_bulk_changed
 from yiqi.registry.spreadsheets import COLUMN_BY_FIELD, Importer
 
 from .. import mappings, validation
-from ..models import RecordType, UnitCode
+from ..models import MigrationJob, RecordType, UnitCode
 from ..records import CENTRE, CUSTOMS, FACILITY, INSTRUMENT, SERVICE, TEN_THOUSAND, YEARLY
 
+logger = logging.getLogger(__name__)
 IMPORTED_TYPES = (INSTRUMENT, CUSTOMS)
 CHECKED_ONLY = (CENTRE, FACILITY, SERVICE, YEARLY)
 CUSTOMS_FIELDS = {
@@ -339,3 +344,46 @@ def apply(plan: Plan) -> dict:
     if written:
         instruments_bulk_changed.send(sender=Instrument, ids=written)
     return plan.summary()
+
+
+# --- in the background -----------------------------------------------------------------------------------------
+
+KEPT_ERRORS = 20  # a failed job's first problems, kept with it; the preview shows them all
+
+
+def queue(name: str, path: str, unit_code: str, user) -> MigrationJob:
+    """Write the previewed file at ``path`` (private storage) in a background task once this transaction commits."""
+    from .. import tasks  # the task module imports the services
+
+    job = MigrationJob.objects.create(name=name[:200], path=path, unit_code=unit_code, created_by=user)
+    transaction.on_commit(lambda: tasks.run_migration(job.pk))
+    return job
+
+
+def run(job_id: int) -> None:
+    """The task: check the job's file again in full and write it, or fail with the reason; the file goes either way."""
+    claimed = MigrationJob.objects.filter(pk=job_id, status=MigrationJob.Status.QUEUED).update(
+        status=MigrationJob.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return  # already run, or gone
+    job = MigrationJob.objects.select_related("created_by").get(pk=job_id)
+    storage = private_storage()
+    status, reason, summary = MigrationJob.Status.FAILED, "", {}
+    with translation.override("zh-hans"):
+        try:
+            with storage.open(job.path, "rb") as fh:
+                plan = plan_file(job.name, fh.read(), job.created_by, job.unit_code)
+            summary = plan.summary()
+            summary["errors"] = summary["errors"][:KEPT_ERRORS]
+            if plan.ok:
+                summary, status = apply(plan), MigrationJob.Status.DONE
+            else:
+                reason = _("导入文件有错误，未写入任何数据：%(n)s 处错误。") % {"n": plan.error_count}
+        except Exception:
+            logger.exception("Migration job %s failed", job_id)
+            reason = _("导入时发生内部错误，数据未写入。请稍后重试或联系平台管理员。")
+    MigrationJob.objects.filter(pk=job_id).update(
+        status=status, reason=reason[:500], summary=summary, finished_at=timezone.now()
+    )
+    storage.delete(job.path)

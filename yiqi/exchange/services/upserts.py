@@ -10,14 +10,14 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiqi.organizations.models import Organization
 from yiqi.registry.models import Instrument
-from yiqi.usage import services as usage_services
+from yiqi.usage import system as system_usage
 from yiqi.usage.models import UsageRecord
 
 from ..models import ExternalId, UnitKey
@@ -51,23 +51,25 @@ def digest(values: dict) -> str:
 def upsert_usage(key: UnitKey, items: list[dict]) -> Outcome:
     """Create or correct the unit's usage records from ``items`` (typed by the API: ``id``, ``instrument`` (the
     unit's own instrument number), ``user_organization`` (credit code) and the usage fields). Raises
-    ``BatchRefused`` with every problem when any record is refused; then nothing is written."""
+    ``BatchRefused`` with every problem when any record is refused; then nothing is written. What the batch refers
+    to is read in one query each and its writes are a fixed number of bulk statements, whatever its size."""
     if len(items) > MAX_BATCH:
         raise ValidationError({"records": [_("一批最多 %(n)s 条记录。") % {"n": MAX_BATCH}]})
     access, unit_id = key_access(key), key.unit_id
-    numbers = {item["instrument"] for item in items}
-    instruments = {
-        i.asset_number: i for i in Instrument.objects.filter(unit_id=unit_id, asset_number__in=numbers)
-    }
-    codes = {item["user_organization"] for item in items if item.get("user_organization")}
-    organizations = {o.credit_code: o for o in Organization.objects.filter(credit_code__in=codes)}
-    ids = [item["id"] for item in items]
-    mappings = {
-        m.external_id: m
-        for m in ExternalId.objects.filter(unit_id=unit_id, kind=ExternalId.Kind.USAGE, external_id__in=ids)
-    }
-    outcome, seen, written = Outcome(), set(), []
+    outcome, seen, pushed, pending = Outcome(), set(), [], []
     with transaction.atomic():
+        numbers = {item["instrument"] for item in items}
+        instruments = {
+            i.asset_number: i for i in Instrument.objects.filter(unit_id=unit_id, asset_number__in=numbers)
+        }
+        codes = {item["user_organization"] for item in items if item.get("user_organization")}
+        organizations = {o.credit_code: o for o in Organization.objects.filter(credit_code__in=codes)}
+        mappings = {
+            m.external_id: m
+            for m in ExternalId.objects.filter(
+                unit_id=unit_id, kind=ExternalId.Kind.USAGE, external_id__in=[item["id"] for item in items]
+            )
+        }
         for index, item in enumerate(items):
             external_id = item["id"]
             if external_id in seen:
@@ -91,24 +93,28 @@ def upsert_usage(key: UnitKey, items: list[dict]) -> Outcome:
                 continue
             values = {k: v for k, v in item.items() if k not in ("id", "instrument", "user_organization")}
             values |= {"instrument": instrument, "user_organization": organization}
-            existing = UsageRecord(pk=mapping.object_id) if mapping is not None else None
-            try:
-                record = usage_services.record_system_usage(
-                    access, values, record=existing, actor=key.created_by
-                )
-            except (ValidationError, PermissionDenied) as error:
-                refuse_all(outcome, index, external_id, error)
-                continue
-            except UsageRecord.DoesNotExist:
+            pushed.append((values, mapping.object_id if mapping is not None else None))
+            pending.append((index, external_id, value, mapping))
+        checked, problems = system_usage.check_system_usage(access, pushed, actor=key.created_by)
+        for position, problem in problems.items():
+            index, external_id, _value, _mapping = pending[position]
+            if isinstance(problem, UsageRecord.DoesNotExist):
                 outcome.refuse(index, external_id, "id", _("该 id 对应的使用记录已被删除。"))
-                continue
-            written.append((external_id, record.pk, value, mapping))
-            outcome.updated += mapping is not None
-            outcome.created += mapping is None
+            else:
+                refuse_all(outcome, index, external_id, problem)
         if outcome.errors:
-            transaction.set_rollback(True)
+            outcome.errors.sort(key=lambda error: error["index"])
             raise BatchRefused(outcome)
-        _remember(unit_id, written)
+        system_usage.save_system_usage(checked, actor=key.created_by)
+        _remember(
+            unit_id,
+            [
+                (external_id, usage.record.pk, value, mapping)
+                for (_index, external_id, value, mapping), usage in zip(pending, checked, strict=True)
+            ],
+        )
+    outcome.created = sum(usage.before is None for usage in checked)
+    outcome.updated = len(checked) - outcome.created
     return outcome
 
 

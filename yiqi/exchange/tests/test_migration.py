@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from yiqi.core.storage import private_storage
 from yiqi.exchange import records
+from yiqi.exchange.models import MigrationJob, UnitCode
 from yiqi.exchange.services import migration, outbox
 from yiqi.registry.models import Instrument, RegistrationStatus
 
@@ -110,26 +112,88 @@ def test_the_command_previews_and_writes_only_when_asked(world, national_file, t
         call_command("import_national", str(path), "--write")
 
 
-def test_the_authority_uploads_previews_and_confirms(world, national_file, client_for):
+def _preview(client, items):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    return client.post(
+        reverse("exchange:migration"), {"file": SimpleUploadedFile("old.json", encoded(items))}
+    )
+
+
+def test_the_authority_uploads_previews_and_confirms_and_a_background_job_writes(
+    world, national_file, client_for, django_capture_on_commit_callbacks
+):
     client = client_for(world.users["platform_admin"])
     url = reverse("exchange:migration")
-    page = client.post(url, {"file": SimpleUploadedFile("old.json", encoded(national_file))})
+    page = _preview(client, national_file)
     assert page.status_code == 200
     assert page.context["plan"]["units"][0]["created"] == 1
     assert not Instrument.objects.filter(unit=world.unit_b, asset_number__startswith="OLD-").exists()
 
-    done = client.post(url, {"token": page.context["token"]})
+    with django_capture_on_commit_callbacks() as queued:
+        done = client.post(url, {"token": page.context["token"]})
     assert done.status_code == 302
+    job = MigrationJob.objects.get()
+    assert job.status == MigrationJob.Status.QUEUED and job.created_by == world.users["platform_admin"]
+    assert not Instrument.objects.filter(unit=world.unit_b, asset_number__startswith="OLD-").exists()
+    assert client.get(url).context["jobs"][0].get_status_display() == "排队中"
+
+    for callback in queued:  # the commit hands the job to Huey (inline in tests)
+        callback()
+    job.refresh_from_db()
+    assert (job.status, job.created, job.updated, job.reason) == (MigrationJob.Status.DONE, 1, 0, "")
+    assert job.started_at <= job.finished_at
     assert Instrument.objects.filter(unit=world.unit_b, asset_number__startswith="OLD-").count() == 1
-    assert client.post(url, {"token": page.context["token"]}).status_code == 302  # used once
+    assert not private_storage().exists(job.path)  # the file goes with the job
+    listed = client.get("/api/v1/exchange/migrations/").json()["results"]
+    assert [(row["id"], row["status"], row["created"]) for row in listed] == [(job.pk, "done", 1)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"token": page.context["token"]}).status_code == 302  # used once
+    assert MigrationJob.objects.count() == 1
+    migration.run(job.pk)  # a job runs once
     assert Instrument.objects.filter(unit=world.unit_b, asset_number__startswith="OLD-").count() == 1
 
-    bad = client.post(url, {"file": SimpleUploadedFile("old.json", b"not json")})
+    bad = _preview(client, [{"not": "a record"}])
     assert bad.status_code == 400 and not bad.context["token"]  # nothing to confirm
 
     assert client_for(world.users["unit_admin_b"]).get(url).status_code == 403
+    assert client_for(world.users["unit_admin_b"]).get("/api/v1/exchange/migrations/").status_code == 403
+
+
+def test_a_job_whose_file_no_longer_passes_fails_with_the_reason_and_writes_nothing(
+    world, national_file, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(world.users["platform_admin"])
+    page = _preview(client, national_file)
+    UnitCode.objects.filter(code=CODE_B).delete()  # meanwhile, unit B's code is withdrawn
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exchange:migration"), {"token": page.context["token"]})
+
+    job = MigrationJob.objects.get()
+    assert job.status == MigrationJob.Status.FAILED and "未写入任何数据" in job.reason
+    assert {e["column"] for e in job.summary["errors"]} == {"insCode"}
+    assert not Instrument.objects.filter(asset_number__startswith="OLD-").exists()
+    detail = client.get(f"/api/v1/exchange/migrations/{job.pk}/").json()
+    assert detail["status_label"] == "失败" and detail["reason"] == job.reason
+    page = client.get(reverse("exchange:migration"))
+    assert job.reason in page.content.decode()
+
+
+def test_a_job_that_breaks_fails_with_a_reason_and_writes_nothing(world, national_file, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    path = private_storage().save("exchange/migration/broken", ContentFile(encoded(national_file)))
+
+    def broken(plan):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(migration, "apply", broken)
+    job = MigrationJob.objects.create(name="old.json", path=path)
+    migration.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == MigrationJob.Status.FAILED and "内部错误" in job.reason
+    assert not Instrument.objects.filter(asset_number__startswith="OLD-").exists()
 
 
 def test_a_units_workbook_is_checked_by_the_registrys_rules_and_imported_once(world):

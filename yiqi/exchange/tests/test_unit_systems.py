@@ -111,6 +111,60 @@ def test_one_bad_record_refuses_the_batch_with_every_problem_and_writes_nothing(
     assert not UsageRecord.objects.exists() and not ExternalId.objects.exists()
 
 
+def test_a_usage_batch_costs_the_same_number_of_queries_whatever_its_size(
+    world, client_for, client, django_capture_on_commit_callbacks
+):
+    system = _system(client, _issue(client_for, world))
+
+    def queries(items):
+        with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+            response = system.post(USAGE, {"records": items}, content_type="application/json")
+        assert response.status_code == 200, response.content
+        return len(captured)
+
+    def batch(prefix, size, **changes):
+        return [_item(world, n, id=f"{prefix}{n}", **changes) for n in range(size)]
+
+    queries(batch("W", 1))  # the key's first use is noted, content types are cached
+    assert queries(batch("A", 2)) == queries(batch("B", 20))
+    assert UsageRecord.objects.count() == 23 and AuditEvent.objects.filter(action="create").count() >= 23
+    # Corrections: each record read, checked, updated and audited with what changed.
+    assert queries(batch("A", 2, fee="80.00")) == queries(batch("B", 20, fee="80.00"))
+    assert UsageRecord.objects.filter(fee=Decimal("80.00")).count() == 22
+    assert AuditEvent.objects.filter(action="update").count() == 22
+    assert queries(batch("B", 20, fee="80.00")) < queries(batch("C", 2))  # a replay reads, writes nothing
+
+
+def test_a_pushed_correction_follows_the_manual_records_rules(world, client_for, client):
+    from yiqi.usage.tests.test_manual import completed_service_usage
+
+    system = _system(client, _issue(client_for, world))
+    items = [_item(world, n) for n in range(3)]
+    assert system.post(USAGE, {"records": items}, content_type="application/json").status_code == 200
+    last_month = timezone.now() - dt.timedelta(days=40)
+    UsageRecord.objects.filter(pk=ExternalId.objects.get(external_id="LIMS-0").object_id).update(
+        created_at=last_month
+    )
+    UsageRecord.objects.filter(pk=ExternalId.objects.get(external_id="LIMS-1").object_id).delete()
+    start = dt.datetime.fromisoformat(items[2]["started_at"])
+    completed_service_usage(world, start - dt.timedelta(days=1), start - dt.timedelta(days=1, hours=-1))
+    booked = _item(world, 3, id="LIMS-3")
+    completed_service_usage(
+        world, dt.datetime.fromisoformat(booked["started_at"]), dt.datetime.fromisoformat(booked["ended_at"])
+    )
+    changed = [_item(world, 0, fee="1.00"), _item(world, 1, fee="1.00"), _item(world, 2, fee="1.00"), booked]
+
+    response = system.post(USAGE, {"records": changed}, content_type="application/json")
+    assert response.status_code == 400
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [
+        (0, "non_field_errors"),  # entered last month: closed
+        (1, "id"),  # deleted meanwhile
+        (3, "started_at"),  # a completed booking's time is already counted
+    ]
+    assert not UsageRecord.objects.filter(fee=Decimal("1.00")).exists()
+    assert UsageRecord.objects.filter(source=UsageRecord.Source.MANUAL).count() == 2
+
+
 def test_malformed_and_oversized_batches_are_refused(world, client_for, client, settings):
     system = _system(client, _issue(client_for, world))
     bad = system.post(USAGE, {"records": [{"id": "1", "purpose": "dance"}]}, content_type="application/json")

@@ -676,7 +676,10 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
         unit_b_manager=HIDDEN,
     ),
     "exchange:fake_endpoint": PUBLIC,
-    "exchange:migration": rule("moving a province's data in: the platform admin", {"platform_admin"}),
+    **dict.fromkeys(
+        ("exchange:migration", "api-exchange-migration-list", "api-exchange-migration-detail"),
+        rule("moving a province's data in: the platform admin", {"platform_admin"}),
+    ),
     "exchange:receive": PUBLIC,
     **dict.fromkeys(
         ("exchange:systems", "exchange:key_create", "exchange:webhook_create"),
