@@ -1,15 +1,20 @@
 """A read on a hot path compiled once, then run with new values.
 
-Django builds and compiles a queryset on every evaluation. For a wide read (booking's one ``UNION ALL`` of every
-fact a request is checked against) that costs several times what the database takes to answer, on every request.
-``PreparedRead`` compiles the queryset once per thread, database and shape, and then only binds the arguments.
+When to use it: only for a read that runs on every request of a hot path and whose building and compiling by Django
+cost more than the database takes to answer it (measure first) — booking's one ``UNION ALL`` of every fact a request
+is checked against. Anything else stays an ordinary queryset: a prepared read is harder to read and to change.
 
-``build(**arguments)`` returns the queryset; the arguments are ints, strings (keys), aware datetimes or None, and may reach the SQL
-only as query parameters, either as given or (datetimes) shifted by a constant (``start - MAX_SPAN``). The SQL is
-compiled twice, from two different sets of stand-in values: a parameter equal in both is a constant; one that is an
-argument (plus the same shift) in both becomes a slot; anything else — a value computed from an argument in another
-way, or SQL whose text depends on the values — is refused when first compiled, so a change to ``build`` cannot
-freeze a request's value into the cache. Whether each argument is None is part of the shape (``IS NULL``).
+``PreparedRead(build)`` compiles the queryset once per thread, database and shape, and then only binds the
+arguments. ``build(**arguments)`` returns the queryset; the arguments are ints, strings (keys), aware datetimes or
+None, and may reach the SQL only as query parameters, either as given or (datetimes) shifted by a constant
+(``start - MAX_SPAN``). Whether each argument is None is part of the shape (``IS NULL``).
+
+The safety check: the SQL is compiled twice, from two different sets of stand-in values (never a request's). A
+parameter equal in both is a constant; one that is an argument (plus the same shift) in both becomes a slot; anything
+else — a value computed from an argument in another way (``since.date()``), or SQL whose text differs between the
+two — is refused when first compiled, so a change to ``build`` cannot freeze a request's value into the cache. What
+it cannot see is a branch that both sets take alike (an argument compared with the clock, say): that branch is
+compiled once and used for every request. So ``build`` hands its arguments to lookups and never decides on them.
 """
 
 import datetime as dt

@@ -2,8 +2,8 @@
 usage records, ratings and complaints, plus the next two weeks' bookings — so every page has something real.
 
 Rows are written with ``bulk_create`` (no signals, no rule checks). Each booking and order owns its service record,
-built as the record services build it; charges, usage records and ratings hang off the record. Amounts use the fee
-service's own line arithmetic, so bills reconcile exactly as the platform's would.
+built as the record services build it; charges (priced in ``billing``), usage records and ratings hang off the
+record.
 """
 
 import datetime as dt
@@ -19,13 +19,11 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from yiqi.accounts.models import Role, RoleAssignment, User
-from yiqi.alliances.models import Membership, MembershipStatus
 from yiqi.booking.availability import is_statutory_holiday
 from yiqi.booking.models import Booking, BookingStatus, OpenHours, Qualification, ServiceSettings
-from yiqi.core.money import hours_between, to_fen
+from yiqi.core.money import hours_between
 from yiqi.feedback.models import Rating
-from yiqi.fees.models import Charge, ChargeLine, FeeItem
-from yiqi.fees.services import PricedLine, user_category
+from yiqi.fees.models import ChargeLine
 from yiqi.orders.models import OrderStatus, TestOrder
 from yiqi.organizations.models import Deployment, Organization
 from yiqi.registry.models import Instrument, RegistrationStatus
@@ -34,9 +32,10 @@ from yiqi.servicerecords.models import ServiceKind, ServiceRecord, ServiceStatus
 from yiqi.usage.models import UsageRecord
 from yiqi.usage.services import SOURCE_OF_KIND
 
+from .billing import Billing
+from .common import BATCH_SIZE
 from .complaints import build_complaints
 
-BATCH_SIZE = 2000
 HISTORY_DAYS = 540
 FUTURE_DAYS = 14
 WEEKDAY_HOURS = ((8 * 60 + 30, 12 * 60), (14 * 60, 17 * 60 + 30))
@@ -87,10 +86,7 @@ class ActivityBuilder:
         self.today = timezone.localdate()
         self.counts = builder.counts
         self.order_seq: dict[dt.date, int] = defaultdict(int)
-        # The demo's alliances come after its history: with no active membership no pair of organisations has a
-        # member price, which the fee service is then told instead of looking it up for every service.
-        has_members = Membership.objects.filter(status=MembershipStatus.ACTIVE).exists()
-        self.member_category = None if has_members else ""
+        self.billing = Billing(self.rng, self.now, self.counts)
 
     def local(self, day: dt.date, minute: int) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=self.tz)
@@ -141,7 +137,7 @@ class ActivityBuilder:
             if c.organization.kind in (Organization.Kind.UNIVERSITY, Organization.Kind.RESEARCH_INSTITUTE)
         ]
         self.build_settings(instruments)
-        self.fee_items = self.build_fee_schedules(instruments)
+        self.billing.build_fee_schedules(instruments)
         self.build_history(instruments)
         self.counts["complaints"] = build_complaints(
             self.rng,
@@ -184,55 +180,6 @@ class ActivityBuilder:
         OpenHours.objects.bulk_create(hours, batch_size=BATCH_SIZE)
         self.counts["service_settings"] = len(settings_rows)
 
-    def build_fee_schedules(self, instruments) -> dict[int, list[FeeItem]]:
-        items = []
-        for instrument in instruments:
-            value_wan = instrument.original_value / Decimal(10000)
-            hourly = to_fen(
-                max(Decimal(40), min(value_wan * Decimal("0.6"), Decimal(1500))).quantize(Decimal(10))
-            )
-            per_sample = Decimal(self.rng.choice((20, 30, 50, 80, 120)))
-            rows = [
-                ("机时费", FeeItem.Component.RUNNING, FeeItem.Basis.PER_HOUR, FeeItem.AppliesTo.BOTH, hourly),
-                (
-                    "测试人工费",
-                    FeeItem.Component.LABOUR,
-                    FeeItem.Basis.PER_SAMPLE,
-                    FeeItem.AppliesTo.COMMISSIONED_TESTING,
-                    per_sample,
-                ),
-            ]
-            if self.rng.random() < 0.5:
-                rows.append(
-                    (
-                        "耗材费",
-                        FeeItem.Component.MATERIALS,
-                        FeeItem.Basis.PER_SAMPLE,
-                        FeeItem.AppliesTo.BOTH,
-                        Decimal(self.rng.choice((5, 10, 15, 25))),
-                    )
-                )
-            for position, (name, component, basis, applies_to, external) in enumerate(rows):
-                items.append(
-                    FeeItem(
-                        instrument_id=instrument.pk,
-                        name=name,
-                        component=component,
-                        basis=basis,
-                        applies_to=applies_to,
-                        rate_internal=to_fen(external * Decimal("0.4")),
-                        rate_academic=to_fen(external * Decimal("0.7")),
-                        rate_external=external,
-                        position=position,
-                    )
-                )
-        FeeItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
-        by_instrument: dict[int, list[FeeItem]] = defaultdict(list)
-        for item in items:
-            by_instrument[item.instrument_id].append(item)
-        self.counts["fee_items"] = len(items)
-        return by_instrument
-
     # -- eighteen months of service, two weeks ahead ----------------------------------------------------------
 
     def open_days(self, instrument, first: dt.date, last: dt.date, count: int) -> list[dt.date]:
@@ -264,19 +211,6 @@ class ActivityBuilder:
                 return customer
         return self.rng.choice(self.outside)
 
-    def bill(self, instrument, service: str, customer: Customer, hours: Decimal, samples: int):
-        category = user_category(customer.organization, instrument.unit_id, self.member_category)
-        quantities = {
-            FeeItem.Basis.PER_HOUR: hours,
-            FeeItem.Basis.PER_SAMPLE: Decimal(samples),
-            FeeItem.Basis.PER_ITEM: Decimal(1),
-        }
-        return category, [
-            PricedLine(item, to_fen(quantities[item.basis]), item.rate_for(category))
-            for item in self.fee_items[instrument.pk]
-            if item.applies_to in (FeeItem.AppliesTo.BOTH, service)
-        ]
-
     def order_number(self, day: dt.date) -> str:
         self.order_seq[day] += 1
         return f"WT{day:%Y%m%d}{self.order_seq[day]:04d}"
@@ -286,8 +220,8 @@ class ActivityBuilder:
         first = self.today - dt.timedelta(days=HISTORY_DAYS)
         yesterday = self.today - dt.timedelta(days=1)
         bookings, orders, manual = [], [], []
-        # (service row, instrument, customer, category, lines, stage, charge status) — charges follow their services
-        billing = []
+        # (service row, instrument, customer, category, lines, stage, paid) — charges follow their services
+        bills = []
         for instrument in instruments:
             level = rng.choices((0, 4, 12, 30), weights=(15, 40, 33, 12))[0]
             past = self.open_days(instrument, first, yesterday, rng.randint(level // 2, level + level // 2))
@@ -325,14 +259,14 @@ class ActivityBuilder:
                 else:
                     row = self.order(instrument, customer, start, end, samples, OrderStatus.COMPLETED, hours)
                     orders.append(row)
-                category, lines = self.bill(instrument, row.record.kind, customer, hours, samples)
+                category, lines = self.billing.price(instrument, row.record.kind, customer, hours, samples)
                 paid = rng.random() < 0.85 or day < self.today - dt.timedelta(days=60)
-                billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.BILL, paid))
-            self.future(instrument, bookings, orders, billing)
+                bills.append((row, instrument, customer, category, lines, ChargeLine.Stage.BILL, paid))
+            self.future(instrument, bookings, orders, bills)
         ServiceRecord.objects.bulk_create([row.record for row in (*bookings, *orders)], batch_size=BATCH_SIZE)
         Booking.objects.bulk_create(bookings, batch_size=BATCH_SIZE)
         TestOrder.objects.bulk_create(orders, batch_size=BATCH_SIZE)
-        self.write_charges(billing)
+        self.billing.write_charges(bills)
         done = [row.record for row in (*bookings, *orders) if row.record.status == ServiceStatus.COMPLETED]
         self.write_usage(done, manual)
         self.write_ratings(done)
@@ -343,7 +277,7 @@ class ActivityBuilder:
         self.counts["bookings"] = len(bookings)
         self.counts["test_orders"] = len(orders)
 
-    def future(self, instrument, bookings, orders, billing):
+    def future(self, instrument, bookings, orders, bills):
         rng = self.rng
         if instrument.offers_self_operation and rng.random() < 0.5:
             days = self.open_days(
@@ -358,14 +292,14 @@ class ActivityBuilder:
                 status = BookingStatus.CONFIRMED if rng.random() < 0.7 else BookingStatus.REQUESTED
                 row = self.booking(instrument, customer, start, end, rng.randint(0, 4), status)
                 bookings.append(row)
-                category, lines = self.bill(
+                category, lines = self.billing.price(
                     instrument,
                     ServiceKind.SELF_OPERATION,
                     customer,
                     row.record.planned_hours,
                     row.sample_count,
                 )
-                billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.QUOTE, False))
+                bills.append((row, instrument, customer, category, lines, ChargeLine.Stage.QUOTE, False))
         if instrument.offers_commissioned_testing and rng.random() < 0.08:
             customer = self.customer_for(instrument)
             status = rng.choice(
@@ -383,10 +317,10 @@ class ActivityBuilder:
             orders.append(row)
             if status != OrderStatus.SUBMITTED:  # quoted by staff at two hours
                 row.estimated_hours = row.record.planned_hours = Decimal("2.00")
-                category, lines = self.bill(
+                category, lines = self.billing.price(
                     instrument, ServiceKind.COMMISSIONED_TESTING, customer, Decimal(2), row.sample_count
                 )
-                billing.append((row, instrument, customer, category, lines, ChargeLine.Stage.QUOTE, False))
+                bills.append((row, instrument, customer, category, lines, ChargeLine.Stage.QUOTE, False))
 
     def booking(self, instrument, customer: Customer, start, end, samples: int, status) -> Booking:
         org = customer.organization
@@ -467,46 +401,6 @@ class ActivityBuilder:
 
     # -- what the services left behind: bills, usage, ratings, qualifications -------------------------------------
 
-    def write_charges(self, billing):
-        charges, lines_by_charge = [], []
-        self.fees: dict[int, Decimal] = {}  # billed total by service record
-        for row, instrument, customer, category, lines, stage, paid in billing:
-            total = sum((line.amount for line in lines), Decimal("0.00"))
-            finished = row.ends_at if isinstance(row, Booking) else row.tested_until
-            status = Charge.Status.QUOTED if stage == ChargeLine.Stage.QUOTE else Charge.Status.BILLED
-            if paid:
-                status = Charge.Status.PAID
-            charges.append(
-                Charge(
-                    record=row.record,
-                    instrument_id=instrument.pk,
-                    unit_id=instrument.unit_id,
-                    payer=customer.user,
-                    payer_organization=customer.organization,
-                    user_category=category,
-                    status=status,
-                    quoted_total=total,
-                    total=total,
-                    billed_at=finished if stage == ChargeLine.Stage.BILL else None,
-                    paid_at=min(finished + dt.timedelta(days=self.rng.randint(1, 20)), self.now)
-                    if paid
-                    else None,
-                    payment_reference=f"DZ{row.pk:08d}" if paid else "",
-                )
-            )
-            lines_by_charge.append((lines, stage))
-            self.fees[row.record.pk] = total
-        Charge.objects.bulk_create(charges, batch_size=BATCH_SIZE)
-        ChargeLine.objects.bulk_create(
-            (
-                line.row(charge, stage)
-                for charge, (lines, stage) in zip(charges, lines_by_charge, strict=True)
-                for line in lines
-            ),
-            batch_size=BATCH_SIZE,
-        )
-        self.counts["charges"] = len(charges)
-
     def write_usage(self, done: list[ServiceRecord], manual: list[UsageRecord]):
         """Manual records, and what the usage service writes when a completed service is billed."""
         rows = list(manual)
@@ -526,7 +420,7 @@ class ActivityBuilder:
                 machine_hours=record.hours,
                 sample_count=record.sample_count,
                 service_content=record.content,
-                fee=self.fees.get(record.pk, Decimal("0.00")),
+                fee=self.billing.fees.get(record.pk, Decimal("0.00")),
             )
             for record in done
         ]

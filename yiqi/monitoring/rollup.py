@@ -14,6 +14,7 @@ whatever the number of instruments, no loop over instruments or samples in Pytho
 """
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,8 @@ LOCAL = ZoneInfo(settings.TIME_ZONE)
 DEFAULT_PROFILE = MonitoringProfile()  # the model's defaults, for instruments without a profile of their own
 TEMP_TABLES = ("mr_marks", "mr_start", "mr_runs", "mr_blocks", "mr_intervals", "mr_monitor", "mr_calendar")
 LOCK_KEY = 1_307_013  # PostgreSQL advisory lock: one roll-up at a time
+# instruments per interval query in ``verify_records``: SQLite parses the ORs as a tree at most 1,000 deep
+WINDOWS_PER_QUERY = 300
 
 
 @dataclass
@@ -170,19 +173,7 @@ def _verify_usage(cursor) -> None:
     UsageRecord.objects.bulk_update(changed, ["verified_hours"], batch_size=1000)
 
 
-# --- one usage record, as it is written ---------------------------------------------------------------------------
-
-
-def _spans(instrument_id: int, since: dt.datetime, open_interval, until: dt.datetime | None = None) -> list:
-    """(state, start, end) of the current intervals ending after ``since`` (and starting before ``until``), plus
-    the open one."""
-    rows = StateInterval.objects.current().filter(instrument_id=instrument_id, end__gt=since)
-    if until is not None:
-        rows = rows.filter(start__lt=until)
-    spans = list(rows.order_by("start").values_list("state", "start", "end"))
-    if open_interval and open_interval[2] > open_interval[1]:
-        spans.append(open_interval)
-    return spans
+# --- usage records, as they are written ---------------------------------------------------------------------------
 
 
 def running_seconds_between(spans, start: dt.datetime, end: dt.datetime) -> tuple[float, bool]:
@@ -198,34 +189,73 @@ def running_seconds_between(spans, start: dt.datetime, end: dt.datetime) -> tupl
 
 
 def verify_records(records: list[UsageRecord]) -> None:
-    """Fill usage records' verified hours as they are written (telemetry that arrives later redoes it); one query
-    finds which of them are on monitored instruments, only those cost more."""
+    """Fill usage records' verified hours as they are written (telemetry that arrives later redoes it). The same
+    few queries whatever the number of records: which instruments are monitored, their monitors, their profiles,
+    their intervals over the records' span, and one update of the records whose hours changed."""
     monitored = set(
         Device.objects.filter(instrument_id__in={r.instrument_id for r in records}).values_list(
             "instrument_id", flat=True
         )
     )
+    records = [r for r in records if r.instrument_id in monitored]
+    windows: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     for record in records:
-        if record.instrument_id in monitored:
-            _verify(record)
+        start, end = windows.get(record.instrument_id, (record.started_at, record.ended_at))
+        windows[record.instrument_id] = (min(start, record.started_at), max(end, record.ended_at))
+    spans = _current_spans(windows)
+    for instrument_id, interval in _open_intervals(list(windows)).items():
+        spans[instrument_id].append(interval)
+    changed = []
+    for record in records:
+        running, covered = running_seconds_between(
+            spans[record.instrument_id], record.started_at, record.ended_at
+        )
+        value = seconds_to_hours(running) if covered else None
+        if value != record.verified_hours:
+            record.verified_hours = value
+            changed.append(record)
+    UsageRecord.objects.bulk_update(changed, ["verified_hours"], batch_size=1000)
 
 
-def _verify(record: UsageRecord) -> None:
-    monitor = InstrumentMonitor.objects.filter(instrument_id=record.instrument_id).first()
-    open_interval = None
-    if monitor and monitor.state:
-        profile = (
-            MonitoringProfile.objects.filter(instrument_id=record.instrument_id).first() or DEFAULT_PROFILE
+def _current_spans(windows: dict[int, tuple[dt.datetime, dt.datetime]]) -> defaultdict[int, list]:
+    """(state, start, end) of each instrument's current closed intervals overlapping its (start, end) window."""
+    spans: defaultdict[int, list] = defaultdict(list)
+    ids = list(windows)
+    for first in range(0, len(ids), WINDOWS_PER_QUERY):
+        overlapping = Q(
+            *(
+                Q(instrument_id=pk, end__gt=windows[pk][0], start__lt=windows[pk][1])
+                for pk in ids[first : first + WINDOWS_PER_QUERY]
+            ),
+            _connector=Q.OR,
         )
-        open_interval = load_tracker(monitor).open_interval(
-            dt.timedelta(seconds=profile.sample_period_seconds)
+        rows = StateInterval.objects.current().filter(overlapping).order_by("instrument_id", "start")
+        for instrument_id, *span in rows.values_list("instrument_id", "state", "start", "end"):
+            spans[instrument_id].append(tuple(span))
+    return spans
+
+
+def _open_intervals(instrument_ids: list[int]) -> dict[int, tuple[str, dt.datetime, dt.datetime]]:
+    """The interval each instrument is in now, held by its monitor and ending one sample period after the last
+    sample; none for an instrument whose first state has not yet outlasted the dwell."""
+    trackers = {
+        monitor.instrument_id: load_tracker(monitor)
+        for monitor in InstrumentMonitor.objects.filter(instrument_id__in=instrument_ids).exclude(state="")
+    }
+    if not trackers:
+        return {}
+    periods = dict(
+        MonitoringProfile.objects.filter(instrument_id__in=trackers).values_list(
+            "instrument_id", "sample_period_seconds"
         )
-    spans = _spans(record.instrument_id, record.started_at, open_interval, until=record.ended_at)
-    running, covered = running_seconds_between(spans, record.started_at, record.ended_at)
-    value = seconds_to_hours(running) if covered else None
-    if value != record.verified_hours:
-        UsageRecord.objects.filter(pk=record.pk).update(verified_hours=value)
-        record.verified_hours = value
+    )
+    intervals = {}
+    for instrument_id, tracker in trackers.items():
+        period = periods.get(instrument_id, DEFAULT_PROFILE.sample_period_seconds)
+        interval = tracker.open_interval(dt.timedelta(seconds=period))
+        if interval[2] > interval[1]:
+            intervals[instrument_id] = interval
+    return intervals
 
 
 def yearly_hours(instrument_ids: list[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:

@@ -5,11 +5,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from yiqi.monitoring.ingest import DeviceDirectory, RateLimiter, check_message, write_batch
 from yiqi.monitoring.models import DailyHours, Device, StateInterval
-from yiqi.monitoring.rollup import roll_up
+from yiqi.monitoring.rollup import roll_up, verify_records
 from yiqi.usage.tests.factories import UsageRecordFactory
 
 from .factories import SECRET, DeviceFactory, ProfileFactory, body, pattern
@@ -141,6 +143,48 @@ def test_verified_hours_on_usage_records_follow_the_telemetry(device):
     unmonitored.refresh_from_db()
     assert record.verified_hours == Decimal("1.25")
     assert unmonitored.verified_hours is None
+
+
+def test_records_written_after_the_telemetry_are_verified_at_once_including_the_running_span(device):
+    start = today_at(13)
+    send(device, pattern(start, [(1800, 0), (4500, 150)]))  # still running at the last sample
+    roll_up()
+    at = lambda minutes: start + dt.timedelta(minutes=minutes)  # noqa: E731
+    off_then_running = UsageRecordFactory(instrument=device.instrument, started_at=at(0), ended_at=at(60))
+    while_running = UsageRecordFactory(instrument=device.instrument, started_at=at(60), ended_at=at(105))
+    before_telemetry = UsageRecordFactory(
+        instrument=device.instrument, started_at=at(-300), ended_at=at(-240)
+    )
+    verify_records([off_then_running, while_running, before_telemetry])
+    for record in (off_then_running, while_running, before_telemetry):
+        record.refresh_from_db()
+    assert off_then_running.verified_hours == Decimal("0.50")
+    assert while_running.verified_hours == Decimal("0.75")  # the open interval the monitor holds
+    assert before_telemetry.verified_hours is None
+
+
+def test_verifying_many_records_costs_the_same_queries_as_a_few(device):
+    start = today_at(9)
+    other = DeviceFactory(instrument=ProfileFactory().instrument)
+    for each in (device, other):
+        send(each, pattern(start, [(1800, 150), (600, 0), (1800, 150)]))
+    roll_up()
+
+    def queries(count: int) -> int:
+        records = [
+            UsageRecordFactory(
+                instrument=(device, other)[n % 2].instrument,
+                started_at=start + dt.timedelta(minutes=2 * n),
+                ended_at=start + dt.timedelta(minutes=2 * n + 30),
+            )
+            for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            verify_records(records)
+        assert all(record.verified_hours is not None for record in records)
+        return len(captured)
+
+    assert queries(20) == queries(2) == 5  # devices, monitors, profiles, intervals, one update
 
 
 def test_a_reported_state_is_taken_as_it_is(device):
