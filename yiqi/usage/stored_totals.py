@@ -41,7 +41,7 @@ SQLITE_STARTS = {UsageTotal.Span.DAY: "date({t})", UsageTotal.Span.MONTH: "strft
 
 
 def _changes(row: str, sign: str) -> list[str]:
-    """SQLite: one record's signed contribution to each of ``SUMMED``."""
+    """SQLite: one record's contribution to each of ``SUMMED``, negative with ``sign="-"``."""
     return [
         f"{sign}{row}.machine_hours",
         f"CASE WHEN {row}.is_external THEN {sign}{row}.machine_hours ELSE 0 END",
@@ -52,8 +52,9 @@ def _changes(row: str, sign: str) -> list[str]:
     ]
 
 
-def _sqlite_upserts(row: str, sign: str) -> str:
-    values = ", ".join(_changes(row, sign))
+def _sqlite_adds(row: str) -> str:
+    """SQLite: add a new record to its day and month, making them when they are not there yet."""
+    values = ", ".join(_changes(row, ""))
     added = ", ".join(f"{name} = {name} + excluded.{name}" for name in SUMMED)
     return " ".join(
         f"INSERT INTO {TOTALS} ({COLUMNS}) "
@@ -63,14 +64,27 @@ def _sqlite_upserts(row: str, sign: str) -> str:
     )
 
 
+def _sqlite_subtracts(row: str) -> str:
+    """SQLite: take an old record out of its day and month, which its insert made. Never makes a row: a flush of
+    the test database (DELETE of every table, in any order) must leave none behind for units it deleted."""
+    taken = ", ".join(
+        f"{name} = {name} + {change}" for name, change in zip(SUMMED, _changes(row, "-"), strict=True)
+    )
+    return " ".join(
+        f"UPDATE {TOTALS} SET {taken} WHERE span = '{span}' AND start = {start.format(t=f'{row}.started_at')} "
+        f"AND unit_id = {row}.unit_id;"
+        for span, start in SQLITE_STARTS.items()
+    )
+
+
 # The columns the sums depend on: updates of other columns (fees, notes, evidence) cost nothing.
 WATCHED = "unit_id, started_at, is_external, machine_hours, verified_hours"
 
 SQLITE_CREATE = [
-    f"CREATE TRIGGER usage_totals_insert AFTER INSERT ON {RECORDS} BEGIN {_sqlite_upserts('NEW', '')} END",
-    f"CREATE TRIGGER usage_totals_delete AFTER DELETE ON {RECORDS} BEGIN {_sqlite_upserts('OLD', '-')} END",
+    f"CREATE TRIGGER usage_totals_insert AFTER INSERT ON {RECORDS} BEGIN {_sqlite_adds('NEW')} END",
+    f"CREATE TRIGGER usage_totals_delete AFTER DELETE ON {RECORDS} BEGIN {_sqlite_subtracts('OLD')} END",
     f"CREATE TRIGGER usage_totals_update AFTER UPDATE OF {WATCHED} ON {RECORDS} BEGIN "
-    f"{_sqlite_upserts('OLD', '-')} {_sqlite_upserts('NEW', '')} END",
+    f"{_sqlite_subtracts('OLD')} {_sqlite_adds('NEW')} END",
 ]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS usage_totals_{event}" for event in ("insert", "delete", "update")]
 
@@ -98,32 +112,33 @@ POSTGRES_UPSERT = (
     f"INSERT INTO {TOTALS} AS t ({COLUMNS}) {GROUPED} ON CONFLICT (span, start, unit_id) DO UPDATE SET "
     + ", ".join(f"{name} = t.{name} + EXCLUDED.{name}" for name in SUMMED)
 )
+# What each event changes: the rows the statement inserted, deleted, or both sides of the rows it updated.
+POSTGRES_CHANGES = {
+    "insert": ("NEW TABLE AS new_rows", "SELECT 1 AS sign, * FROM new_rows"),
+    "delete": ("OLD TABLE AS old_rows", "SELECT -1 AS sign, * FROM old_rows"),
+    "update": (
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows",
+    ),
+}
+# A function per event, its SQL static so PL/pgSQL plans it once per connection.
 POSTGRES_CREATE = [
-    f"""
-CREATE FUNCTION usage_totals_apply() RETURNS trigger LANGUAGE plpgsql AS $body$
-BEGIN
-    EXECUTE format($sql${POSTGRES_UPSERT}$sql$, CASE TG_OP
-        WHEN 'INSERT' THEN 'SELECT 1 AS sign, * FROM new_rows'
-        WHEN 'DELETE' THEN 'SELECT -1 AS sign, * FROM old_rows'
-        ELSE 'SELECT 1 AS sign, * FROM new_rows UNION ALL SELECT -1, * FROM old_rows'
-    END);
-    RETURN NULL;
-END;
-$body$
-""",
-    f"CREATE TRIGGER usage_totals_insert AFTER INSERT ON {RECORDS} REFERENCING NEW TABLE AS new_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION usage_totals_apply()",
-    f"CREATE TRIGGER usage_totals_delete AFTER DELETE ON {RECORDS} REFERENCING OLD TABLE AS old_rows "
-    "FOR EACH STATEMENT EXECUTE FUNCTION usage_totals_apply()",
-    f"CREATE TRIGGER usage_totals_update AFTER UPDATE ON {RECORDS} "
-    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION usage_totals_apply()",
+    statement
+    for event, (tables, changes) in POSTGRES_CHANGES.items()
+    for statement in (
+        f"CREATE FUNCTION usage_totals_on_{event}() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN "
+        f"{POSTGRES_UPSERT % changes}; RETURN NULL; END; $body$",
+        f"CREATE TRIGGER usage_totals_{event} AFTER {event.upper()} ON {RECORDS} REFERENCING {tables} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION usage_totals_on_{event}()",
+    )
 ]
 POSTGRES_DROP = [
-    *(
-        f"DROP TRIGGER IF EXISTS usage_totals_{event} ON {RECORDS}"
-        for event in ("insert", "delete", "update")
-    ),
-    "DROP FUNCTION IF EXISTS usage_totals_apply()",
+    statement
+    for event in POSTGRES_CHANGES
+    for statement in (
+        f"DROP TRIGGER IF EXISTS usage_totals_{event} ON {RECORDS}",
+        f"DROP FUNCTION IF EXISTS usage_totals_on_{event}()",
+    )
 ]
 
 
