@@ -9,8 +9,9 @@
 A fresh database: SQLite in /tmp (``yiqi_bench_exchange.sqlite3``, deleted first) or ``--db``, a file or the
 benchmark's own PostgreSQL database (dropped and created again). For each
 size the export runs in a child process: wall time of building and validating every record (``records.all_records``
-+ ``validation.problems``) and the child's peak resident memory (``wait4``), which should stay flat as N grows
-(tracemalloc is not used: it slows Python down several times). Then records/s sending ``--send`` instruments to the
++ ``validation.problems``) and the child's peak resident memory (its own ``VmHWM``: ``wait4``'s counts the
+parent's memory at the fork), which should stay flat as N grows (tracemalloc is not used: it slows Python down
+several times). Then records/s sending ``--send`` instruments to the
 fake national endpoint over HTTP (Django's WSGI server in a thread, zeep client), ``YIQI_EXCHANGE_CONCURRENCY`` in
 flight at once.
 """
@@ -132,17 +133,22 @@ def export() -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory since it started (exec), in MiB."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+
 def export_in_child() -> tuple[int, float, float]:
     """(records, wall seconds, peak RSS MiB) of one export run in a fresh process."""
     child = subprocess.Popen(
         [sys.executable, __file__, "--child", "--db", str(DB)], stdout=subprocess.PIPE, text=True
     )
     output = child.stdout.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    if status:
-        raise SystemExit(f"export child failed: {status}")
-    count, wall = output.split()
-    return int(count), float(wall), usage.ru_maxrss / 1024
+    if child.wait():
+        raise SystemExit(f"export child failed: {child.returncode}")
+    count, wall, peak = output.split()
+    return int(count), float(wall), float(peak)
 
 
 def send(limit: int) -> tuple[int, float]:
@@ -197,7 +203,7 @@ def main():
     DB = options.db
     if options.child:
         setup(fresh=False)
-        print(*export())
+        print(*export(), peak_mib())
         return
     setup()
     sizes = (110_000,) if options.full else (2_000, 4_000, 8_000)

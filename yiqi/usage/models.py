@@ -128,3 +128,32 @@ class UsageRecord(models.Model):
 
     def __str__(self):
         return f"{self.instrument} {self.started_at:%Y-%m-%d} {self.machine_hours} h"
+
+
+class UsageTotal(models.Model):
+    """A management unit's usage records summed over one UTC day and, again, over one UTC month; written only by
+    the database's triggers (``stored_totals``): what period totals read instead of every record."""
+
+    class Span(models.TextChoices):
+        DAY = "day", _("日")
+        MONTH = "month", _("月")
+
+    span = models.CharField(max_length=5, choices=Span.choices)
+    start = models.DateField()  # UTC: the day, or the month's first day
+    unit = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    machine_hours = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    external_hours = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    # Records with telemetry-verified hours, and their declared hours: "monitored at all" and the gap.
+    checked_records = models.IntegerField(default=0)
+    checked_hours = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    verified_hours = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    verified_external_hours = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = _("单位使用合计")
+        verbose_name_plural = _("单位使用合计")
+        # Key order: a period's months (or days) of every unit are one range of the index.
+        constraints = [models.UniqueConstraint(fields=["span", "start", "unit"], name="usage_total_unique")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.span} {self.start} {self.machine_hours} h"

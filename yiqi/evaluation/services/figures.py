@@ -16,6 +16,7 @@ from yiqi.census.services import frozen_figures
 from yiqi.feedback.models import Complaint, Rating
 from yiqi.monitoring.models import Device
 from yiqi.registry.models import Instrument, RegistrationStatus
+from yiqi.usage import stored_totals
 from yiqi.usage.models import UsageRecord
 
 from . import obligations, results_of_use
@@ -103,20 +104,8 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
         .annotate(n=Count("instrument_id", distinct=True))
         .values_list("unit_id", "n")
     )
-    checked = Q(verified_hours__isnull=False)
-    usage = {
-        row["unit_id"]: row
-        for row in UsageRecord.objects.filter(_in_period(start, end), unit_id__in=unit_ids)
-        .values("unit_id")
-        .annotate(
-            hours=Sum("machine_hours"),
-            external=Sum("machine_hours", filter=Q(is_external=True)),
-            checked_hours=Sum("machine_hours", filter=checked),
-            verified=Sum("verified_hours"),
-            verified_external=Sum("verified_hours", filter=Q(is_external=True)),
-        )
-    }
     since, until = bounds(start, end)
+    usage = stored_totals.period_sums(unit_ids, since, until)
     ratings = {
         row["unit_id"]: row
         for row in Rating.objects.filter(unit_id__in=unit_ids, created_at__gte=since, created_at__lt=until)
@@ -141,9 +130,9 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
     for unit_id in unit_ids:
         inst, use = instruments.get(unit_id, {}), usage.get(unit_id, {})
         count = inst.get("published") or 0
-        checked_hours, verified = use.get("checked_hours"), use.get("verified")
+        checked_hours, verified = use.get("checked_hours"), use.get("verified_hours")
         gap = bool(checked_hours) and (checked_hours - (verified or 0)) > checked_hours * gap_share
-        monitored_any = checked_hours is not None
+        monitored_any = bool(use.get("checked_records"))
 
         def per_instrument(hours, count=count):
             return None if not count else (Decimal(hours or 0) * year_share / count).quantize(Decimal("0.1"))
@@ -153,16 +142,18 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
         result[unit_id] = {
             "open_rate": _figure(_ratio(inst.get("open_value"), inst.get("shareable_value"))),
             "effective_hours": _figure(
-                per_instrument(use.get("hours")), per_instrument(verified) if monitored_any else None, gap
+                per_instrument(use.get("machine_hours")),
+                per_instrument(verified) if monitored_any else None,
+                gap,
             ),
             "external_hours": _figure(
-                per_instrument(use.get("external")),
-                per_instrument(use.get("verified_external")) if monitored_any else None,
+                per_instrument(use.get("external_hours")),
+                per_instrument(use.get("verified_external_hours")) if monitored_any else None,
                 gap,
             ),
             "sharing_rate": _figure(
-                _ratio(use.get("external"), use.get("hours")),
-                _ratio(use.get("verified_external"), verified) if monitored_any else None,
+                _ratio(use.get("external_hours"), use.get("machine_hours")),
+                _ratio(use.get("verified_external_hours"), verified) if monitored_any else None,
                 gap,
             ),
             "bookable_share": _figure(_ratio(inst.get("bookable"), count)),
@@ -173,7 +164,10 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
             "complaints": _figure(complaints.get(unit_id, 0)),
             "monitoring_coverage": _figure(_ratio(monitored.get(unit_id, 0), count)),
             "verified_share": _figure(
-                None if not use.get("hours") else min(_ratio(verified, use["hours"]), Decimal(1)), gap=gap
+                None
+                if not use.get("machine_hours")
+                else min(_ratio(verified, use["machine_hours"]), Decimal(1)),
+                gap=gap,
             ),
             **_census_figures(census.get(unit_id)),
             "obligations_met_rate": _obligations_figure(promises.get(unit_id)),
