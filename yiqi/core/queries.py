@@ -1,9 +1,10 @@
 """Query shapes several panels share."""
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Aggregate, Count, Expression, QuerySet, Subquery, Value, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 
@@ -33,3 +34,13 @@ def read_together(questions: dict[Hashable, Expression], using: str = DEFAULT_DB
         query.add_annotation(questions[key], name)
     row = next(iter(query.get_compiler(using=using).results_iter()))
     return {key: value for key, value in zip(names.values(), row, strict=True)}
+
+
+def among(ids: Iterable[int]) -> list[int] | RawSQL:
+    """``ids`` for an ``__in`` filter. On PostgreSQL a long list goes as one array parameter (``SELECT unnest``)
+    instead of a placeholder per id: with hundreds of ids, building and sending the query cost more than running
+    it (an evaluation round's dozen queries over 300 units)."""
+    ids = list(ids)
+    if connection.vendor == "postgresql" and len(ids) > 50:
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids

@@ -21,6 +21,7 @@ from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.models import AuditEvent
+from yiqi.core.queries import among
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.notifications.services import Phrase, notify
 from yiqi.registry.models import Instrument
@@ -327,7 +328,7 @@ def weights() -> dict[str, int]:
 def counted(unit_ids, start: dt.date, end: dt.date) -> QuerySet[Outcome]:
     """The confirmed results of the units dated within the period (both days included)."""
     return Outcome.objects.filter(
-        unit_id__in=list(unit_ids), status=OutcomeStatus.CONFIRMED, date__gte=start, date__lte=end
+        unit_id__in=among(unit_ids), status=OutcomeStatus.CONFIRMED, date__gte=start, date__lte=end
     )
 
 
@@ -336,11 +337,12 @@ def counts(unit_ids, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
     unit_ids = list(unit_ids)
     rows = counted(unit_ids, start, end).values("unit_id", "kind").annotate(n=Count("pk")).order_by()
     weight = weights()
-    result = {unit_id: dict.fromkeys(OutcomeKind.values, 0) for unit_id in unit_ids}
+    kinds = OutcomeKind.values  # built anew on every access: once, not per unit
+    result = {unit_id: dict.fromkeys(kinds, 0) for unit_id in unit_ids}
     for row in rows:
         result[row["unit_id"]][row["kind"]] = row["n"]
     for per_kind in result.values():
-        per_kind["weighted"] = sum(per_kind[kind] * weight[kind] for kind in OutcomeKind.values)
+        per_kind["weighted"] = sum(per_kind[kind] * weight[kind] for kind in kinds)
     return result
 
 

@@ -19,6 +19,7 @@ from yiqi.accounts.access import Access
 from yiqi.accounts.models import Role
 from yiqi.accounts.services import users_with_role
 from yiqi.core.models import AuditEvent
+from yiqi.core.queries import among
 from yiqi.core.sequences import next_daily_number
 from yiqi.core.workflow import StateMachine, Transition
 from yiqi.evaluation.signals import Obligation
@@ -460,7 +461,7 @@ def opening_obligations(instrument: Instrument) -> dict | None:
 
 def obligations_of_units(unit_ids) -> list[Obligation]:
     """The opening plans of the units' instruments bought through review, as the evaluation checks them (one query)."""
-    rows = _bought_under_review().filter(instrument__unit_id__in=unit_ids)
+    rows = _bought_under_review().filter(instrument__unit_id__in=among(unit_ids))
     return [
         Obligation(row["instrument_id"], row["number"], row["sharing_mode"], row["hours_offered"])
         for row in rows.values("instrument_id", "number", "sharing_mode", "hours_offered")

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from yiqi.core.money import to_fen
-from yiqi.organizations.models import Organization
+from yiqi.core.queries import among
 
 from .models import UsageRecord, UsageTotal
 
@@ -217,7 +217,7 @@ def period_sums(unit_ids: Iterable[int], since: dt.datetime, until: dt.datetime)
     stored, edges = _stored(since, until)
     # The units as a subquery: PostgreSQL then joins them to the few rows the index finds, where a long IN list
     # made it scan every stored total (it prices each IN test as a walk along the list).
-    units = Organization.objects.filter(pk__in=unit_ids).values("pk")
+    units = among(unit_ids)
     totals = (
         UsageTotal.objects.filter(stored, unit_id__in=units)
         .values("unit_id")
@@ -226,7 +226,7 @@ def period_sums(unit_ids: Iterable[int], since: dt.datetime, until: dt.datetime)
         else []
     )
     records = (
-        UsageRecord.objects.filter(edges, unit_id__in=unit_ids)
+        UsageRecord.objects.filter(edges, unit_id__in=units)
         .order_by()
         .values("unit_id")
         .annotate(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiqi.census.models import CensusLine
 from yiqi.census.services import frozen_figures
+from yiqi.core.queries import among
 from yiqi.feedback.models import Complaint, Rating
 from yiqi.monitoring.models import Device
 from yiqi.registry.models import Instrument, RegistrationStatus
@@ -77,12 +78,13 @@ def _in_period(start, end) -> Q:
 def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> dict[int, dict]:
     """Every figure for every unit: ``{unit_id: {name: {"declared": v, "verified": v|None, "gap": bool}}}``."""
     unit_ids = list(unit_ids)
+    units = among(unit_ids)
     year_share = Decimal(365) / Decimal((end - start).days + 1)  # scales the period to a year
     shareable = Q(original_value__gte=threshold) & ~Q(operating_status=Instrument.OperatingStatus.SCRAPPED)
     published = Q(registration_status=RegistrationStatus.PUBLISHED)
     instruments = {
         row["unit_id"]: row
-        for row in Instrument.objects.filter(unit_id__in=unit_ids)
+        for row in Instrument.objects.filter(unit_id__in=units)
         .values("unit_id")
         .annotate(
             shareable_value=Sum("original_value", filter=shareable),
@@ -96,7 +98,7 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
     }
     monitored = dict(
         Device.objects.filter(
-            unit_id__in=unit_ids,
+            unit_id__in=units,
             revoked_at__isnull=True,
             instrument__registration_status=RegistrationStatus.PUBLISHED,
         )
@@ -108,15 +110,13 @@ def compute(unit_ids, start: dt.date, end: dt.date, *, threshold: Decimal) -> di
     usage = stored_totals.period_sums(unit_ids, since, until)
     ratings = {
         row["unit_id"]: row
-        for row in Rating.objects.filter(unit_id__in=unit_ids, created_at__gte=since, created_at__lt=until)
+        for row in Rating.objects.filter(unit_id__in=units, created_at__gte=since, created_at__lt=until)
         .values("unit_id")
         .annotate(average=Avg("overall"), n=Count("pk"))
     }
     complaints = dict(
         # Only complaints found upheld when resolved count against a unit.
-        Complaint.objects.filter(
-            unit_id__in=unit_ids, created_at__gte=since, created_at__lt=until, upheld=True
-        )
+        Complaint.objects.filter(unit_id__in=units, created_at__gte=since, created_at__lt=until, upheld=True)
         .values("unit_id")
         .annotate(n=Count("pk"))
         .values_list("unit_id", "n")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from yiqi.core.queries import among
 from yiqi.registry.models import Instrument
 from yiqi.usage.models import UsageRecord
 
@@ -32,7 +33,7 @@ def check(unit_ids, start: dt.date, end: dt.date, *, in_period) -> dict[int, dic
     promised = obligations_of(unit_ids)
     if not promised:
         return {}
-    instruments = Instrument.objects.filter(pk__in=promised, unit_id__in=unit_ids).exclude(
+    instruments = Instrument.objects.filter(pk__in=promised, unit_id__in=among(unit_ids)).exclude(
         operating_status=Instrument.OperatingStatus.SCRAPPED
     )
     hours = {
