@@ -1,6 +1,7 @@
 """Sustained telemetry ingestion: Mosquitto → ``manage.py ingest_telemetry`` → PostgreSQL, samples per second.
 
-One run publishes the same kind of stream (QoS 1, ``SAMPLES_PER_MESSAGE`` samples a message, from many devices) to
+One run publishes the same kind of stream (QoS 1, ``--samples-per-message`` samples a message, default 100 as a
+gateway batches them; 1 is a device sending each reading as it takes it, from many devices) to
 three receivers in turn, interleaved so the shared machine's load falls on all alike: a bare ``mosquitto_sub``
 (what the broker can deliver), one worker, two workers (shared subscription). Each stream has fresh timestamps so
 every sample is new. A worker's rate is samples committed / time from the first publish to the last commit; a run
@@ -21,6 +22,7 @@ checkout (``git worktree add DIR main``) on the same database, interleaved with 
 
     python bench/telemetry_ingest.py          # quick: 200 devices, 50,000 samples a stream, 1 round
     python bench/telemetry_ingest.py --full   # 1,000 devices, 500,000 samples a stream, 3 rounds
+    python bench/telemetry_ingest.py --full --samples-per-message 1   # a message per reading
 """
 
 import argparse
@@ -39,7 +41,6 @@ import paho.mqtt.client as mqtt
 import psycopg
 from common import PG_BASE, PYTHON, ROOT, cpu_seconds, django_env, ensure_postgres_database, manage
 
-SAMPLES_PER_MESSAGE = 100
 BROKER_CONF = """\
 listener {port} 127.0.0.1
 allow_anonymous true
@@ -90,16 +91,16 @@ def setup(devices: int) -> int:
     return int(result.stdout.strip().splitlines()[-1])
 
 
-def payloads(unit: int, devices: int, total: int, base: dt.datetime) -> list[tuple[str, bytes]]:
-    """Exactly ``total`` samples in messages of ``SAMPLES_PER_MESSAGE``, round-robin over devices, each device's
-    samples one second apart, all in the past."""
+def payloads(unit: int, devices: int, total: int, base: dt.datetime, each: int) -> list[tuple[str, bytes]]:
+    """Exactly ``total`` samples in messages of ``each``, round-robin over devices, each device's samples one second
+    apart, all in the past."""
     messages = []
-    for m in range(total // SAMPLES_PER_MESSAGE):
+    for m in range(total // each):
         d, round_ = m % devices, m // devices
-        start = base + dt.timedelta(seconds=round_ * SAMPLES_PER_MESSAGE)
+        start = base + dt.timedelta(seconds=round_ * each)
         samples = [
             {"t": (start + dt.timedelta(seconds=i)).timestamp(), "power_w": 100.0 + (i % 7)}
-            for i in range(SAMPLES_PER_MESSAGE)
+            for i in range(each)
         ]
         topic = f"yiqi/telemetry/{unit}/bench-{d:05d}"
         messages.append((topic, json.dumps({"key": SECRET, "samples": samples}).encode()))
@@ -278,23 +279,28 @@ def main():
     parser.add_argument(
         "--baseline", type=Path, help="another checkout whose worker runs too, interleaved (before/after)"
     )
+    parser.add_argument(
+        "--samples-per-message", type=int, default=100, help="default 100 (a gateway's batch)"
+    )
     args = parser.parse_args()
     devices, samples, rounds = (1000, 500_000, 3) if args.full else (200, 50_000, 1)
     unit = setup(devices)
     broker = Broker(args.system_broker)
     try:
-        run_all(broker, unit, devices, samples, rounds, args.baseline)
+        run_all(broker, unit, devices, samples, rounds, args.baseline, args.samples_per_message)
     finally:
         broker.stop()
 
 
 def run_all(
-    broker: Broker, unit: int, devices: int, samples: int, rounds: int, baseline: Path | None
+    broker: Broker, unit: int, devices: int, samples: int, rounds: int, baseline: Path | None, each: int
 ) -> None:
     where = (
         "system broker :1883" if broker.proc is None else f"own broker :{broker.port} (max_queued_messages 0)"
     )
-    print(f"{where}; {devices} devices, {samples:,} samples a stream, {rounds} round(s)")
+    print(
+        f"{where}; {devices} devices, {samples:,} samples a stream in messages of {each}, {rounds} round(s)"
+    )
     print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()}")
     results = {"mosquitto_sub": [], "1 worker": [], "2 workers": []}
     if baseline:
@@ -306,9 +312,9 @@ def run_all(
         for _ in range(rounds):
             for name in results:
                 stream += 1
-                rounds_per_device = -(-samples // SAMPLES_PER_MESSAGE // devices)
-                span = dt.timedelta(seconds=rounds_per_device * SAMPLES_PER_MESSAGE + 10)
-                messages = payloads(unit, devices, samples, base + stream * span)
+                rounds_per_device = -(-samples // each // devices)
+                span = dt.timedelta(seconds=rounds_per_device * each + 10)
+                messages = payloads(unit, devices, samples, base + stream * span, each)
                 dropped = broker.dropped()
                 cpu = ""
                 if name == "mosquitto_sub":
