@@ -1,8 +1,9 @@
 """The MQTT ingestion worker (``manage.py ingest_telemetry``).
 
 paho's network thread only puts each message on a queue (``on_message``). One writer thread takes what is waiting
-(up to ``batch_messages``), checks each message with the same ``ingest.check_message`` as the HTTP door, writes the
-lot in one transaction (``ingest.write_batch``) and only then acknowledges the messages (QoS 1, ``manual_ack``).
+(up to ``batch_messages``), checks each message with the same ``ingest.check_message`` as the HTTP door, limits the
+rate per device over the whole batch (one count per device, not per message), writes the lot in one transaction
+(``ingest.write_batch``) and only then acknowledges the messages (QoS 1, ``manual_ack``).
 If the database is gone the writer keeps the batch, acknowledges nothing, reconnects with back-off and writes it when
 the database is back; the broker holds what the worker has not acknowledged (up to its in-flight window) and resends
 it after a reconnection (persistent session), so an acknowledged sample is always committed and a resent one counts
@@ -167,7 +168,7 @@ class IngestWorker:
             if unit_id is None:
                 return Checked(claimed_uid=uid).refuse(RejectionReason.UNKNOWN_DEVICE)
             return check_message(
-                uid, message.payload, directory=self.directory, limiter=self.limiter, unit_id=unit_id
+                uid, message.payload, directory=self.directory, limiter=None, unit_id=unit_id
             )
         except DatabaseError:
             raise
@@ -182,6 +183,7 @@ class IngestWorker:
             try:
                 self.directory.load(parse_topic(message.topic)[1] for message in batch)
                 checked = [self._check(message) for message in batch]
+                self.limiter.limit(checked)
                 result = write_batch(checked)
                 break
             except (OperationalError, InterfaceError, DatabaseError) as error:

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from yiqi.accounts.models import Role
 from yiqi.accounts.tests.factories import PASSWORD, UserFactory, user_with_role
 from yiqi.accounts.throttling import client_address
+from yiqi.core.tests.redis_server import redis_reachable
 
 pytestmark = pytest.mark.django_db
 
@@ -193,15 +194,6 @@ print(json.dumps({{
 """
 
 
-def redis_reachable() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
-
-
 def run_in_another_process(env: dict, address: str) -> dict:
     environment = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL", "DATABASE_URL"}}
     environment.update(DJANGO_SETTINGS_MODULE="yiqi.settings", DJANGO_ENV="development", **env)
@@ -217,7 +209,7 @@ def run_in_another_process(env: dict, address: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.skipif(not redis_reachable(), reason="no Redis at 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_reachable(REDIS_TEST_URL), reason="no Redis at 127.0.0.1:6379")
 def test_with_redis_two_processes_share_one_throttle_count():
     import redis
 

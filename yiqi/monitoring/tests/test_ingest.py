@@ -2,10 +2,12 @@
 
 import datetime as dt
 import json
+import uuid
 
 import pytest
 from django.utils import timezone
 
+from yiqi.core.tests.redis_server import redis_reachable
 from yiqi.monitoring.ingest import DeviceDirectory, RateLimiter, check_message, write_batch
 from yiqi.monitoring.models import RejectedSampleCount, Sample
 
@@ -177,6 +179,52 @@ def test_the_rate_limit_is_one_count_per_device_for_every_process():
     assert web.take(device.uid, 70) == 30
     assert worker.take(device.uid, 1) == 0
     assert web.take(other.uid, 100) == 100
+
+
+def test_a_batch_is_limited_per_device_in_the_order_its_messages_came():
+    flooding, quiet = DeviceFactory(), DeviceFactory()
+    start = timezone.now() - dt.timedelta(minutes=10)
+
+    def message(device, first):
+        samples = [
+            {"t": (start + dt.timedelta(seconds=first + i)).isoformat(), "power_w": 1} for i in range(2)
+        ]
+        return check(device, body(samples, key=SECRET), limiter=None)
+
+    batch = [message(flooding, 0), message(quiet, 0), message(flooding, 2), message(flooding, 4)]
+    RateLimiter(per_minute=60, burst=5).limit(batch)
+    assert [len(m.rows) for m in batch] == [2, 2, 2, 1]
+    assert write_batch(batch).inserted == 7
+    assert rejections() == {"rate_limited": 1}
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/12"  # a database of its own, so that nothing else's keys are touched
+
+
+@pytest.mark.skipif(not redis_reachable(REDIS_TEST_URL), reason="no Redis at 127.0.0.1:6379")
+def test_on_redis_a_batch_is_one_pipelined_count_shared_by_every_worker(monkeypatch):
+    import redis
+
+    def one_by_one(*args):
+        raise AssertionError("counted key by key, not in one pipeline")
+
+    monkeypatch.setattr(RateLimiter, "_add_one", one_by_one)
+    from django.test import override_settings
+
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    redis_cache = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL,
+                    "KEY_PREFIX": prefix}
+    }  # fmt: skip
+    with override_settings(CACHES=redis_cache):
+        worker, web = RateLimiter(per_minute=1, burst=100), RateLimiter(per_minute=1, burst=100)
+        assert worker.take_many({"a": 70, "b": 10}) == {"a": 70, "b": 10}
+        assert web.take_many({"a": 70}) == {"a": 30}
+        assert worker.take("a", 1) == 0
+        server = redis.Redis.from_url(REDIS_TEST_URL)
+        keys = server.keys(f"{prefix}:*")
+        assert len(keys) == 2 and all(0 < server.ttl(key) <= worker.window + 60 for key in keys)
+        server.delete(*keys)
 
 
 def test_a_batch_from_many_devices_is_one_device_lookup(django_assert_num_queries):
