@@ -215,8 +215,8 @@ def period_sums(unit_ids: Iterable[int], since: dt.datetime, until: dt.datetime)
     records of the partial days at the edges. Units whose sums are all zero are left out."""
     unit_ids = list(unit_ids)
     stored, edges = _stored(since, until)
-    # The units as a subquery: PostgreSQL then joins them to the few rows the index finds, where a long IN list
-    # made it scan every stored total (it prices each IN test as a walk along the list).
+    # The units as one array (a subquery on PostgreSQL): joined to the few rows the index finds. As a long IN list
+    # they made PostgreSQL scan every stored total (it prices each IN test as a walk along the list).
     units = among(unit_ids)
     totals = (
         UsageTotal.objects.filter(stored, unit_id__in=units)
