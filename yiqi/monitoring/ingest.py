@@ -105,10 +105,6 @@ class RateLimiter:
         per_second = (per_minute or settings.YIQI_TELEMETRY_RATE_PER_MINUTE) / 60.0
         self.window = max(1, round(self.burst / per_second))  # seconds
 
-    def take(self, device_uid: str, wanted: int) -> int:
-        """How many of ``wanted`` samples the device may send now."""
-        return self.take_many({device_uid: wanted})[device_uid]
-
     def take_many(self, wanted: dict[str, int]) -> dict[str, int]:
         """How many of its ``wanted`` samples each device may send now."""
         window = int(time.time() // self.window)

@@ -175,10 +175,10 @@ def test_the_rate_limit_is_one_count_per_device_for_every_process():
     """Two limiters (two MQTT workers, or a worker and the HTTP door) draw on one count per device in the cache."""
     device, other = DeviceFactory(), DeviceFactory()
     worker, web = RateLimiter(per_minute=1, burst=100), RateLimiter(per_minute=1, burst=100)
-    assert worker.take(device.uid, 70) == 70
-    assert web.take(device.uid, 70) == 30
-    assert worker.take(device.uid, 1) == 0
-    assert web.take(other.uid, 100) == 100
+    assert worker.take_many({device.uid: 70}) == {device.uid: 70}
+    assert web.take_many({device.uid: 70}) == {device.uid: 30}
+    assert worker.take_many({device.uid: 1}) == {device.uid: 0}
+    assert web.take_many({other.uid: 100}) == {other.uid: 100}
 
 
 def test_a_batch_is_limited_per_device_in_the_order_its_messages_came():
@@ -220,7 +220,7 @@ def test_on_redis_a_batch_is_one_pipelined_count_shared_by_every_worker(monkeypa
         worker, web = RateLimiter(per_minute=1, burst=100), RateLimiter(per_minute=1, burst=100)
         assert worker.take_many({"a": 70, "b": 10}) == {"a": 70, "b": 10}
         assert web.take_many({"a": 70}) == {"a": 30}
-        assert worker.take("a", 1) == 0
+        assert worker.take_many({"a": 1}) == {"a": 0}
         server = redis.Redis.from_url(REDIS_TEST_URL)
         keys = server.keys(f"{prefix}:*")
         assert len(keys) == 2 and all(0 < server.ttl(key) <= worker.window + 60 for key in keys)
