@@ -136,9 +136,12 @@ def _needs_lock(conf: ServiceSettings) -> bool:
     booking runs without the lock (the loser of a race gets the constraint's refusal); only the rules that add up
     other users' bookings (weekly quota, internal reserve) need them serialised. SQLite serialises every write
     transaction anyway (``BEGIN IMMEDIATE``)."""
-    return connection.vendor == "postgresql" and bool(
-        conf.weekly_quota_hours or conf.internal_reserved_percent
-    )
+    return connection.vendor == "postgresql" and _counts_weeks(conf)
+
+
+def _counts_weeks(conf: ServiceSettings) -> bool:
+    """Whether a rule adds up the bookings of the request's weeks (weekly quota, internal reserve)."""
+    return bool(conf.weekly_quota_hours or conf.internal_reserved_percent)
 
 
 def _create_bookings(user, instrument, chosen_organization, occurrences, purpose, sample_count, errors):
@@ -147,14 +150,11 @@ def _create_bookings(user, instrument, chosen_organization, occurrences, purpose
     conf = settings_or_defaults(instrument)
     if _needs_lock(conf):
         conf = lock_settings(instrument)
-    first_start, last_end = occurrences[0][0], occurrences[-1][1]
-    facts = read_facts(
-        instrument,
-        user,
-        span=(first_start, last_end),
-        weeks=(week_of(first_start)[0], week_of(last_end)[1]),
-        now=now,
-    )
+    span = (occurrences[0][0], occurrences[-1][1])
+    # Held bookings over the whole weeks only when a rule adds them up; the overlap check needs the span alone
+    # (a busy week holds hundreds).
+    weeks = (week_of(span[0])[0], week_of(span[1])[1]) if _counts_weeks(conf) else span
+    facts = read_facts(instrument, user, span=span, weeks=weeks, now=now)
     refusal = credit.Standing(None, facts.suspension).refusal()
     if refusal:
         raise ValidationError({"instrument": refusal})

@@ -205,8 +205,8 @@ def read_facts(
     weeks: tuple[dt.datetime, dt.datetime],
     now: dt.datetime,
 ) -> RequestFacts:
-    """Everything the rules check for a request whose times lie in ``span`` (held bookings over the local
-    ``weeks`` around it, for the weekly quota and reserve), in one query."""
+    """Everything the rules check for a request whose times lie in ``span`` (held bookings over ``weeks``: the
+    local weeks around it where the weekly quota or reserve applies, else the span itself), in one query."""
     rows = _FACTS.rows(
         instrument_id=instrument.pk,
         unit_id=instrument.unit_id,

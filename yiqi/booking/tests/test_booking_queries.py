@@ -106,3 +106,33 @@ def test_a_web_booking_runs_few_queries(client, busy_instrument, customer):
     assert response.status_code == 302, response.content.decode()[:2000]
     sent = statements(captured)
     assert len(sent) <= WEB_MAX_QUERIES, "\n".join(sent)
+
+
+@pytest.mark.parametrize(("quota", "held_read"), [(None, 0), (8, 2)])
+def test_the_weeks_bookings_are_read_only_when_a_weekly_rule_adds_them_up(
+    busy_instrument, customer, monkeypatch, quota, held_read
+):
+    """A week can hold hundreds of bookings; without a weekly quota or reserve only those that could clash with
+    the requested time are read (here none), with one the whole week's (the two on other days)."""
+    from yiqi.booking.services import lifecycle, reading
+
+    busy_instrument.service_settings.weekly_quota_hours = quota
+    busy_instrument.service_settings.save()
+    seen = []
+
+    def read_and_keep(*args, **kwargs):
+        facts = reading.read_facts(*args, **kwargs)
+        seen.append(len(facts.held))  # as read: the rules add the new booking to the list
+        return facts
+
+    monkeypatch.setattr(lifecycle, "read_facts", read_and_keep)
+    client = APIClient()
+    client.force_authenticate(customer)
+    data = {
+        "instrument": busy_instrument.pk,
+        "starts_at": "2026-03-04T08:30:00+08:00",
+        "ends_at": "2026-03-04T10:30:00+08:00",
+        "purpose": "形貌观察",
+    }
+    assert client.post("/api/v1/bookings/", data, format="json").status_code == 201
+    assert seen == [held_read]
