@@ -32,3 +32,13 @@ control_socket_disable = True
 # No "Server: gunicorn" banner naming the software to an attacker (nginx replaces it anyway; this covers a
 # gunicorn reached directly). gunicorn has no setting for it: its response class reads this module global.
 gunicorn.http.wsgi.SERVER = "yiqi"
+
+
+def post_worker_init(worker):
+    """Load the views and the in-process caches before this worker takes a request (``yiqi.core.warmup``)."""
+    from yiqi.core import warmup
+
+    took = warmup.run()
+    worker.log.info(
+        "worker warm in %.1f s (%s)", sum(took.values()), ", ".join(f"{k} {v:.1f} s" for k, v in took.items())
+    )

@@ -10,4 +10,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("仪器检索")
 
     def ready(self):
+        from yiqi.core import warmup
+
         from . import signals  # noqa: F401
+        from .search import warm
+
+        warmup.register(warm)

@@ -131,6 +131,13 @@ def search(
     return result
 
 
+def warm() -> None:
+    """Load what a process's first search would (``core.warmup``): the jieba dictionary, and this index version's
+    columns with the synonym table."""
+    text.tokenizer()
+    documents.current()
+
+
 def _bounded_int(value, default: int, low: int, high: int) -> int:
     try:
         number = int(value)

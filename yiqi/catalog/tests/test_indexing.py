@@ -170,3 +170,14 @@ def test_a_spreadsheet_import_is_indexed(catalogue, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         instruments_bulk_changed.send(sender=Instrument, ids=[catalogue["xrd"].pk])
     assert search("高温原位").ids == [catalogue["xrd"].pk]
+
+
+def test_a_new_worker_has_the_index_loaded_before_its_first_search(catalogue, monkeypatch):
+    """gunicorn warms each worker (``core.warmup``), so the first visitor's search does not load the index."""
+    from yiqi.catalog import search as search_module
+    from yiqi.core import warmup
+
+    fresh = DocumentCache()
+    monkeypatch.setattr(search_module, "documents", fresh)
+    warmup.run()
+    assert len(fresh.slot) == 5 and fresh.synonyms is not None
