@@ -7,7 +7,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from yiqi.accounts.access import AccessMixin
+from yiqi.accounts.access import AccessMixin, permission_for
 
 from . import results, services
 from . import serializers as s
@@ -20,9 +20,7 @@ REFUSED = {
 }
 
 
-class SeesCensus(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return services.sees_census(view.access)
+SeesCensus = permission_for(services.sees_census)
 
 
 @extend_schema(tags=["census"])

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from yiqi.accounts.access import AccessMixin, access_for
+from yiqi.accounts.access import AccessMixin, permission_for
 from yiqi.core.api import REFUSED
 
 from . import serializers as s
@@ -23,12 +23,8 @@ from .serializers import MAX_ID, ResultSerializer, RoundSerializer, ScoreInputSe
 from .services import presenters, rounds, schemes
 from .services.schemes import is_authority
 
-
-class IsAuthority(permissions.BasePermission):
-    """The platform authority, which runs the evaluation (checked before the body is read)."""
-
-    def has_permission(self, request, view):
-        return is_authority(access_for(request.user))
+# The platform authority, which runs the evaluation.
+IsAuthority = permission_for(is_authority)
 
 
 class InRound(django_filters.FilterSet):

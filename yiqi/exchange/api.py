@@ -5,7 +5,7 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 
-from yiqi.accounts.access import AccessMixin
+from yiqi.accounts.access import AccessMixin, permission_for
 
 from . import unit_api
 from .models import MigrationJob, NationalRecord, ReportingJob
@@ -94,9 +94,7 @@ class MigrationJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IsAuthority(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return outbox.is_authority(view.access)
+IsAuthority = permission_for(outbox.is_authority)
 
 
 @extend_schema(tags=["exchange"])
