@@ -40,7 +40,15 @@ from . import credit
 from .common import aware, booking_mail, booking_url, tell_user, when
 from .configuration import lock_settings
 from .reading import HeldTime, read_facts
-from .rules import Rules, booking_organization, check_times, series_error, unbookable_reason, week_of
+from .rules import (
+    Rules,
+    booking_organization,
+    check_times,
+    counts_weeks,
+    series_error,
+    unbookable_reason,
+    week_of,
+)
 from .waitlist import WAITLIST_MACHINE, offer_freed_time, own_entry
 
 S = BookingStatus
@@ -136,12 +144,7 @@ def _needs_lock(conf: ServiceSettings) -> bool:
     booking runs without the lock (the loser of a race gets the constraint's refusal); only the rules that add up
     other users' bookings (weekly quota, internal reserve) need them serialised. SQLite serialises every write
     transaction anyway (``BEGIN IMMEDIATE``)."""
-    return connection.vendor == "postgresql" and _counts_weeks(conf)
-
-
-def _counts_weeks(conf: ServiceSettings) -> bool:
-    """Whether a rule adds up the bookings of the request's weeks (weekly quota, internal reserve)."""
-    return bool(conf.weekly_quota_hours or conf.internal_reserved_percent)
+    return connection.vendor == "postgresql" and counts_weeks(conf)
 
 
 def _create_bookings(user, instrument, chosen_organization, occurrences, purpose, sample_count, errors):
@@ -153,7 +156,7 @@ def _create_bookings(user, instrument, chosen_organization, occurrences, purpose
     span = (occurrences[0][0], occurrences[-1][1])
     # Held bookings over the whole weeks only when a rule adds them up; the overlap check needs the span alone
     # (a busy week holds hundreds).
-    weeks = (week_of(span[0])[0], week_of(span[1])[1]) if _counts_weeks(conf) else span
+    weeks = (week_of(span[0])[0], week_of(span[1])[1]) if counts_weeks(conf) else span
     facts = read_facts(instrument, user, span=span, weeks=weeks, now=now)
     refusal = credit.Standing(None, facts.suspension).refusal()
     if refusal:

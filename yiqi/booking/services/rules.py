@@ -179,6 +179,7 @@ class Rules:
         return self._check_weeks(start, end)
 
     def _check_weeks(self, start: dt.datetime, end: dt.datetime) -> dict:
+        # A rule added here must also make ``counts_weeks`` true, or its week's bookings are never read.
         conf = self.conf
         week_start, week_end = week_of(start)
         while week_start < end:
@@ -230,6 +231,12 @@ class Rules:
                     }
             week_start, week_end = week_end, week_of(week_end)[1]
         return {}
+
+
+def counts_weeks(conf: ServiceSettings) -> bool:
+    """Whether a rule of ``Rules._check_weeks`` adds up the bookings of the request's weeks (weekly quota,
+    internal reserve): only then are they all read."""
+    return bool(conf.weekly_quota_hours or conf.internal_reserved_percent)
 
 
 def grid_refusal(period, slot: int, start: dt.datetime, end: dt.datetime) -> dict:
