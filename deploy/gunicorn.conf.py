@@ -35,10 +35,11 @@ gunicorn.http.wsgi.SERVER = "yiqi"
 
 
 def post_worker_init(worker):
-    """Load the views and the in-process caches before this worker takes a request (``yiqi.core.warmup``)."""
+    """Load the views and the in-process caches before this worker takes a request (``yiqi.core.warmup``). On a
+    reload (HUP) requests wait in the listen queue until the first new worker is warm; none is refused."""
     from yiqi.core import warmup
 
-    took = warmup.run()
+    took = warmup.run(after_step=worker.notify)
     worker.log.info(
         "worker warm in %.1f s (%s)", sum(took.values()), ", ".join(f"{k} {v:.1f} s" for k, v in took.items())
     )

@@ -13,6 +13,13 @@ class CatalogConfig(AppConfig):
         from yiqi.core import warmup
 
         from . import signals  # noqa: F401
-        from .search import warm
 
-        warmup.register(warm)
+        warmup.register(warm_search)
+
+
+def warm_search():
+    """The search index and dictionary, loaded in each web worker (imported here only when used: ``migrate``,
+    the task consumer and other commands never search)."""
+    from .search import warm
+
+    warm()

@@ -30,8 +30,9 @@ def import_views() -> None:
     get_resolver().url_patterns  # noqa: B018 - loading the patterns imports the views
 
 
-def run() -> dict[str, float]:
-    """Run every warmer; seconds each took, by name (a failed one is logged and skipped)."""
+def run(after_step: Callable[[], object] | None = None) -> dict[str, float]:
+    """Run every warmer; seconds each took, by name (a failed one is logged and skipped). ``after_step`` is called
+    after each one: gunicorn's heartbeat, so that a long warm-up is not taken for a hung worker."""
     took = {}
     for warmer in [import_views, *_warmers]:
         name = f"{warmer.__module__}.{warmer.__qualname__}"
@@ -40,6 +41,8 @@ def run() -> dict[str, float]:
             warmer()
         except Exception:
             logger.exception("warm-up step %s failed; the first request will load it", name)
-            continue
-        took[name] = time.perf_counter() - started
+        else:
+            took[name] = time.perf_counter() - started
+        if after_step is not None:
+            after_step()
     return took

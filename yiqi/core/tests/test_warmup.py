@@ -44,3 +44,11 @@ def test_a_failing_step_is_logged_and_the_others_still_load(warmers, caplog):
     assert loaded == ["prices"]
     assert not any(name.endswith("broken") for name in took)
     assert "the first request will load it" in caplog.text
+
+
+def test_the_worker_reports_alive_after_every_step(warmers):
+    """gunicorn's heartbeat: a long warm-up is not taken for a hung worker and killed."""
+    beats = []
+    warmup.register(lambda: None)
+    warmup.run(after_step=lambda: beats.append(1))
+    assert len(beats) == 2  # the views, then the registered step
