@@ -2,9 +2,10 @@
 (19 MiB of memory, 2 passes, 1 lane).
 
 Django's own Argon2 parameters (100 MiB, 2 passes, 8 lanes) took about 0.3 s of CPU per login spread over every
-core of the 2-core reference host, so each login stalled every other request, and a burst of logins (or of
-guesses, before the lock-out) starved the site. A hash made with other parameters still verifies and is redone
-with these at the user's next login (Django's ``must_update``).
+core of the 2-core reference host, so each login stalled every other request. A hash made with other parameters
+still verifies (at its own cost) and is redone with these at the user's next successful login (Django's
+``must_update``): a deliberate step down in memory cost, to OWASP's recommended level, for a login that no longer
+starves the site.
 """
 
 from django.contrib.auth.hashers import Argon2PasswordHasher

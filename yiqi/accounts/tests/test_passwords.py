@@ -134,7 +134,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, db):
 
 
 def test_passwords_are_stored_with_argon2id_at_the_web_cost_and_old_hashes_are_upgraded_at_login(client, db):
-    from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher
+    from django.contrib.auth.hashers import Argon2PasswordHasher
 
     old = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
     user = UserFactory()
@@ -146,5 +146,4 @@ def test_passwords_are_stored_with_argon2id_at_the_web_cost_and_old_hashes_are_u
     )
     user.refresh_from_db()
     assert user.password != old and user.check_password(PASSWORD)
-    assert identify_hasher(user.password).decode(user.password)["algorithm"] == "argon2"
     assert "$argon2id$v=19$m=19456,t=2,p=1$" in user.password
