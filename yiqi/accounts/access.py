@@ -3,11 +3,9 @@
 Every scoped query in the project starts from an ``Access``; views never inspect roles themselves.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from rest_framework.permissions import BasePermission
 
 from .models import Role, RoleAssignment
 
@@ -111,15 +109,3 @@ class AccessMixin:
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "access": self.access}
-
-
-def permission_for(rule: Callable[[Access], bool]) -> type[BasePermission]:
-    """An API permission granting what ``rule`` allows the caller, checked before the request body is read (so a
-    refused caller learns nothing from validation messages)."""
-
-    class Allowed(BasePermission):
-        def has_permission(self, request, view):
-            return rule(access_for(request.user))
-
-    Allowed.__name__ = Allowed.__qualname__ = f"Allowed_{rule.__name__}"
-    return Allowed

@@ -7,7 +7,8 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from yiqi.accounts.access import AccessMixin, permission_for
+from yiqi.accounts.access import AccessMixin
+from yiqi.accounts.permissions import permission_for
 
 from . import results, services
 from . import serializers as s

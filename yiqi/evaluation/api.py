@@ -14,7 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from yiqi.accounts.access import AccessMixin, permission_for
+from yiqi.accounts.access import AccessMixin
+from yiqi.accounts.permissions import permission_for
 from yiqi.core.api import REFUSED
 
 from . import serializers as s

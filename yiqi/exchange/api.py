@@ -5,7 +5,8 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 
-from yiqi.accounts.access import AccessMixin, permission_for
+from yiqi.accounts.access import AccessMixin
+from yiqi.accounts.permissions import permission_for
 
 from . import unit_api
 from .models import MigrationJob, NationalRecord, ReportingJob
