@@ -54,17 +54,22 @@ def busy_instrument(world, instrument, customer):
     return instrument
 
 
-def test_an_api_booking_runs_at_most_ten_queries(busy_instrument, customer):
+def book_free_time(customer, instrument):
+    """The customer books free time on Wednesday morning through the API; the response."""
     client = APIClient()
     client.force_authenticate(customer)
     data = {
-        "instrument": busy_instrument.pk,
+        "instrument": instrument.pk,
         "starts_at": "2026-03-04T08:30:00+08:00",
         "ends_at": "2026-03-04T10:30:00+08:00",
         "purpose": "形貌观察",
     }
+    return client.post("/api/v1/bookings/", data, format="json")
+
+
+def test_an_api_booking_runs_at_most_ten_queries(busy_instrument, customer):
     with CaptureQueriesContext(connection) as captured:
-        response = client.post("/api/v1/bookings/", data, format="json")
+        response = book_free_time(customer, busy_instrument)
     assert response.status_code == 201, response.content
     sent = statements(captured)
     assert len(sent) <= MAX_QUERIES, "\n".join(sent)
@@ -126,13 +131,5 @@ def test_the_weeks_bookings_are_read_only_when_a_weekly_rule_adds_them_up(
         return facts
 
     monkeypatch.setattr(lifecycle, "read_facts", read_and_keep)
-    client = APIClient()
-    client.force_authenticate(customer)
-    data = {
-        "instrument": busy_instrument.pk,
-        "starts_at": "2026-03-04T08:30:00+08:00",
-        "ends_at": "2026-03-04T10:30:00+08:00",
-        "purpose": "形貌观察",
-    }
-    assert client.post("/api/v1/bookings/", data, format="json").status_code == 201
+    assert book_free_time(customer, busy_instrument).status_code == 201
     assert seen == [held_read]
